@@ -1,0 +1,72 @@
+/*
+ * Normalises the PVH start_info into struct boot_info. The host wrote start_info, so
+ * every field is bounded: the memory map is capped at BOOT_MAX_MEM_REGIONS, the command
+ * line at BOOT_CMDLINE_MAX, and regions are sanitised (no overflow, no zero size).
+ */
+#include "kernel/init/boot_info.h"
+
+#include <stddef.h>
+
+#include "kernel/arch/x86_64/acpi.h"
+#include "kernel/arch/x86_64/layout.h"
+#include "kernel/lib/panic.h"
+#include "svsm/abi/pvh.h"
+
+struct boot_info boot_info;
+
+static const void *early_phys(uint64_t pa)
+{
+	return (const void *)(uintptr_t)(pa + DIRECT_MAP_BASE);
+}
+
+void boot_info_from_pvh(uint64_t start_info_pa)
+{
+	const struct hvm_start_info *si = early_phys(start_info_pa);
+
+	boot_info.source = BOOT_PVH;
+	if (si->magic != PVH_START_MAGIC) {
+		panic("PVH start_info magic %#x is wrong", si->magic);
+	}
+	if (si->version >= 1 && si->memmap_paddr != 0) {
+		const struct hvm_memmap_table_entry *e = early_phys(si->memmap_paddr);
+		unsigned n = si->memmap_entries;
+
+		for (unsigned i = 0; i < n && boot_info.mem_count < BOOT_MAX_MEM_REGIONS; i++) {
+			uint64_t end = e[i].addr + e[i].size;
+
+			if (e[i].size == 0 || end < e[i].addr) {
+				continue;
+			}
+			boot_info.mem[boot_info.mem_count++] = (struct mem_region){
+				.base = e[i].addr, .size = e[i].size, .type = e[i].type};
+		}
+	}
+	if (boot_info.mem_count == 0) {
+		panic("PVH start_info carries no memory map");
+	}
+	if (si->cmdline_paddr != 0) {
+		const char *c = early_phys(si->cmdline_paddr);
+		size_t i = 0;
+
+		for (; i + 1 < BOOT_CMDLINE_MAX && c[i] != '\0'; i++) {
+			boot_info.cmdline[i] = c[i];
+		}
+		boot_info.cmdline[i] = '\0';
+	}
+	boot_info.rsdp = si->rsdp_paddr;
+	acpi_parse(&boot_info);
+}
+
+uint64_t boot_info_ram_top(void)
+{
+	uint64_t top = 0;
+
+	for (unsigned i = 0; i < boot_info.mem_count; i++) {
+		const struct mem_region *r = &boot_info.mem[i];
+
+		if (r->type == MEM_RAM && r->base + r->size > top) {
+			top = r->base + r->size;
+		}
+	}
+	return top;
+}

@@ -1,0 +1,41 @@
+/*
+ * struct boot_info: everything the boot path learned, normalised from the PVH start_info
+ * (and later the IGVM parameter block) before anything else runs: memory map, command
+ * line, CPU list (ACPI MADT), ACPI facts. Filled once on the BSP, read-only afterwards.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define BOOT_MAX_MEM_REGIONS 64
+#define BOOT_CMDLINE_MAX 512
+#define MAX_CPUS 64
+
+enum mem_type { MEM_RAM = 1, MEM_RESERVED = 2, MEM_ACPI = 3, MEM_NVS = 4, MEM_UNUSABLE = 5 };
+enum boot_source { BOOT_PVH = 1, BOOT_IGVM = 2 };
+
+struct mem_region {
+	uint64_t base;
+	uint64_t size;
+	uint32_t type; /* enum mem_type */
+};
+
+struct boot_info {
+	enum boot_source source;
+	struct mem_region mem[BOOT_MAX_MEM_REGIONS];
+	unsigned mem_count;
+	char cmdline[BOOT_CMDLINE_MAX];
+	uint64_t rsdp;
+	uint32_t cpu_apic_ids[MAX_CPUS]; /* [0] is the BSP */
+	unsigned cpu_count;
+	uint16_t pm_timer_port;           /* ACPI PM timer I/O port, 0 if none */
+	uint64_t lapic_mmio;              /* xAPIC MMIO base from the MADT */
+};
+
+extern struct boot_info boot_info;
+
+/** boot_info_from_pvh - fill boot_info from a PVH start_info (early identity map live). */
+void boot_info_from_pvh(uint64_t start_info_pa);
+/** boot_info_ram_top - end of the highest RAM region. */
+uint64_t boot_info_ram_top(void);

@@ -1,0 +1,77 @@
+/*
+ * panic() and the backtrace printer. The first CPU to panic wins; others that panic
+ * meanwhile just halt. Other CPUs are stopped with an NMI IPI (smp_stop_others()).
+ */
+#include "kernel/lib/panic.h"
+
+#include <stdarg.h>
+
+#include "kernel/arch/x86_64/layout.h"
+#include "kernel/arch/x86_64/smp.h"
+#include "kernel/arch/x86_64/x86.h"
+#include "kernel/lib/log.h"
+#include "lib/format.h"
+
+static volatile uint32_t panicking;
+
+_Bool panic_in_progress(void)
+{
+	return panicking != 0;
+}
+
+static int frame_ok(uint64_t rbp)
+{
+	if ((rbp & 7) != 0 || rbp < STACK_AREA_BASE) {
+		return 0;
+	}
+	return rbp < STACK_AREA_BASE + STACK_AREA_SIZE || rbp >= KERNEL_VBASE;
+}
+
+void panic_backtrace(uint64_t rbp)
+{
+	log_raw("backtrace:\n");
+	for (unsigned depth = 0; depth < 32 && frame_ok(rbp); depth++) {
+		const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
+		uint64_t ret = frame[1];
+
+		if (ret < KERNEL_VBASE) {
+			break;
+		}
+		log_raw("  #%u %#lx\n", depth, ret);
+		if (frame[0] <= rbp) {
+			break;
+		}
+		rbp = frame[0];
+	}
+}
+
+void exit_qemu(uint8_t code)
+{
+	outb(0xf4, code);
+	for (;;) {
+		irq_disable();
+		halt();
+	}
+}
+
+void panic(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	irq_disable();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST) != 0) {
+		for (;;) {
+			halt();
+		}
+	}
+	smp_stop_others();
+	log_force_unlock();
+	va_start(ap, fmt);
+	format_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_raw("\nPANIC on CPU %u: %s\n", smp_cpu_index(), msg);
+	panic_backtrace(read_rbp());
+	log_raw("system halted\n");
+	exit_qemu(EXIT_QEMU_FAILURE);
+}

@@ -1,0 +1,29 @@
+/*
+ * panic(): the end of the SVSM on a broken invariant. Stops every other CPU, prints the
+ * message and a frame-pointer backtrace, signals failure through isa-debug-exit (so a
+ * test run fails at once) and halts. CHECK(cond) panics in every build.
+ */
+#pragma once
+
+#include <stdint.h>
+
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+
+/** panic_backtrace - print the frame-pointer chain starting at @rbp. */
+void panic_backtrace(uint64_t rbp);
+
+/** panic_in_progress - true once any CPU has entered panic(). */
+_Bool panic_in_progress(void);
+
+/** exit_qemu - write @code to isa-debug-exit (QEMU exits with (code << 1) | 1). */
+__attribute__((noreturn)) void exit_qemu(uint8_t code);
+
+#define EXIT_QEMU_SUCCESS 0x10 /* QEMU status 33 */
+#define EXIT_QEMU_FAILURE 0x11 /* QEMU status 35 */
+
+#define CHECK(cond)                                                                     \
+	do {                                                                            \
+		if (!(cond)) {                                                          \
+			panic("CHECK failed: %s at %s:%d", #cond, __FILE__, __LINE__);  \
+		}                                                                       \
+	} while (0)

@@ -1,0 +1,133 @@
+/*
+ * Memory and string functions of the kernel C library. Plain byte loops with a word
+ * fast path for the hot copy and fill; no SSE (the kernel builds with general registers).
+ */
+#include "kernel/libc/string.h"
+
+#include <stdint.h>
+
+void *KLIBC(memcpy)(void *restrict dst, const void *restrict src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		for (; n >= 8; n -= 8, d += 8, s += 8) {
+			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
+		}
+	}
+	while (n-- > 0) {
+		*d++ = *s++;
+	}
+	return dst;
+}
+
+void *KLIBC(memmove)(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	if (d == s || n == 0) {
+		return dst;
+	}
+	if (d < s || d >= s + n) {
+		while (n-- > 0) {
+			*d++ = *s++;
+		}
+	} else {
+		while (n-- > 0) {
+			d[n] = s[n];
+		}
+	}
+	return dst;
+}
+
+void *KLIBC(memset)(void *dst, int c, size_t n)
+{
+	uint8_t *d = dst;
+
+	if (((uintptr_t)d & 7) == 0) {
+		uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+
+		for (; n >= 8; n -= 8, d += 8) {
+			*(uint64_t *)(void *)d = v;
+		}
+	}
+	while (n-- > 0) {
+		*d++ = (uint8_t)c;
+	}
+	return dst;
+}
+
+int KLIBC(memcmp)(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+
+	for (size_t i = 0; i < n; i++) {
+		if (x[i] != y[i]) {
+			return x[i] < y[i] ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
+size_t KLIBC(strlen)(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0') {
+		n++;
+	}
+	return n;
+}
+
+size_t KLIBC(strnlen)(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] != '\0') {
+		n++;
+	}
+	return n;
+}
+
+int KLIBC(strcmp)(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int KLIBC(strncmp)(const char *a, const char *b, size_t n)
+{
+	for (; n > 0; n--, a++, b++) {
+		if (*a != *b || *a == '\0') {
+			return (unsigned char)*a - (unsigned char)*b;
+		}
+	}
+	return 0;
+}
+
+char *KLIBC(strchr)(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c) {
+			return (char *)s;
+		}
+		if (*s == '\0') {
+			return NULL;
+		}
+	}
+}
+
+void KLIBC(memzero_explicit)(void *dst, size_t n)
+{
+	volatile uint8_t *d = dst;
+
+	while (n-- > 0) {
+		*d++ = 0;
+	}
+	__asm__ volatile("" ::"r"(dst) : "memory");
+}
