@@ -1,3 +1,36 @@
-# Kernel build (placeholder until the kernel lands).
-KERNEL_ELF :=
-TEST_KERNEL_ELF :=
+# Kernel build: build/svsm.elf (production) and build/svsm-test.elf (same kernel plus the
+# tests in tests/kernel/). Both link the same objects; only the test objects differ.
+
+KERNEL_SRCS += $(LIB_SRCS) $(PORTABLE_SRCS)
+KERNEL_SRCS := $(sort $(KERNEL_SRCS))
+KERNEL_OBJS := $(patsubst %.c,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)) \
+               $(patsubst %.S,$(BUILD)/kernel/%.o,$(KERNEL_ASM))
+KTEST_OBJS   = $(patsubst %.c,$(BUILD)/kernel/%.o,$(KTEST_SRCS))
+KERNEL_LDS  := kernel/arch/x86_64/kernel.ld
+KERNEL_ELF  := $(BUILD)/svsm.elf
+TEST_KERNEL_ELF := $(BUILD)/svsm-test.elf
+KCFLAGS     += -Ikernel/libc/include
+
+$(BUILD)/kernel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS) $(KERNEL_LIBS)
+	$(Q)$(LD) $(KLDFLAGS) -T $(KERNEL_LDS) -o $@ $(KERNEL_OBJS) $(KERNEL_LIBS) -Map=$(BUILD)/svsm.map
+	@echo "  LD      $@ ($$(stat -c %s $@) bytes)"
+
+$(TEST_KERNEL_ELF): $(KERNEL_OBJS) $(KTEST_OBJS) $(KERNEL_LDS) $(KERNEL_LIBS)
+	$(Q)$(LD) $(KLDFLAGS) -T $(KERNEL_LDS) -o $@ $(KERNEL_OBJS) $(KTEST_OBJS) $(KERNEL_LIBS)
+
+.PHONY: kernel test-kernel
+kernel: $(KERNEL_ELF)
+
+## test-kernel: boot the test kernel under QEMU TCG (-smp 4); pass only if every test passed.
+test-kernel: $(TEST_KERNEL_ELF)
+	$(Q)scripts/test-kernel.sh $(TEST_KERNEL_ELF)
+
+-include $(KERNEL_OBJS:.o=.d) $(KTEST_OBJS:.o=.d)

@@ -4,6 +4,13 @@
 
 LIB_SRCS := lib/format.c lib/cmdline.c
 PORTABLE_SRCS := kernel/mm/page_alloc.c kernel/mm/pgtable.c kernel/mm/heap.c kernel/libc/string.c
-KERNEL_SRCS :=
-KERNEL_ASM :=
+KERNEL_SRCS := \
+	kernel/init/main.c kernel/init/boot_info.c \
+	kernel/arch/x86_64/cpu.c kernel/arch/x86_64/trap.c kernel/arch/x86_64/apic.c \
+	kernel/arch/x86_64/smp.c kernel/arch/x86_64/tsc.c kernel/arch/x86_64/acpi.c \
+	kernel/drivers/uart16550.c kernel/lib/log.c kernel/lib/panic.c kernel/lib/ktest.c \
+	kernel/mm/mm.c kernel/mm/stack.c
+
+KERNEL_ASM := kernel/arch/x86_64/entry.S kernel/arch/x86_64/trap_entry.S \
+	kernel/arch/x86_64/ap_trampoline.S
 KTEST_SRCS = $(wildcard tests/kernel/*.c)

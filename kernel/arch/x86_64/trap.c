@@ -5,6 +5,8 @@
  */
 #include "kernel/arch/x86_64/trap.h"
 
+#include <stddef.h>
+
 #include "kernel/arch/x86_64/apic.h"
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/x86.h"

@@ -4,7 +4,9 @@
  */
 #pragma once
 
+#ifndef __ASSEMBLY__
 #include <stdint.h>
+#endif
 
 #define TRAP_STUB_SIZE 16
 
@@ -21,6 +23,7 @@
 #define VEC_IPI_WAKE 0xf0
 #define VEC_SPURIOUS 0xff
 
+#ifndef __ASSEMBLY__
 struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -32,3 +35,4 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame");
 
 void trap_handle(struct trap_frame *frame);
 void trap_dump(const struct trap_frame *frame);
+#endif

@@ -1,0 +1,74 @@
+/*
+ * Boot sequence of the SVSM on the BSP: console, boot_info, descriptor tables, memory,
+ * time, APIC, APs; then the kernel tests (test kernel) or the boot summary. Until a
+ * guest exists, the production kernel ends after the summary (isa-debug-exit success).
+ */
+#include <stdint.h>
+
+#include "kernel/arch/x86_64/apic.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/smp.h"
+#include "kernel/arch/x86_64/tsc.h"
+#include "kernel/arch/x86_64/x86.h"
+#include "kernel/drivers/uart16550.h"
+#include "kernel/init/boot_info.h"
+#include "kernel/lib/ktest.h"
+#include "kernel/lib/log.h"
+#include "kernel/lib/panic.h"
+#include "kernel/mm/mm.h"
+#include "kernel/mm/page_alloc.h"
+#include "lib/cmdline.h"
+
+void kmain(uint32_t start_info_pa);
+void arch_call_on_stack(uint64_t top, void (*fn)(void)) __attribute__((noreturn));
+
+static uint64_t boot_tsc;
+
+static __attribute__((noreturn)) void kmain_late(void)
+{
+	char filter[64] = "";
+	unsigned cpus;
+	uint64_t idle_us;
+
+	tsc_init();
+	apic_init();
+	cpus = smp_init();
+	if (!smp_wait_idle(5000)) {
+		panic("smp: APs did not reach idle");
+	}
+	idle_us = tsc_ticks_to_us(rdtsc() - boot_tsc);
+	pr_info("boot: %u CPUs online (%s APIC), %lu MiB RAM, TSC %lu MHz (%s)\n", cpus,
+		apic_is_x2apic() ? "x2" : "x", page_alloc_total_pages() >> 8,
+		tsc_hz() / 1000000, tsc_source());
+	pr_info("boot: kernel idle %lu.%03lu ms after entry\n", idle_us / 1000, idle_us % 1000);
+
+	if (ktest_count() > 0) {
+		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
+		exit_qemu(ktest_run_all(filter) == 0 ? EXIT_QEMU_SUCCESS : EXIT_QEMU_FAILURE);
+	}
+	pr_info("boot: no guest configured; SVSM done\n");
+	exit_qemu(EXIT_QEMU_SUCCESS);
+}
+
+void kmain(uint32_t start_info_pa)
+{
+	char level[16];
+
+	boot_tsc = rdtsc();
+	smp_bsp_setup_early();
+	uart_init();
+	log_raw("SVSM: booting\n");
+	boot_info_from_pvh(start_info_pa);
+	if (cmdline_get(boot_info.cmdline, "log", level, sizeof(level)) && !log_parse_level(level)) {
+		pr_warn("unknown log level '%s' (error, warn, info, debug)\n", level);
+	}
+	pr_debug("cmdline: '%s'\n", boot_info.cmdline);
+	for (unsigned i = 0; i < boot_info.mem_count; i++) {
+		pr_debug("mem %016lx-%016lx type %u\n", boot_info.mem[i].base,
+			 boot_info.mem[i].base + boot_info.mem[i].size, boot_info.mem[i].type);
+	}
+	mm_init();
+	smp_bsp_setup_stacks();
+	/* Leave the static boot stack for a guarded one. */
+	arch_call_on_stack(this_cpu()->kstack_top, kmain_late);
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the kernel test tier: boots the test kernel with 4 CPUs under QEMU TCG and passes
+# only if QEMU exited with the kernel's success code (33), every test printed PASS and the
+# summary says "N passed, 0 failed" with N > 0. A timeout, a triple fault (QEMU exits 0
+# with -no-reboot) or a panic all fail.
+# Usage: scripts/test-kernel.sh [KERNEL] [FILTER]
+set -uo pipefail
+
+kernel="${1:-build/svsm-test.elf}"
+filter="${2:-}"
+log="build/test-kernel.log"
+case "$kernel" in -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+mkdir -p build
+append="log=info"
+[ -n "$filter" ] && append="$append ktest=$filter"
+scripts/qemu.sh --smp 4 --mem 256M --timeout 120 --append "$append" "$kernel" | tee "$log"
+rc=${PIPESTATUS[0]}
+summary=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr -d '\r')
+if [ "$rc" -ne 33 ]; then
+	case "$rc" in
+	124) why="timed out" ;;
+	0) why="QEMU exited without the kernel's exit code (triple fault or reset)" ;;
+	35) why="the kernel reported failure" ;;
+	*) why="QEMU exit status $rc" ;;
+	esac
+	echo "test-kernel: FAILED: $why" >&2
+	exit 1
+fi
+if ! [[ "$summary" =~ ^([0-9]+)\ passed,\ 0\ failed$ ]] || [ "${BASH_REMATCH[1]}" -eq 0 ]; then
+	echo "test-kernel: FAILED: bad summary '$summary'" >&2
+	exit 1
+fi
+if grep -aq '^\[svsm-test\] .* FAIL' "$log"; then
+	echo "test-kernel: FAILED: a test printed FAIL" >&2
+	exit 1
+fi
+echo "test-kernel: $summary"
