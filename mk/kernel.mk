@@ -5,7 +5,7 @@ KERNEL_SRCS += $(LIB_SRCS) $(PORTABLE_SRCS)
 KERNEL_SRCS := $(sort $(KERNEL_SRCS))
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)) \
                $(patsubst %.S,$(BUILD)/kernel/%.o,$(KERNEL_ASM))
-KTEST_OBJS   = $(patsubst %.c,$(BUILD)/kernel/%.o,$(KTEST_SRCS))
+KTEST_OBJS   = $(patsubst %.S,$(BUILD)/kernel/%.o,$(patsubst %.c,$(BUILD)/kernel/%.o,$(KTEST_SRCS)))
 KERNEL_LDS  := kernel/arch/x86_64/kernel.ld
 KERNEL_ELF  := $(BUILD)/svsm.elf
 TEST_KERNEL_ELF := $(BUILD)/svsm-test.elf

@@ -13,4 +13,4 @@ KERNEL_SRCS := \
 
 KERNEL_ASM := kernel/arch/x86_64/entry.S kernel/arch/x86_64/trap_entry.S \
 	kernel/arch/x86_64/ap_trampoline.S
-KTEST_SRCS = $(wildcard tests/kernel/*.c)
+KTEST_SRCS = $(wildcard tests/kernel/*.c tests/kernel/*.S)

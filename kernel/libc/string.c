@@ -122,6 +122,18 @@ char *KLIBC(strchr)(const char *s, int c)
 	}
 }
 
+char *KLIBC(strstr)(const char *haystack, const char *needle)
+{
+	size_t n = KLIBC(strlen)(needle);
+
+	for (; *haystack != '\0'; haystack++) {
+		if (KLIBC(strncmp)(haystack, needle, n) == 0) {
+			return (char *)haystack;
+		}
+	}
+	return n == 0 ? (char *)haystack : NULL;
+}
+
 void KLIBC(memzero_explicit)(void *dst, size_t n)
 {
 	volatile uint8_t *d = dst;

@@ -22,5 +22,6 @@ size_t KLIBC(strnlen)(const char *s, size_t max);
 int KLIBC(strcmp)(const char *a, const char *b);
 int KLIBC(strncmp)(const char *a, const char *b, size_t n);
 char *KLIBC(strchr)(const char *s, int c);
+char *KLIBC(strstr)(const char *haystack, const char *needle);
 /** memzero_explicit - wipe @n bytes; never optimised away (secrets). */
 void KLIBC(memzero_explicit)(void *dst, size_t n);

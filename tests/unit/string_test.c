@@ -38,4 +38,8 @@ TEST(klibc, strings)
 	EXPECT_TRUE(klibc_strchr("abc", 'c') != NULL);
 	EXPECT_TRUE(klibc_strchr("abc", 'z') == NULL);
 	EXPECT_TRUE(klibc_strchr("abc", '\0') != NULL);
+	EXPECT_STREQ(klibc_strstr("hello world", "o w"), "o world");
+	EXPECT_TRUE(klibc_strstr("hello", "xyz") == NULL);
+	EXPECT_STREQ(klibc_strstr("abc", ""), "abc");
+	EXPECT_STREQ(klibc_strstr("", ""), "");
 }

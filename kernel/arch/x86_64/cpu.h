@@ -42,6 +42,7 @@ struct percpu {
 	fault_hook_fn fault_hook;
 	volatile bool online;
 	volatile bool idle;
+	uint64_t nmi_count;          /* NMIs taken outside panic and tests */
 	uint64_t gdt[5] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 	void *platform;              /* platform-private per-CPU state */

@@ -56,6 +56,11 @@ void trap_handle(struct trap_frame *f)
 	if (pc->fault_hook != NULL && pc->fault_hook(f)) {
 		return;
 	}
+	if (f->vector == VEC_NMI) {
+		/* No logging here: the NMI may have hit this CPU inside the console lock. */
+		pc->nmi_count++;
+		return;
+	}
 	if (f->vector == VEC_IPI_WAKE) {
 		apic_eoi();
 		return;
