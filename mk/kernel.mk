@@ -19,11 +19,20 @@ $(BUILD)/kernel/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
-$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS) $(KERNEL_LIBS)
+# Relink when the object lists change (a file added or removed), not only when newer.
+$(BUILD)/kernel/objs.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(KERNEL_OBJS) $(KTEST_OBJS) $(KERNEL_LIBS)' | cmp -s - $@ || \
+		echo '$(KERNEL_OBJS) $(KTEST_OBJS) $(KERNEL_LIBS)' > $@
+
+.PHONY: FORCE
+FORCE:
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS) $(KERNEL_LIBS) $(BUILD)/kernel/objs.list
 	$(Q)$(LD) $(KLDFLAGS) -T $(KERNEL_LDS) -o $@ $(KERNEL_OBJS) $(KERNEL_LIBS) -Map=$(BUILD)/svsm.map
 	@echo "  LD      $@ ($$(stat -c %s $@) bytes)"
 
-$(TEST_KERNEL_ELF): $(KERNEL_OBJS) $(KTEST_OBJS) $(KERNEL_LDS) $(KERNEL_LIBS)
+$(TEST_KERNEL_ELF): $(KERNEL_OBJS) $(KTEST_OBJS) $(KERNEL_LDS) $(KERNEL_LIBS) $(BUILD)/kernel/objs.list
 	$(Q)$(LD) $(KLDFLAGS) -T $(KERNEL_LDS) -o $@ $(KERNEL_OBJS) $(KTEST_OBJS) $(KERNEL_LIBS)
 
 .PHONY: kernel test-kernel
