@@ -146,6 +146,7 @@ static void server_accept(int lfd, enum conn_kind kind)
 		return;
 	}
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 	conns[slot]->fd = fd;
 	conns[slot]->kind = kind;
 	if (server_verbose) {
@@ -212,6 +213,7 @@ static enum frame_result server_send_command(struct conn *c, uint8_t locality, u
 	uint8_t head[4];
 	uint8_t tail[4] = { 0, 0, 0, 0 };
 	struct iovec iov[3];
+	int one = 1;
 
 	if (vtpm_run(locality, cmd, size, &rsp, &rsp_size) != SVSM_OK) {
 		rsp = server_rsp_failure;
@@ -229,7 +231,12 @@ static enum frame_result server_send_command(struct conn *c, uint8_t locality, u
 	iov[0] = (struct iovec){ .iov_base = head, .iov_len = 4 };
 	iov[1] = (struct iovec){ .iov_base = (void *)rsp, .iov_len = rsp_size };
 	iov[2] = (struct iovec){ .iov_base = tail, .iov_len = 4 };
-	return conn_writev(c, iov, 3) ? FRAME_DONE : FRAME_CLOSE;
+	if (!conn_writev(c, iov, 3)) {
+		return FRAME_CLOSE;
+	}
+	/* Sending made the socket "interactive" again: keep ACKing the next header at once. */
+	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+	return FRAME_DONE;
 }
 
 /* Parse one frame from the command port buffer; *used is set when it is complete. */
@@ -369,6 +376,7 @@ static enum frame_result server_conn_input(struct conn *c)
 {
 	enum frame_result res = FRAME_DONE;
 	uint32_t used = 0;
+	int one = 1;
 	ssize_t n = read(c->fd, c->in + c->len, sizeof(c->in) - c->len);
 
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
@@ -377,6 +385,12 @@ static enum frame_result server_conn_input(struct conn *c)
 	if (n < 0) {
 		return FRAME_DONE;
 	}
+	/*
+	 * ACK at once: tpm2-tss writes the 9-byte mssim header and the command separately,
+	 * so with Nagle on its side a delayed ACK here would stall every command ~40 ms.
+	 * Linux clears TCP_QUICKACK by itself, hence after every read.
+	 */
+	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 	c->len += (uint32_t)n;
 	while (c->len >= 4) {
 		used = 0;
