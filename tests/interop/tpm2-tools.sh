@@ -147,6 +147,20 @@ bad_frame "$((PORT + 1))" '\x00\x00\x00\x63'
 check getrandom-after-bad-frames tpm2_getrandom --hex 8
 kill -0 "$SERVER_PID" 2>/dev/null; result server-alive-after-bad-frames $?
 
+# --- other simulator commands: REMOTE_HANDSHAKE, and _TPM_Hash_* (after Startup: DRTM, PCR 17)
+raw() { # port, bytes as printf escapes, reply length -> reply as hex
+	timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf '$2' >&3 && head -c $3 <&3" 2>/dev/null |
+		od -An -tx1 -v | tr -d ' \n'
+}
+[ "$(raw "$PORT" '\x00\x00\x00\x0f\x00\x00\x00\x01' 12)" = 000000010000000d00000000 ]
+result mssim-remote-handshake $?
+check pcr17-before-hash tpm2_pcrread sha256:17
+[ "$(raw "$PORT" '\x00\x00\x00\x05\x00\x00\x00\x06\x00\x00\x00\x04crtm\x00\x00\x00\x07' 12)" = 000000000000000000000000 ]
+result mssim-hash-start-data-end $?
+check pcr17-after-hash tpm2_pcrread sha256:17
+[ "$(pcr_value 17 <pcr17-before-hash.log)" != "$(pcr_value 17 <pcr17-after-hash.log)" ]
+result drtm-hash-sequence-changes-pcr17 $?
+
 # --- IBM TSS (socsim, simulator protocol). tsspowerup power-cycles the TPM.
 export TPM_INTERFACE_TYPE=socsim TPM_SERVER_TYPE=mssim TPM_SERVER_NAME=127.0.0.1
 export TPM_COMMAND_PORT=$PORT TPM_PLATFORM_PORT=$((PORT + 1)) TPM_DATA_DIR=$WORK
