@@ -1,0 +1,113 @@
+/*
+ * Owns building the services manifest and computing REPORT_DATA. Stateless: service
+ * data is read from its owner (the vTPM EK cache in services/vtpm/ek.c) at build time.
+ */
+#include "kernel/services/attest/manifest.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "kernel/services/vtpm/ek.h"
+
+static const struct svsm_guid manifest_guid = SVSM_ATTEST_MANIFEST_GUID;
+static const struct svsm_guid vtpm_guid = SVSM_ATTEST_VTPM_GUID;
+
+/** struct manifest_service - one service's GUID and data, looked up at build time. */
+struct manifest_service {
+	struct svsm_guid guid;
+	const uint8_t *data;
+	uint32_t size;
+};
+
+#define MANIFEST_MAX_SERVICES 1
+
+static size_t manifest_services(struct manifest_service *svc)
+{
+	size_t n = 0;
+	uint32_t size = 0;
+	const uint8_t *ek = vtpm_ek_public(&size);
+
+	if (ek != NULL) {
+		svc[n].guid = vtpm_guid;
+		svc[n].data = ek;
+		svc[n].size = size;
+		n++;
+	}
+	return n;
+}
+
+enum svsm_err manifest_build_services(uint8_t *buf, size_t cap, uint32_t *size)
+{
+	struct manifest_service svc[MANIFEST_MAX_SERVICES];
+	struct svsm_manifest_header hdr;
+	struct svsm_manifest_entry ent;
+	size_t count = manifest_services(svc);
+	size_t total = sizeof(hdr) + count * sizeof(ent);
+	size_t data_off = total;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		total += svc[i].size;
+	}
+	*size = (uint32_t)total;
+	if (buf == NULL || cap < total) {
+		return SVSM_E_INVALID_PARAM;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.guid = manifest_guid;
+	hdr.total_size = (uint32_t)total;
+	hdr.entry_count = (uint32_t)count;
+	memcpy(buf, &hdr, sizeof(hdr));
+	for (i = 0; i < count; i++) {
+		memset(&ent, 0, sizeof(ent));
+		ent.guid = svc[i].guid;
+		ent.offset = (uint32_t)data_off;
+		ent.size = svc[i].size;
+		memcpy(buf + sizeof(hdr) + i * sizeof(ent), &ent, sizeof(ent));
+		memcpy(buf + data_off, svc[i].data, svc[i].size);
+		data_off += svc[i].size;
+	}
+	return SVSM_OK;
+}
+
+enum svsm_err manifest_build_single(const struct svsm_guid *guid, uint8_t *buf, size_t cap,
+				    uint32_t *size)
+{
+	struct manifest_service svc[MANIFEST_MAX_SERVICES];
+	size_t count = manifest_services(svc);
+	size_t i;
+
+	*size = 0;
+	for (i = 0; i < count; i++) {
+		if (memcmp(&svc[i].guid, guid, sizeof(*guid)) != 0) {
+			continue;
+		}
+		*size = svc[i].size;
+		if (buf == NULL || cap < svc[i].size) {
+			return SVSM_E_INVALID_PARAM;
+		}
+		memcpy(buf, svc[i].data, svc[i].size);
+		return SVSM_OK;
+	}
+	return SVSM_E_UNSUPPORTED;
+}
+
+enum svsm_err manifest_report_data(const uint8_t nonce[SVSM_ATTEST_NONCE_SIZE],
+				   const uint8_t *manifest, size_t size, uint8_t out[64])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int len = 0;
+	bool ok = false;
+
+	if (ctx == NULL) {
+		return SVSM_E_NOMEM;
+	}
+	ok = EVP_DigestInit_ex(ctx, EVP_sha512(), NULL) == 1 &&
+	     EVP_DigestUpdate(ctx, nonce, SVSM_ATTEST_NONCE_SIZE) == 1 &&
+	     (size == 0 || EVP_DigestUpdate(ctx, manifest, size) == 1) &&
+	     EVP_DigestFinal_ex(ctx, out, &len) == 1 && len == 64;
+	EVP_MD_CTX_free(ctx);
+	return ok ? SVSM_OK : SVSM_E_CRYPTO;
+}

@@ -1,0 +1,578 @@
+/*
+ * vtpm-server: the SVSM's vTPM service (kernel/services/vtpm, the same code the kernel
+ * links) served over the TPM simulator ("mssim") socket protocol on 127.0.0.1, so
+ * unmodified tpm2-tools/tpm2-tss (mssim TCTI) and IBM TSS (socsim) can drive it.
+ * Owns the listening sockets, the connections and their input buffers. One thread, one
+ * ppoll() loop; TPM commands run to completion one at a time.
+ *
+ * Wire format (big-endian), as ibmswtpm2/ms-tpm-20-ref TcpServer.c and tpm2-tss
+ * tcti-mssim.c speak it:
+ *   command port N:  u32 TPM_SEND_COMMAND, u8 locality, u32 size, size bytes
+ *                      -> u32 size, size bytes, u32 0
+ *                    u32 TPM_REMOTE_HANDSHAKE, u32 client version -> u32 1, u32 flags, u32 0
+ *                    u32 HASH_START | HASH_END -> u32 0; HASH_DATA u32 n, n bytes -> u32 0
+ *                    u32 SET_ALTERNATIVE_RESULT, u32 -> u32 0
+ *                    u32 SESSION_END: close; u32 STOP: stop the server
+ *   platform port N+1: u32 signal -> u32 0 (1 for an unknown signal, then close)
+ * Anything else is bad framing: that connection is closed and the server goes on.
+ */
+#define _GNU_SOURCE 1 /* accept4, ppoll */
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "kernel/services/vtpm/ek.h"
+#include "kernel/services/vtpm/ram_store.h"
+#include "kernel/services/vtpm/vtpm.h"
+#include "lib/tpm_marshal.h"
+#include "svsm/abi/vtpm.h"
+
+#define SERVER_MAX_CONNS   16
+/* Largest frame payload accepted; libtpms answers TPM_RC_COMMAND_SIZE above 4096. */
+#define SERVER_MAX_PAYLOAD 8192u
+#define SERVER_INBUF_SIZE  (9u + SERVER_MAX_PAYLOAD)
+#define SERVER_WRITE_MS    2000
+
+enum conn_kind { CONN_COMMAND, CONN_PLATFORM };
+
+/** struct conn - one client connection and the bytes it sent that are not yet used. */
+struct conn {
+	int fd;
+	enum conn_kind kind;
+	uint32_t len;
+	uint8_t in[SERVER_INBUF_SIZE];
+};
+
+/** What handling a frame asks of the loop. */
+enum frame_result { FRAME_NEED_MORE, FRAME_DONE, FRAME_CLOSE, FRAME_STOP };
+
+static volatile sig_atomic_t server_stop_signal;
+static bool server_verbose;
+static struct conn *conns[SERVER_MAX_CONNS];
+/* Largest command and response seen, for TPM_GET_COMMAND_RESPONSE_SIZES. */
+static struct {
+	uint32_t largest_cmd_size, largest_cmd, largest_rsp_size, largest_rsp;
+} server_sizes;
+
+static void server_on_signal(int sig)
+{
+	server_stop_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vtpm-server [--port N] [--ek ecc|rsa] [--verbose] [--help]\n"
+		"Serve the SVSM vTPM (libtpms TPM 2.0, state in RAM) over the TPM simulator\n"
+		"(mssim) protocol on 127.0.0.1: TPM commands on port N (default 2321),\n"
+		"platform signals (power, NV, reset, cancel) on port N+1.\n"
+		"  --port N     command port; the platform port is N+1\n"
+		"  --ek TYPE    create the TCG default EK (ecc = template L-2 P-256, rsa = L-1\n"
+		"               RSA-2048) at start and print \"ek-public <hex TPMT_PUBLIC>\"\n"
+		"  --verbose    log connections and platform signals to stderr\n"
+		"The TPM starts powered on and not yet started (send TPM2_Startup).\n"
+		"Prints \"vtpm-server ready <N>\" on stdout once listening; SIGTERM or SIGINT\n"
+		"(or the mssim STOP command) stops it cleanly.\n"
+		"Example: TPM2TOOLS_TCTI=mssim:host=127.0.0.1,port=2321 tpm2_startup -c\n");
+}
+
+static int server_listen(uint16_t port)
+{
+	struct sockaddr_in addr;
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		perror("vtpm-server: socket");
+		return -1;
+	}
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons(port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);	/* loopback only, never 0.0.0.0 */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(fd, 8) != 0) {
+		fprintf(stderr, "vtpm-server: cannot listen on 127.0.0.1:%u: %s\n", port,
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void conn_close(int slot)
+{
+	if (server_verbose) {
+		fprintf(stderr, "vtpm-server: %s connection closed\n",
+			conns[slot]->kind == CONN_COMMAND ? "command" : "platform");
+	}
+	close(conns[slot]->fd);
+	free(conns[slot]);
+	conns[slot] = NULL;
+}
+
+static void server_accept(int lfd, enum conn_kind kind)
+{
+	int one = 1;
+	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int slot;
+
+	if (fd < 0) {
+		return;
+	}
+	for (slot = 0; slot < SERVER_MAX_CONNS; slot++) {
+		if (conns[slot] == NULL) {
+			break;
+		}
+	}
+	if (slot == SERVER_MAX_CONNS) {
+		close(fd);
+		return;
+	}
+	conns[slot] = calloc(1, sizeof(struct conn));
+	if (conns[slot] == NULL) {
+		close(fd);
+		return;
+	}
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+	conns[slot]->fd = fd;
+	conns[slot]->kind = kind;
+	if (server_verbose) {
+		fprintf(stderr, "vtpm-server: %s connection accepted\n",
+			kind == CONN_COMMAND ? "command" : "platform");
+	}
+}
+
+/* Write all of @iov; the socket is non-blocking, so wait for room up to a deadline. */
+static bool conn_writev(struct conn *c, struct iovec *iov, int count)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+	ssize_t n;
+
+	while (count > 0) {
+		n = writev(c->fd, iov, count);
+		if (n < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			if (errno != EAGAIN || poll(&pfd, 1, SERVER_WRITE_MS) <= 0) {
+				return false;
+			}
+			continue;
+		}
+		while (count > 0 && (size_t)n >= iov->iov_len) {
+			n -= (ssize_t)iov->iov_len;
+			iov++;
+			count--;
+		}
+		if (count > 0) {
+			iov->iov_base = (uint8_t *)iov->iov_base + n;
+			iov->iov_len -= (size_t)n;
+		}
+	}
+	return true;
+}
+
+static bool conn_write_u32s(struct conn *c, const uint32_t *vals, int count)
+{
+	uint8_t buf[16];
+	struct iovec iov = { .iov_base = buf, .iov_len = (size_t)count * 4 };
+	int i;
+
+	for (i = 0; i < count; i++) {
+		tpm_store_be32(buf + 4 * i, vals[i]);
+	}
+	return conn_writev(c, &iov, 1);
+}
+
+static bool conn_ack(struct conn *c, uint32_t v)
+{
+	return conn_write_u32s(c, &v, 1);
+}
+
+/* A TPM response for commands the TPM cannot run (off, bad locality): TPM_RC_FAILURE. */
+static const uint8_t server_rsp_failure[10] = { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0x01, 0x01 };
+
+static enum frame_result server_send_command(struct conn *c, uint8_t locality, uint8_t *cmd,
+					     uint32_t size)
+{
+	const uint8_t *rsp = server_rsp_failure;
+	uint32_t rsp_size = sizeof(server_rsp_failure);
+	uint8_t head[4];
+	uint8_t tail[4] = { 0, 0, 0, 0 };
+	struct iovec iov[3];
+	int one = 1;
+
+	if (vtpm_run(locality, cmd, size, &rsp, &rsp_size) != SVSM_OK) {
+		rsp = server_rsp_failure;
+		rsp_size = sizeof(server_rsp_failure);
+	}
+	if (size > server_sizes.largest_cmd_size && size >= TPM_HEADER_SIZE) {
+		server_sizes.largest_cmd_size = size;
+		server_sizes.largest_cmd = tpm_be32(cmd + 6);
+	}
+	if (rsp_size > server_sizes.largest_rsp_size) {
+		server_sizes.largest_rsp_size = rsp_size;
+		server_sizes.largest_rsp = tpm_be32(rsp + 6);
+	}
+	tpm_store_be32(head, rsp_size);
+	iov[0] = (struct iovec){ .iov_base = head, .iov_len = 4 };
+	iov[1] = (struct iovec){ .iov_base = (void *)rsp, .iov_len = rsp_size };
+	iov[2] = (struct iovec){ .iov_base = tail, .iov_len = 4 };
+	if (!conn_writev(c, iov, 3)) {
+		return FRAME_CLOSE;
+	}
+	/* Sending made the socket "interactive" again: keep ACKing the next header at once. */
+	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+	return FRAME_DONE;
+}
+
+/* Parse one frame from the command port buffer; *used is set when it is complete. */
+static enum frame_result server_command_frame(struct conn *c, uint32_t *used)
+{
+	uint32_t cmd = tpm_be32(c->in);
+	uint32_t n = 0;
+	const uint32_t hs[2] = { TPM_SIM_SERVER_VERSION,
+				 TPM_SIM_IN_RAW_MODE | TPM_SIM_PLATFORM_AVAILABLE |
+					 TPM_SIM_SUPPORTS_PP };
+
+	switch (cmd) {
+	case TPM_SEND_COMMAND:
+		if (c->len < 9) {
+			return FRAME_NEED_MORE;
+		}
+		n = tpm_be32(c->in + 5);
+		if (n > SERVER_MAX_PAYLOAD) {
+			return FRAME_CLOSE;
+		}
+		if (c->len < 9 + n) {
+			return FRAME_NEED_MORE;
+		}
+		*used = 9 + n;
+		return server_send_command(c, c->in[4], c->in + 9, n);
+	case TPM_REMOTE_HANDSHAKE:
+		if (c->len < 8) {
+			return FRAME_NEED_MORE;
+		}
+		*used = 8;
+		if (tpm_be32(c->in + 4) == 0) {
+			return FRAME_CLOSE;	/* client version 0 is not supported */
+		}
+		return conn_write_u32s(c, hs, 2) && conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
+	case TPM_SIGNAL_HASH_START:
+	case TPM_SIGNAL_HASH_END:
+		*used = 4;
+		if ((cmd == TPM_SIGNAL_HASH_START ? vtpm_hash_start() : vtpm_hash_end()) != SVSM_OK) {
+			return FRAME_CLOSE;
+		}
+		return conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
+	case TPM_SIGNAL_HASH_DATA:
+		if (c->len < 8) {
+			return FRAME_NEED_MORE;
+		}
+		n = tpm_be32(c->in + 4);
+		if (n > SERVER_MAX_PAYLOAD) {
+			return FRAME_CLOSE;
+		}
+		if (c->len < 8 + n) {
+			return FRAME_NEED_MORE;
+		}
+		*used = 8 + n;
+		if (vtpm_hash_data(c->in + 8, n) != SVSM_OK) {
+			return FRAME_CLOSE;
+		}
+		return conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
+	case TPM_SET_ALTERNATIVE_RESULT:
+		if (c->len < 8) {
+			return FRAME_NEED_MORE;
+		}
+		*used = 8;	/* not applicable to a software TPM, as in the simulator */
+		return conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
+	case TPM_SESSION_END:
+		return FRAME_CLOSE;
+	case TPM_STOP:
+		return FRAME_STOP;
+	default:
+		return FRAME_CLOSE;
+	}
+}
+
+static enum frame_result server_platform_frame(struct conn *c, uint32_t *used)
+{
+	uint32_t sig = tpm_be32(c->in);
+	enum svsm_err err = SVSM_OK;
+	uint8_t sizes[4 + sizeof(server_sizes)];
+	struct iovec iov = { .iov_base = sizes, .iov_len = sizeof(sizes) };
+
+	*used = 4;
+	if (server_verbose) {
+		fprintf(stderr, "vtpm-server: platform signal %u\n", sig);
+	}
+	switch (sig) {
+	case TPM_SIGNAL_POWER_ON:
+		err = vtpm_power_on();	/* no-op when already on, as the simulator */
+		break;
+	case TPM_SIGNAL_POWER_OFF:
+		vtpm_power_off();
+		break;
+	case TPM_SIGNAL_RESET:
+	case TPM_SIGNAL_RESTART:
+		/* _TPM_Init; a restart differs only in what the next TPM2_Startup says. */
+		if (vtpm_is_on()) {
+			err = vtpm_reset();
+		}
+		break;
+	case TPM_SIGNAL_CANCEL_ON:
+		vtpm_cancel();
+		break;
+	case TPM_SIGNAL_PHYS_PRES_ON:
+	case TPM_SIGNAL_PHYS_PRES_OFF:
+	case TPM_SIGNAL_CANCEL_OFF:
+	case TPM_SIGNAL_NV_ON:
+	case TPM_SIGNAL_NV_OFF:
+	case TPM_SIGNAL_KEY_CACHE_ON:
+	case TPM_SIGNAL_KEY_CACHE_OFF:
+		break;	/* NV is always available; the rest has no effect on this TPM */
+	case TPM_ACT_GET_SIGNALED:
+		if (c->len < 8) {
+			return FRAME_NEED_MORE;
+		}
+		*used = 8;
+		return conn_ack(c, 0) && conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
+	case TPM_GET_COMMAND_RESPONSE_SIZES:
+		/* Raw host-order structure after a big-endian length, as the simulator does. */
+		tpm_store_be32(sizes, sizeof(server_sizes));
+		memcpy(sizes + 4, &server_sizes, sizeof(server_sizes));
+		memset(&server_sizes, 0, sizeof(server_sizes));
+		if (!conn_writev(c, &iov, 1)) {
+			return FRAME_CLOSE;
+		}
+		break;
+	case TPM_SESSION_END:
+		return FRAME_CLOSE;
+	case TPM_STOP:
+		return FRAME_STOP;
+	default:
+		(void)conn_ack(c, 1);
+		return FRAME_CLOSE;
+	}
+	return conn_ack(c, err == SVSM_OK ? 0 : 1) ? FRAME_DONE : FRAME_CLOSE;
+}
+
+/* Read what the connection has and handle every complete frame in it. */
+static enum frame_result server_conn_input(struct conn *c)
+{
+	enum frame_result res = FRAME_DONE;
+	uint32_t used = 0;
+	int one = 1;
+	ssize_t n = read(c->fd, c->in + c->len, sizeof(c->in) - c->len);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		return FRAME_CLOSE;
+	}
+	if (n < 0) {
+		return FRAME_DONE;
+	}
+	/*
+	 * ACK at once: tpm2-tss writes the 9-byte mssim header and the command separately,
+	 * so with Nagle on its side a delayed ACK here would stall every command ~40 ms.
+	 * Linux clears TCP_QUICKACK by itself, hence after every read.
+	 */
+	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+	c->len += (uint32_t)n;
+	while (c->len >= 4) {
+		used = 0;
+		res = c->kind == CONN_COMMAND ? server_command_frame(c, &used)
+					      : server_platform_frame(c, &used);
+		if (res == FRAME_NEED_MORE) {
+			return FRAME_DONE;
+		}
+		if (res != FRAME_DONE) {
+			return res;
+		}
+		memmove(c->in, c->in + used, c->len - used);
+		c->len -= used;
+	}
+	return FRAME_DONE;
+}
+
+static void print_ek(void)
+{
+	uint32_t size = 0;
+	const uint8_t *pub = vtpm_ek_public(&size);
+	uint32_t i;
+
+	printf("ek-public ");
+	for (i = 0; i < size; i++) {
+		printf("%02x", pub[i]);
+	}
+	printf("\n");
+}
+
+static int server_run(int lfd_cmd, int lfd_plat)
+{
+	struct pollfd pfds[2 + SERVER_MAX_CONNS];
+	int slots[2 + SERVER_MAX_CONNS];
+	enum frame_result res = FRAME_DONE;
+	sigset_t run_mask;
+	sigset_t block;
+	int count;
+	int i;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &run_mask);
+	sigdelset(&run_mask, SIGTERM);
+	sigdelset(&run_mask, SIGINT);
+	while (!server_stop_signal) {
+		pfds[0] = (struct pollfd){ .fd = lfd_cmd, .events = POLLIN };
+		pfds[1] = (struct pollfd){ .fd = lfd_plat, .events = POLLIN };
+		count = 2;
+		for (i = 0; i < SERVER_MAX_CONNS; i++) {
+			if (conns[i] != NULL) {
+				pfds[count] = (struct pollfd){ .fd = conns[i]->fd, .events = POLLIN };
+				slots[count++] = i;
+			}
+		}
+		/* Signals are unblocked only inside ppoll: none is lost between checks. */
+		if (ppoll(pfds, (nfds_t)count, NULL, &run_mask) < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			perror("vtpm-server: ppoll");
+			return 1;
+		}
+		for (i = 2; i < count; i++) {
+			if (pfds[i].revents == 0) {
+				continue;
+			}
+			res = server_conn_input(conns[slots[i]]);
+			if (res == FRAME_STOP) {
+				return 0;
+			}
+			if (res == FRAME_CLOSE) {
+				conn_close(slots[i]);
+			}
+		}
+		if (pfds[0].revents & POLLIN) {
+			server_accept(lfd_cmd, CONN_COMMAND);
+		}
+		if (pfds[1].revents & POLLIN) {
+			server_accept(lfd_plat, CONN_PLATFORM);
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "ek", required_argument, NULL, 'e' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sigaction sa;
+	long port = 2321;
+	char *end = NULL;
+	int ek = -1;
+	int lfd_cmd = -1;
+	int lfd_plat = -1;
+	int rc = 1;
+	int opt;
+	int i;
+
+	while ((opt = getopt_long(argc, argv, "p:e:vh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			port = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || port < 1 || port > 65534) {
+				fprintf(stderr, "vtpm-server: bad port '%s' (1..65534)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'e':
+			if (strcmp(optarg, "ecc") == 0) {
+				ek = VTPM_EK_ECC_P256;
+			} else if (strcmp(optarg, "rsa") == 0) {
+				ek = VTPM_EK_RSA_2048;
+			} else {
+				fprintf(stderr, "vtpm-server: --ek takes ecc or rsa\n");
+				return 2;
+			}
+			break;
+		case 'v':
+			server_verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = server_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	if (vtpm_power_on() != SVSM_OK) {
+		fprintf(stderr, "vtpm-server: TPM manufacture/power-on failed\n");
+		return 1;
+	}
+	if (ek >= 0 && vtpm_ek_create((enum vtpm_ek_type)ek) != SVSM_OK) {
+		fprintf(stderr, "vtpm-server: EK creation failed\n");
+		goto out;
+	}
+	lfd_cmd = server_listen((uint16_t)port);
+	lfd_plat = server_listen((uint16_t)(port + 1));
+	if (lfd_cmd < 0 || lfd_plat < 0) {
+		goto out;
+	}
+	if (ek >= 0) {
+		print_ek();
+	}
+	printf("vtpm-server ready %ld\n", port);
+	fflush(stdout);
+	rc = server_run(lfd_cmd, lfd_plat);
+	if (server_verbose || server_stop_signal) {
+		fprintf(stderr, "vtpm-server: stopping%s\n", server_stop_signal ? " on signal" : "");
+	}
+out:
+	for (i = 0; i < SERVER_MAX_CONNS; i++) {
+		if (conns[i] != NULL) {
+			conn_close(i);
+		}
+	}
+	if (lfd_cmd >= 0) {
+		close(lfd_cmd);
+	}
+	if (lfd_plat >= 0) {
+		close(lfd_plat);
+	}
+	vtpm_power_off();
+	ram_store_clear();
+	return rc;
+}
