@@ -49,6 +49,6 @@ bench-igvm: $(IGVM_TOOLS)
 
 BENCH_TARGETS += bench-igvm
 
-FUZZ_TARGETS += igvm_parse ovmf_meta
+FUZZ_TARGETS += igvm_parse igvm_ovmf_meta
 FUZZ_SRCS_igvm_parse := lib/igvm_parse.c lib/crc32.c
-FUZZ_SRCS_ovmf_meta := lib/snp_measure_ovmf.c lib/snp_measure.c
+FUZZ_SRCS_igvm_ovmf_meta := lib/snp_measure_ovmf.c lib/snp_measure.c
