@@ -78,6 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vh_off >= size) {
 		vh_off = (uint32_t)fixed;
 	}
+	if (vh_off >= size) {
+		free(copy);
+		return 0;
+	}
 	vh_size %= (uint32_t)(size - vh_off);
 	memcpy(copy + 8, &vh_off, 4);
 	memcpy(copy + 12, &vh_size, 4);

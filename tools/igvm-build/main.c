@@ -174,6 +174,30 @@ struct opts {
 	uint64_t policy, sev_features;
 };
 
+/* "snp", "native" or both, comma-separated. */
+static bool parse_platforms(const char *list, struct opts *o)
+{
+	char buf[64];
+	char *save = NULL;
+	char *tok = NULL;
+
+	if (strlen(list) >= sizeof(buf)) {
+		return false;
+	}
+	strcpy(buf, list);
+	o->snp = o->native = false;
+	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "snp") == 0) {
+			o->snp = true;
+		} else if (strcmp(tok, "native") == 0) {
+			o->native = true;
+		} else {
+			return false;
+		}
+	}
+	return o->snp || o->native;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -195,9 +219,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'f': o->firmware = optarg; break;
 		case 'c': o->cmdline = optarg; break;
 		case 'p':
-			o->snp = strstr(optarg, "snp") != NULL;
-			o->native = strstr(optarg, "native") != NULL;
-			if ((!o->snp && !o->native) || strspn(optarg, "snpativ,") != strlen(optarg)) {
+			if (!parse_platforms(optarg, o)) {
 				fprintf(stderr, PROG ": --platforms: expected a list of snp,native, got '%s'\n", optarg);
 				return 2;
 			}
