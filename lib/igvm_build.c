@@ -5,8 +5,6 @@
  */
 #include "lib/igvm_build.h"
 
-#include <string.h>
-
 #include "lib/crc32.h"
 
 size_t igvm_build_fixed_size(uint32_t version)
@@ -31,10 +29,10 @@ bool igvm_build_put_header(uint8_t *buf, size_t cap, size_t *pos, uint32_t type,
 	if (*pos > cap || cap - *pos < space) {
 		return false;
 	}
-	memset(buf + *pos, 0, space);
-	memcpy(buf + *pos, &vh, sizeof(vh));
+	__builtin_memset(buf + *pos, 0, space);
+	__builtin_memcpy(buf + *pos, &vh, sizeof(vh));
 	if (payload_len != 0) {
-		memcpy(buf + *pos + sizeof(vh), payload, payload_len);
+		__builtin_memcpy(buf + *pos + sizeof(vh), payload, payload_len);
 	}
 	*pos += space;
 	return true;
@@ -51,7 +49,7 @@ bool igvm_build_finish(uint8_t *buf, size_t cap, uint32_t version, uint32_t vh_o
 	    (uint64_t)vh_offset + vh_size > total_size) {
 		return false;
 	}
-	memset(&fh, 0, sizeof(fh));
+	__builtin_memset(&fh, 0, sizeof(fh));
 	fh.v1.magic = IGVM_MAGIC;
 	fh.v1.format_version = version;
 	fh.v1.variable_header_offset = vh_offset;
@@ -63,6 +61,6 @@ bool igvm_build_finish(uint8_t *buf, size_t cap, uint32_t version, uint32_t vh_o
 	crc = crc32_update(0, &fh, fixed);
 	crc = crc32_update(crc, buf + vh_offset, vh_size);
 	fh.v1.checksum = crc;
-	memcpy(buf, &fh, fixed);
+	__builtin_memcpy(buf, &fh, fixed);
 	return true;
 }

@@ -11,8 +11,6 @@
  */
 #include "lib/igvm_measure.h"
 
-#include <string.h>
-
 #define RUN_CHUNK 32u
 
 struct run {
@@ -156,8 +154,8 @@ enum igvm_err igvm_measure_snp(const uint8_t *buf, size_t len, const struct igvm
 	enum igvm_err err = IGVM_OK;
 	uint64_t off = 0;
 
-	memset(res, 0, sizeof(*res));
-	memset(&r, 0, sizeof(r));
+	__builtin_memset(res, 0, sizeof(*res));
+	__builtin_memset(&r, 0, sizeof(r));
 	snp_ld_init(&ld, ops, NULL);
 	err = igvm_parse_open(&p, buf, len);
 	if (err != IGVM_OK) {
@@ -193,7 +191,7 @@ enum igvm_err igvm_measure_snp(const uint8_t *buf, size_t len, const struct igvm
 		case IGVM_VHT_SNP_ID_BLOCK:
 			if ((h.u.id_block.compatibility_mask & res->mask) != 0) {
 				res->has_id_block = true;
-				memcpy(res->id_block_ld, h.u.id_block.ld, SNP_LD_SIZE);
+				__builtin_memcpy(res->id_block_ld, h.u.id_block.ld, SNP_LD_SIZE);
 			}
 			break;
 		case IGVM_VHT_PARAMETER_INSERT:
@@ -246,7 +244,7 @@ enum igvm_err igvm_measure_snp(const uint8_t *buf, size_t len, const struct igvm
 	}
 	err = measure_vmsas(buf, len, &ld, res);
 	if (err == IGVM_OK) {
-		memcpy(res->ld, ld.ld, SNP_LD_SIZE);
+		__builtin_memcpy(res->ld, ld.ld, SNP_LD_SIZE);
 	}
 out:
 	if (err != IGVM_OK && err_off != NULL) {

@@ -8,8 +8,6 @@
  */
 #include "lib/igvm_parse.h"
 
-#include <string.h>
-
 #include "lib/crc32.h"
 
 static enum igvm_err fail(struct igvm_parser *p, enum igvm_err err, uint64_t offset)
@@ -22,7 +20,7 @@ static uint32_t rd32(const uint8_t *b)
 {
 	uint32_t v = 0;
 
-	memcpy(&v, b, sizeof(v));
+	__builtin_memcpy(&v, b, sizeof(v));
 	return v;
 }
 
@@ -47,14 +45,14 @@ enum igvm_err igvm_parse_open(struct igvm_parser *p, const void *buf, size_t len
 	uint64_t vh_end = 0;
 	uint32_t crc = 0;
 
-	memset(p, 0, sizeof(*p));
-	memset(&fh, 0, sizeof(fh));
+	__builtin_memset(p, 0, sizeof(*p));
+	__builtin_memset(&fh, 0, sizeof(fh));
 	p->buf = b;
 	p->len = len;
 	if (b == NULL || len < sizeof(struct igvm_fixed_header)) {
 		return fail(p, IGVM_E_TRUNCATED, len);
 	}
-	memcpy(&fh.v1, b, sizeof(fh.v1));
+	__builtin_memcpy(&fh.v1, b, sizeof(fh.v1));
 	if (fh.v1.magic != IGVM_MAGIC) {
 		return fail(p, IGVM_E_MAGIC, 0);
 	}
@@ -67,7 +65,7 @@ enum igvm_err igvm_parse_open(struct igvm_parser *p, const void *buf, size_t len
 		if (len < fixed_size) {
 			return fail(p, IGVM_E_TRUNCATED, len);
 		}
-		memcpy(&fh, b, sizeof(fh));
+		__builtin_memcpy(&fh, b, sizeof(fh));
 		if (fh.architecture != IGVM_ARCH_X64) {
 			return fail(p, IGVM_E_ARCH, offsetof(struct igvm_fixed_header_v2, architecture));
 		}
@@ -439,7 +437,7 @@ enum igvm_err igvm_parse_next(struct igvm_parser *p, struct igvm_header *h)
 	size_t copy = 0;
 	enum igvm_err err = IGVM_OK;
 
-	memset(h, 0, sizeof(*h));
+	__builtin_memset(h, 0, sizeof(*h));
 	if (p->buf == NULL) {
 		return fail(p, IGVM_E_TRUNCATED, 0);
 	}
@@ -452,7 +450,7 @@ enum igvm_err igvm_parse_next(struct igvm_parser *p, struct igvm_header *h)
 	if (p->vh_end - p->pos < sizeof(vh)) {
 		return fail(p, IGVM_E_HEADER_LENGTH, p->pos);
 	}
-	memcpy(&vh, p->buf + p->pos, sizeof(vh));
+	__builtin_memcpy(&vh, p->buf + p->pos, sizeof(vh));
 	h->offset = p->pos;
 	h->raw_type = vh.type;
 	h->type = vh.type & ~IGVM_VHT_OPTIONAL_BIT;
@@ -486,7 +484,7 @@ enum igvm_err igvm_parse_next(struct igvm_parser *p, struct igvm_header *h)
 			return fail(p, IGVM_E_HEADER_LENGTH, p->pos + offsetof(struct igvm_var_header, length));
 		}
 		copy = want < sizeof(h->u) ? want : sizeof(h->u);
-		memcpy(&h->u, h->payload, copy);
+		__builtin_memcpy(&h->u, h->payload, copy);
 		err = check_payload(p, h);
 		if (err != IGVM_OK) {
 			return err;

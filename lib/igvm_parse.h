@@ -38,7 +38,7 @@ enum igvm_err {
 };
 
 #define IGVM_PARSE_MAX_PLATFORMS 8u
-#define IGVM_PARSE_MAX_AREAS     64u
+#define IGVM_PARSE_MAX_AREAS     16u
 
 /** struct igvm_parse_platform - a declared platform. */
 struct igvm_parse_platform {

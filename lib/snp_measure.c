@@ -6,8 +6,6 @@
  */
 #include "lib/snp_measure.h"
 
-#include <string.h>
-
 const uint8_t snp_zero_page_sha384[SNP_LD_SIZE] = {
 	0xc0, 0xe5, 0x9a, 0x3e, 0x3f, 0xfb, 0xd3, 0xb5, 0xc7, 0x54, 0x28, 0xfb,
 	0x36, 0x43, 0x2f, 0xac, 0xab, 0xc7, 0x45, 0x94, 0x42, 0x96, 0xff, 0x51,
@@ -20,20 +18,20 @@ const uint8_t snp_zero_page_sha384[SNP_LD_SIZE] = {
 
 void snp_ld_init(struct snp_ld *ld, const struct snp_hash_ops *ops, const uint8_t *seed)
 {
-	memset(ld, 0, sizeof(*ld));
+	__builtin_memset(ld, 0, sizeof(*ld));
 	ld->ops = ops;
 	if (seed != NULL) {
-		memcpy(ld->ld, seed, SNP_LD_SIZE);
+		__builtin_memcpy(ld->ld, seed, SNP_LD_SIZE);
 	}
 }
 
 void snp_page_info_fill(struct snp_page_info *pi, const uint8_t digest_cur[SNP_LD_SIZE],
 			const uint8_t *contents, uint8_t page_type, uint64_t gpa)
 {
-	memset(pi, 0, sizeof(*pi));
-	memcpy(pi->digest_cur, digest_cur, SNP_LD_SIZE);
+	__builtin_memset(pi, 0, sizeof(*pi));
+	__builtin_memcpy(pi->digest_cur, digest_cur, SNP_LD_SIZE);
 	if (contents != NULL) {
-		memcpy(pi->contents, contents, SNP_LD_SIZE);
+		__builtin_memcpy(pi->contents, contents, SNP_LD_SIZE);
 	}
 	pi->length = sizeof(*pi);
 	pi->page_type = page_type;
@@ -130,7 +128,7 @@ static void seg_set(struct vmsa_seg *s, uint16_t sel, uint16_t attrib, uint32_t 
 
 void snp_vmsa_qemu_reset(struct vmsa *v, uint32_t eip, uint32_t cpu_sig, uint64_t sev_features)
 {
-	memset(v, 0, sizeof(*v));
+	__builtin_memset(v, 0, sizeof(*v));
 	seg_set(&v->es, 0, 0x93, 0xFFFF, 0);
 	seg_set(&v->cs, 0xF000, 0x9B, 0xFFFF, eip & 0xFFFF0000u);
 	seg_set(&v->ss, 0, 0x93, 0xFFFF, 0);
@@ -160,13 +158,13 @@ void snp_id_block_fill(struct snp_id_block *b, const uint8_t ld[SNP_LD_SIZE],
 		       const uint8_t family_id[16], const uint8_t image_id[16], uint32_t guest_svn,
 		       uint64_t policy)
 {
-	memset(b, 0, sizeof(*b));
-	memcpy(b->ld, ld, SNP_LD_SIZE);
+	__builtin_memset(b, 0, sizeof(*b));
+	__builtin_memcpy(b->ld, ld, SNP_LD_SIZE);
 	if (family_id != NULL) {
-		memcpy(b->family_id, family_id, sizeof(b->family_id));
+		__builtin_memcpy(b->family_id, family_id, sizeof(b->family_id));
 	}
 	if (image_id != NULL) {
-		memcpy(b->image_id, image_id, sizeof(b->image_id));
+		__builtin_memcpy(b->image_id, image_id, sizeof(b->image_id));
 	}
 	b->version = SNP_ID_BLOCK_VERSION;
 	b->guest_svn = guest_svn;

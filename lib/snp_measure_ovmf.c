@@ -6,8 +6,6 @@
  */
 #include "lib/snp_measure_ovmf.h"
 
-#include <string.h>
-
 #define FOUR_GIB 0x100000000ull
 
 static const uint8_t guid_footer[16] = OVMF_GUID_TABLE_FOOTER;
@@ -19,7 +17,7 @@ static uint32_t rd32(const uint8_t *b)
 {
 	uint32_t v = 0;
 
-	memcpy(&v, b, sizeof(v));
+	__builtin_memcpy(&v, b, sizeof(v));
 	return v;
 }
 
@@ -42,7 +40,7 @@ static enum ovmf_err parse_metadata(const uint8_t *img, size_t len, uint32_t off
 		return fail(err_off, OVMF_E_METADATA, entry_off);
 	}
 	start = len - off_from_end;
-	memcpy(&mh, img + start, sizeof(mh));
+	__builtin_memcpy(&mh, img + start, sizeof(mh));
 	if (mh.signature != OVMF_SEV_METADATA_SIGNATURE) {
 		return fail(err_off, OVMF_E_METADATA, start);
 	}
@@ -57,7 +55,7 @@ static enum ovmf_err parse_metadata(const uint8_t *img, size_t len, uint32_t off
 		size_t d = start + sizeof(mh) + (size_t)i * sizeof(struct ovmf_sev_metadata_desc);
 		struct ovmf_sev_metadata_desc *s = &info->sections[i];
 
-		memcpy(s, img + d, sizeof(*s));
+		__builtin_memcpy(s, img + d, sizeof(*s));
 		switch (s->type) {
 		case OVMF_SECTION_SNP_SEC_MEM:
 		case OVMF_SECTION_SNP_SECRETS:
@@ -88,13 +86,13 @@ enum ovmf_err ovmf_parse(const uint8_t *img, size_t len, struct ovmf_info *info,
 	size_t meta_entry = 0;
 	bool have_meta = false;
 
-	memset(info, 0, sizeof(*info));
+	__builtin_memset(info, 0, sizeof(*info));
 	if (img == NULL || len < OVMF_FOOTER_END_OFFSET + sizeof(tail)) {
 		return fail(err_off, OVMF_E_TRUNCATED, len);
 	}
 	footer = len - OVMF_FOOTER_END_OFFSET - sizeof(tail);
-	memcpy(&tail, img + footer, sizeof(tail));
-	if (memcmp(tail.guid, guid_footer, sizeof(guid_footer)) != 0) {
+	__builtin_memcpy(&tail, img + footer, sizeof(tail));
+	if (__builtin_memcmp(tail.guid, guid_footer, sizeof(guid_footer)) != 0) {
 		return fail(err_off, OVMF_E_NO_FOOTER, footer + offsetof(struct ovmf_table_entry_tail, guid));
 	}
 	if (tail.size < sizeof(tail) || tail.size - sizeof(tail) > footer) {
@@ -108,20 +106,20 @@ enum ovmf_err ovmf_parse(const uint8_t *img, size_t len, struct ovmf_info *info,
 		size_t data = 0;
 		size_t data_len = 0;
 
-		memcpy(&e, img + e_off, sizeof(e));
+		__builtin_memcpy(&e, img + e_off, sizeof(e));
 		if (e.size < sizeof(e) || e.size > end - table_start) {
 			return fail(err_off, OVMF_E_TABLE, e_off);
 		}
 		data = end - e.size;
 		data_len = e.size - sizeof(e);
-		if (memcmp(e.guid, guid_reset, 16) == 0 && data_len >= 4) {
+		if (__builtin_memcmp(e.guid, guid_reset, 16) == 0 && data_len >= 4) {
 			info->reset_eip = rd32(img + data);
 			info->has_reset_eip = true;
-		} else if (memcmp(e.guid, guid_hash_table, 16) == 0 && data_len >= 8) {
+		} else if (__builtin_memcmp(e.guid, guid_hash_table, 16) == 0 && data_len >= 8) {
 			info->hash_table_gpa = rd32(img + data);
 			info->hash_table_size = rd32(img + data + 4);
 			info->has_hash_table = info->hash_table_gpa != 0;
-		} else if (memcmp(e.guid, guid_metadata, 16) == 0 && data_len >= 4) {
+		} else if (__builtin_memcmp(e.guid, guid_metadata, 16) == 0 && data_len >= 4) {
 			meta_off = rd32(img + data);
 			meta_entry = data;
 			have_meta = true;
@@ -161,9 +159,9 @@ const char *ovmf_strerror(enum ovmf_err err)
 
 static void hash_entry(struct sev_hash_table_entry *e, const uint8_t *guid, const uint8_t *hash)
 {
-	memcpy(e->guid, guid, 16);
+	__builtin_memcpy(e->guid, guid, 16);
 	e->length = sizeof(*e);
-	memcpy(e->hash, hash, 32);
+	__builtin_memcpy(e->hash, hash, 32);
 }
 
 enum ovmf_err snp_sev_hashes_page(uint8_t page[SNP_PAGE_SIZE], uint32_t offset,
@@ -178,14 +176,14 @@ enum ovmf_err snp_sev_hashes_page(uint8_t page[SNP_PAGE_SIZE], uint32_t offset,
 	if (offset > SNP_PAGE_SIZE - SEV_HASH_TABLE_PADDED_SIZE) {
 		return OVMF_E_PARAM;
 	}
-	memset(&t, 0, sizeof(t));
-	memcpy(t.guid, g_hdr, 16);
+	__builtin_memset(&t, 0, sizeof(t));
+	__builtin_memcpy(t.guid, g_hdr, 16);
 	t.length = sizeof(t);
 	hash_entry(&t.cmdline, g_cmd, launch->cmdline_sha256);
 	hash_entry(&t.initrd, g_initrd, launch->initrd_sha256);
 	hash_entry(&t.kernel, g_kernel, launch->kernel_sha256);
-	memset(page, 0, SNP_PAGE_SIZE);
-	memcpy(page + offset, &t, sizeof(t));
+	__builtin_memset(page, 0, SNP_PAGE_SIZE);
+	__builtin_memcpy(page + offset, &t, sizeof(t));
 	return OVMF_OK;
 }
 
@@ -239,7 +237,8 @@ enum ovmf_err snp_measure_ovmf(const uint8_t *img, size_t len, const struct ovmf
 			break;
 		case OVMF_SECTION_SNP_KERNEL_HASHES:
 			if (launch->has_kernel) {
-				uint8_t page[SNP_PAGE_SIZE];
+				/* The VMSA buffer doubles as the hashes page: one 4 KiB frame. */
+				uint8_t *page = (uint8_t *)&v;
 
 				if (!info->has_hash_table || s->size != SNP_PAGE_SIZE ||
 				    snp_sev_hashes_page(page, info->hash_table_gpa & (SNP_PAGE_SIZE - 1),
@@ -265,6 +264,6 @@ enum ovmf_err snp_measure_ovmf(const uint8_t *img, size_t len, const struct ovmf
 		snp_vmsa_qemu_reset(&v, eip, launch->cpu_sig, launch->sev_features);
 		snp_ld_update_vmsa(&ld, &v);
 	}
-	memcpy(ld_out, ld.ld, SNP_LD_SIZE);
+	__builtin_memcpy(ld_out, ld.ld, SNP_LD_SIZE);
 	return OVMF_OK;
 }
