@@ -417,7 +417,6 @@ static int write_file(const char *path, const struct out *o, uint32_t version)
 {
 	size_t fixed = igvm_build_fixed_size(version);
 	uint64_t total = fixed + o->hdr_len + o->data_len;
-	uint8_t head[32];
 	uint8_t *hdr = NULL;
 	size_t i = 0;
 	FILE *f = NULL;
@@ -443,7 +442,6 @@ static int write_file(const char *path, const struct out *o, uint32_t version)
 	}
 	(void)igvm_build_finish(hdr, fixed + o->hdr_len, version, (uint32_t)fixed, (uint32_t)o->hdr_len,
 				(uint32_t)total);
-	memcpy(head, hdr, fixed);
 	f = fopen(path, "wb");
 	if (f == NULL) {
 		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
