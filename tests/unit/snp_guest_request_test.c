@@ -306,6 +306,11 @@ TEST(snp_guest_request, psp_status_error_keeps_the_key)
 	EXPECT_EQ(snp_guest_report(e->ctx, e->user, 4, 0, &rep, &status, NULL, NULL),
 		  SVSM_E_INVALID_PARAM); /* VMPL 4 refused before sending */
 	EXPECT_EQ(e->psp.calls, 1);
+	/* A certificate buffer without a page count is refused before anything is sent. */
+	EXPECT_EQ(snp_guest_report(e->ctx, e->user, 2, 0, &rep, &status, &rep, NULL),
+		  SVSM_E_INVALID_PARAM);
+	EXPECT_EQ(e->psp.calls, 1);
+	EXPECT_EQ(e->ctx->seqno, 2);
 	env_free(e);
 }
 

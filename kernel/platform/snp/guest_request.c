@@ -205,6 +205,9 @@ enum svsm_err snp_guest_send(struct snp_guest_ctx *c, uint8_t msg_type, uint8_t 
 	size_t len = 0;
 
 	*resp_len = 0;
+	if (certs != NULL && cert_pages == NULL) {
+		return SVSM_E_INVALID_PARAM;
+	}
 	if (!c->key_valid) {
 		return SVSM_E_INVALID_REQUEST; /* key retired: nothing can be sent any more */
 	}
