@@ -13,6 +13,7 @@ Q        ?= @
 CHECK_TIERS   :=
 BENCH_TARGETS :=
 FUZZ_TARGETS  :=
+ALL_TARGETS   :=
 FUZZ_SMOKE_RUNS ?= 20000
 FUZZ_SECONDS    ?= 60
 
@@ -25,7 +26,7 @@ include mk/fuzz.mk
 
 .PHONY: all deps run check bench clean help
 
-all: $(KERNEL_ELF) $(TEST_KERNEL_ELF)
+all: $(KERNEL_ELF) $(TEST_KERNEL_ELF) $(ALL_TARGETS)
 
 ## deps: install the Debian 12 packages the project needs (no-op when present).
 deps:

@@ -3,14 +3,17 @@
 # build for the kernel. Fragments in mk/extra/ append to these lists.
 
 LIB_SRCS := lib/format.c lib/cmdline.c
-PORTABLE_SRCS := kernel/mm/page_alloc.c kernel/mm/pgtable.c kernel/mm/heap.c kernel/libc/string.c
+PORTABLE_SRCS := kernel/mm/page_alloc.c kernel/mm/pgtable.c kernel/mm/heap.c kernel/libc/string.c \
+	kernel/mm/guest_mem.c kernel/vcpu/vcpu.c kernel/protocols/dispatch.c kernel/protocols/core.c \
+	kernel/platform/native/validation.c
 KERNEL_SRCS := \
 	kernel/init/main.c kernel/init/boot_info.c \
 	kernel/arch/x86_64/cpu.c kernel/arch/x86_64/trap.c kernel/arch/x86_64/apic.c \
 	kernel/arch/x86_64/smp.c kernel/arch/x86_64/tsc.c kernel/arch/x86_64/acpi.c \
 	kernel/drivers/uart16550.c kernel/lib/log.c kernel/lib/panic.c kernel/lib/ktest.c \
-	kernel/mm/mm.c kernel/mm/stack.c
+	kernel/mm/mm.c kernel/mm/stack.c kernel/arch/x86_64/svm.c kernel/drivers/fw_cfg.c \
+	kernel/vcpu/vcpu_loop.c kernel/platform/native/native.c kernel/platform/native/vcpu_native.c
 
 KERNEL_ASM := kernel/arch/x86_64/entry.S kernel/arch/x86_64/trap_entry.S \
-	kernel/arch/x86_64/ap_trampoline.S
+	kernel/arch/x86_64/ap_trampoline.S kernel/arch/x86_64/svm_entry.S
 KTEST_SRCS = $(wildcard tests/kernel/*.c tests/kernel/*.S)

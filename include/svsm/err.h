@@ -18,6 +18,10 @@ enum svsm_err {
 	SVSM_E_IO,              /* device or host failure */
 	SVSM_E_CRYPTO,          /* cryptographic failure (bad tag, bad key) */
 	SVSM_E_HW,              /* hardware instruction failed; detail is in the caller */
+	SVSM_E_UNSUPPORTED_PROTOCOL, /* no such protocol (guest call) */
+	SVSM_E_PVALIDATE_FAIL_INPUT,     /* PVALIDATE rejected its input */
+	SVSM_E_PVALIDATE_SIZEMISMATCH,   /* 4K/2M size disagrees with the page's state */
+	SVSM_E_PVALIDATE_NO_CHANGE,      /* validation state already as requested */
 };
 
 #define SVSM_MUST_CHECK __attribute__((warn_unused_result))

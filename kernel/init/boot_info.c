@@ -10,6 +10,7 @@
 #include "kernel/arch/x86_64/acpi.h"
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/lib/panic.h"
+#include "lib/cmdline.h"
 #include "svsm/abi/pvh.h"
 
 struct boot_info boot_info;
@@ -17,6 +18,44 @@ struct boot_info boot_info;
 static const void *early_phys(uint64_t pa)
 {
 	return (const void *)(uintptr_t)(pa + DIRECT_MAP_BASE);
+}
+
+static uint64_t parse_mib(const char *s)
+{
+	uint64_t v = 0;
+
+	for (; *s >= '0' && *s <= '9' && v < (1ull << 20); s++) {
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	return *s == '\0' ? v : 0;
+}
+
+/*
+ * The SVSM keeps [KERNEL_PBASE, KERNEL_PBASE + svsm_mem) for itself (svsm_mem= in MiB on
+ * the command line, default 64); it must be one RAM range. The rest of RAM is the guest's.
+ */
+static void boot_info_place_svsm(void)
+{
+	char val[16];
+	uint64_t mib = SVSM_MEM_DEFAULT_MIB;
+
+	if (cmdline_get(boot_info.cmdline, "svsm_mem", val, sizeof(val))) {
+		mib = parse_mib(val);
+		if (mib < SVSM_MEM_MIN_MIB) {
+			panic("svsm_mem=%s: give a size in MiB, at least %u", val, SVSM_MEM_MIN_MIB);
+		}
+	}
+	boot_info.svsm_start = KERNEL_PBASE;
+	boot_info.svsm_end = KERNEL_PBASE + (mib << 20);
+	for (unsigned i = 0; i < boot_info.mem_count; i++) {
+		const struct mem_region *r = &boot_info.mem[i];
+
+		if (r->type == MEM_RAM && r->base <= boot_info.svsm_start &&
+		    r->base + r->size >= boot_info.svsm_end) {
+			return;
+		}
+	}
+	panic("not enough RAM for the SVSM's %lu MiB at %#lx", mib, boot_info.svsm_start);
 }
 
 void boot_info_from_pvh(uint64_t start_info_pa)
@@ -55,6 +94,7 @@ void boot_info_from_pvh(uint64_t start_info_pa)
 	}
 	boot_info.rsdp = si->rsdp_paddr;
 	acpi_parse(&boot_info);
+	boot_info_place_svsm();
 }
 
 uint64_t boot_info_ram_top(void)

@@ -31,7 +31,12 @@ struct boot_info {
 	unsigned cpu_count;
 	uint16_t pm_timer_port;           /* ACPI PM timer I/O port, 0 if none */
 	uint64_t lapic_mmio;              /* xAPIC MMIO base from the MADT */
+	uint64_t svsm_start;              /* the SVSM's own memory: kernel, allocator, heap */
+	uint64_t svsm_end;                /* everything else in RAM belongs to the guest */
 };
+
+#define SVSM_MEM_DEFAULT_MIB 64
+#define SVSM_MEM_MIN_MIB 16
 
 extern struct boot_info boot_info;
 

@@ -17,12 +17,17 @@
 #include "kernel/lib/panic.h"
 #include "kernel/mm/mm.h"
 #include "kernel/mm/page_alloc.h"
+#include "kernel/platform/native/native.h"
+#include "kernel/platform/platform.h"
+#include "kernel/vcpu/vcpu.h"
 #include "lib/cmdline.h"
 
 void kmain(uint32_t start_info_pa);
 void arch_call_on_stack(uint64_t top, void (*fn)(void)) __attribute__((noreturn));
 
 static uint64_t boot_tsc;
+
+static __attribute__((noreturn)) void run_guest(void);
 
 static __attribute__((noreturn)) void kmain_late(void)
 {
@@ -38,7 +43,7 @@ static __attribute__((noreturn)) void kmain_late(void)
 	}
 	idle_us = tsc_ticks_to_us(rdtsc() - boot_tsc);
 	pr_info("boot: %u CPUs online (%s APIC), %lu MiB RAM, TSC %lu MHz (%s)\n", cpus,
-		apic_is_x2apic() ? "x2" : "x", page_alloc_total_pages() >> 8,
+		apic_is_x2apic() ? "x2" : "x", boot_info_ram_top() >> 20,
 		tsc_hz() / 1000000, tsc_source());
 	pr_info("boot: kernel idle %lu.%03lu ms after entry\n", idle_us / 1000, idle_us % 1000);
 
@@ -46,8 +51,40 @@ static __attribute__((noreturn)) void kmain_late(void)
 		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
 		exit_qemu(ktest_run_all(filter) == 0 ? EXIT_QEMU_SUCCESS : EXIT_QEMU_FAILURE);
 	}
-	pr_info("boot: no guest configured; SVSM done\n");
-	exit_qemu(EXIT_QEMU_SUCCESS);
+	run_guest();
+}
+
+/*
+ * Launches the guest and runs its boot vCPU on this CPU. The run ends when the guest
+ * reports completion (test guests) or is stopped; the SVSM then stops the other vCPUs,
+ * checks its own state and reports through isa-debug-exit.
+ */
+static __attribute__((noreturn)) void run_guest(void)
+{
+	struct vcpu *bsp = NULL;
+	enum svsm_err err = plat_init();
+	int result;
+	bool healthy;
+
+	if (err == SVSM_OK) {
+		err = plat_launch_guest(&bsp);
+	}
+	if (err == SVSM_E_NOT_FOUND) {
+		pr_info("boot: no guest configured; SVSM done\n");
+		exit_qemu(EXIT_QEMU_SUCCESS);
+	}
+	if (err != SVSM_OK) {
+		panic("cannot launch the guest on the %s platform: error %d", plat_name(), err);
+	}
+	pr_info("guest: starting on the %s platform\n", plat_name());
+	vcpu_loop(bsp);
+	healthy = vcpu_stop_all(bsp, 100000000) && page_alloc_check();
+	result = native_guest_result();
+	pr_info("guest: finished: %s; %lu SVSM calls served; SVSM %s\n",
+		result < 0 ? "stopped without reporting" :
+		result == 0 ? "reported all checks passed" : "reported failures",
+		vcpu_calls_total(), healthy ? "healthy" : "NOT healthy");
+	exit_qemu(result == 0 && healthy ? EXIT_QEMU_SUCCESS : EXIT_QEMU_FAILURE);
 }
 
 void kmain(uint32_t start_info_pa)

@@ -26,7 +26,6 @@ extern char _kernel_phys_start[], _kernel_phys_end[];
 extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
 extern char _data_start[], _data_end[];
 
-#define LOW_RESERVED 0x100000ull
 #define EARLY_MAP_TOP 0x100000000ull
 
 void mm_kernel_phys_range(uint64_t *start, uint64_t *end)
@@ -49,8 +48,11 @@ static uint64_t find_early_ram(uint64_t size)
 		if (r->type != MEM_RAM) {
 			continue;
 		}
-		if (start < LOW_RESERVED) {
-			start = LOW_RESERVED;
+		if (start < boot_info.svsm_start) {
+			start = boot_info.svsm_start;
+		}
+		if (end > boot_info.svsm_end) {
+			end = boot_info.svsm_end;
 		}
 		if (end > EARLY_MAP_TOP) {
 			end = EARLY_MAP_TOP;
@@ -130,17 +132,16 @@ static void add_ram(uint64_t lo, uint64_t hi)
 
 void mm_init(void)
 {
-	uint64_t ram_top = boot_info_ram_top();
+	uint64_t ram_top = boot_info.svsm_end;
 	uint64_t pages = ram_top >> MM_PAGE_SHIFT;
 	uint64_t meta_size = align_up(page_alloc_meta_size(pages), MM_PAGE_SIZE);
 	uint64_t meta_pa = find_early_ram(meta_size);
 	uint64_t kstart, kend;
 
 	page_alloc_init(0, pages, phys_to_virt(meta_pa));
-	/* Until CR3 switches, only the first 4 GiB are mapped: free RAM above it later. */
-	add_ram(0, EARLY_MAP_TOP);
+	/* The allocator owns only the SVSM region; the rest of RAM is the guest's. */
+	add_ram(boot_info.svsm_start, boot_info.svsm_end);
 	mm_kernel_phys_range(&kstart, &kend);
-	page_alloc_reserve_range(0, LOW_RESERVED);
 	page_alloc_reserve_range(kstart, kend);
 	page_alloc_reserve_range(meta_pa, meta_pa + meta_size);
 	if (!page_alloc_check()) {
@@ -148,10 +149,9 @@ void mm_init(void)
 	}
 	build_kernel_pt();
 	write_cr3(kernel_pt.root);
-	add_ram(EARLY_MAP_TOP, UINT64_MAX);
 	heap_init();
-	pr_info("mm: %lu MiB RAM, %lu MiB free, kernel %#lx-%#lx\n",
-		page_alloc_total_pages() >> 8, page_alloc_free_pages() >> 8, kstart, kend);
+	pr_info("mm: SVSM memory %#lx-%#lx (%lu MiB free), kernel %#lx-%#lx\n",
+		boot_info.svsm_start, boot_info.svsm_end, page_alloc_free_pages() >> 8, kstart, kend);
 }
 
 void *mm_map_mmio(uint64_t pa, uint64_t size)

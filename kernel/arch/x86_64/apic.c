@@ -51,6 +51,10 @@ void apic_init(void)
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
 	if (xapic_mmio == NULL && !x2apic) { /* first call, on the BSP */
+		/* The SVSM uses no legacy PIC: mask it so that its vectors (0x08 after the
+		 * BIOS) can never be mistaken for exceptions. */
+		outb(0x21, 0xff);
+		outb(0xa1, 0xff);
 		x2apic = (cpuid(1, 0).ecx & (1u << 21)) != 0;
 		if (!x2apic) {
 			uint64_t pa = boot_info.lapic_mmio != 0 ? boot_info.lapic_mmio : 0xfee00000;

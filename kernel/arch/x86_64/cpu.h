@@ -43,6 +43,7 @@ struct percpu {
 	volatile bool online;
 	volatile bool idle;
 	uint64_t nmi_count;          /* NMIs taken outside panic and tests */
+	uint64_t stray_irq_count;    /* interrupts nobody asked for */
 	uint64_t gdt[5] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 	void *platform;              /* platform-private per-CPU state */

@@ -68,6 +68,16 @@ void trap_handle(struct trap_frame *f)
 	if (f->vector == VEC_SPURIOUS) {
 		return;
 	}
+	if (f->vector >= 32) {
+		/*
+		 * An interrupt the SVSM did not ask for (the host or the guest's own devices):
+		 * never fatal. Acknowledge it and go on; guests that need interrupts get them
+		 * virtualised by their platform.
+		 */
+		pc->stray_irq_count++;
+		apic_eoi();
+		return;
+	}
 	log_force_unlock();
 	trap_dump(f);
 	panic("unhandled %s %lu at %#lx", f->vector < 32 ? "exception" : "interrupt", f->vector,

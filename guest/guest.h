@@ -1,0 +1,31 @@
+/*
+ * Shared declarations of the native test guest: console output, SVSM calls through the
+ * calling area (spec 58019 register ABI with VMMCALL), and the check bookkeeping.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svsm/abi/native_guest.h"
+#include "svsm/abi/svsm.h"
+
+struct call {
+	uint64_t rax, rcx, rdx, r8, r9;
+};
+
+void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * svsm_call - make one SVSM call through the calling area at @ca: set call_pending,
+ * VMMCALL, then take call_pending back. Returns false when the SVSM left call_pending set.
+ */
+bool svsm_call(volatile struct svsm_ca *ca, struct call *c);
+/** bare_vmmcall - VMMCALL with call_pending clear: the SVSM must change nothing. */
+uint64_t bare_vmmcall(uint64_t rax);
+
+uint64_t guest_rdmsr(uint32_t msr);
+uint64_t guest_rdtsc(void);
+void guest_outb(uint16_t port, uint8_t v);
+
+void check(const char *name, bool ok);

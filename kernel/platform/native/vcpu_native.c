@@ -1,0 +1,204 @@
+/*
+ * CREATE_VCPU and DELETE_VCPU on the native platform. A new vCPU's state comes from a
+ * VMSA-format page in guest memory, copied once and checked (VMPL, EFER.SVME,
+ * sev_features, and the register consistency rules VMRUN enforces), then loaded into a
+ * fresh VMCB and run on the physical CPU with the requested APIC ID. While the vCPU
+ * lives its VMSA page is read-only to the guest (NPT) and never written by the SVSM,
+ * as the RMP VMSA bit makes it on SNP.
+ */
+#include <stddef.h>
+
+#include "kernel/arch/x86_64/apic.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/smp.h"
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/tsc.h"
+#include "kernel/arch/x86_64/x86.h"
+#include "kernel/lib/log.h"
+#include "kernel/mm/guest_mem.h"
+#include "kernel/mm/heap.h"
+#include "kernel/platform/native/native.h"
+#include "kernel/platform/platform.h"
+#include "kernel/vcpu/vcpu.h"
+#include "svsm/abi/native_guest.h"
+
+#define DELETE_TIMEOUT_US 2000000
+#define CR0_RESERVED_HI 0xffffffff00000000ull
+#define CR3_RESERVED    0xfff0000000000000ull
+#define CR4_RESERVED    0xffffffffff000000ull /* bits above PKS (24) */
+#define EFER_RESERVED   0xffffffffffff02feull /* all but SCE, LME, LMA, NXE, SVME, LMSLE, FFXSR, TCE */
+
+/* The subset of VMRUN's consistency checks that a guest could get wrong by accident. */
+static enum svsm_err check_vmsa_state(const struct vmsa *s)
+{
+	bool long_mode = (s->efer & EFER_LME) != 0 && (s->cr0 & CR0_PG) != 0;
+
+	if ((s->cr0 & CR0_RESERVED_HI) != 0 || (s->cr3 & CR3_RESERVED) != 0 ||
+	    (s->cr4 & CR4_RESERVED) != 0 || (s->efer & EFER_RESERVED) != 0 ||
+	    (s->dr6 >> 32) != 0 || (s->dr7 >> 32) != 0) {
+		return SVSM_E_INVALID_PARAM;
+	}
+	if ((s->cr0 & CR0_PG) != 0 && (s->cr0 & CR0_PE) == 0) {
+		return SVSM_E_INVALID_PARAM;
+	}
+	if (long_mode && ((s->cr4 & CR4_PAE) == 0 || (s->cs.attrib & 0x600) == 0x600)) {
+		return SVSM_E_INVALID_PARAM; /* long mode needs PAE; CS.L and CS.D exclusive */
+	}
+	return SVSM_OK;
+}
+
+static void load_state(struct native_vcpu *nv, const struct vmsa *s)
+{
+	struct vmcb_save *d = &nv->vmcb->save;
+
+	d->es = s->es;
+	d->cs = s->cs;
+	d->ss = s->ss;
+	d->ds = s->ds;
+	d->fs = s->fs;
+	d->gs = s->gs;
+	d->gdtr = s->gdtr;
+	d->ldtr = s->ldtr;
+	d->idtr = s->idtr;
+	d->tr = s->tr;
+	d->cpl = s->cpl;
+	d->efer = s->efer;
+	d->cr4 = s->cr4;
+	d->cr3 = s->cr3;
+	d->cr0 = s->cr0;
+	d->dr7 = s->dr7;
+	d->dr6 = s->dr6;
+	d->rflags = s->rflags | 2;
+	d->rip = s->rip;
+	d->rsp = s->rsp;
+	d->rax = s->rax;
+	d->star = s->star;
+	d->lstar = s->lstar;
+	d->cstar = s->cstar;
+	d->sfmask = s->sfmask;
+	d->kernel_gs_base = s->kernel_gs_base;
+	d->sysenter_cs = s->sysenter_cs;
+	d->sysenter_esp = s->sysenter_esp;
+	d->sysenter_eip = s->sysenter_eip;
+	d->cr2 = s->cr2;
+	if (s->g_pat != 0) {
+		d->g_pat = s->g_pat;
+	}
+	nv->gprs = (struct guest_gprs){
+		.rbx = s->rbx, .rcx = s->rcx, .rdx = s->rdx, .rsi = s->rsi, .rdi = s->rdi,
+		.rbp = s->rbp, .r8 = s->r8, .r9 = s->r9, .r10 = s->r10, .r11 = s->r11,
+		.r12 = s->r12, .r13 = s->r13, .r14 = s->r14, .r15 = s->r15,
+	};
+}
+
+static void vcpu_thread(void *arg)
+{
+	vcpu_loop(arg);
+}
+
+enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gpa,
+			       uint32_t apic_id)
+{
+	struct vmsa *s = heap_alloc(sizeof(*s));
+	struct native_vcpu *nv = NULL;
+	struct vcpu *v = NULL;
+	enum svsm_err err;
+	int cpu = native_cpu_by_apic(apic_id);
+
+	if (s == NULL) {
+		return SVSM_E_NOMEM;
+	}
+	err = guest_mem_read(vmsa_gpa, s, sizeof(*s)); /* the one copy we act on */
+	if (err != SVSM_OK) {
+		goto out;
+	}
+	if (cpu < 0 || vcpu_find_apic(apic_id) != NULL || s->vmpl != NATIVE_GUEST_VMPL ||
+	    (s->efer & VMSA_EFER_SVME) == 0 || s->sev_features != plat_sev_features(caller)) {
+		err = SVSM_E_INVALID_PARAM;
+		goto out;
+	}
+	err = check_vmsa_state(s);
+	if (err != SVSM_OK) {
+		goto out;
+	}
+	nv = native_vcpu_new();
+	v = nv == NULL ? NULL : vcpu_alloc(apic_id, ca_gpa, vmsa_gpa);
+	if (v == NULL) {
+		err = SVSM_E_NOMEM;
+		goto out;
+	}
+	load_state(nv, s);
+	nv->pcpu = (unsigned)cpu;
+	v->plat = nv;
+	err = guest_mem_protect_page(vmsa_gpa);
+	if (err == SVSM_OK) {
+		err = native_npt_set_writable(vmsa_gpa, false);
+		if (err != SVSM_OK) {
+			guest_mem_unprotect_page(vmsa_gpa);
+		}
+	}
+	if (err != SVSM_OK) {
+		goto out;
+	}
+	if (!smp_start_on((unsigned)cpu, vcpu_thread, v)) {
+		/* The CPU still finishes a previous vCPU: the guest may retry. */
+		guest_mem_unprotect_page(vmsa_gpa);
+		if (native_npt_set_writable(vmsa_gpa, true) != SVSM_OK) {
+			pr_warn("native: could not restore write access to %#lx\n", vmsa_gpa);
+		}
+		err = SVSM_E_BUSY;
+		goto out;
+	}
+	pr_debug("native: vCPU %u created on APIC %u from VMSA %#lx\n", v->id, apic_id, vmsa_gpa);
+	v = NULL;
+	nv = NULL;
+out:
+	if (v != NULL) {
+		vcpu_release(v);
+	}
+	if (nv != NULL) {
+		native_vcpu_free(nv);
+	}
+	heap_free(s);
+	return err;
+}
+
+void plat_vcpu_kick(struct vcpu *v)
+{
+	struct native_vcpu *nv = v->plat;
+
+	if (nv->pcpu != this_cpu()->index) {
+		apic_send_fixed(percpu_area[nv->pcpu].apic_id, VEC_IPI_WAKE);
+	}
+}
+
+enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
+{
+	struct vcpu *v = vcpu_find_vmsa(vmsa_gpa);
+	struct native_vcpu *nv;
+	uint64_t deadline;
+
+	if (v == NULL) {
+		return SVSM_E_NOT_FOUND;
+	}
+	if (v == caller) {
+		return SVSM_E_INVALID_REQUEST; /* a vCPU cannot delete itself */
+	}
+	nv = v->plat;
+	__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
+	plat_vcpu_kick(v);
+	deadline = tsc_now_us() + DELETE_TIMEOUT_US;
+	while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_STOPPED) {
+		if (tsc_now_us() > deadline) {
+			return SVSM_E_BUSY;
+		}
+		cpu_relax();
+	}
+	guest_mem_unprotect_page(vmsa_gpa);
+	if (native_npt_set_writable(vmsa_gpa, true) != SVSM_OK) {
+		pr_warn("native: could not restore write access to %#lx\n", vmsa_gpa);
+	}
+	native_vcpu_free(nv);
+	vcpu_release(v);
+	return SVSM_OK;
+}

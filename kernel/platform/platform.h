@@ -1,0 +1,80 @@
+/*
+ * The platform interface: everything the platform-neutral kernel needs from the way the
+ * guest runs at lower privilege (native: VMRUN + NPT; SNP: VMPL2 + RMP). Protocol code
+ * calls only these functions; one implementation is linked per build (platform/native,
+ * platform/snp; platform/fake for host unit tests).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svsm/err.h"
+
+struct vcpu;
+
+/** struct svsm_call_regs - the registers of an SVSM call (spec 58019 register ABI). */
+struct svsm_call_regs {
+	uint64_t rax; /* in: protocol << 32 | call; out: result */
+	uint64_t rcx;
+	uint64_t rdx;
+	uint64_t r8;
+	uint64_t r9;
+};
+
+/** Why plat_run_vcpu() returned. */
+enum plat_exit {
+	PLAT_EXIT_SVSM_CALL,  /* call_pending may be set: protocol dispatch */
+	PLAT_EXIT_HALT,       /* the vCPU halted: wait for an event */
+	PLAT_EXIT_CONTINUE,   /* handled inside the platform; run again */
+	PLAT_EXIT_STOP,       /* the vCPU must not run again (deleted, shut down, violation) */
+	PLAT_EXIT_GUEST_DONE, /* the guest reported completion (test guests) */
+};
+
+/** Outcomes of validating a guest page, with the SNP hardware's numbering. */
+enum plat_pvalidate_result {
+	PLAT_PVALIDATE_OK = 0,
+	PLAT_PVALIDATE_FAIL_INPUT = 1,
+	PLAT_PVALIDATE_FAIL_SIZEMISMATCH = 6,
+	PLAT_PVALIDATE_NO_CHANGE = 0x10, /* RMP unchanged (SNP: CF=1) */
+};
+
+/** plat_name - "native" or "snp". */
+const char *plat_name(void);
+
+/** plat_init - detect and enable the platform on every online CPU. */
+enum svsm_err plat_init(void) SVSM_MUST_CHECK;
+
+/** plat_launch_guest - set up guest memory and the boot vCPU; returns it in @bsp. */
+enum svsm_err plat_launch_guest(struct vcpu **bsp) SVSM_MUST_CHECK;
+
+/** plat_run_vcpu - enter the guest on this CPU until the next exit the kernel must see. */
+enum plat_exit plat_run_vcpu(struct vcpu *v);
+
+/** plat_call_regs - read (@write false) or write back (@write true) the call registers. */
+void plat_call_regs(struct vcpu *v, struct svsm_call_regs *regs, bool write);
+
+/**
+ * plat_pvalidate - validate or invalidate one guest page (2 MiB when @huge) for the guest.
+ * Pages newly validated are zeroed. Returns SVSM_OK with @result set, or an error for an
+ * address the guest may not validate.
+ */
+enum svsm_err plat_pvalidate(uint64_t gpa, bool huge, bool validate,
+			     enum plat_pvalidate_result *result) SVSM_MUST_CHECK;
+
+/**
+ * plat_vcpu_create - check the VMSA-format state at @vmsa_gpa and start a vCPU from it on
+ * the CPU with @apic_id, with calling area @ca_gpa. Addresses are already checked to be
+ * page-aligned guest RAM that does not overlap.
+ */
+enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gpa,
+			       uint32_t apic_id) SVSM_MUST_CHECK;
+
+/** plat_vcpu_delete - stop and forget the vCPU created from @vmsa_gpa. */
+enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa) SVSM_MUST_CHECK;
+
+/** plat_vcpu_kick - make @v leave the guest soon (it then sees its stop request). */
+void plat_vcpu_kick(struct vcpu *v);
+
+/** plat_sev_features - the caller's sev_features (0 on native). */
+uint64_t plat_sev_features(struct vcpu *v);

@@ -1,0 +1,141 @@
+/*
+ * The vCPU table (guarded by vcpu_lock) and the per-vCPU request loop of ARCHITECTURE.md:
+ * run the guest, serve SVSM calls, wait on HLT, stop on request or violation.
+ */
+#include "kernel/vcpu/vcpu.h"
+
+#include <stddef.h>
+
+#include "kernel/lib/spinlock.h"
+#include "kernel/mm/guest_mem.h"
+#include "kernel/platform/platform.h"
+#include "kernel/protocols/dispatch.h"
+#include "svsm/abi/svsm.h"
+
+static struct vcpu vcpus[VCPU_MAX];
+static struct spinlock vcpu_lock = SPINLOCK_INIT;
+
+static bool live(const struct vcpu *v)
+{
+	return v->state != VCPU_FREE;
+}
+
+struct vcpu *vcpu_alloc(uint32_t apic_id, uint64_t ca_gpa, uint64_t vmsa_gpa)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+	struct vcpu *found = NULL;
+
+	for (unsigned i = 0; i < VCPU_MAX; i++) {
+		if (!live(&vcpus[i])) {
+			found = &vcpus[i];
+			*found = (struct vcpu){.id = i, .apic_id = apic_id, .ca_gpa = ca_gpa,
+					       .vmsa_gpa = vmsa_gpa, .state = VCPU_RUNNABLE};
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+	return found;
+}
+
+void vcpu_release(struct vcpu *v)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+
+	v->state = VCPU_FREE;
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+}
+
+struct vcpu *vcpu_find_vmsa(uint64_t vmsa_gpa)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+	struct vcpu *found = NULL;
+
+	for (unsigned i = 0; i < VCPU_MAX && found == NULL; i++) {
+		if (live(&vcpus[i]) && vcpus[i].vmsa_gpa == vmsa_gpa) {
+			found = &vcpus[i];
+		}
+	}
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+	return found;
+}
+
+struct vcpu *vcpu_find_apic(uint32_t apic_id)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+	struct vcpu *found = NULL;
+
+	for (unsigned i = 0; i < VCPU_MAX && found == NULL; i++) {
+		if (live(&vcpus[i]) && vcpus[i].apic_id == apic_id) {
+			found = &vcpus[i];
+		}
+	}
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+	return found;
+}
+
+bool vcpu_uses_page(uint64_t gpa)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+	bool used = false;
+
+	for (unsigned i = 0; i < VCPU_MAX && !used; i++) {
+		used = live(&vcpus[i]) && (vcpus[i].vmsa_gpa == gpa || vcpus[i].ca_gpa == gpa);
+	}
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+	return used;
+}
+
+bool vcpu_stop_all(struct vcpu *self, uint64_t spins)
+{
+	bool all = true;
+
+	for (unsigned i = 0; i < VCPU_MAX; i++) {
+		struct vcpu *v = &vcpus[i];
+
+		if (v != self && live(v) && v->state != VCPU_STOPPED) {
+			__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
+			plat_vcpu_kick(v);
+		}
+	}
+	for (unsigned i = 0; i < VCPU_MAX; i++) {
+		struct vcpu *v = &vcpus[i];
+		uint64_t n = spins;
+
+		while (v != self && live(v) && v->state == VCPU_RUNNING && n-- > 0) {
+			__asm__ volatile("" ::: "memory");
+		}
+		if (v != self && live(v) && v->state == VCPU_RUNNING) {
+			all = false;
+		}
+	}
+	return all;
+}
+
+uint64_t vcpu_calls_total(void)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < VCPU_MAX; i++) {
+		total += vcpus[i].calls;
+	}
+	return total;
+}
+
+void vcpu_handle_call(struct vcpu *v)
+{
+	struct svsm_call_regs regs;
+	uint8_t pending = 0;
+	const uint8_t clear = 0;
+
+	/* Not an SVSM call unless the calling area says so (spec 58019). */
+	if (guest_mem_read(v->ca_gpa, &pending, 1) != SVSM_OK || pending == 0) {
+		return;
+	}
+	if (guest_mem_write(v->ca_gpa, &clear, 1) != SVSM_OK) {
+		return;
+	}
+	plat_call_regs(v, &regs, false);
+	protocol_dispatch(v, &regs);
+	plat_call_regs(v, &regs, true);
+	v->calls++;
+}

@@ -1,0 +1,47 @@
+/*
+ * Guest vCPUs as the platform-neutral kernel sees them: identity, calling area, and the
+ * request loop. Platform-private state hangs off @plat.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svsm/err.h"
+
+#define VCPU_MAX 64
+#define VCPU_NO_VMSA UINT64_MAX
+
+enum vcpu_state { VCPU_FREE = 0, VCPU_RUNNABLE, VCPU_RUNNING, VCPU_STOPPING, VCPU_STOPPED };
+
+struct vcpu {
+	unsigned id;             /* index in the vCPU table */
+	uint32_t apic_id;
+	uint64_t ca_gpa;         /* calling area of this vCPU */
+	uint64_t vmsa_gpa;       /* VMSA it was created from, VCPU_NO_VMSA for the boot vCPU */
+	volatile enum vcpu_state state;
+	volatile bool stop_request;
+	uint64_t calls;          /* SVSM calls served */
+	void *plat;              /* platform-private state */
+};
+
+/** vcpu_alloc - claim a free vCPU slot; NULL when all are in use. */
+struct vcpu *vcpu_alloc(uint32_t apic_id, uint64_t ca_gpa, uint64_t vmsa_gpa);
+/** vcpu_release - return a stopped vCPU's slot. */
+void vcpu_release(struct vcpu *v);
+/** vcpu_find_vmsa - the live vCPU created from @vmsa_gpa, or NULL. */
+struct vcpu *vcpu_find_vmsa(uint64_t vmsa_gpa);
+/** vcpu_find_apic - the live vCPU with @apic_id, or NULL. */
+struct vcpu *vcpu_find_apic(uint32_t apic_id);
+/** vcpu_uses_page - some live vCPU has @gpa as its VMSA or CA page. */
+bool vcpu_uses_page(uint64_t gpa);
+
+/** vcpu_stop_all - ask every live vCPU but @self to stop; true once all have stopped. */
+bool vcpu_stop_all(struct vcpu *self, uint64_t spins);
+/** vcpu_calls_total - SVSM calls served by all vCPUs. */
+uint64_t vcpu_calls_total(void);
+
+/** vcpu_handle_call - serve one SVSM call of @v if its calling area has call_pending. */
+void vcpu_handle_call(struct vcpu *v);
+/** vcpu_loop - run @v until it stops. */
+void vcpu_loop(struct vcpu *v);

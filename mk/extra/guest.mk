@@ -1,0 +1,43 @@
+# The native test guest (guest/): a flat binary the SVSM loads from fw_cfg and runs at
+# lower privilege; and the e2e tier that boots SVSM + guest.
+
+GUEST_SRCS := guest/main.c guest/support.c lib/format.c kernel/libc/string.c
+GUEST_ASM  := guest/entry.S
+GUEST_OBJS := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS)) \
+              $(patsubst %.S,$(BUILD)/guest/%.o,$(GUEST_ASM))
+GUEST_ELF  := $(BUILD)/guest.elf
+GUEST_BIN  := $(BUILD)/guest.bin
+GUEST_CFLAGS := $(filter-out -mcmodel=kernel -DSVSM_KERNEL=1,$(KCFLAGS)) -mcmodel=small \
+                -Ikernel/libc/include -DSVSM_GUEST=1
+
+$(BUILD)/guest/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/guest/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+$(GUEST_ELF): $(GUEST_OBJS) guest/guest.ld
+	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments \
+		-T guest/guest.ld -o $@ $(GUEST_OBJS)
+
+$(GUEST_BIN): $(GUEST_ELF)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+.PHONY: guest test-e2e bench-e2e
+guest: $(GUEST_BIN)
+
+## test-e2e: boot the SVSM with the test guest (-smp 2); every guest check and the SVSM must pass.
+test-e2e: $(KERNEL_ELF) $(GUEST_BIN)
+	$(Q)scripts/test-e2e.sh
+
+## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
+bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)
+	$(Q)scripts/bench-e2e.sh
+
+-include $(GUEST_OBJS:.o=.d)
+
+CHECK_TIERS   += test-e2e
+BENCH_TARGETS += bench-e2e
+ALL_TARGETS += $(GUEST_BIN)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# End-to-end tier: boots the SVSM with the native test guest under QEMU TCG (-smp 2).
+# Run 1: the guest calls every core-protocol call, valid and hostile; passes only if QEMU
+#   exits with the SVSM's success code, the guest reports "N passed, 0 failed" and the
+#   SVSM reports itself healthy afterwards.
+# Run 2: the guest reads SVSM memory; passes only if the SVSM stops the guest with a clear
+#   log line, does not panic, and reports the failure.
+set -uo pipefail
+case "${1:-}" in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+kernel=build/svsm.elf guest=build/guest.bin
+mkdir -p build
+fail() { echo "test-e2e: FAILED: $*" >&2; exit 1; }
+
+run() { # name guest_args
+	local log="build/e2e-$1.log"
+	scripts/qemu.sh --smp 2 --mem 256M --timeout 300 --append "log=info guest_args=$2" \
+		"$kernel" -- -fw_cfg "name=opt/svsm/guest,file=$guest" > "$log" 2>&1
+	echo $?
+}
+
+rc=$(run checks checks)
+log=build/e2e-checks.log
+grep -a '^\[guest\]' "$log" | tr -d '\r'
+summary=$(grep -aE '^\[guest\] [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr -d '\r')
+[ "$rc" -eq 33 ] || fail "checks run: QEMU exit status $rc (see $log)"
+[[ "$summary" =~ \]\ ([0-9]+)\ passed,\ 0\ failed ]] || fail "checks run: guest summary '$summary'"
+[ "${BASH_REMATCH[1]}" -ge 40 ] || fail "checks run: only ${BASH_REMATCH[1]} checks ran"
+grep -aq 'guest: finished: reported all checks passed; .* SVSM healthy' "$log" ||
+	fail "checks run: the SVSM did not report itself healthy"
+grep -aq 'PANIC' "$log" && fail "checks run: the SVSM panicked"
+echo "test-e2e: checks run: $summary"
+
+rc=$(run touch touch_svsm)
+log=build/e2e-touch.log
+[ "$rc" -eq 35 ] || fail "touch run: QEMU exit status $rc, expected 35 (see $log)"
+grep -aq 'accessed SVSM memory at GPA' "$log" || fail "touch run: no log line for the access"
+grep -aq 'guest stopped: access to SVSM memory' "$log" || fail "touch run: guest not stopped"
+grep -aq 'the SVSM did not stop us' "$log" && fail "touch run: the guest read SVSM memory"
+grep -aq 'PANIC' "$log" && fail "touch run: the SVSM panicked"
+echo "test-e2e: touch run: the SVSM stopped the guest at its access to SVSM memory"
+echo "test-e2e: passed"
