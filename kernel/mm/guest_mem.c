@@ -73,9 +73,13 @@ bool guest_mem_valid(uint64_t gpa, uint64_t len)
 
 bool guest_mem_is_protected(uint64_t gpa, uint64_t len)
 {
-	uint64_t flags = spin_lock_irqsave(&gm_lock);
+	uint64_t flags;
 	bool hit = false;
 
+	if (__atomic_load_n(&gm_protected_count, __ATOMIC_ACQUIRE) == 0) {
+		return false; /* common case: no vCPU created from a VMSA */
+	}
+	flags = spin_lock_irqsave(&gm_lock);
 	for (unsigned i = 0; i < gm_protected_count && !hit; i++) {
 		hit = overlaps(gpa, gpa + len, gm_protected[i], gm_protected[i] + MM_PAGE_SIZE);
 	}
@@ -107,6 +111,15 @@ enum svsm_err guest_mem_zero(uint64_t gpa, size_t len)
 		return SVSM_E_INVALID_ADDRESS;
 	}
 	memset(phys_to_virt(gpa), 0, len);
+	return SVSM_OK;
+}
+
+enum svsm_err guest_mem_take_call_pending(uint64_t ca_gpa, bool *pending)
+{
+	if (!guest_mem_valid(ca_gpa, 1) || guest_mem_is_protected(ca_gpa, 1)) {
+		return SVSM_E_INVALID_ADDRESS;
+	}
+	*pending = __atomic_exchange_n((uint8_t *)phys_to_virt(ca_gpa), 0, __ATOMIC_ACQ_REL) != 0;
 	return SVSM_OK;
 }
 

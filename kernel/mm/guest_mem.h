@@ -38,6 +38,12 @@ enum svsm_err guest_mem_write(uint64_t gpa, const void *src, size_t len) SVSM_MU
 /** guest_mem_zero - zero guest memory (validation). */
 enum svsm_err guest_mem_zero(uint64_t gpa, size_t len) SVSM_MUST_CHECK;
 
+/**
+ * guest_mem_take_call_pending - atomically read and clear the call_pending byte of the
+ * calling area at @ca_gpa (one access, so a racing guest sees a consistent answer).
+ */
+enum svsm_err guest_mem_take_call_pending(uint64_t ca_gpa, bool *pending) SVSM_MUST_CHECK;
+
 /** guest_mem_protect_page - stop SVSM writes to a page the SVSM took (VMSA). */
 enum svsm_err guest_mem_protect_page(uint64_t gpa) SVSM_MUST_CHECK;
 void guest_mem_unprotect_page(uint64_t gpa);

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "kernel/lib/log.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/mm/guest_mem.h"
 #include "kernel/platform/platform.h"
@@ -124,18 +125,21 @@ uint64_t vcpu_calls_total(void)
 void vcpu_handle_call(struct vcpu *v)
 {
 	struct svsm_call_regs regs;
-	uint8_t pending = 0;
-	const uint8_t clear = 0;
+	bool pending = false;
 
 	/* Not an SVSM call unless the calling area says so (spec 58019). */
-	if (guest_mem_read(v->ca_gpa, &pending, 1) != SVSM_OK || pending == 0) {
-		return;
-	}
-	if (guest_mem_write(v->ca_gpa, &clear, 1) != SVSM_OK) {
+	if (guest_mem_take_call_pending(v->ca_gpa, &pending) != SVSM_OK || !pending) {
 		return;
 	}
 	plat_call_regs(v, &regs, false);
+	if (log_get_level() >= LOG_DEBUG) {
+		pr_debug("call: vCPU %u protocol %u call %u rcx %#lx rdx %#lx r8 %#lx\n", v->id,
+			 (unsigned)(regs.rax >> 32), (unsigned)regs.rax, regs.rcx, regs.rdx, regs.r8);
+	}
 	protocol_dispatch(v, &regs);
 	plat_call_regs(v, &regs, true);
+	if (log_get_level() >= LOG_DEBUG) {
+		pr_debug("call: vCPU %u -> %#lx rcx %#lx\n", v->id, regs.rax, regs.rcx);
+	}
 	v->calls++;
 }

@@ -347,7 +347,7 @@ enum svsm_err plat_launch_guest(struct vcpu **bsp)
 	enum svsm_err err = setup_guest_memory();
 
 	if (err == SVSM_OK) {
-		err = validation_init(boot_info_ram_top());
+		err = validation_init(0, boot_info_ram_top());
 	}
 	if (err == SVSM_OK) {
 		err = setup_npt();

@@ -16,6 +16,7 @@
 static uint64_t *valid_bits;
 static uint64_t *huge_bits;
 static uint64_t tracked_pages;
+static uint64_t base_pfn;
 static struct spinlock val_lock = SPINLOCK_INIT;
 
 static bool test_bit(const uint64_t *map, uint64_t i)
@@ -32,13 +33,12 @@ static void set_bit_to(uint64_t *map, uint64_t i, bool v)
 	}
 }
 
-enum svsm_err validation_init(uint64_t top_gpa)
+enum svsm_err validation_init(uint64_t base_gpa, uint64_t top_gpa)
 {
-	uint64_t pages = (top_gpa + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE;
+	uint64_t pages = (top_gpa + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE - base_gpa / MM_PAGE_SIZE;
 	size_t bytes = (size_t)((pages + 63) / 64) * sizeof(uint64_t);
 
-	heap_free(valid_bits);
-	heap_free(huge_bits);
+	/* Called once per guest launch (and per host test, with a fresh heap). */
 	valid_bits = heap_calloc(1, bytes);
 	huge_bits = heap_calloc(1, bytes);
 	if (valid_bits == NULL || huge_bits == NULL) {
@@ -49,6 +49,7 @@ enum svsm_err validation_init(uint64_t top_gpa)
 		return SVSM_E_NOMEM;
 	}
 	tracked_pages = pages;
+	base_pfn = base_gpa / MM_PAGE_SIZE;
 	return SVSM_OK;
 }
 
@@ -98,13 +99,13 @@ static enum plat_pvalidate_result apply_2m(uint64_t pfn, bool validate)
 
 enum plat_pvalidate_result validation_apply(uint64_t gpa, bool huge, bool validate)
 {
-	uint64_t pfn = gpa / MM_PAGE_SIZE;
+	uint64_t pfn = gpa / MM_PAGE_SIZE - base_pfn;
 	uint64_t count = huge ? PAGES_PER_2M : 1;
 	enum plat_pvalidate_result r;
 	uint64_t flags;
 
 	if ((gpa & ((huge ? MM_LARGE_PAGE_SIZE : MM_PAGE_SIZE) - 1)) != 0 ||
-	    pfn + count > tracked_pages || pfn + count < pfn) {
+	    gpa / MM_PAGE_SIZE < base_pfn || pfn + count > tracked_pages || pfn + count < pfn) {
 		return PLAT_PVALIDATE_FAIL_INPUT;
 	}
 	flags = spin_lock_irqsave(&val_lock);
@@ -117,9 +118,11 @@ void validation_prevalidate(uint64_t gpa, uint64_t len)
 {
 	uint64_t flags = spin_lock_irqsave(&val_lock);
 
-	for (uint64_t pfn = gpa / MM_PAGE_SIZE; pfn < (gpa + len + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE &&
-	     pfn < tracked_pages; pfn++) {
-		set_bit_to(valid_bits, pfn, true);
+	for (uint64_t pfn = gpa / MM_PAGE_SIZE; pfn < (gpa + len + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE;
+	     pfn++) {
+		if (pfn >= base_pfn && pfn - base_pfn < tracked_pages) {
+			set_bit_to(valid_bits, pfn - base_pfn, true);
+		}
 	}
 	spin_unlock_irqrestore(&val_lock, flags);
 }
@@ -128,5 +131,6 @@ bool validation_is_valid(uint64_t gpa)
 {
 	uint64_t pfn = gpa / MM_PAGE_SIZE;
 
-	return pfn < tracked_pages && test_bit(valid_bits, pfn);
+	return pfn >= base_pfn && pfn - base_pfn < tracked_pages &&
+	       test_bit(valid_bits, pfn - base_pfn);
 }

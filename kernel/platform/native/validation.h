@@ -12,8 +12,8 @@
 #include "kernel/platform/platform.h"
 #include "svsm/err.h"
 
-/** validation_init - track pages below @top_gpa; all start invalid. */
-enum svsm_err validation_init(uint64_t top_gpa) SVSM_MUST_CHECK;
+/** validation_init - track pages in [@base_gpa, @top_gpa); all start invalid. */
+enum svsm_err validation_init(uint64_t base_gpa, uint64_t top_gpa) SVSM_MUST_CHECK;
 /** validation_apply - PVALIDATE semantics for one 4 KiB or 2 MiB page. */
 enum plat_pvalidate_result validation_apply(uint64_t gpa, bool huge, bool validate);
 /** validation_prevalidate - mark a range validated as 4 KiB pages (launch-time pages). */

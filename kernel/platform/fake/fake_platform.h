@@ -1,0 +1,29 @@
+/*
+ * Fake platform for host unit tests and fuzzing: call registers live in memory, page
+ * validation uses the native validation model, vCPU creation and deletion are recorded
+ * and answered as the test configures.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/platform/platform.h"
+
+struct fake_vcpu {
+	struct svsm_call_regs regs;
+};
+
+struct fake_platform_log {
+	unsigned creates;
+	unsigned deletes;
+	uint64_t last_vmsa;
+	uint64_t last_ca;
+	uint32_t last_apic;
+	enum svsm_err create_result;   /* what plat_vcpu_create answers */
+	enum svsm_err delete_result;   /* what plat_vcpu_delete answers */
+	unsigned pvalidates;
+};
+
+extern struct fake_platform_log fake_log;
+
+void fake_platform_reset(void);

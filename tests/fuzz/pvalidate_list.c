@@ -1,0 +1,67 @@
+/*
+ * libFuzzer target for the PVALIDATE list decoder: the fuzzer writes a request (header
+ * and entries) at a fuzzer-chosen offset in guest RAM; entry addresses are biased into
+ * guest RAM (away from the request itself) and the SVSM region. The SVSM must answer with a result code, never touch
+ * memory outside guest RAM (ASan), and leave `next` within [old next, entry_count].
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tests/unit/guest_fixture.h"
+
+static struct guest_fixture g;
+static int ready;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct svsm_pvalidate_call hdr;
+	uint8_t *req;
+	uint64_t gpa;
+	uint16_t off, old_next;
+	size_t n;
+
+	if (!ready) {
+		guest_fixture_setup(&g);
+		ready = 1;
+	}
+	if (size < 2 + sizeof(*req)) {
+		return 0;
+	}
+	memcpy(&off, data, 2);
+	gpa = g.ram + 0x10000 + (off & 0x1fff);
+	n = size - 2;
+	if (n > 4096) {
+		n = 4096;
+	}
+	memcpy((void *)(uintptr_t)gpa, data + 2, n);
+	req = (uint8_t *)(uintptr_t)gpa; /* may be unaligned: use memcpy */
+	for (size_t i = 0; (i + 1) * 8 + 8 <= n; i++) {
+		uint64_t e;
+
+		memcpy(&e, req + 8 + i * 8, 8);
+		if ((e & 0x800) == 0) { /* reserved bit 11 selects "keep as is" */
+			/* Never the request's own pages: validating those would zero the request. */
+			uint64_t base = (e >> 40) & 1 ? g.svsm : g.ram + 0x100000;
+			uint64_t span = g.ram_end - base;
+
+			e = ((base + ((e >> 12) << 12) % span) & ~0xfffull) | (e & 0xf);
+			memcpy(req + 8 + i * 8, &e, 8);
+		}
+	}
+	memcpy(&hdr, req, sizeof(hdr));
+	old_next = hdr.next;
+	g.v->ca_gpa = g.ca;
+	((struct svsm_ca *)(uintptr_t)g.ca)->call_pending = 1;
+	g.fv.regs = (struct svsm_call_regs){SVSM_CALL(0, SVSM_CORE_PVALIDATE), gpa, 0, 0, 0};
+	vcpu_handle_call(g.v);
+	memcpy(&hdr, req, sizeof(hdr));
+	if (g.fv.regs.rax == SVSM_SUCCESS && hdr.next != hdr.entry_count) {
+		__builtin_trap();
+	}
+	if (g.fv.regs.rax != SVSM_ERR_INVALID_PARAMETER && g.fv.regs.rax != SVSM_ERR_INVALID_ADDRESS &&
+	    hdr.next < old_next) {
+		__builtin_trap();
+	}
+	return 0;
+}

@@ -1,0 +1,255 @@
+/*
+ * Tests of SVSM call dispatch and the core protocol against the fake platform: what a
+ * guest observes in RAX/RCX and in its memory for valid and hostile calls.
+ */
+#include "kernel/protocols/dispatch.h"
+#include "tests/unit/guest_fixture.h"
+#include "tests/unit/harness.h"
+
+#define PAGE 4096ull
+
+static struct guest_fixture g;
+
+TEST(dispatch, call_pending_clear_means_no_call)
+{
+	guest_fixture_setup(&g);
+	g.fv.regs = (struct svsm_call_regs){SVSM_CALL(0, SVSM_CORE_QUERY_PROTOCOL), 1, 2, 3, 4};
+	vcpu_handle_call(g.v); /* call_pending is 0 */
+	EXPECT_EQ(g.fv.regs.rax, SVSM_CALL(0, SVSM_CORE_QUERY_PROTOCOL));
+	EXPECT_EQ(g.fv.regs.rcx, 1);
+	EXPECT_EQ(g.v->calls, 0);
+}
+
+TEST(dispatch, call_clears_pending_and_answers)
+{
+	struct svsm_call_regs r;
+
+	guest_fixture_setup(&g);
+	r = guest_call(&g, SVSM_CORE_PROTOCOL, SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0);
+	EXPECT_EQ(r.rax, SVSM_SUCCESS);
+	EXPECT_EQ(r.rcx, (1ull << 32) | 1);
+	EXPECT_EQ(((struct svsm_ca *)(uintptr_t)g.ca)->call_pending, 0);
+	EXPECT_EQ(g.v->calls, 1);
+}
+
+TEST(dispatch, unknown_protocol_and_call)
+{
+	guest_fixture_setup(&g);
+	EXPECT_EQ(guest_call(&g, 9, 0, 0, 0, 0).rax, SVSM_ERR_UNSUPPORTED_PROTOCOL);
+	EXPECT_EQ(guest_call(&g, 0xffffffff, 0, 0, 0, 0).rax, SVSM_ERR_UNSUPPORTED_PROTOCOL);
+	EXPECT_EQ(guest_call(&g, 0, 8, 0, 0, 0).rax, SVSM_ERR_UNSUPPORTED_CALL);
+	EXPECT_EQ(guest_call(&g, 0, 0xffffffff, 0, 0, 0).rax, SVSM_ERR_UNSUPPORTED_CALL);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DEPOSIT_MEM, 0, 0, 0).rax, SVSM_ERR_UNSUPPORTED_CALL);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_WITHDRAW_MEM, 0, 0, 0).rax, SVSM_ERR_UNSUPPORTED_CALL);
+}
+
+TEST(dispatch, error_mapping_is_total)
+{
+	EXPECT_EQ(svsm_err_to_result(SVSM_OK), SVSM_SUCCESS);
+	EXPECT_EQ(svsm_err_to_result(SVSM_E_INVALID_ADDRESS), SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(svsm_err_to_result(SVSM_E_NOT_FOUND), SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(svsm_err_to_result(SVSM_E_PVALIDATE_SIZEMISMATCH), 0x80001006);
+	EXPECT_EQ(svsm_err_to_result(SVSM_E_PVALIDATE_NO_CHANGE), 0x80001010);
+	EXPECT_EQ(svsm_err_to_result(SVSM_E_PVALIDATE_FAIL_INPUT), 0x80001001);
+	for (int e = 1; e <= SVSM_E_PVALIDATE_NO_CHANGE; e++) {
+		EXPECT_NE(svsm_err_to_result((enum svsm_err)e), SVSM_SUCCESS);
+	}
+}
+
+TEST(core, query_protocol_versions)
+{
+	guest_fixture_setup(&g);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0).rcx, (1ull << 32) | 1);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_QUERY_PROTOCOL, 0, 0, 0).rcx, 0);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_QUERY_PROTOCOL, 2, 0, 0).rcx, 0);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_QUERY_PROTOCOL, (5ull << 32) | 1, 0, 0).rcx, 0);
+}
+
+TEST(core, configure_vtom)
+{
+	guest_fixture_setup(&g);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CONFIGURE_VTOM, 1, 0, 0).rax, SVSM_SUCCESS);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CONFIGURE_VTOM, 1, 0, 0).rcx, 0);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CONFIGURE_VTOM, 0, 0, 0).rax, SVSM_ERR_INVALID_REQUEST);
+}
+
+TEST(core, remap_ca)
+{
+	guest_fixture_setup(&g);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, g.ram + PAGE, 0, 0).rax, SVSM_SUCCESS);
+	EXPECT_EQ(g.v->ca_gpa, g.ram + PAGE);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, g.svsm, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, g.ram + 8, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, g.ram_end, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, UINT64_MAX & ~0xfffull, 0, 0).rax,
+		  SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(g.v->ca_gpa, g.ram + PAGE);
+}
+
+/* Writes a PVALIDATE request at @gpa. */
+static void put_request(uint64_t gpa, uint16_t count, uint16_t next, const uint64_t *e, unsigned n)
+{
+	struct svsm_pvalidate_call *req = (struct svsm_pvalidate_call *)(uintptr_t)gpa;
+
+	req->entry_count = count;
+	req->next = next;
+	memset(req->reserved, 0, sizeof(req->reserved));
+	for (unsigned i = 0; i < n; i++) {
+		req->entries[i] = e[i];
+	}
+}
+
+static uint64_t pval(uint64_t gpa, unsigned size, bool validate, bool ignore_cf)
+{
+	uint64_t e = svsm_pvalidate_entry_make(gpa, size, validate, ignore_cf);
+	uint64_t req = g.ca + 8;
+
+	put_request(req, 1, 0, &e, 1);
+	return guest_call(&g, 0, SVSM_CORE_PVALIDATE, req, 0, 0).rax;
+}
+
+TEST(pvalidate, validate_zeroes_and_tracks_state)
+{
+	uint64_t p;
+
+	guest_fixture_setup(&g);
+	p = g.ram + 0x200000 + 3 * PAGE;
+	memset((void *)(uintptr_t)p, 0x5a, PAGE);
+	EXPECT_EQ(pval(p, 0, true, false), SVSM_SUCCESS);
+	EXPECT_EQ(((uint8_t *)(uintptr_t)p)[100], 0);
+	EXPECT_EQ(pval(p, 0, true, false), SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE);
+	EXPECT_EQ(pval(p, 0, true, true), SVSM_SUCCESS);
+	EXPECT_EQ(pval(p, 0, false, false), SVSM_SUCCESS);
+	EXPECT_EQ(pval(p, 0, false, false), SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE);
+}
+
+TEST(pvalidate, huge_pages_and_size_mismatch)
+{
+	uint64_t h;
+
+	guest_fixture_setup(&g);
+	h = g.ram + 0x400000;
+	EXPECT_EQ(pval(h, 1, true, false), SVSM_SUCCESS);
+	EXPECT_EQ(pval(h + PAGE, 0, false, false), SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH);
+	EXPECT_EQ(pval(h, 1, true, false), SVSM_ERR_PVALIDATE_FAIL_NO_CHANGE);
+	EXPECT_EQ(pval(h, 1, false, false), SVSM_SUCCESS);
+	EXPECT_EQ(pval(h + 7 * PAGE, 0, true, false), SVSM_SUCCESS);
+	EXPECT_EQ(pval(h, 1, true, false), SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH);
+	EXPECT_EQ(pval(h + PAGE, 1, true, false), SVSM_ERR_INVALID_PARAMETER); /* unaligned 2M */
+}
+
+TEST(pvalidate, list_progress_in_next)
+{
+	uint64_t e[4], req;
+	struct svsm_pvalidate_call *hdr;
+
+	guest_fixture_setup(&g);
+	req = g.ram + 2 * PAGE;
+	for (unsigned i = 0; i < 4; i++) {
+		e[i] = svsm_pvalidate_entry_make(g.ram + 0x300000 + i * PAGE, 0, true, false);
+	}
+	e[2] = svsm_pvalidate_entry_make(g.svsm + PAGE, 0, true, false); /* SVSM page */
+	put_request(req, 4, 0, e, 4);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, req, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
+	hdr = (struct svsm_pvalidate_call *)(uintptr_t)req;
+	EXPECT_EQ(hdr->next, 2);
+	EXPECT_EQ(hdr->entry_count, 4);
+	hdr->next = 3;
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, req, 0, 0).rax, SVSM_SUCCESS);
+	EXPECT_EQ(hdr->next, 4);
+	EXPECT_EQ(fake_log.pvalidates, 3);
+}
+
+TEST(pvalidate, hostile_requests)
+{
+	uint64_t e = svsm_pvalidate_entry_make(g.ram + 0x300000, 0, true, false);
+	uint64_t buf;
+
+	guest_fixture_setup(&g);
+	e = svsm_pvalidate_entry_make(g.ram + 0x300000, 0, true, false);
+	buf = g.ca + 8;
+	put_request(buf, 0, 0, &e, 1);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, buf, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
+	put_request(buf, SVSM_PVALIDATE_MAX_COUNT + 1, 0, &e, 1);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, buf, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
+	put_request(buf, 2, 2, &e, 1);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, buf, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
+	put_request(buf, 1, 0, &e, 1);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, buf + 4, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, g.svsm + 64, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, g.ram - 8, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, g.ram_end - 8, 0, 0).rax,
+		  SVSM_ERR_INVALID_PARAMETER); /* header fits, no entry does */
+	/* Page crossing: 2 entries from 16 bytes before a page end. */
+	put_request(g.ram + 2 * PAGE - 16, 2, 0, (uint64_t[]){e, e}, 1);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, g.ram + 2 * PAGE - 16, 0, 0).rax,
+		  SVSM_ERR_INVALID_PARAMETER);
+	put_request(buf, 1, 0, (uint64_t[]){e | 0x100}, 1);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, buf, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
+	put_request(buf, 1, 0, (uint64_t[]){e | 3}, 1);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_PVALIDATE, buf, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(pval(g.svsm, 0, true, false), SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(pval(g.svsm, 1, true, false), SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(pval(g.ram_end, 0, true, false), SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(pval(g.ram_end - PAGE, 1, true, false), SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(fake_log.pvalidates, 0);
+}
+
+TEST(vcpu_calls, create_checks_before_platform)
+{
+	uint64_t vmsa, ca2;
+
+	guest_fixture_setup(&g);
+	vmsa = g.ram + 0x500000;
+	ca2 = vmsa + PAGE;
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, g.svsm, ca2, 1).rax, SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, g.svsm, 1).rax, SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa + 8, ca2, 1).rax, SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, vmsa, 1).rax, SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, g.ca, 1).rax, SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(fake_log.creates, 0);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, ca2, 0x100000007ull).rax, SVSM_SUCCESS);
+	EXPECT_EQ(fake_log.creates, 1);
+	EXPECT_EQ(fake_log.last_apic, 7);
+	EXPECT_EQ(fake_log.last_vmsa, vmsa);
+	EXPECT_EQ(fake_log.last_ca, ca2);
+	fake_log.create_result = SVSM_E_BUSY;
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, ca2, 1).rax, SVSM_ERR_BUSY);
+}
+
+TEST(vcpu_calls, delete_unknown_and_checks)
+{
+	guest_fixture_setup(&g);
+	fake_log.delete_result = SVSM_E_NOT_FOUND;
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DELETE_VCPU, g.ram + 0x500000, 0, 0).rax,
+		  SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DELETE_VCPU, g.svsm, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DELETE_VCPU, g.ram + 3, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(fake_log.deletes, 1);
+}
+
+TEST(guest_mem, protected_pages_and_bounds)
+{
+	uint8_t b[16] = {0};
+
+	guest_fixture_setup(&g);
+	EXPECT_EQ(guest_mem_read(g.svsm, b, 1), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(g.ram - 1, b, 2), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(g.ram_end - 8, b, 16), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(UINT64_MAX - 4, b, 16), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(g.ram, b, 0), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(g.ram_end - 16, b, 16), SVSM_OK);
+	ASSERT_EQ(guest_mem_protect_page(g.ram + PAGE), SVSM_OK);
+	EXPECT_EQ(guest_mem_protect_page(g.ram + PAGE), SVSM_E_EXISTS);
+	EXPECT_EQ(guest_mem_write(g.ram + PAGE + 8, b, 8), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(g.ram + PAGE + 8, b, 8), SVSM_OK);
+	EXPECT_EQ(guest_mem_write(g.ram + PAGE - 4, b, 8), SVSM_E_INVALID_ADDRESS);
+	guest_mem_unprotect_page(g.ram + PAGE);
+	EXPECT_EQ(guest_mem_write(g.ram + PAGE + 8, b, 8), SVSM_OK);
+	/* The RAM map may not overlap the SVSM region. */
+	{
+		struct guest_mem_range bad = {g.svsm, g.ram + PAGE};
+
+		EXPECT_EQ(guest_mem_init(&bad, 1, g.svsm, g.ram), SVSM_E_INVALID_PARAM);
+	}
+}
