@@ -1,7 +1,7 @@
 # Kernel build: build/svsm.elf (production) and build/svsm-test.elf (same kernel plus the
 # tests in tests/kernel/). Both link the same objects; only the test objects differ.
 
-KERNEL_SRCS += $(LIB_SRCS) $(PORTABLE_SRCS)
+KERNEL_SRCS += $(LIB_SRCS) $(PORTABLE_SRCS) $(KERNEL_SERVICE_SRCS)
 KERNEL_SRCS := $(sort $(KERNEL_SRCS))
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)) \
                $(patsubst %.S,$(BUILD)/kernel/%.o,$(KERNEL_ASM))

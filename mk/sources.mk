@@ -14,6 +14,10 @@ KERNEL_SRCS := \
 	kernel/mm/mm.c kernel/mm/stack.c kernel/arch/x86_64/svm.c kernel/drivers/fw_cfg.c \
 	kernel/vcpu/vcpu_loop.c kernel/platform/native/native.c kernel/platform/native/vcpu_native.c
 
+# The attestation and vTPM protocols need the services (libtpms, libcrypto in the kernel):
+# a fragment that links them sets KERNEL_SERVICE_SRCS; otherwise the protocols are absent.
+KERNEL_SERVICE_SRCS ?= kernel/protocols/services_absent.c
+
 KERNEL_ASM := kernel/arch/x86_64/entry.S kernel/arch/x86_64/trap_entry.S \
 	kernel/arch/x86_64/ap_trampoline.S kernel/arch/x86_64/svm_entry.S
 KTEST_SRCS = $(wildcard tests/kernel/*.c tests/kernel/*.S)

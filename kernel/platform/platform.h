@@ -76,5 +76,15 @@ enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa) SVSM_MUST
 /** plat_vcpu_kick - make @v leave the guest soon (it then sees its stop request). */
 void plat_vcpu_kick(struct vcpu *v);
 
+struct snp_attestation_report;
+
+/**
+ * plat_attest_report - the platform's evidence binding @report_data (SNP: an AMD-signed
+ * report from a guest request; native: a report signed by the SVSM's own key, marked as
+ * not hardware-rooted).
+ */
+enum svsm_err plat_attest_report(const uint8_t report_data[64],
+				 struct snp_attestation_report *out) SVSM_MUST_CHECK;
+
 /** plat_sev_features - the caller's sev_features (0 on native). */
 uint64_t plat_sev_features(struct vcpu *v);

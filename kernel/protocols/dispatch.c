@@ -2,6 +2,7 @@
 #include "kernel/protocols/dispatch.h"
 
 #include "kernel/protocols/core.h"
+#include "kernel/protocols/services_protocols.h"
 #include "svsm/abi/svsm.h"
 
 uint64_t svsm_err_to_result(enum svsm_err err)
@@ -48,6 +49,12 @@ bool protocol_versions(uint32_t protocol, uint32_t *min, uint32_t *max)
 		*min = SVSM_CORE_PROTOCOL_VERSION_MIN;
 		*max = SVSM_CORE_PROTOCOL_VERSION_MAX;
 		return true;
+	case SVSM_ATTEST_PROTOCOL:
+		*min = *max = 1;
+		return attest_protocol_available();
+	case SVSM_VTPM_PROTOCOL:
+		*min = *max = 1;
+		return vtpm_protocol_available();
 	default:
 		return false;
 	}
@@ -62,6 +69,14 @@ void protocol_dispatch(struct vcpu *v, struct svsm_call_regs *regs)
 	switch (protocol) {
 	case SVSM_CORE_PROTOCOL:
 		err = core_protocol_call(v, call, regs);
+		break;
+	case SVSM_ATTEST_PROTOCOL:
+		err = attest_protocol_available() ? attest_protocol_call(v, call, regs)
+						  : SVSM_E_UNSUPPORTED_PROTOCOL;
+		break;
+	case SVSM_VTPM_PROTOCOL:
+		err = vtpm_protocol_available() ? vtpm_protocol_call(v, call, regs)
+						: SVSM_E_UNSUPPORTED_PROTOCOL;
 		break;
 	default:
 		err = SVSM_E_UNSUPPORTED_PROTOCOL;

@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svsm/abi/svsm.h"
+
 /** SVSM protocol number of the attestation protocol. */
-#define SVSM_ATTEST_PROTOCOL 1u
+/* SVSM_ATTEST_PROTOCOL (1) is defined in svsm/abi/svsm.h. */
 
 /** Call IDs (RAX[31:0]). */
 #define SVSM_ATTEST_SERVICES       0u

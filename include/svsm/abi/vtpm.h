@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svsm/abi/svsm.h"
+
 /** SVSM protocol number of the vTPM protocol. */
-#define SVSM_VTPM_PROTOCOL 2u
+/* SVSM_VTPM_PROTOCOL (2) is defined in svsm/abi/svsm.h. */
 
 /** Call IDs (RAX[31:0]). */
 #define SVSM_VTPM_QUERY 0u /* out: RCX = platform command bitmap, RDX = features (0) */
