@@ -9,6 +9,8 @@
  */
 #include "kernel/libc/malloc.h"
 
+#include <stdbool.h>
+
 #include "kernel/libc/errno.h"
 #include "kernel/libc/string.h"
 #include "kernel/mm/heap.h"

@@ -12,6 +12,7 @@
  * The state lives inside the caller's glibc-sized pthread_*_t objects (static_asserts).
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/arch/x86_64/cpu.h"

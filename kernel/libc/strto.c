@@ -7,10 +7,14 @@
  */
 #include "kernel/libc/strto.h"
 
-#include <limits.h>
 #include <stdbool.h>
 
 #include "kernel/libc/errno.h"
+
+/* <limits.h> is not available to -nostdinc code; the compiler predefines the same values. */
+#define ULLONG_MAX_ (__LONG_LONG_MAX__ * 2ull + 1)
+#define LLONG_MAX_ __LONG_LONG_MAX__
+#define LLONG_MIN_ (-__LONG_LONG_MAX__ - 1)
 
 static bool is_space(char c)
 {
@@ -32,7 +36,7 @@ static int digit_value(char c)
 }
 
 /*
- * Parse the magnitude; *neg gets the sign, *overflow whether it exceeded ULLONG_MAX.
+ * Parse the magnitude; *neg gets the sign, *overflow whether it exceeded ULLONG_MAX_.
  * Returns the magnitude (saturated) and sets *end.
  */
 static unsigned long long parse(const char *s, char **end, int base, bool *neg, bool *overflow)
@@ -68,9 +72,9 @@ static unsigned long long parse(const char *s, char **end, int base, bool *neg, 
 		unsigned d = (unsigned)digit_value(*p);
 
 		any = true;
-		if (v > (ULLONG_MAX - d) / (unsigned)base) {
+		if (v > (ULLONG_MAX_ - d) / (unsigned)base) {
 			*overflow = true;
-			v = ULLONG_MAX;
+			v = ULLONG_MAX_;
 		} else if (!*overflow) {
 			v = v * (unsigned)base + d;
 		}
@@ -88,7 +92,7 @@ unsigned long long KLIBC(strtoull)(const char *s, char **end, int base)
 
 	if (overflow) {
 		klibc_errno = ERANGE;
-		return ULLONG_MAX;
+		return ULLONG_MAX_;
 	}
 	return neg ? -v : v;
 }
@@ -98,13 +102,13 @@ long long KLIBC(strtoll)(const char *s, char **end, int base)
 	bool neg, overflow;
 	unsigned long long v = parse(s, end, base, &neg, &overflow);
 
-	if (!neg && (overflow || v > (unsigned long long)LLONG_MAX)) {
+	if (!neg && (overflow || v > (unsigned long long)LLONG_MAX_)) {
 		klibc_errno = ERANGE;
-		return LLONG_MAX;
+		return LLONG_MAX_;
 	}
-	if (neg && (overflow || v > (unsigned long long)LLONG_MAX + 1)) {
+	if (neg && (overflow || v > (unsigned long long)LLONG_MAX_ + 1)) {
 		klibc_errno = ERANGE;
-		return LLONG_MIN;
+		return LLONG_MIN_;
 	}
 	return neg ? (long long)(0 - v) : (long long)v;
 }

@@ -53,14 +53,6 @@ static volatile uint32_t lib_owner; /* CPU index + 1 running on the library stac
 static bool ready;
 static uint64_t ek_us;
 
-static uint64_t read_rsp(void)
-{
-	uint64_t rsp;
-
-	__asm__ volatile("movq %%rsp, %0" : "=r"(rsp));
-	return rsp;
-}
-
 void services_run(void (*fn)(void *arg), void *arg)
 {
 	uint32_t me = smp_cpu_index() + 1;

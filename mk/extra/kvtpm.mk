@@ -6,6 +6,10 @@
 
 KVTPM_LIBDIR  := /usr/lib/x86_64-linux-gnu
 KERNEL_LIBS   := $(KVTPM_LIBDIR)/libtpms.a $(KVTPM_LIBDIR)/libcrypto.a
+# The archives are PIE code with GOT-relative loads. In the -2 GiB kernel window ld cannot
+# relax every one of them into an immediate ("failed to convert GOTPCREL relocation"), so
+# keep the GOT (kernel.ld places it in rodata; it is filled at link time).
+KLDFLAGS      += --no-relax
 
 # Portable shim logic: built into the kernel and, under the klibc_ prefix, the unit tests.
 PORTABLE_SRCS += kernel/libc/sort.c kernel/libc/strto.c kernel/libc/ctype.c
