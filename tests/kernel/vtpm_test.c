@@ -7,6 +7,7 @@
  * default 1), which prints "bench ek_create_ms_*_kernel" lines for make bench-kvtpm.
  * All TPM work runs through services_run() (library stack, interrupts off).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -106,6 +107,16 @@ static uint32_t get_random(uint8_t out[16])
 	return rc;
 }
 
+/* Tests run in any order: each starts from a reset TPM (state kept, PCRs fresh). */
+static bool started_tpm(void)
+{
+	enum svsm_err err = SVSM_E_IO;
+
+	ensure_services();
+	services_run(reset_fn, &err);
+	return err == SVSM_OK && startup_clear() == 0;
+}
+
 KTEST(vtpm, services_init_creates_ek)
 {
 	uint32_t size = 0;
@@ -159,7 +170,7 @@ KTEST(vtpm, pcr_extend_and_read)
 	struct tpm_writer w;
 	uint8_t digest[32];
 
-	ensure_services();
+	KASSERT(started_tpm());
 	for (unsigned i = 0; i < 32; i++) {
 		digest[i] = (uint8_t)(i + 1);
 	}
@@ -201,7 +212,7 @@ KTEST(vtpm, create_primary_ek_matches_cache)
 	uint32_t cached_size = 0, handle;
 	struct tpm_writer w;
 
-	ensure_services();
+	KASSERT(started_tpm());
 	tpm_writer_init(&w, cmd, sizeof(cmd));
 	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_CREATE_PRIMARY);
 	tpm_put_u32(&w, 0x4000000b); /* TPM_RH_ENDORSEMENT */
