@@ -1,7 +1,8 @@
 /*
  * Owns the "C"-locale character tables of the shim (ctype.h): constant, built by the
  * compiler, so there is no initialisation and no lock. Bytes 0x80-0xff and EOF (-1)
- * belong to no class and map to themselves.
+ * belong to no class; case mapping leaves them alone (glibc's layout, checked by
+ * tests/unit/libc_ctype_test.c).
  */
 #include "kernel/libc/ctype.h"
 
@@ -36,15 +37,18 @@ static const unsigned short class_table[384] = {
 #define ID64(b) ID16(b), ID16((b) + 16), ID16((b) + 32), ID16((b) + 48)
 #define ID128(b) ID64(b), ID64((b) + 64)
 
-/* Identity from -128 to 255, then the letters patched by designators. */
+/*
+ * As glibc: indices -128..-2 (a signed char above 0x7f) give the unsigned byte, EOF (-1)
+ * gives EOF, 0..255 give themselves; then the letters are patched by designators.
+ */
 static const int32_t lower_table[384] = {
-	ID128(-128), ID128(0), ID128(128),
+	ID128(128), [O - 1] = -1, ID128(0), ID128(128),
 	[O + 'A'] = 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm',
 	'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z',
 };
 
 static const int32_t upper_table[384] = {
-	ID128(-128), ID128(0), ID128(128),
+	ID128(128), [O - 1] = -1, ID128(0), ID128(128),
 	[O + 'a'] = 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M',
 	'N', 'O', 'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z',
 };
