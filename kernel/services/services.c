@@ -157,10 +157,10 @@ enum svsm_err services_init(void)
 	ek_us = w.ek_us;
 	ready = true;
 	pr_info("services: vTPM up, EK %s created in %lu.%03lu ms (init %lu ms, heap %zu KiB, "
-		"library stack %lu KiB used)\n",
+		"library stack %lu KiB used, %lu calls to failing libc stubs)\n",
 		w.ek_type == VTPM_EK_RSA_2048 ? "RSA-2048" : "ECC P-256", ek_us / 1000, ek_us % 1000,
 		tsc_ticks_to_us(rdtsc() - t0) / 1000, heap_in_use() / 1024,
-		services_lib_stack_in_use() / 1024);
+		services_lib_stack_in_use() / 1024, libc_unsupported_calls());
 	return SVSM_OK;
 }
 

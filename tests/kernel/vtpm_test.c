@@ -21,6 +21,7 @@
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/ram_store.h"
 #include "kernel/services/vtpm/vtpm.h"
+#include "kernel/libc/libc.h"
 #include "kernel/libc/strto.h"
 #include "lib/cmdline.h"
 #include "lib/tpm_marshal.h"
@@ -128,6 +129,8 @@ KTEST(vtpm, services_init_creates_ek)
 	KEXPECT(size > 64);
 	KEXPECT(services_ek_create_us() > 0);
 	KEXPECT((read_rflags() & RFLAGS_IF) == 0);
+	/* The TPM path never reaches a failing stub (files, mmap, sockets, dl*, ...). */
+	KEXPECT_EQ(libc_unsupported_calls(), 0);
 }
 
 KTEST(vtpm, startup_and_getrandom)
