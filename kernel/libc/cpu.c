@@ -7,8 +7,9 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/x86.h"
-#include "kernel/libc/entropy.h"
+
 #include "kernel/lib/panic.h"
+#include "kernel/libc/entropy.h"
 
 static struct libc_cpu libc_cpus[MAX_CPUS];
 static uint64_t canary;

@@ -10,16 +10,16 @@
 
 /** struct libc_cpu - glibc tcbhead_t prefix (sysdeps/x86_64/nptl/tls.h), then ours. */
 struct libc_cpu {
-	struct libc_cpu *tcb;    /* 0x00: %fs:0 reads the area's own address */
-	void *dtv;               /* 0x08: no TLS in the archives (checked at build time) */
-	struct libc_cpu *self;   /* 0x10 */
-	int multiple_threads;    /* 0x18 */
-	int gscope_flag;         /* 0x1c */
-	uint64_t sysinfo;        /* 0x20 */
-	uint64_t stack_guard;    /* 0x28: the -fstack-protector canary */
-	uint64_t pointer_guard;  /* 0x30: glibc PTR_MANGLE key (unused by the archives) */
-	int err;                 /* errno of this CPU */
-	unsigned index;          /* kernel CPU index */
+	struct libc_cpu *tcb;	/* 0x00: %fs:0 reads the area's own address */
+	void *dtv;		/* 0x08: no TLS in the archives (checked at build time) */
+	struct libc_cpu *self;	/* 0x10 */
+	int multiple_threads;	/* 0x18 */
+	int gscope_flag;	/* 0x1c */
+	uint64_t sysinfo;	/* 0x20 */
+	uint64_t stack_guard;	/* 0x28: the -fstack-protector canary */
+	uint64_t pointer_guard; /* 0x30: glibc PTR_MANGLE key (unused by the archives) */
+	int err;		/* errno of this CPU */
+	unsigned index;		/* kernel CPU index */
 } __attribute__((aligned(64)));
 
 _Static_assert(offsetof(struct libc_cpu, stack_guard) == 0x28, "glibc %fs:0x28 canary");

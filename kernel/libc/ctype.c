@@ -16,20 +16,20 @@
 #define C_LOWER (CTYPE_LOWER | CTYPE_ALPHA | CTYPE_ALNUM | CTYPE_PRINT | CTYPE_GRAPH)
 
 static const unsigned short class_table[384] = {
-	[O + 0x00 ... O + 0x1f] = CTYPE_CNTRL,
-	[O + '\t'] = CTYPE_CNTRL | CTYPE_SPACE | CTYPE_BLANK,
-	[O + '\n' ... O + '\r'] = CTYPE_CNTRL | CTYPE_SPACE,
-	[O + ' '] = CTYPE_SPACE | CTYPE_PRINT | CTYPE_BLANK,
-	[O + '!' ... O + '/'] = C_PUNCT,
-	[O + '0' ... O + '9'] = C_DIGIT,
-	[O + ':' ... O + '@'] = C_PUNCT,
-	[O + 'A' ... O + 'F'] = C_UPPER | CTYPE_XDIGIT,
-	[O + 'G' ... O + 'Z'] = C_UPPER,
-	[O + '[' ... O + '`'] = C_PUNCT,
-	[O + 'a' ... O + 'f'] = C_LOWER | CTYPE_XDIGIT,
-	[O + 'g' ... O + 'z'] = C_LOWER,
-	[O + '{' ... O + '~'] = C_PUNCT,
-	[O + 0x7f] = CTYPE_CNTRL,
+    [O + 0x00 ... O + 0x1f] = CTYPE_CNTRL,
+    [O + '\t'] = CTYPE_CNTRL | CTYPE_SPACE | CTYPE_BLANK,
+    [O + '\n' ... O + '\r'] = CTYPE_CNTRL | CTYPE_SPACE,
+    [O + ' '] = CTYPE_SPACE | CTYPE_PRINT | CTYPE_BLANK,
+    [O + '!' ... O + '/'] = C_PUNCT,
+    [O + '0' ... O + '9'] = C_DIGIT,
+    [O + ':' ... O + '@'] = C_PUNCT,
+    [O + 'A' ... O + 'F'] = C_UPPER | CTYPE_XDIGIT,
+    [O + 'G' ... O + 'Z'] = C_UPPER,
+    [O + '[' ... O + '`'] = C_PUNCT,
+    [O + 'a' ... O + 'f'] = C_LOWER | CTYPE_XDIGIT,
+    [O + 'g' ... O + 'z'] = C_LOWER,
+    [O + '{' ... O + '~'] = C_PUNCT,
+    [O + 0x7f] = CTYPE_CNTRL,
 };
 
 #define ID4(b) (b), (b) + 1, (b) + 2, (b) + 3
@@ -42,15 +42,21 @@ static const unsigned short class_table[384] = {
  * gives EOF, 0..255 give themselves; then the letters are patched by designators.
  */
 static const int32_t lower_table[384] = {
-	ID128(128), [O - 1] = -1, ID128(0), ID128(128),
-	[O + 'A'] = 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm',
-	'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z',
+    ID128(128), [O - 1] = -1, ID128(0), ID128(128), [O + 'A'] = 'a',
+    'b',	'c',	      'd',	'e',	    'f',
+    'g',	'h',	      'i',	'j',	    'k',
+    'l',	'm',	      'n',	'o',	    'p',
+    'q',	'r',	      's',	't',	    'u',
+    'v',	'w',	      'x',	'y',	    'z',
 };
 
 static const int32_t upper_table[384] = {
-	ID128(128), [O - 1] = -1, ID128(0), ID128(128),
-	[O + 'a'] = 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M',
-	'N', 'O', 'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z',
+    ID128(128), [O - 1] = -1, ID128(0), ID128(128), [O + 'a'] = 'A',
+    'B',	'C',	      'D',	'E',	    'F',
+    'G',	'H',	      'I',	'J',	    'K',
+    'L',	'M',	      'N',	'O',	    'P',
+    'Q',	'R',	      'S',	'T',	    'U',
+    'V',	'W',	      'X',	'Y',	    'Z',
 };
 
 static const unsigned short *const class_ptr = class_table + O;

@@ -12,12 +12,13 @@
 #include <stdbool.h>
 
 #include "kernel/arch/x86_64/x86.h"
+
 #include "kernel/lib/panic.h"
 #include "kernel/libc/errno.h"
 #include "kernel/libc/string.h"
 
-#define ENTROPY_RDSEED_TRIES 64   /* RDSEED may fail transiently when the DRNG is drained */
-#define ENTROPY_RDRAND_TRIES 16   /* Intel DRNG guide: 10 retries make failure a hardware fault */
+#define ENTROPY_RDSEED_TRIES 64 /* RDSEED may fail transiently when the DRNG is drained */
+#define ENTROPY_RDRAND_TRIES 16 /* Intel DRNG guide: 10 retries make failure a hardware fault */
 #define SYS_GETRANDOM 318
 #define GETENTROPY_MAX 256
 
@@ -83,8 +84,8 @@ uint64_t entropy_u64(void)
 		}
 	}
 	panic("entropy: %s", has_rdseed != 1 && has_rdrand != 1
-				     ? "CPU has neither RDSEED nor RDRAND"
-				     : "RDSEED and RDRAND keep failing (CF=0)");
+				 ? "CPU has neither RDSEED nor RDRAND"
+				 : "RDSEED and RDRAND keep failing (CF=0)");
 }
 
 void entropy_fill(void *buf, size_t len)

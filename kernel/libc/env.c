@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "kernel/arch/x86_64/smp.h"
+
 #include "kernel/lib/spinlock.h"
 #include "kernel/libc/errno.h"
 

@@ -4,11 +4,10 @@
  * XSAVE must be on first) and then every .init_array entry, once, on the BSP, on a
  * 16-byte-aligned stack. Written once at init, read-only after.
  */
-#include "kernel/libc/libc.h"
-
 #include <stdbool.h>
 
 #include "kernel/lib/panic.h"
+#include "kernel/libc/libc.h"
 #include "kernel/libc/time.h"
 
 typedef void (*init_fn)(void);

@@ -17,6 +17,7 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/tsc.h"
+
 #include "kernel/lib/panic.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/libc/errno.h"
@@ -42,9 +43,9 @@ typedef union {
 /** struct shim_lock - our state inside a pthread_rwlock_t/pthread_mutex_t; zero = unlocked. */
 struct shim_lock {
 	struct spinlock guard;
-	int32_t readers;   /* rwlock read holders */
-	uint32_t writer;   /* CPU index + 1 holding it exclusively, 0 = none */
-	uint32_t depth;    /* recursive mutex depth */
+	int32_t readers; /* rwlock read holders */
+	uint32_t writer; /* CPU index + 1 holding it exclusively, 0 = none */
+	uint32_t depth;	 /* recursive mutex depth */
 	uint32_t recursive;
 };
 _Static_assert(sizeof(struct shim_lock) <= sizeof(pthread_mutex_t), "fits glibc mutex");

@@ -53,8 +53,7 @@ void KLIBC(qsort)(void *base, size_t count, size_t size, klibc_cmp_fn cmp)
 	}
 }
 
-void *KLIBC(bsearch)(const void *key, const void *base, size_t count, size_t size,
-		     klibc_cmp_fn cmp)
+void *KLIBC(bsearch)(const void *key, const void *base, size_t count, size_t size, klibc_cmp_fn cmp)
 {
 	const uint8_t *b = base;
 	size_t lo = 0, hi = count;

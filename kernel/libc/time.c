@@ -13,6 +13,7 @@
 
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
+
 #include "kernel/lib/log.h"
 #include "kernel/libc/errno.h"
 
@@ -125,9 +126,9 @@ void libc_time_init(void)
 		pr_warn("time: CMOS RTC unreadable, wall clock starts at 2026-01-01\n");
 		return;
 	}
-	secs = days_from_civil(2000 + bcd(year, is_bcd), bcd(mon, is_bcd), bcd(day, is_bcd)) *
-		       86400 +
-	       h * 3600 + bcd(min, is_bcd) * 60 + bcd(sec, is_bcd);
+	secs =
+	    days_from_civil(2000 + bcd(year, is_bcd), bcd(mon, is_bcd), bcd(day, is_bcd)) * 86400 +
+	    h * 3600 + bcd(min, is_bcd) * 60 + bcd(sec, is_bcd);
 	epoch_at_tsc0 = secs - (int64_t)(now_ns() / NS_PER_S);
 }
 
@@ -207,15 +208,15 @@ struct tm *gmtime_r(const long *t, struct tm *out)
 	}
 	libc_days_to_civil(days, &y, &m, &d);
 	*out = (struct tm){
-		.tm_sec = (int)(rem % 60),
-		.tm_min = (int)(rem / 60 % 60),
-		.tm_hour = (int)(rem / 3600),
-		.tm_mday = d,
-		.tm_mon = m - 1,
-		.tm_year = y - 1900,
-		.tm_wday = (int)(((days % 7) + 11) % 7), /* 1970-01-01 was a Thursday */
-		.tm_yday = (int)(days - days_from_civil(y, 1, 1)),
-		.tm_zone = "UTC",
+	    .tm_sec = (int)(rem % 60),
+	    .tm_min = (int)(rem / 60 % 60),
+	    .tm_hour = (int)(rem / 3600),
+	    .tm_mday = d,
+	    .tm_mon = m - 1,
+	    .tm_year = y - 1900,
+	    .tm_wday = (int)(((days % 7) + 11) % 7), /* 1970-01-01 was a Thursday */
+	    .tm_yday = (int)(days - days_from_civil(y, 1, 1)),
+	    .tm_zone = "UTC",
 	};
 	return out;
 }

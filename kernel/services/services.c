@@ -8,12 +8,12 @@
 #include "kernel/services/services.h"
 
 #include <stddef.h>
-#include <string.h>
 
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/arch/x86_64/xsave.h"
+
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/log.h"
 #include "kernel/lib/panic.h"
@@ -26,6 +26,7 @@
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/vtpm.h"
 #include "lib/cmdline.h"
+#include <string.h>
 
 #define LIB_STACK_PAGES 16 /* 64 KiB; libtpms + OpenSSL peak at about 13 KiB */
 #define LIB_STACK_PAINT 0x5a5a5a5a5a5a5a5aull
@@ -73,7 +74,8 @@ void services_run(void (*fn)(void *arg), void *arg)
 
 uint64_t services_lib_stack_in_use(void)
 {
-	const uint64_t *p = (const uint64_t *)(uintptr_t)(lib_stack_top - LIB_STACK_PAGES * 4096ull);
+	const uint64_t *p =
+	    (const uint64_t *)(uintptr_t)(lib_stack_top - LIB_STACK_PAGES * 4096ull);
 	const uint64_t *end = (const uint64_t *)(uintptr_t)lib_stack_top;
 
 	while (p < end && *p == LIB_STACK_PAINT) {
@@ -142,7 +144,8 @@ enum svsm_err services_init(void)
 	}
 	if (lib_stack_top == 0) {
 		lib_stack_top = stack_alloc(LIB_STACK_PAGES);
-		for (uint64_t *p = (uint64_t *)(uintptr_t)(lib_stack_top - LIB_STACK_PAGES * 4096ull);
+		for (uint64_t *p =
+			 (uint64_t *)(uintptr_t)(lib_stack_top - LIB_STACK_PAGES * 4096ull);
 		     p < (uint64_t *)(uintptr_t)lib_stack_top; p++) {
 			*p = LIB_STACK_PAINT;
 		}
@@ -158,8 +161,8 @@ enum svsm_err services_init(void)
 	ready = true;
 	pr_info("services: vTPM up, EK %s created in %lu.%03lu ms (init %lu ms, heap %zu KiB, "
 		"library stack %lu KiB used, %lu calls to failing libc stubs)\n",
-		w.ek_type == VTPM_EK_RSA_2048 ? "RSA-2048" : "ECC P-256", ek_us / 1000, ek_us % 1000,
-		tsc_ticks_to_us(rdtsc() - t0) / 1000, heap_in_use() / 1024,
+		w.ek_type == VTPM_EK_RSA_2048 ? "RSA-2048" : "ECC P-256", ek_us / 1000,
+		ek_us % 1000, tsc_ticks_to_us(rdtsc() - t0) / 1000, heap_in_use() / 1024,
 		services_lib_stack_in_use() / 1024, libc_unsupported_calls());
 	return SVSM_OK;
 }

@@ -4,11 +4,9 @@
  * and thread-specific data per CPU, pthread_once, constructors (OpenSSL's CPU detection
  * saw AVX), failing stubs, and vector state kept across an interrupt and an NMI.
  */
-#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "kernel/arch/x86_64/apic.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -17,12 +15,15 @@
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/arch/x86_64/xsave.h"
+
 #include "kernel/lib/ktest.h"
 #include "kernel/libc/cpu.h"
 #include "kernel/libc/errno.h"
 #include "kernel/libc/libc.h"
 #include "kernel/libc/malloc.h"
 #include "kernel/services/services.h"
+#include <setjmp.h>
+#include <string.h>
 
 /* The shim's glibc-ABI entry points, as the archives call them. */
 int getentropy(void *buf, size_t len);
@@ -55,9 +56,9 @@ KTEST(libc, getentropy_is_not_constant)
 	KEXPECT(memcmp(a, b, sizeof(a)) != 0);
 	KEXPECT(memcmp(a, zero, sizeof(a)) != 0);
 	KEXPECT_EQ(syscall(318, a, 16, 0), 16); /* SYS_getrandom */
-	KEXPECT_EQ(syscall(39), -1);             /* any other system call */
+	KEXPECT_EQ(syscall(39), -1);		/* any other system call */
 	KEXPECT_EQ(klibc_errno, ENOSYS);
-	KEXPECT_EQ(getentropy(a, 257), -1);      /* glibc's limit */
+	KEXPECT_EQ(getentropy(a, 257), -1); /* glibc's limit */
 	KEXPECT_EQ(klibc_errno, EIO);
 	KEXPECT(rand() != rand() || rand() != rand());
 }

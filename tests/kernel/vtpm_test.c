@@ -10,21 +10,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
+
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/log.h"
+#include "kernel/libc/libc.h"
+#include "kernel/libc/strto.h"
 #include "kernel/services/services.h"
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/ram_store.h"
 #include "kernel/services/vtpm/vtpm.h"
-#include "kernel/libc/libc.h"
-#include "kernel/libc/strto.h"
 #include "lib/cmdline.h"
 #include "lib/tpm_marshal.h"
+#include <string.h>
 
 #define CC_STARTUP 0x144u
 #define CC_CREATE_PRIMARY 0x131u
@@ -165,10 +166,10 @@ static void sha256_fn(void *arg)
 KTEST(vtpm, pcr_extend_and_read)
 {
 	/* SHA-256(0^32 || 01 02 .. 20), computed on the host with Python's hashlib. */
-	static const uint8_t expect[32] = {
-		0x0b, 0x8f, 0x4c, 0x5b, 0x6a, 0xdc, 0x4c, 0x08, 0x7a, 0xb9, 0xf4, 0x3a, 0xae,
-		0xb6, 0x00, 0x70, 0x84, 0xc2, 0x64, 0xad, 0xca, 0xa3, 0xcb, 0x07, 0x17, 0x6b,
-		0x79, 0x23, 0x42, 0x85, 0x04, 0x12};
+	static const uint8_t expect[32] = {0x0b, 0x8f, 0x4c, 0x5b, 0x6a, 0xdc, 0x4c, 0x08,
+					   0x7a, 0xb9, 0xf4, 0x3a, 0xae, 0xb6, 0x00, 0x70,
+					   0x84, 0xc2, 0x64, 0xad, 0xca, 0xa3, 0xcb, 0x07,
+					   0x17, 0x6b, 0x79, 0x23, 0x42, 0x85, 0x04, 0x12};
 	struct digest_job job = {.ok = 0};
 	struct tpm_writer w;
 	uint8_t digest[32];

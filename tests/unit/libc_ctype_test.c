@@ -1,9 +1,8 @@
 /* Tests of kernel/libc/ctype.c: the shim's tables must equal glibc's "C"-locale tables. */
-#include <ctype.h>
-#include <locale.h>
-
 #include "kernel/libc/ctype.h"
 #include "tests/unit/harness.h"
+#include <ctype.h>
+#include <locale.h>
 
 TEST(libc_ctype, class_table_equals_glibc_c_locale)
 {

@@ -1,9 +1,9 @@
 /* Tests of kernel/libc/sort.c: heapsort qsort and bsearch. */
 #include <stdint.h>
-#include <string.h>
 
 #include "kernel/libc/sort.h"
 #include "tests/unit/harness.h"
+#include <string.h>
 
 static int cmp_u32(const void *a, const void *b)
 {

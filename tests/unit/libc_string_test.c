@@ -1,8 +1,7 @@
 /* Tests of the string functions the glibc-ABI shim added to kernel/libc/string.c. */
-#include <string.h>
-
 #include "kernel/libc/string.h"
 #include "tests/unit/harness.h"
+#include <string.h>
 
 TEST(libc_string, search_functions_match_host)
 {
@@ -17,7 +16,8 @@ TEST(libc_string, search_functions_match_host)
 		}
 		for (int c = 0; c < 128; c++) {
 			EXPECT_TRUE(klibc_strrchr(s[i], c) == strrchr(s[i], c));
-			EXPECT_TRUE(klibc_memchr(s[i], c, strlen(s[i])) == memchr(s[i], c, strlen(s[i])));
+			EXPECT_TRUE(klibc_memchr(s[i], c, strlen(s[i])) ==
+				    memchr(s[i], c, strlen(s[i])));
 		}
 	}
 }

@@ -7,6 +7,7 @@
 #include "kernel/arch/x86_64/xsave.h"
 
 #include "kernel/arch/x86_64/x86.h"
+
 #include "kernel/lib/panic.h"
 #include "kernel/libc/string.h"
 #include "kernel/mm/heap.h"
