@@ -20,6 +20,7 @@ static bool probed;
 static bool use_xsave;
 static uint64_t xcr0;
 static size_t area_size = FXSAVE_SIZE;
+static size_t area_alloc_size = FXSAVE_SIZE; /* every component the CPU supports */
 
 static void xsave_probe(void)
 {
@@ -77,6 +78,10 @@ void xsave_cpu_init(void)
 		/* CPUID.(0xD,0).EBX: area size for the features XCR0 now enables. */
 		area_size = cpuid(0xd, 0).ebx;
 		CHECK(area_size >= XSAVE_HEADER_END);
+		/* CPUID.(0xD,0).ECX: size for every supported component, which a guest may
+		 * enable with XSETBV; areas are allocated that large. */
+		area_alloc_size = cpuid(0xd, 0).ecx;
+		CHECK(area_alloc_size >= area_size);
 	}
 }
 
@@ -98,7 +103,7 @@ size_t xsave_area_size(void)
 void *xsave_area_alloc(void)
 {
 	/* Heap blocks of a power-of-two size >= 64 are naturally aligned (kernel/mm/heap.c). */
-	size_t size = area_size < XSAVE_ALIGN ? XSAVE_ALIGN : area_size;
+	size_t size = area_alloc_size;
 	uint8_t *area = heap_alloc(size);
 
 	if (area == NULL) {

@@ -28,7 +28,11 @@ bool xsave_enabled(void);
 uint64_t xsave_features(void);
 /** xsave_area_size - bytes of a save area for xsave_features() (512 with FXSAVE). */
 size_t xsave_area_size(void);
-/** xsave_area_alloc - a zeroed, 64-byte aligned save area in the init state; NULL if OOM. */
+/**
+ * xsave_area_alloc - a 64-byte aligned save area in the init state; NULL if out of memory.
+ * It is CPUID.(0xD,0).ECX bytes: large enough for every component the CPU supports, so
+ * it also holds a guest's state under an XCR0 the guest chose (XSAVE masks by XCR0).
+ */
 void *xsave_area_alloc(void);
 void xsave_area_free(void *area);
 /** xsave_save - save this CPU's vector state (xsave_features() components) to @area. */
