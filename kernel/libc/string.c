@@ -143,3 +143,121 @@ void KLIBC(memzero_explicit)(void *dst, size_t n)
 	}
 	__asm__ volatile("" ::"r"(dst) : "memory");
 }
+
+void *KLIBC(memchr)(const void *s, int c, size_t n)
+{
+	const uint8_t *p = s;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == (uint8_t)c) {
+			return (void *)(p + i);
+		}
+	}
+	return NULL;
+}
+
+char *KLIBC(strrchr)(const char *s, int c)
+{
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c) {
+			last = s;
+		}
+		if (*s == '\0') {
+			return (char *)last;
+		}
+	}
+}
+
+char *KLIBC(strcpy)(char *restrict dst, const char *restrict src)
+{
+	char *d = dst;
+
+	while ((*d++ = *src++) != '\0') {
+	}
+	return dst;
+}
+
+char *KLIBC(strncpy)(char *restrict dst, const char *restrict src, size_t n)
+{
+	size_t i = 0;
+
+	for (; i < n && src[i] != '\0'; i++) {
+		dst[i] = src[i];
+	}
+	for (; i < n; i++) {
+		dst[i] = '\0';
+	}
+	return dst;
+}
+
+char *KLIBC(strcat)(char *restrict dst, const char *restrict src)
+{
+	KLIBC(strcpy)(dst + KLIBC(strlen)(dst), src);
+	return dst;
+}
+
+size_t KLIBC(strspn)(const char *s, const char *accept)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0' && KLIBC(strchr)(accept, s[n]) != NULL) {
+		n++;
+	}
+	return n;
+}
+
+size_t KLIBC(strcspn)(const char *s, const char *reject)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0' && KLIBC(strchr)(reject, s[n]) == NULL) {
+		n++;
+	}
+	return n;
+}
+
+char *KLIBC(strpbrk)(const char *s, const char *accept)
+{
+	s += KLIBC(strcspn)(s, accept);
+	return *s != '\0' ? (char *)s : NULL;
+}
+
+char *KLIBC(strtok_r)(char *restrict s, const char *restrict delim, char **restrict save)
+{
+	char *tok;
+
+	if (s == NULL) {
+		s = *save;
+	}
+	if (s == NULL) {
+		return NULL;
+	}
+	s += KLIBC(strspn)(s, delim);
+	if (*s == '\0') {
+		*save = NULL;
+		return NULL;
+	}
+	tok = s;
+	s += KLIBC(strcspn)(s, delim);
+	if (*s != '\0') {
+		*s++ = '\0';
+		*save = s;
+	} else {
+		*save = NULL;
+	}
+	return tok;
+}
+
+char *KLIBC(strtok)(char *restrict s, const char *restrict delim)
+{
+	static char *save;
+
+	return KLIBC(strtok_r)(s, delim, &save);
+}
+
+void KLIBC(explicit_bzero)(void *dst, size_t n)
+{
+	KLIBC(memzero_explicit)(dst, n);
+}
