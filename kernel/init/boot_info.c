@@ -11,6 +11,7 @@
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/lib/panic.h"
 #include "lib/cmdline.h"
+#include "svsm/abi/boot_params.h"
 #include "svsm/abi/pvh.h"
 
 struct boot_info boot_info;
@@ -109,4 +110,42 @@ uint64_t boot_info_ram_top(void)
 		}
 	}
 	return top;
+}
+
+static bool page_aligned(uint64_t v)
+{
+	return (v & 0xfff) == 0;
+}
+
+bool boot_info_snp_from_params(const struct svsm_boot_params *bp)
+{
+	struct boot_snp s = {
+		.platform = bp->platform,
+		.cpuid_page_gpa = bp->cpuid_page_gpa,
+		.secrets_page_gpa = bp->secrets_page_gpa,
+		.launch_end = bp->svsm_region_gpa + bp->svsm_region_size,
+	};
+	uint64_t rs = bp->svsm_region_gpa, re = bp->svsm_region_gpa + bp->svsm_region_size;
+
+	if ((bp->flags & SVSM_BOOT_FLAG_FIRMWARE) != 0) {
+		s.fw_gpa = bp->firmware_gpa;
+		s.fw_size = bp->firmware_size;
+	}
+	if ((bp->flags & SVSM_BOOT_FLAG_FW_SEV_META) != 0) {
+		s.fw_secrets_gpa = bp->fw_secrets_gpa;
+		s.fw_cpuid_gpa = bp->fw_cpuid_gpa;
+		s.fw_caa_gpa = bp->fw_caa_gpa;
+		s.fw_reset_eip = bp->fw_reset_eip;
+	}
+	if (!page_aligned(s.cpuid_page_gpa | s.secrets_page_gpa | s.fw_gpa | s.fw_size |
+			  s.fw_secrets_gpa | s.fw_cpuid_gpa | s.fw_caa_gpa)) {
+		return false;
+	}
+	if (s.platform == SVSM_BOOT_PLATFORM_SEV_SNP &&
+	    (s.cpuid_page_gpa < rs || s.cpuid_page_gpa + 0x1000 > re ||
+	     s.secrets_page_gpa < rs || s.secrets_page_gpa + 0x1000 > re)) {
+		return false;
+	}
+	boot_info.snp = s;
+	return true;
 }

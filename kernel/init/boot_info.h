@@ -21,6 +21,22 @@ struct mem_region {
 	uint32_t type; /* enum mem_type */
 };
 
+/**
+ * struct boot_snp - what the IGVM boot parameter page says about SNP and the firmware
+ * (include/svsm/abi/boot_params.h); all zero after a PVH boot.
+ */
+struct boot_snp {
+	uint8_t platform;           /* SVSM_BOOT_PLATFORM_* */
+	uint64_t cpuid_page_gpa;    /* the SVSM's CPUID page */
+	uint64_t secrets_page_gpa;  /* the SVSM's secrets page */
+	uint64_t fw_gpa, fw_size;   /* firmware image, 0 if none */
+	uint64_t fw_secrets_gpa;    /* the firmware's secrets page, 0 if none */
+	uint64_t fw_cpuid_gpa;      /* the firmware's CPUID page, 0 if none */
+	uint64_t fw_caa_gpa;        /* the firmware's calling area, 0 if none */
+	uint32_t fw_reset_eip;      /* the firmware's reset EIP, 0 if none */
+	uint64_t launch_end;        /* end of the SVSM memory validated at launch (IGVM pages) */
+};
+
 struct boot_info {
 	enum boot_source source;
 	struct mem_region mem[BOOT_MAX_MEM_REGIONS];
@@ -33,6 +49,7 @@ struct boot_info {
 	uint64_t lapic_mmio;              /* xAPIC MMIO base from the MADT */
 	uint64_t svsm_start;              /* the SVSM's own memory: kernel, allocator, heap */
 	uint64_t svsm_end;                /* everything else in RAM belongs to the guest */
+	struct boot_snp snp;              /* SNP pages and firmware (IGVM boot only; else 0) */
 };
 
 #define SVSM_MEM_DEFAULT_MIB 64
@@ -42,5 +59,12 @@ extern struct boot_info boot_info;
 
 /** boot_info_from_pvh - fill boot_info from a PVH start_info (early identity map live). */
 void boot_info_from_pvh(uint64_t start_info_pa);
+struct svsm_boot_params;
+/**
+ * boot_info_snp_from_params - copy the SNP and firmware fields of an IGVM boot parameter
+ * page (measured, so trusted) into boot_info.snp; false if a field is not page aligned or
+ * the SNP pages lie outside the SVSM region. The IGVM entry calls it after the memory map.
+ */
+bool boot_info_snp_from_params(const struct svsm_boot_params *bp);
 /** boot_info_ram_top - end of the highest RAM region. */
 uint64_t boot_info_ram_top(void);

@@ -17,7 +17,6 @@
 #include "kernel/lib/panic.h"
 #include "kernel/mm/mm.h"
 #include "kernel/mm/page_alloc.h"
-#include "kernel/platform/native/native.h"
 #include "kernel/platform/platform.h"
 #include "kernel/vcpu/vcpu.h"
 #include "lib/cmdline.h"
@@ -79,7 +78,7 @@ static __attribute__((noreturn)) void run_guest(void)
 	pr_info("guest: starting on the %s platform\n", plat_name());
 	vcpu_loop(bsp);
 	healthy = vcpu_stop_all(bsp, 100000000) && page_alloc_check();
-	result = native_guest_result();
+	result = plat_guest_result();
 	pr_info("guest: finished: %s; %lu SVSM calls served; SVSM %s\n",
 		result < 0 ? "stopped without reporting" :
 		result == 0 ? "reported all checks passed" : "reported failures",

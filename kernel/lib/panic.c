@@ -10,6 +10,7 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/lib/log.h"
+#include "kernel/platform/platform.h"
 #include "lib/format.h"
 
 static volatile uint32_t panicking;
@@ -60,6 +61,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	irq_disable();
+	plat_panic_hook(); /* SNP: VMPCKs wiped before anything is printed */
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST) != 0) {
 		for (;;) {
 			halt();

@@ -88,3 +88,21 @@ enum svsm_err plat_attest_report(const uint8_t report_data[64],
 
 /** plat_sev_features - the caller's sev_features (0 on native). */
 uint64_t plat_sev_features(struct vcpu *v);
+
+/** plat_guest_result - the failure count a test guest reported, or -1 (none reported). */
+int plat_guest_result(void);
+
+/**
+ * plat_panic_hook - first thing panic() does, before anything is printed: SNP wipes every
+ * VMPCK copy so that no later output path or host action can leak them. Must not block,
+ * take locks, print or fault. No-op on native.
+ */
+void plat_panic_hook(void);
+
+struct trap_frame;
+
+/**
+ * plat_handle_vc - the #VC exception (vector 29) of the SVSM itself: true when handled
+ * (the frame was updated to resume after the instruction). Native has no #VC: false.
+ */
+bool plat_handle_vc(struct trap_frame *frame);

@@ -19,10 +19,81 @@ SNP_PORTABLE_SRCS := \
 UNIT_SRCS += $(SNP_PORTABLE_SRCS) kernel/platform/snp/fake/fake_cpu.c
 UNIT_LDLIBS += -lcrypto
 
-# What the kernel builds for the SNP platform: the portable files plus the real instructions.
-SNP_KERNEL_SRCS := $(SNP_PORTABLE_SRCS) kernel/platform/snp/insn_hw.c
+# Portable logic of the SNP platform proper (run loop step, #VC, guest pages and VMSAs):
+# built for the unit tests against the fake CPU, and into build/svsm-snp.elf.
+SNP_PORTABLE_SRCS += \
+	kernel/platform/snp/run_vmpl.c \
+	kernel/platform/snp/vc.c \
+	kernel/platform/snp/guest_snp.c
 
-FUZZ_TARGETS += x86_decode snp_guest_msg
+# ---- build/svsm-snp.elf: the same kernel with PLATFORM=snp -------------------------------
+# It links the native kernel's objects (build/kernel/, identical for both platforms: nothing
+# above kernel/platform/ depends on the platform at compile time) minus
+# kernel/platform/native/, plus the SNP platform compiled into build/snp/. So `make
+# svsm-snp` costs the native build plus about a dozen files.
+#
+# SNP_KERNEL_CRYPTO=1 links the guest-request path (guest_request.c, attest_snp.c) so that
+# plat_attest_report() returns AMD-signed reports. It needs OpenSSL's headers in the
+# freestanding kernel build, which kernel/libc/ does not provide yet (<openssl/evp.h> pulls
+# <stdio.h>, <time.h>, ...); until then the default is 0 and plat_attest_report() returns
+# SVSM_E_UNSUPPORTED (attest_snp_absent.c).
+SNP_KERNEL_CRYPTO ?= 0
+
+# The native platform's small hooks (platform.h: panic, #VC, guest result) added with this
+# platform; they belong in mk/sources.mk next to native.c.
+KERNEL_SRCS += kernel/platform/native/panic_native.c
+
+SNP_GLUE_SRCS := \
+	kernel/platform/snp/platform_snp.c \
+	kernel/platform/snp/vcpu_snp.c \
+	kernel/platform/snp/insn_hw.c
+ifeq ($(SNP_KERNEL_CRYPTO),1)
+SNP_GLUE_SRCS += kernel/platform/snp/attest_snp.c
+SNP_KERNEL_SRCS = $(SNP_PORTABLE_SRCS) $(SNP_GLUE_SRCS)
+else
+SNP_GLUE_SRCS += kernel/platform/snp/attest_snp_absent.c
+SNP_KERNEL_SRCS = $(filter-out kernel/platform/snp/guest_request.c,$(SNP_PORTABLE_SRCS)) \
+	$(SNP_GLUE_SRCS)
+endif
+
+SNP_ELF   := $(BUILD)/svsm-snp.elf
+SNP_OBJS   = $(patsubst %.c,$(BUILD)/snp/%.o,$(SNP_KERNEL_SRCS))
+# Deferred: KERNEL_OBJS is defined by mk/kernel.mk, read after this fragment.
+SNP_ELF_OBJS = $(filter-out $(BUILD)/kernel/kernel/platform/native/%,$(KERNEL_OBJS)) $(SNP_OBJS)
+
+$(BUILD)/snp/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/snp/objs.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(SNP_ELF_OBJS) $(KERNEL_LIBS)' | cmp -s - $@ || echo '$(SNP_ELF_OBJS) $(KERNEL_LIBS)' > $@
+
+.SECONDEXPANSION:
+$(SNP_ELF): $$(SNP_ELF_OBJS) $$(KERNEL_LDS) $$(KERNEL_LIBS) $(BUILD)/snp/objs.list
+	$(Q)$(LD) $(KLDFLAGS) -T $(KERNEL_LDS) -o $@ $(SNP_ELF_OBJS) $(KERNEL_LIBS) \
+		-Map=$(BUILD)/svsm-snp.map
+	@echo "  LD      $@ ($$(stat -c %s $@) bytes)"
+
+.PHONY: svsm-snp test-snp-build
+## svsm-snp: build build/svsm-snp.elf, the kernel for the SEV-SNP platform (docs/snp.md).
+svsm-snp: $(SNP_ELF)
+
+## test-snp-build: build svsm-snp.elf; it must have no undefined symbols and a PVH entry note.
+test-snp-build: $(SNP_ELF)
+	$(Q)scripts/check-archives.sh --undefined $(SNP_ELF)
+	$(Q)readelf -n $(SNP_ELF) | grep -Eq 'Xen[[:space:]]+0x00000008[[:space:]]+Unknown note type: .0x00000012.' || \
+		{ echo "test-snp-build: $(SNP_ELF) has no PVH (Xen type 18) note" >&2; exit 1; }
+	$(Q)nm $(SNP_ELF) | grep -q ' T plat_handle_vc$$' && ! nm $(SNP_ELF) | grep -q ' native_' || \
+		{ echo "test-snp-build: $(SNP_ELF) does not hold the SNP platform alone" >&2; exit 1; }
+	@echo "test-snp-build: $(SNP_ELF) links the SNP platform, no undefined symbols, PVH note present"
+
+CHECK_TIERS += test-snp-build
+
+-include $(patsubst %.c,$(BUILD)/snp/%.d,$(SNP_KERNEL_SRCS))
+
+FUZZ_TARGETS += x86_decode snp_guest_msg snp_vc
 FUZZ_SRCS_x86_decode := lib/x86_decode.c
 FUZZ_SRCS_snp_guest_msg := kernel/platform/snp/guest_request.c kernel/platform/snp/secrets.c
 FUZZ_LDLIBS_snp_guest_msg := -lcrypto
+FUZZ_SRCS_snp_vc := kernel/platform/snp/vc.c kernel/platform/snp/ghcb.c lib/x86_decode.c

@@ -47,6 +47,8 @@ void cpu_idt_init(void)
 			ist = IST_NMI;
 		} else if (v == VEC_MC) {
 			ist = IST_MC;
+		} else if (v == VEC_VC) {
+			ist = IST_VC;
 		}
 		idt[v] = (struct idt_entry){
 			.offset_lo = (uint16_t)addr,
@@ -72,7 +74,7 @@ void cpu_init_tables(struct percpu *pc)
 		     ((tss >> 24) & 0xff) << 56;
 	pc->gdt[4] = tss >> 32;
 	pc->tss.iomap_base = sizeof(pc->tss);
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < IST_COUNT; i++) {
 		pc->tss.ist[i] = pc->ist_top[i];
 	}
 	pc->tss.rsp[0] = pc->kstack_top;

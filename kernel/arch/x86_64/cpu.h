@@ -16,6 +16,8 @@
 #define IST_DF  1
 #define IST_NMI 2
 #define IST_MC  3
+#define IST_VC  4 /* #VC on SNP: never on the stack it interrupted */
+#define IST_COUNT 4
 
 struct trap_frame;
 
@@ -38,7 +40,7 @@ struct percpu {
 	unsigned index;              /* 0 = BSP */
 	uint32_t apic_id;
 	uint64_t kstack_top;
-	uint64_t ist_top[3];
+	uint64_t ist_top[IST_COUNT];
 	fault_hook_fn fault_hook;
 	volatile bool online;
 	volatile bool idle;

@@ -59,13 +59,13 @@ unsigned smp_cpu_index(void)
 static void setup_stacks(struct percpu *pc)
 {
 	pc->kstack_top = stack_alloc(KSTACK_PAGES);
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < IST_COUNT; i++) {
 		pc->ist_top[i] = stack_alloc(ISTACK_PAGES);
 	}
 }
 
 /* Early IST stacks for the BSP until the allocator can give guarded ones. */
-static uint8_t bsp_early_ist[3][ISTACK_PAGES * PAGE_SIZE] __attribute__((aligned(16)));
+static uint8_t bsp_early_ist[IST_COUNT][ISTACK_PAGES * PAGE_SIZE] __attribute__((aligned(16)));
 
 void smp_bsp_setup_early(void)
 {
@@ -73,7 +73,7 @@ void smp_bsp_setup_early(void)
 
 	cpu_set_percpu(pc);
 	pc->index = 0;
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < IST_COUNT; i++) {
 		pc->ist_top[i] = (uint64_t)(uintptr_t)(bsp_early_ist[i] + sizeof(bsp_early_ist[i]));
 	}
 	cpu_idt_init();
@@ -85,7 +85,7 @@ void smp_bsp_setup_stacks(void)
 	struct percpu *pc = &percpu_area[0];
 
 	setup_stacks(pc);
-	for (unsigned i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < IST_COUNT; i++) {
 		pc->tss.ist[i] = pc->ist_top[i];
 	}
 	pc->tss.rsp[0] = pc->kstack_top;

@@ -12,6 +12,7 @@
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/lib/log.h"
 #include "kernel/lib/panic.h"
+#include "kernel/platform/platform.h"
 
 static const char *const exception_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -52,6 +53,9 @@ void trap_handle(struct trap_frame *f)
 			irq_disable();
 			halt();
 		}
+	}
+	if (f->vector == VEC_VC && plat_handle_vc(f)) {
+		return;
 	}
 	if (pc->fault_hook != NULL && pc->fault_hook(f)) {
 		return;

@@ -1,0 +1,413 @@
+/*
+ * The SNP platform's kernel glue (kernel build only): detection and GHCB set-up (plat_init),
+ * validation of the SVSM's own memory, the firmware launch at VMPL2, the run loop step, the
+ * SVSM call registers, PVALIDATE for the guest, the #VC and panic hooks. The logic it calls
+ * is portable and host-tested (run_vmpl.c, guest_snp.c, vc.c, psc.c, ...). State: written on
+ * the boot CPU before any vCPU runs (snp_state), per-CPU GHCBs touched only by their CPU with
+ * interrupts off.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/layout.h"
+#include "kernel/arch/x86_64/smp.h"
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/x86.h"
+#include "kernel/init/boot_info.h"
+#include "kernel/lib/log.h"
+#include "kernel/mm/addr.h"
+#include "kernel/mm/guest_mem.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/page_alloc.h"
+#include "kernel/platform/platform.h"
+#include "kernel/platform/snp/ghcb_msr.h"
+#include "kernel/platform/snp/guest_snp.h"
+#include "kernel/platform/snp/insn.h"
+#include "kernel/platform/snp/psc.h"
+#include "kernel/platform/snp/pvalidate.h"
+#include "kernel/platform/snp/rmpadjust.h"
+#include "kernel/platform/snp/run_vmpl.h"
+#include "kernel/platform/snp/secrets.h"
+#include "kernel/platform/snp/snp_platform.h"
+#include "kernel/platform/snp/vc.h"
+#include "kernel/platform/snp/vmsa_snp.h"
+#include "kernel/vcpu/vcpu.h"
+#include "svsm/abi/boot_params.h"
+
+#define SEV_STATUS_SEV    (1ull << 0)
+#define SEV_STATUS_SEV_ES (1ull << 1)
+#define SEV_STATUS_SNP    (1ull << 2)
+#define FW_RESET_IP       0xfffffff0u
+
+static struct {
+	bool early_done;
+	uint64_t sev_status;
+	uint64_t cbit_mask;          /* C-bit for page-table entries (CPUID 0x8000001F EBX[5:0]) */
+	const struct snp_cpuid_table *cpuid;
+	struct snp_secrets_page *secrets;
+} snp_state;
+
+static struct snp_cpu snp_cpus[MAX_CPUS];
+/* The boot CPU's GHCB lives in the image: it is needed before the page allocator exists. */
+static uint8_t boot_ghcb[4096] __attribute__((aligned(4096)));
+/* An SVSM page used to ask the RMP whether the SVSM runs at VMPL0. */
+static uint8_t vmpl_probe[4096] __attribute__((aligned(4096)));
+
+const char *plat_name(void)
+{
+	return "snp";
+}
+
+struct snp_cpu *snp_this_cpu(void)
+{
+	return &snp_cpus[this_cpu()->index];
+}
+
+uint64_t snp_own_features(void)
+{
+	return snp_state.sev_status >> 2;
+}
+
+struct snp_secrets_page *snp_secrets(void)
+{
+	return snp_state.secrets;
+}
+
+static uint64_t image_pa(const void *va)
+{
+	return (uint64_t)(uintptr_t)va - KERNEL_VBASE;
+}
+
+static __attribute__((noreturn)) void terminate(unsigned int set, unsigned int code)
+{
+	for (;;) {
+		snp_ghcb_msr_terminate(set, code);
+	}
+}
+
+/*
+ * Shared pages are reached through the direct map. Today no mapping carries the C-bit (the
+ * early page tables and mm/ do not set it yet, see docs/snp.md), so that alias is a shared
+ * mapping; once private mappings carry the C-bit this needs a C-bit-clear alias.
+ */
+static void *shared_va(uint64_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+/* Private -> shared for one page with the MSR protocol (no GHCB needed): PVALIDATE(0), PSC. */
+static enum svsm_err make_shared_msr(uint64_t va, uint64_t gpa)
+{
+	uint32_t rc = 0;
+	enum svsm_err err = snp_pvalidate(va, RMP_PG_SIZE_4K, false, &rc);
+
+	if (err == SVSM_OK) {
+		err = snp_ghcb_msr_psc(gpa, SNP_PAGE_STATE_SHARED);
+	}
+	return err;
+}
+
+static unsigned int cbit_from_cpuid_page(void)
+{
+	uint32_t r[4];
+
+	if (!snp_cpuid_lookup(snp_state.cpuid, 0x8000001f, 0, r)) {
+		return 0;
+	}
+	return r[1] & 0x3f;
+}
+
+/*
+ * Early SNP set-up on the boot CPU, before the page allocator: SEV_STATUS, GHCB protocol
+ * version, hypervisor features, VMPL0, the boot GHCB, then the SVSM's own memory beyond the
+ * launch image is made private and validated (2M PSC entries first, 253 per call).
+ */
+static enum svsm_err snp_early_init(void)
+{
+	struct snp_sev_info info;
+	uint64_t features = 0, gpa = image_pa(boot_ghcb), start, end;
+	uint32_t rc = 0;
+	enum svsm_err err;
+
+	if (snp_state.early_done) {
+		return SVSM_OK;
+	}
+	snp_state.sev_status = snp_insn_rdmsr(MSR_AMD64_SEV);
+	if ((snp_state.sev_status & (SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP)) !=
+	    (SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP)) {
+		return SVSM_E_UNSUPPORTED; /* not an SNP guest: there is no GHCB to terminate with */
+	}
+	if (snp_ghcb_msr_sev_info(&info) != SVSM_OK) {
+		terminate(SEV_TERM_SET_GEN, GHCB_SEV_ES_PROT_UNSUPPORTED);
+	}
+	err = snp_ghcb_msr_hv_features(&features);
+	if (err != SVSM_OK) {
+		terminate(SEV_TERM_SET_GEN, GHCB_SNP_UNSUPPORTED);
+	}
+	if (snp_rmpadjust_revoke((uint64_t)(uintptr_t)vmpl_probe, RMP_PG_SIZE_4K, 1, &rc) !=
+	    SVSM_OK) {
+		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_NOT_VMPL0);
+	}
+	if (boot_info.snp.platform != SVSM_BOOT_PLATFORM_SEV_SNP || boot_info.snp.cpuid_page_gpa == 0 ||
+	    boot_info.snp.secrets_page_gpa == 0) {
+		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_SECRETS_PAGE); /* needs the IGVM boot */
+	}
+	snp_state.cpuid = phys_to_virt(boot_info.snp.cpuid_page_gpa);
+	snp_state.secrets = phys_to_virt(boot_info.snp.secrets_page_gpa);
+	snp_secrets_register_page(snp_state.secrets);
+	snp_state.cbit_mask = 1ull << (cbit_from_cpuid_page() ? cbit_from_cpuid_page() : info.cbit);
+	if (make_shared_msr((uint64_t)(uintptr_t)boot_ghcb, gpa) != SVSM_OK) {
+		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_PSC);
+	}
+	memset(shared_va(gpa), 0, 4096);
+	if (snp_ghcb_msr_register(gpa) != SVSM_OK) {
+		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_REGISTER);
+	}
+	snp_cpus[0] = (struct snp_cpu){shared_va(gpa), gpa};
+	start = align_up(boot_info.snp.launch_end, MM_PAGE_SIZE);
+	end = boot_info.svsm_end;
+	if (start < end && snp_psc_range(snp_cpus[0].ghcb, gpa, (uint64_t)(uintptr_t)phys_to_virt(start),
+					 start, (end - start) / MM_PAGE_SIZE,
+					 SNP_PAGE_STATE_PRIVATE, &rc) != SVSM_OK) {
+		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_PVALIDATE);
+	}
+	snp_state.early_done = true;
+	return SVSM_OK;
+}
+
+enum svsm_err snp_shared_page_alloc(void **va, uint64_t *gpa)
+{
+	struct snp_cpu *c = snp_this_cpu();
+	uint64_t pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
+	uint64_t flags = read_rflags();
+	uint32_t rc = 0;
+	enum svsm_err err;
+
+	if (pa == 0) {
+		return SVSM_E_NOMEM;
+	}
+	irq_disable();
+	err = snp_psc_range(c->ghcb, c->ghcb_gpa, (uint64_t)(uintptr_t)phys_to_virt(pa), pa, 1,
+			    SNP_PAGE_STATE_SHARED, &rc);
+	if ((flags & (1ull << 9)) != 0) {
+		irq_enable();
+	}
+	if (err != SVSM_OK) {
+		return err; /* the page is in an unknown state: never reuse it */
+	}
+	memset(shared_va(pa), 0, MM_PAGE_SIZE);
+	*va = shared_va(pa);
+	*gpa = pa;
+	return SVSM_OK;
+}
+
+static volatile enum svsm_err ap_err;
+
+static void register_ghcb_on_ap(void *arg)
+{
+	struct snp_cpu *c = arg;
+
+	ap_err = snp_ghcb_msr_register(c->ghcb_gpa);
+}
+
+enum svsm_err plat_init(void)
+{
+	enum svsm_err err = snp_early_init();
+
+	if (err != SVSM_OK) {
+		pr_err("snp: SEV_STATUS %#lx: this is not an SEV-SNP guest\n", snp_state.sev_status);
+		return err;
+	}
+	for (unsigned cpu = 1; cpu < smp_cpu_count(); cpu++) {
+		void *va = NULL;
+		uint64_t gpa = 0;
+
+		err = snp_shared_page_alloc(&va, &gpa);
+		if (err != SVSM_OK) {
+			return err;
+		}
+		snp_cpus[cpu] = (struct snp_cpu){va, gpa};
+		if (!smp_run_on(cpu, register_ghcb_on_ap, &snp_cpus[cpu]) || ap_err != SVSM_OK) {
+			return SVSM_E_IO;
+		}
+	}
+	pr_info("snp: SEV_STATUS %#lx, C-bit mask %#lx, GHCBs on %u CPUs\n", snp_state.sev_status,
+		snp_state.cbit_mask, smp_cpu_count());
+	return SVSM_OK;
+}
+
+/* ---- guest launch ---------------------------------------------------------------------- */
+
+static void add_range(struct guest_mem_range *r, unsigned *n, uint64_t s, uint64_t e)
+{
+	if (s < e && *n < GUEST_MEM_MAX_RANGES) {
+		r[(*n)++] = (struct guest_mem_range){s, e};
+	}
+}
+
+/* Guest RAM = RAM of the memory map minus the SVSM region (as on native). */
+static enum svsm_err setup_guest_memory(void)
+{
+	struct guest_mem_range ram[GUEST_MEM_MAX_RANGES];
+	uint64_t ss = boot_info.svsm_start, se = boot_info.svsm_end;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < boot_info.mem_count; i++) {
+		const struct mem_region *m = &boot_info.mem[i];
+		uint64_t s = align_up(m->base, MM_PAGE_SIZE);
+		uint64_t e = align_down(m->base + m->size, MM_PAGE_SIZE);
+
+		if (m->type != MEM_RAM) {
+			continue;
+		}
+		add_range(ram, &n, s, e < ss ? e : ss);
+		add_range(ram, &n, s > se ? s : se, e);
+	}
+	return guest_mem_init(ram, n, ss, se);
+}
+
+enum svsm_err plat_launch_guest(struct vcpu **bsp)
+{
+	const struct boot_snp *b = &boot_info.snp;
+	struct snp_fw_launch l = {
+		.fw_gpa = b->fw_gpa, .fw_size = b->fw_size, .secrets_gpa = b->fw_secrets_gpa,
+		.cpuid_gpa = b->fw_cpuid_gpa, .caa_gpa = b->fw_caa_gpa,
+		.svsm = {boot_info.svsm_start, boot_info.svsm_end - boot_info.svsm_start,
+			 b->fw_caa_gpa},
+	};
+	struct snp_fw_vmsa_params p = {FW_RESET_IP, snp_own_features(), false, SNP_GUEST_VMPL};
+	struct snp_cpu *c = snp_this_cpu();
+	struct snp_vcpu *sv = NULL;
+	struct vcpu *v = NULL;
+	uint32_t rc = 0;
+	enum svsm_err err;
+
+	if (b->fw_size == 0 || b->fw_caa_gpa == 0) {
+		pr_info("snp: no firmware with an SVSM calling area in the IGVM file\n");
+		return SVSM_E_NOT_FOUND;
+	}
+	err = setup_guest_memory();
+	if (err == SVSM_OK) {
+		err = snp_fw_prepare(&l, snp_state.secrets, snp_state.cpuid, DIRECT_MAP_BASE);
+	}
+	sv = err == SVSM_OK ? heap_calloc(1, sizeof(*sv)) : NULL;
+	if (err != SVSM_OK || sv == NULL) {
+		heap_free(sv);
+		return err != SVSM_OK ? err : SVSM_E_NOMEM;
+	}
+	sv->vmsa_pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
+	if (sv->vmsa_pa == 0) {
+		heap_free(sv);
+		return SVSM_E_NOMEM;
+	}
+	sv->vmsa = phys_to_virt(sv->vmsa_pa);
+	sv->svsm_page = true;
+	snp_vmsa_init_fw(sv->vmsa, &p);
+	irq_disable();
+	err = snp_rmpadjust_make_vmsa((uint64_t)(uintptr_t)sv->vmsa, SNP_GUEST_VMPL, &rc);
+	if (err == SVSM_OK) {
+		/* COCONUT register_guest_vmsa: event 0, the boot CPU's APIC ID, VMPL2. */
+		err = snp_ap_create(c->ghcb, c->ghcb_gpa, SVM_VMGEXIT_AP_CREATE_ON_INIT, SNP_GUEST_VMPL,
+				    percpu_area[0].apic_id, sv->vmsa_pa, sv->vmsa->sev_features);
+	}
+	if (err == SVSM_OK) {
+		v = vcpu_alloc(percpu_area[0].apic_id, b->fw_caa_gpa, VCPU_NO_VMSA);
+		err = v == NULL ? SVSM_E_NOMEM : SVSM_OK;
+	}
+	if (err != SVSM_OK) {
+		return err; /* the VMSA page stays with the host: not reused */
+	}
+	v->plat = sv;
+	*bsp = v;
+	pr_info("snp: firmware %#lx+%#lx at VMPL%u, CA %#lx\n", b->fw_gpa, b->fw_size,
+		SNP_GUEST_VMPL, b->fw_caa_gpa);
+	return SVSM_OK;
+}
+
+/* ---- running ---------------------------------------------------------------------------- */
+
+enum plat_exit plat_run_vcpu(struct vcpu *v)
+{
+	struct snp_vcpu *sv = v->plat;
+	struct snp_cpu *c = NULL;
+	enum svsm_err err = SVSM_OK;
+	enum plat_exit exit;
+
+	if (v->stop_request) {
+		return PLAT_EXIT_STOP;
+	}
+	irq_disable();
+	c = snp_this_cpu();
+	exit = snp_run_vmpl_once(c->ghcb, c->ghcb_gpa, sv->vmsa, SNP_GUEST_VMPL, &err);
+	if (err != SVSM_OK) {
+		pr_err("snp: vCPU %u: the host did not run VMPL%u (error %d)\n", v->id,
+		       SNP_GUEST_VMPL, err);
+	} else if (exit == PLAT_EXIT_STOP) {
+		pr_err("snp: vCPU %u stopped: exit code %#lx at RIP %#lx\n", v->id,
+		       sv->vmsa->guest_exit_code, sv->vmsa->rip);
+	}
+	return exit;
+}
+
+void plat_call_regs(struct vcpu *v, struct svsm_call_regs *regs, bool write)
+{
+	struct snp_vcpu *sv = v->plat;
+
+	snp_call_regs(sv->vmsa, regs, write);
+}
+
+enum svsm_err plat_pvalidate(uint64_t gpa, bool huge, bool validate,
+			     enum plat_pvalidate_result *result)
+{
+	uint64_t len = huge ? MM_LARGE_PAGE_SIZE : MM_PAGE_SIZE;
+
+	*result = PLAT_PVALIDATE_OK;
+	if (!guest_mem_valid(gpa, len) || guest_mem_touches_svsm(gpa, len)) {
+		return SVSM_E_INVALID_ADDRESS;
+	}
+	return snp_guest_pvalidate((uint64_t)(uintptr_t)phys_to_virt(gpa), gpa, huge, validate,
+				   result);
+}
+
+uint64_t plat_sev_features(struct vcpu *v)
+{
+	struct snp_vcpu *sv = v->plat;
+
+	return sv->vmsa->sev_features;
+}
+
+int plat_guest_result(void)
+{
+	return -1; /* SNP runs real firmware, never the test guest */
+}
+
+/* ---- hooks ------------------------------------------------------------------------------ */
+
+void plat_panic_hook(void)
+{
+	snp_wipe_vmpcks();
+}
+
+bool snp_vc_virt_to_phys(uint64_t va, uint64_t *pa)
+{
+	if (va < DIRECT_MAP_BASE || va >= STACK_AREA_BASE) {
+		return false; /* the SVSM maps MMIO only in the direct map (mm_map_mmio) */
+	}
+	*pa = va - DIRECT_MAP_BASE;
+	return true;
+}
+
+bool plat_handle_vc(struct trap_frame *f)
+{
+	/* GS base (this_cpu) is set before the IDT is loaded, so it is valid in every #VC. */
+	struct snp_cpu *c = snp_this_cpu();
+	struct snp_vc_env env = {c->ghcb, c->ghcb_gpa, snp_state.cpuid};
+	unsigned int reason = 0;
+
+	reason = snp_vc_handle(f, &env);
+	if (reason != 0) {
+		terminate(SNP_TERM_SET_SVSM, reason);
+	}
+	return true;
+}
