@@ -103,6 +103,9 @@ void kmain(uint32_t start_info_pa)
 		pr_debug("mem %016lx-%016lx type %u\n", boot_info.mem[i].base,
 			 boot_info.mem[i].base + boot_info.mem[i].size, boot_info.mem[i].type);
 	}
+	if (plat_early_init() != SVSM_OK) {
+		panic("the %s platform is not available on this machine", plat_name());
+	}
 	mm_init();
 	smp_bsp_setup_stacks();
 	/* Leave the static boot stack for a guarded one. */

@@ -42,6 +42,13 @@ enum plat_pvalidate_result {
 /** plat_name - "native" or "snp". */
 const char *plat_name(void);
 
+/**
+ * plat_early_init - on the boot CPU right after boot_info, before mm_init(): SNP checks SEV
+ * and the host, registers the boot GHCB and validates the SVSM's memory beyond the launch
+ * image (the page allocator must not hand out unvalidated pages). No-op on native.
+ */
+enum svsm_err plat_early_init(void) SVSM_MUST_CHECK;
+
 /** plat_init - detect and enable the platform on every online CPU. */
 enum svsm_err plat_init(void) SVSM_MUST_CHECK;
 

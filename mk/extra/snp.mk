@@ -5,7 +5,7 @@
 LIB_SRCS += lib/x86_decode.c
 
 # Portable SNP platform code: built for the host unit tests against the fake CPU. Not in
-# PORTABLE_SRCS yet: the kernel build of these files is wired by the kernel (SNP_KERNEL_SRCS).
+# PORTABLE_SRCS: the kernel builds them only into build/svsm-snp.elf (SNP_KERNEL_SRCS below).
 SNP_PORTABLE_SRCS := \
 	kernel/platform/snp/ghcb_msr.c \
 	kernel/platform/snp/ghcb.c \
@@ -16,15 +16,16 @@ SNP_PORTABLE_SRCS := \
 	kernel/platform/snp/secrets.c \
 	kernel/platform/snp/guest_request.c
 
-UNIT_SRCS += $(SNP_PORTABLE_SRCS) kernel/platform/snp/fake/fake_cpu.c
-UNIT_LDLIBS += -lcrypto
-
 # Portable logic of the SNP platform proper (run loop step, #VC, guest pages and VMSAs):
 # built for the unit tests against the fake CPU, and into build/svsm-snp.elf.
 SNP_PORTABLE_SRCS += \
 	kernel/platform/snp/run_vmpl.c \
 	kernel/platform/snp/vc.c \
 	kernel/platform/snp/guest_snp.c
+
+UNIT_SRCS += $(SNP_PORTABLE_SRCS) kernel/platform/snp/fake/fake_cpu.c
+UNIT_LDLIBS += -lcrypto
+
 
 # ---- build/svsm-snp.elf: the same kernel with PLATFORM=snp -------------------------------
 # It links the native kernel's objects (build/kernel/, identical for both platforms: nothing

@@ -1,12 +1,17 @@
 /*
- * The native platform's side of the small platform hooks of the panic and trap paths and of
- * the boot sequence: nothing to wipe on panic (native holds no platform keys), no #VC, and
- * the result of the test guest from native.c. No state.
+ * The native platform's side of the small platform hooks of the boot, panic and trap paths:
+ * no early set-up, nothing to wipe on panic (native holds no platform keys), no #VC, and the
+ * result of the test guest from native.c. No state.
  */
 #include <stdbool.h>
 
 #include "kernel/platform/native/native.h"
 #include "kernel/platform/platform.h"
+
+enum svsm_err plat_early_init(void)
+{
+	return SVSM_OK;
+}
 
 void plat_panic_hook(void)
 {

@@ -176,6 +176,11 @@ static enum svsm_err snp_early_init(void)
 	return SVSM_OK;
 }
 
+enum svsm_err plat_early_init(void)
+{
+	return snp_early_init();
+}
+
 enum svsm_err snp_shared_page_alloc(void **va, uint64_t *gpa)
 {
 	struct snp_cpu *c = snp_this_cpu();

@@ -213,7 +213,7 @@ static unsigned int vc_ioio_string(struct trap_frame *f, const struct snp_vc_env
 	uint64_t count = rep ? (f->rcx & amask) : 1;
 	uint64_t *ptr = input ? &f->rdi : &f->rsi;
 
-	if ((f->rflags & RFLAGS_DF) != 0 ||
+	if ((f->rflags & RFLAGS_DF) != 0 || in->addr_size != 8 ||
 	    ((in->prefixes & X86_PFX_SEG) != 0 && in->mem.seg != X86_SEG_DS &&
 	     in->mem.seg != X86_SEG_ES)) {
 		return SNP_VC_TERM_UNSUPPORTED;
