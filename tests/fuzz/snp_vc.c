@@ -10,11 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "kernel/platform/snp/ghcb.h"
 #include "kernel/platform/snp/vc.h"
+
 #include "lib/x86_decode.h"
+#include <string.h>
 
 /* The fake CPU's instruction layer, reduced to what vc.c and ghcb.c use. */
 static uint64_t msr_ghcb;
@@ -76,8 +77,8 @@ bool snp_vc_virt_to_phys(uint64_t va, uint64_t *pa)
 }
 
 static const uint64_t codes[] = {
-	SVM_EXIT_CPUID, SVM_EXIT_IOIO, SVM_EXIT_MSR, SVM_EXIT_RDTSC, SVM_EXIT_RDTSCP,
-	SNP_EXIT_NPF_CODE, SVM_EXIT_VMMCALL, SVM_EXIT_WBINVD,
+    SVM_EXIT_CPUID,  SVM_EXIT_IOIO,	SVM_EXIT_MSR,	  SVM_EXIT_RDTSC,
+    SVM_EXIT_RDTSCP, SNP_EXIT_NPF_CODE, SVM_EXIT_VMMCALL, SVM_EXIT_WBINVD,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

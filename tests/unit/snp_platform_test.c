@@ -5,18 +5,19 @@
  * the VMSA bit and AP_CREATION, the firmware launch preparation (secrets page with VMPCK
  * wiping, CPUID page, CA, grants) and the guest-request transport over the GHCB.
  */
-#include "kernel/platform/snp/guest_snp.h"
-
 #include <stdlib.h>
-#include <string.h>
 
-#include "kernel/mm/guest_mem.h"
 #include "kernel/platform/snp/fake/fake_cpu.h"
 #include "kernel/platform/snp/ghcb.h"
+#include "kernel/platform/snp/guest_snp.h"
 #include "kernel/platform/snp/run_vmpl.h"
 #include "kernel/platform/snp/vmsa_snp.h"
+
 #include "svsm/abi/snp.h"
+
+#include "kernel/mm/guest_mem.h"
 #include "tests/unit/harness.h"
+#include <string.h>
 
 #define PG 0x1000ull
 #define P2M 0x200000ull
@@ -25,16 +26,16 @@
 /* ---- fixture: 8 MiB of "guest RAM" (identity VA = GPA), a GHCB, a recording host ---- */
 
 struct hv_rec {
-	struct vmsa *run_vmsa;        /* the VMSA SNP_RUN_VMPL "runs" */
-	uint64_t next_exit_code;      /* what the guest does when run */
-	bool svme_seen;               /* EFER.SVME was set while the host ran it */
+	struct vmsa *run_vmsa;	 /* the VMSA SNP_RUN_VMPL "runs" */
+	uint64_t next_exit_code; /* what the guest does when run */
+	bool svme_seen;		 /* EFER.SVME was set while the host ran it */
 	uint64_t run_info1;
 	unsigned ap_calls;
 	uint64_t ap_info1, ap_info2, ap_rax;
 	bool ap_refuse;
 	uint64_t gr_info1, gr_info2, gr_rax, gr_rbx;
 	bool gr_rax_valid;
-	uint64_t gr_answer;           /* sw_exit_info_2 of a guest request */
+	uint64_t gr_answer; /* sw_exit_info_2 of a guest request */
 	uint64_t gr_rbx_answer;
 };
 
@@ -132,10 +133,10 @@ TEST(snp_run, exit_decisions)
 		uint64_t code;
 		enum plat_exit exit;
 	} cases[] = {
-		{SVM_EXIT_VMGEXIT, PLAT_EXIT_SVSM_CALL}, {SNP_EXIT_HLT, PLAT_EXIT_HALT},
-		{SNP_EXIT_SHUTDOWN, PLAT_EXIT_STOP},     {SNP_EXIT_INVALID, PLAT_EXIT_STOP},
-		{SNP_EXIT_INTR, PLAT_EXIT_CONTINUE},     {SNP_EXIT_NMI, PLAT_EXIT_CONTINUE},
-		{SNP_EXIT_NPF, PLAT_EXIT_CONTINUE},      {0, PLAT_EXIT_CONTINUE},
+	    {SVM_EXIT_VMGEXIT, PLAT_EXIT_SVSM_CALL}, {SNP_EXIT_HLT, PLAT_EXIT_HALT},
+	    {SNP_EXIT_SHUTDOWN, PLAT_EXIT_STOP},     {SNP_EXIT_INVALID, PLAT_EXIT_STOP},
+	    {SNP_EXIT_INTR, PLAT_EXIT_CONTINUE},     {SNP_EXIT_NMI, PLAT_EXIT_CONTINUE},
+	    {SNP_EXIT_NPF, PLAT_EXIT_CONTINUE},	     {0, PLAT_EXIT_CONTINUE},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -151,14 +152,15 @@ TEST(snp_run, run_vmpl_sets_svme_only_while_the_host_runs_it)
 	enum svsm_err err = SVSM_E_IO;
 
 	setup();
-	v->efer = 0xd00;  /* LME|LMA|NXE, no SVME: the SVSM left it non-runnable */
+	v->efer = 0xd00; /* LME|LMA|NXE, no SVME: the SVSM left it non-runnable */
 	hv.run_vmsa = v;
 	hv.next_exit_code = SVM_EXIT_VMGEXIT;
-	EXPECT_EQ(snp_run_vmpl_once(ghcb, ghcb_gpa(), v, SNP_GUEST_VMPL, &err), PLAT_EXIT_SVSM_CALL);
+	EXPECT_EQ(snp_run_vmpl_once(ghcb, ghcb_gpa(), v, SNP_GUEST_VMPL, &err),
+		  PLAT_EXIT_SVSM_CALL);
 	EXPECT_EQ(err, SVSM_OK);
 	EXPECT_TRUE(hv.svme_seen);
-	EXPECT_EQ(v->efer, 0xd00);                  /* SVME cleared again, nothing else */
-	EXPECT_EQ(hv.run_info1, SNP_GUEST_VMPL);    /* target VMPL in exit_info_1 */
+	EXPECT_EQ(v->efer, 0xd00);		 /* SVME cleared again, nothing else */
+	EXPECT_EQ(hv.run_info1, SNP_GUEST_VMPL); /* target VMPL in exit_info_1 */
 	EXPECT_EQ(ghcb->save.sw_exit_code, SVM_VMGEXIT_SNP_RUN_VMPL);
 	EXPECT_EQ(fake_cpu.msr_ghcb, ghcb_gpa());
 	hv.next_exit_code = SNP_EXIT_HLT;
@@ -375,9 +377,12 @@ TEST(snp_launch, firmware_pages_secrets_cpuid_ca_and_grants)
 	struct snp_secrets_page *own = malloc(sizeof(*own));
 	struct snp_cpuid_table *cpuid = calloc(1, sizeof(*cpuid));
 	struct snp_fw_launch l = {
-		.fw_gpa = base + P2M, .fw_size = P2M, .secrets_gpa = base + PG,
-		.cpuid_gpa = base + 2 * PG, .caa_gpa = base + 3 * PG,
-		.svsm = {0x8000000, 0x4000000, base + 3 * PG},
+	    .fw_gpa = base + P2M,
+	    .fw_size = P2M,
+	    .secrets_gpa = base + PG,
+	    .cpuid_gpa = base + 2 * PG,
+	    .caa_gpa = base + 3 * PG,
+	    .svsm = {0x8000000, 0x4000000, base + 3 * PG},
 	};
 	const uint8_t *sec = arena + PG;
 	uint8_t zero[32] = {0};
@@ -395,10 +400,10 @@ TEST(snp_launch, firmware_pages_secrets_cpuid_ca_and_grants)
 		fake_rmp_entry(l.fw_gpa + i * PG)->validated = true;
 	}
 	ASSERT_EQ(snp_fw_prepare(&l, own, cpuid, 0), SVSM_OK);
-	EXPECT_MEMEQ(sec + 0x20, zero, 32);   /* VMPCK0 */
-	EXPECT_MEMEQ(sec + 0x40, zero, 32);   /* VMPCK1 */
-	EXPECT_EQ(sec[0x60], 0x5a);           /* VMPCK2: the guest's own key */
-	EXPECT_EQ(sec[0x15c], 2);             /* svsm_guest_vmpl */
+	EXPECT_MEMEQ(sec + 0x20, zero, 32); /* VMPCK0 */
+	EXPECT_MEMEQ(sec + 0x40, zero, 32); /* VMPCK1 */
+	EXPECT_EQ(sec[0x60], 0x5a);	    /* VMPCK2: the guest's own key */
+	EXPECT_EQ(sec[0x15c], 2);	    /* svsm_guest_vmpl */
 	EXPECT_EQ(*(const uint64_t *)(sec + 0x148), 0x4000000);
 	EXPECT_EQ(*(const uint64_t *)(sec + 0x150), base + 3 * PG);
 	EXPECT_MEMEQ(arena + 2 * PG, cpuid, sizeof(*cpuid));
@@ -408,7 +413,7 @@ TEST(snp_launch, firmware_pages_secrets_cpuid_ca_and_grants)
 		EXPECT_EQ(fake_rmp_entry(base + i * PG)->perms[2], 0xf);
 	}
 	EXPECT_EQ(fake_rmp_entry(l.fw_gpa + 100 * PG)->perms[2], 0xf);
-	EXPECT_EQ(own->vmpck[0][0], 0x5a);    /* the SVSM's own page is untouched */
+	EXPECT_EQ(own->vmpck[0][0], 0x5a); /* the SVSM's own page is untouched */
 	free(own);
 	free(cpuid);
 }

@@ -5,14 +5,14 @@
  * the GHCB contents the host sees (golden values computed by hand from the GHCB spec
  * layouts), and termination reasons for everything the SVSM does not emulate.
  */
-#include "kernel/platform/snp/vc.h"
-
 #include <stdlib.h>
-#include <string.h>
 
 #include "kernel/platform/snp/fake/fake_cpu.h"
 #include "kernel/platform/snp/ghcb.h"
+#include "kernel/platform/snp/vc.h"
+
 #include "tests/unit/harness.h"
+#include <string.h>
 
 #define MMIO_VA 0xffff8000fee00000ull /* an address the "page tables" below map */
 #define MMIO_PA 0xfee00000ull
@@ -32,10 +32,10 @@ struct vc_hv {
 	unsigned calls;
 	uint64_t exit_code, info1, info2, scratch, rax, rcx, rdx;
 	bool rax_valid, rcx_valid, rdx_valid;
-	uint8_t shared_in[2048];   /* shared buffer as sent */
+	uint8_t shared_in[2048]; /* shared buffer as sent */
 	uint64_t ans_rax, ans_rcx, ans_rdx;
-	uint8_t ans_shared[2048];  /* data for IN/INS/MMIO reads */
-	uint32_t io_seen;          /* total string elements the host saw */
+	uint8_t ans_shared[2048]; /* data for IN/INS/MMIO reads */
+	uint32_t io_seen;	  /* total string elements the host saw */
 	bool fail;
 };
 

@@ -6,11 +6,12 @@
  */
 #include <stddef.h>
 
-#include "kernel/lib/spinlock.h"
 #include "kernel/platform/platform.h"
 #include "kernel/platform/snp/guest_request.h"
 #include "kernel/platform/snp/guest_snp.h"
 #include "kernel/platform/snp/snp_platform.h"
+
+#include "kernel/lib/spinlock.h"
 
 static struct snp_guest_ctx channel;
 static struct snp_ghcb_xport xport;

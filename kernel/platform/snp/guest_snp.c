@@ -8,14 +8,16 @@
 
 #include <stddef.h>
 
-#include "kernel/mm/guest_mem.h"
 #include "kernel/platform/snp/ghcb.h"
 #include "kernel/platform/snp/insn.h"
 #include "kernel/platform/snp/pvalidate.h"
 #include "kernel/platform/snp/rmpadjust.h"
 #include "kernel/platform/snp/run_vmpl.h"
 #include "kernel/platform/snp/vmsa_snp.h"
+
 #include "svsm/abi/snp.h"
+
+#include "kernel/mm/guest_mem.h"
 
 #define PAGE_4K 0x1000ull
 #define PAGE_2M 0x200000ull
@@ -118,17 +120,16 @@ enum svsm_err snp_ap_create(struct ghcb *g, uint64_t ghcb_gpa, unsigned int even
 	return snp_ghcb_call_prepared(g, ghcb_gpa);
 }
 
-enum svsm_err snp_vcpu_make(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_va,
-			    uint64_t vmsa_gpa, uint32_t apic_id, uint64_t caller_features,
-			    struct vmsa *copy)
+enum svsm_err snp_vcpu_make(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_va, uint64_t vmsa_gpa,
+			    uint32_t apic_id, uint64_t caller_features, struct vmsa *copy)
 {
 	uint32_t rc = 0;
 	enum svsm_err err = snp_rmpadjust_make_vmsa(vmsa_va, SNP_GUEST_VMPL, &rc);
 
 	if (err != SVSM_OK) {
 		/* Not a validated private guest page, or the guest VMPL cannot have it. */
-		return rc == SNP_INSN_FAULTED || rc == SNP_INSN_FAIL_INPUT ? SVSM_E_INVALID_ADDRESS :
-									     SVSM_E_INVALID_PARAM;
+		return rc == SNP_INSN_FAULTED || rc == SNP_INSN_FAIL_INPUT ? SVSM_E_INVALID_ADDRESS
+									   : SVSM_E_INVALID_PARAM;
 	}
 	/* The page is the SVSM's now: this copy is what the hardware will run. */
 	err = guest_mem_read(vmsa_gpa, copy, sizeof(*copy));
@@ -158,8 +159,8 @@ enum svsm_err snp_vcpu_unmake(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_v
 	if (err != SVSM_OK) {
 		return SVSM_E_BUSY;
 	}
-	return snp_rmpadjust_clear_vmsa(vmsa_va, SNP_GUEST_VMPL, &rc) == SVSM_OK ? SVSM_OK :
-										   SVSM_E_IO;
+	return snp_rmpadjust_clear_vmsa(vmsa_va, SNP_GUEST_VMPL, &rc) == SVSM_OK ? SVSM_OK
+										 : SVSM_E_IO;
 }
 
 static enum svsm_err grant_page(uint64_t gpa, uint64_t va_offset)
@@ -187,8 +188,8 @@ enum svsm_err snp_fw_prepare(const struct snp_fw_launch *l, const struct snp_sec
 		snp_memzero_explicit(&copy, sizeof(copy));
 	}
 	if (err == SVSM_OK && l->cpuid_gpa != 0) {
-		err = cpuid == NULL ? SVSM_E_INVALID_PARAM :
-				      guest_mem_write(l->cpuid_gpa, cpuid, sizeof(*cpuid));
+		err = cpuid == NULL ? SVSM_E_INVALID_PARAM
+				    : guest_mem_write(l->cpuid_gpa, cpuid, sizeof(*cpuid));
 	}
 	if (err == SVSM_OK) {
 		err = guest_mem_zero(l->caa_gpa, PAGE_4K);
@@ -215,9 +216,9 @@ enum svsm_err snp_ghcb_guest_transport(void *ctx, struct snp_guest_xfer *x)
 	uint64_t rbx = 0;
 	enum svsm_err err = SVSM_OK;
 
-	snp_ghcb_prepare(t->ghcb,
-			 x->certs != NULL ? SVM_VMGEXIT_EXT_GUEST_REQUEST : SVM_VMGEXIT_GUEST_REQUEST,
-			 t->req_gpa, t->resp_gpa);
+	snp_ghcb_prepare(
+	    t->ghcb, x->certs != NULL ? SVM_VMGEXIT_EXT_GUEST_REQUEST : SVM_VMGEXIT_GUEST_REQUEST,
+	    t->req_gpa, t->resp_gpa);
 	if (x->certs != NULL) {
 		snp_ghcb_set_field(t->ghcb, SNP_GHCB_OFF(rax), t->certs_gpa);
 		snp_ghcb_set_field(t->ghcb, SNP_GHCB_OFF(rbx), x->cert_pages);
@@ -227,8 +228,8 @@ enum svsm_err snp_ghcb_guest_transport(void *ctx, struct snp_guest_xfer *x)
 		return err;
 	}
 	x->exit_info_2 = t->ghcb->save.sw_exit_info_2;
-	if (x->certs != NULL && (x->exit_info_2 >> SNP_GUEST_VMM_ERR_SHIFT) ==
-				       SNP_GUEST_VMM_ERR_INVALID_LEN) {
+	if (x->certs != NULL &&
+	    (x->exit_info_2 >> SNP_GUEST_VMM_ERR_SHIFT) == SNP_GUEST_VMM_ERR_INVALID_LEN) {
 		if (!snp_ghcb_get_field(t->ghcb, SNP_GHCB_OFF(rbx), &rbx) || rbx > UINT32_MAX) {
 			return SVSM_E_IO;
 		}

@@ -12,6 +12,7 @@
 #include "kernel/platform/platform.h"
 #include "kernel/platform/snp/guest_request.h"
 #include "kernel/platform/snp/secrets.h"
+
 #include "svsm/abi/ghcb.h"
 #include "svsm/abi/vmsa.h"
 
@@ -42,8 +43,8 @@ enum svsm_err snp_ap_create(struct ghcb *g, uint64_t ghcb_gpa, unsigned int even
  * change it after the check), then register it with the host for @apic_id. Every failure
  * gives the page back. SVSM_E_INVALID_PARAM for a VMSA that fails the checks.
  */
-enum svsm_err snp_vcpu_make(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_va,
-			    uint64_t vmsa_gpa, uint32_t apic_id, uint64_t caller_features,
+enum svsm_err snp_vcpu_make(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_va, uint64_t vmsa_gpa,
+			    uint32_t apic_id, uint64_t caller_features,
 			    struct vmsa *copy) SVSM_MUST_CHECK;
 
 /** snp_vcpu_unmake() - DELETE_VCPU on SNP: destroy at the host, give the page back (RWX). */
@@ -74,7 +75,8 @@ struct snp_fw_launch {
  * guest page for RMPADJUST at GPA + @va_offset (0 on the host, the direct map in the kernel).
  */
 enum svsm_err snp_fw_prepare(const struct snp_fw_launch *l, const struct snp_secrets_page *own,
-			     const struct snp_cpuid_table *cpuid, uint64_t va_offset) SVSM_MUST_CHECK;
+			     const struct snp_cpuid_table *cpuid,
+			     uint64_t va_offset) SVSM_MUST_CHECK;
 
 /** struct snp_ghcb_xport - the GHCB and the GPAs of the shared pages of guest requests. */
 struct snp_ghcb_xport {

@@ -7,19 +7,13 @@
  * interrupts off.
  */
 #include <stddef.h>
-#include <string.h>
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/x86.h"
-#include "kernel/init/boot_info.h"
-#include "kernel/lib/log.h"
-#include "kernel/mm/addr.h"
-#include "kernel/mm/guest_mem.h"
-#include "kernel/mm/heap.h"
-#include "kernel/mm/page_alloc.h"
+
 #include "kernel/platform/platform.h"
 #include "kernel/platform/snp/ghcb_msr.h"
 #include "kernel/platform/snp/guest_snp.h"
@@ -32,18 +26,27 @@
 #include "kernel/platform/snp/snp_platform.h"
 #include "kernel/platform/snp/vc.h"
 #include "kernel/platform/snp/vmsa_snp.h"
-#include "kernel/vcpu/vcpu.h"
+
 #include "svsm/abi/boot_params.h"
 
-#define SEV_STATUS_SEV    (1ull << 0)
+#include "kernel/init/boot_info.h"
+#include "kernel/lib/log.h"
+#include "kernel/mm/addr.h"
+#include "kernel/mm/guest_mem.h"
+#include "kernel/mm/heap.h"
+#include "kernel/mm/page_alloc.h"
+#include "kernel/vcpu/vcpu.h"
+#include <string.h>
+
+#define SEV_STATUS_SEV (1ull << 0)
 #define SEV_STATUS_SEV_ES (1ull << 1)
-#define SEV_STATUS_SNP    (1ull << 2)
-#define FW_RESET_IP       0xfffffff0u
+#define SEV_STATUS_SNP (1ull << 2)
+#define FW_RESET_IP 0xfffffff0u
 
 static struct {
 	bool early_done;
 	uint64_t sev_status;
-	uint64_t cbit_mask;          /* C-bit for page-table entries (CPUID 0x8000001F EBX[5:0]) */
+	uint64_t cbit_mask; /* C-bit for page-table entries (CPUID 0x8000001F EBX[5:0]) */
 	const struct snp_cpuid_table *cpuid;
 	struct snp_secrets_page *secrets;
 } snp_state;
@@ -136,7 +139,8 @@ static enum svsm_err snp_early_init(void)
 	snp_state.sev_status = snp_insn_rdmsr(MSR_AMD64_SEV);
 	if ((snp_state.sev_status & (SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP)) !=
 	    (SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP)) {
-		return SVSM_E_UNSUPPORTED; /* not an SNP guest: there is no GHCB to terminate with */
+		return SVSM_E_UNSUPPORTED; /* not an SNP guest: there is no GHCB to terminate with
+					    */
 	}
 	if (snp_ghcb_msr_sev_info(&info) != SVSM_OK) {
 		terminate(SEV_TERM_SET_GEN, GHCB_SEV_ES_PROT_UNSUPPORTED);
@@ -149,8 +153,8 @@ static enum svsm_err snp_early_init(void)
 	    SVSM_OK) {
 		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_NOT_VMPL0);
 	}
-	if (boot_info.snp.platform != SVSM_BOOT_PLATFORM_SEV_SNP || boot_info.snp.cpuid_page_gpa == 0 ||
-	    boot_info.snp.secrets_page_gpa == 0) {
+	if (boot_info.snp.platform != SVSM_BOOT_PLATFORM_SEV_SNP ||
+	    boot_info.snp.cpuid_page_gpa == 0 || boot_info.snp.secrets_page_gpa == 0) {
 		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_SECRETS_PAGE); /* needs the IGVM boot */
 	}
 	snp_state.cpuid = phys_to_virt(boot_info.snp.cpuid_page_gpa);
@@ -167,9 +171,9 @@ static enum svsm_err snp_early_init(void)
 	snp_cpus[0] = (struct snp_cpu){shared_va(gpa), gpa};
 	start = align_up(boot_info.snp.launch_end, MM_PAGE_SIZE);
 	end = boot_info.svsm_end;
-	if (start < end && snp_psc_range(snp_cpus[0].ghcb, gpa, (uint64_t)(uintptr_t)phys_to_virt(start),
-					 start, (end - start) / MM_PAGE_SIZE,
-					 SNP_PAGE_STATE_PRIVATE, &rc) != SVSM_OK) {
+	if (start < end &&
+	    snp_psc_range(snp_cpus[0].ghcb, gpa, (uint64_t)(uintptr_t)phys_to_virt(start), start,
+			  (end - start) / MM_PAGE_SIZE, SNP_PAGE_STATE_PRIVATE, &rc) != SVSM_OK) {
 		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_PVALIDATE);
 	}
 	snp_state.early_done = true;
@@ -221,7 +225,8 @@ enum svsm_err plat_init(void)
 	enum svsm_err err = snp_early_init();
 
 	if (err != SVSM_OK) {
-		pr_err("snp: SEV_STATUS %#lx: this is not an SEV-SNP guest\n", snp_state.sev_status);
+		pr_err("snp: SEV_STATUS %#lx: this is not an SEV-SNP guest\n",
+		       snp_state.sev_status);
 		return err;
 	}
 	for (unsigned cpu = 1; cpu < smp_cpu_count(); cpu++) {
@@ -276,10 +281,13 @@ enum svsm_err plat_launch_guest(struct vcpu **bsp)
 {
 	const struct boot_snp *b = &boot_info.snp;
 	struct snp_fw_launch l = {
-		.fw_gpa = b->fw_gpa, .fw_size = b->fw_size, .secrets_gpa = b->fw_secrets_gpa,
-		.cpuid_gpa = b->fw_cpuid_gpa, .caa_gpa = b->fw_caa_gpa,
-		.svsm = {boot_info.svsm_start, boot_info.svsm_end - boot_info.svsm_start,
-			 b->fw_caa_gpa},
+	    .fw_gpa = b->fw_gpa,
+	    .fw_size = b->fw_size,
+	    .secrets_gpa = b->fw_secrets_gpa,
+	    .cpuid_gpa = b->fw_cpuid_gpa,
+	    .caa_gpa = b->fw_caa_gpa,
+	    .svsm = {boot_info.svsm_start, boot_info.svsm_end - boot_info.svsm_start,
+		     b->fw_caa_gpa},
 	};
 	struct snp_fw_vmsa_params p = {FW_RESET_IP, snp_own_features(), false, SNP_GUEST_VMPL};
 	struct snp_cpu *c = snp_this_cpu();
@@ -313,8 +321,9 @@ enum svsm_err plat_launch_guest(struct vcpu **bsp)
 	err = snp_rmpadjust_make_vmsa((uint64_t)(uintptr_t)sv->vmsa, SNP_GUEST_VMPL, &rc);
 	if (err == SVSM_OK) {
 		/* COCONUT register_guest_vmsa: event 0, the boot CPU's APIC ID, VMPL2. */
-		err = snp_ap_create(c->ghcb, c->ghcb_gpa, SVM_VMGEXIT_AP_CREATE_ON_INIT, SNP_GUEST_VMPL,
-				    percpu_area[0].apic_id, sv->vmsa_pa, sv->vmsa->sev_features);
+		err = snp_ap_create(c->ghcb, c->ghcb_gpa, SVM_VMGEXIT_AP_CREATE_ON_INIT,
+				    SNP_GUEST_VMPL, percpu_area[0].apic_id, sv->vmsa_pa,
+				    sv->vmsa->sev_features);
 	}
 	if (err == SVSM_OK) {
 		v = vcpu_alloc(percpu_area[0].apic_id, b->fw_caa_gpa, VCPU_NO_VMSA);

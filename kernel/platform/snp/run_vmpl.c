@@ -49,6 +49,7 @@ void snp_call_regs(struct vmsa *vmsa, struct svsm_call_regs *regs, bool write)
 		vmsa->r8 = regs->r8;
 		vmsa->r9 = regs->r9;
 	} else {
-		*regs = (struct svsm_call_regs){vmsa->rax, vmsa->rcx, vmsa->rdx, vmsa->r8, vmsa->r9};
+		*regs =
+		    (struct svsm_call_regs){vmsa->rax, vmsa->rcx, vmsa->rdx, vmsa->r8, vmsa->r9};
 	}
 }

@@ -8,18 +8,19 @@
 #include <stdint.h>
 
 #include "kernel/platform/platform.h"
+
 #include "svsm/abi/ghcb.h"
 #include "svsm/abi/vmsa.h"
 
 #define SNP_GUEST_VMPL 2u
 
 /* guest_exit_code values the loop acts on (APM vol. 2 appendix C; VMGEXIT from the GHCB spec). */
-#define SNP_EXIT_INTR     0x060ull
-#define SNP_EXIT_NMI      0x061ull
-#define SNP_EXIT_HLT      0x078ull
+#define SNP_EXIT_INTR 0x060ull
+#define SNP_EXIT_NMI 0x061ull
+#define SNP_EXIT_HLT 0x078ull
 #define SNP_EXIT_SHUTDOWN 0x07full
-#define SNP_EXIT_NPF      0x400ull
-#define SNP_EXIT_INVALID  0xffffffffffffffffull
+#define SNP_EXIT_NPF 0x400ull
+#define SNP_EXIT_INVALID 0xffffffffffffffffull
 #define SNP_VMSA_EFER_SVME (1ull << 12)
 
 /** snp_exit_classify() - what the guest's exit recorded in @vmsa means for the vCPU loop. */

@@ -20,8 +20,8 @@ struct snp_cpu {
 struct snp_vcpu {
 	struct vmsa *vmsa;
 	uint64_t vmsa_pa;
-	unsigned pcpu;          /* the CPU whose VMPL0 runs it */
-	bool svsm_page;         /* the VMSA page is SVSM memory (boot vCPU), else guest memory */
+	unsigned pcpu;	/* the CPU whose VMPL0 runs it */
+	bool svsm_page; /* the VMSA page is SVSM memory (boot vCPU), else guest memory */
 };
 
 /** snp_this_cpu - this CPU's SNP state. */

@@ -10,10 +10,11 @@
 #include "kernel/platform/snp/vc.h"
 
 #include <stddef.h>
-#include <string.h>
 
 #include "kernel/platform/snp/ghcb.h"
+
 #include "lib/x86_decode.h"
+#include <string.h>
 
 #define RFLAGS_DF (1ull << 10)
 #define SHARED_BUF_OFF offsetof(struct ghcb, shared_buffer)
@@ -21,22 +22,38 @@
 static uint64_t *gpr(struct trap_frame *f, unsigned int reg)
 {
 	switch (reg & 0xf) {
-	case 0: return &f->rax;
-	case 1: return &f->rcx;
-	case 2: return &f->rdx;
-	case 3: return &f->rbx;
-	case 4: return &f->rsp;
-	case 5: return &f->rbp;
-	case 6: return &f->rsi;
-	case 7: return &f->rdi;
-	case 8: return &f->r8;
-	case 9: return &f->r9;
-	case 10: return &f->r10;
-	case 11: return &f->r11;
-	case 12: return &f->r12;
-	case 13: return &f->r13;
-	case 14: return &f->r14;
-	default: return &f->r15;
+	case 0:
+		return &f->rax;
+	case 1:
+		return &f->rcx;
+	case 2:
+		return &f->rdx;
+	case 3:
+		return &f->rbx;
+	case 4:
+		return &f->rsp;
+	case 5:
+		return &f->rbp;
+	case 6:
+		return &f->rsi;
+	case 7:
+		return &f->rdi;
+	case 8:
+		return &f->r8;
+	case 9:
+		return &f->r9;
+	case 10:
+		return &f->r10;
+	case 11:
+		return &f->r11;
+	case 12:
+		return &f->r12;
+	case 13:
+		return &f->r13;
+	case 14:
+		return &f->r14;
+	default:
+		return &f->r15;
 	}
 }
 
@@ -148,7 +165,8 @@ static unsigned int vc_msr(struct trap_frame *f, const struct snp_vc_env *env,
 		return rc;
 	}
 	if (!write) {
-		if (!ghcb_get(env, SNP_GHCB_OFF(rax), &lo) || !ghcb_get(env, SNP_GHCB_OFF(rdx), &hi)) {
+		if (!ghcb_get(env, SNP_GHCB_OFF(rax), &lo) ||
+		    !ghcb_get(env, SNP_GHCB_OFF(rdx), &hi)) {
 			return SNP_VC_TERM_GHCB;
 		}
 		f->rax = (uint32_t)lo;
@@ -191,15 +209,17 @@ static uint64_t ioio_info(const struct x86_insn *in, uint16_t port)
 	}
 	if (in->cls == X86_INS || in->cls == X86_OUTS) {
 		info |= SVM_IOIO_STR;
-		/* Effective segment in bits 12:10: ES for INS, DS for OUTS (Linux does the same). */
+		/* Effective segment in bits 12:10: ES for INS, DS for OUTS (Linux does the same).
+		 */
 		info |= (uint64_t)(in->cls == X86_INS ? X86_SEG_ES : X86_SEG_DS) << 10;
 	}
 	if ((in->prefixes & X86_PFX_REP) != 0 && (info & SVM_IOIO_STR) != 0) {
 		info |= SVM_IOIO_REP;
 	}
 	info |= in->op_size == 1 ? SVM_IOIO_SZ8 : in->op_size == 2 ? SVM_IOIO_SZ16 : SVM_IOIO_SZ32;
-	info |= in->addr_size == 2 ? SVM_IOIO_ASZ16 :
-		in->addr_size == 4 ? SVM_IOIO_ASZ32 : SVM_IOIO_ASZ64;
+	info |= in->addr_size == 2   ? SVM_IOIO_ASZ16
+		: in->addr_size == 4 ? SVM_IOIO_ASZ32
+				     : SVM_IOIO_ASZ64;
 	return info;
 }
 
@@ -219,7 +239,8 @@ static unsigned int vc_ioio_string(struct trap_frame *f, const struct snp_vc_env
 		return SNP_VC_TERM_UNSUPPORTED;
 	}
 	while (count > 0) {
-		uint64_t n = count < GHCB_SHARED_BUF_SIZE / size ? count : GHCB_SHARED_BUF_SIZE / size;
+		uint64_t n =
+		    count < GHCB_SHARED_BUF_SIZE / size ? count : GHCB_SHARED_BUF_SIZE / size;
 		uint8_t *mem = (uint8_t *)(uintptr_t)(*ptr & amask);
 		unsigned int rc = 0;
 
@@ -227,7 +248,8 @@ static unsigned int vc_ioio_string(struct trap_frame *f, const struct snp_vc_env
 			memcpy(env->ghcb->shared_buffer, mem, n * size);
 		}
 		snp_ghcb_prepare(env->ghcb, SVM_EXIT_IOIO, info, n);
-		snp_ghcb_set_field(env->ghcb, SNP_GHCB_OFF(sw_scratch), env->ghcb_gpa + SHARED_BUF_OFF);
+		snp_ghcb_set_field(env->ghcb, SNP_GHCB_OFF(sw_scratch),
+				   env->ghcb_gpa + SHARED_BUF_OFF);
 		rc = ghcb_call(env);
 		if (rc != 0) {
 			return rc;

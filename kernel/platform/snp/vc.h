@@ -9,16 +9,17 @@
 #include <stdint.h>
 
 #include "kernel/arch/x86_64/trap.h"
+
 #include "svsm/abi/ghcb.h"
 #include "svsm/abi/snp.h"
 
 /* GHCB termination reason set of this SVSM (sets 0 and 1 are the spec's and Linux's). */
-#define SNP_TERM_SET_SVSM     3u
-#define SNP_VC_TERM_EXIT      1u /* #VC for an exit code the SVSM does not emulate */
-#define SNP_VC_TERM_DECODE    2u /* the instruction at RIP does not decode or does not fit */
-#define SNP_VC_TERM_GHCB      3u /* the host answered the GHCB call with an error */
-#define SNP_VC_TERM_NO_GHCB   4u /* #VC that needs a GHCB before the CPU has one */
-#define SNP_VC_TERM_ADDRESS   5u /* MMIO address not mapped, or a segment the SVSM never uses */
+#define SNP_TERM_SET_SVSM 3u
+#define SNP_VC_TERM_EXIT 1u	   /* #VC for an exit code the SVSM does not emulate */
+#define SNP_VC_TERM_DECODE 2u	   /* the instruction at RIP does not decode or does not fit */
+#define SNP_VC_TERM_GHCB 3u	   /* the host answered the GHCB call with an error */
+#define SNP_VC_TERM_NO_GHCB 4u	   /* #VC that needs a GHCB before the CPU has one */
+#define SNP_VC_TERM_ADDRESS 5u	   /* MMIO address not mapped, or a segment the SVSM never uses */
 #define SNP_VC_TERM_UNSUPPORTED 6u /* a form the SVSM never uses (DF=1 string I/O, ...) */
 
 #define SNP_EXIT_NPF_CODE 0x400ull /* #VC error code of an MMIO access (nested page fault) */

@@ -13,13 +13,15 @@
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
+
+#include "kernel/platform/platform.h"
+#include "kernel/platform/snp/guest_snp.h"
+#include "kernel/platform/snp/snp_platform.h"
+
 #include "kernel/lib/log.h"
 #include "kernel/mm/addr.h"
 #include "kernel/mm/guest_mem.h"
 #include "kernel/mm/heap.h"
-#include "kernel/platform/platform.h"
-#include "kernel/platform/snp/guest_snp.h"
-#include "kernel/platform/snp/snp_platform.h"
 #include "kernel/vcpu/vcpu.h"
 
 #define DELETE_TIMEOUT_US 2000000
@@ -102,7 +104,8 @@ enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t 
 			vcpu_release(v);
 			flags = ghcb_hold();
 			c = snp_this_cpu();
-			if (snp_vcpu_unmake(c->ghcb, c->ghcb_gpa, va, vmsa_gpa, apic_id) != SVSM_OK) {
+			if (snp_vcpu_unmake(c->ghcb, c->ghcb_gpa, va, vmsa_gpa, apic_id) !=
+			    SVSM_OK) {
 				pr_warn("snp: VMSA %#lx could not be given back\n", vmsa_gpa);
 			}
 			ghcb_release(flags);
