@@ -117,24 +117,39 @@ TEST(snp_vc, cpuid_from_the_cpuid_page)
 	/* Leaf 7 depends on the subleaf in ECX. */
 	f.rax = 7;
 	f.rcx = 1;
+	f.rip = RIP0;
 	EXPECT_EQ(snp_vc_handle(&f, &env), 0);
 	EXPECT_EQ(f.rax, 0x11);
 	EXPECT_EQ(f.rbx, 0);
+	/* A prefixed CPUID advances by its decoded length; other bytes terminate. */
+	memcpy(code, "\x40\x0f\xa2", 3);
+	f.rip = RIP0;
+	f.rip = RIP0;
+	EXPECT_EQ(snp_vc_handle(&f, &env), 0);
+	EXPECT_EQ(f.rip, RIP0 + 3);
+	memcpy(code, "\x0f\x31", 2);
+	f.rip = RIP0;
+	EXPECT_EQ(snp_vc_handle(&f, &env), SNP_VC_TERM_DECODE);
+	memcpy(code, "\x0f\xa2", 2);
 	/* A leaf the page does not list reads as zeros. */
 	f.rax = 0x40000000;
 	f.rbx = 5;
+	f.rip = RIP0;
 	EXPECT_EQ(snp_vc_handle(&f, &env), 0);
 	EXPECT_EQ(f.rax | f.rbx | f.rcx | f.rdx, 0);
 	/* The count is bounded by the page size even if the page claims more. */
 	t->count = 1000;
 	f.rax = 7;
 	f.rcx = 0;
+	f.rip = RIP0;
 	EXPECT_EQ(snp_vc_handle(&f, &env), 0);
 	EXPECT_EQ(f.rbx, 0x7b);
 	/* CPUID needs no GHCB (it is used before the GHCB exists), but needs the page. */
 	env.ghcb = NULL;
+	f.rip = RIP0;
 	EXPECT_EQ(snp_vc_handle(&f, &env), 0);
 	env.cpuid = NULL;
+	f.rip = RIP0;
 	EXPECT_EQ(snp_vc_handle(&f, &env), SNP_VC_TERM_EXIT);
 	free(t);
 }
@@ -276,6 +291,10 @@ TEST(snp_vc, rdtsc_rdtscp)
 	EXPECT_EQ(vh.exit_code, SVM_EXIT_RDTSCP);
 	EXPECT_EQ(f.rcx, 7);
 	EXPECT_EQ(f.rip, RIP0 + 3);
+	/* Prefixes: the decoded length counts (found by the snp_vc fuzz target). */
+	env = env_setup(&f, "\x26\x0f\x01\xf9", 4, SVM_EXIT_RDTSCP);
+	ASSERT_EQ(snp_vc_handle(&f, &env), 0);
+	EXPECT_EQ(f.rip, RIP0 + 4);
 	/* The exit code and the instruction must agree. */
 	env = env_setup(&f, "\x0f\x31", 2, SVM_EXIT_RDTSCP);
 	EXPECT_EQ(snp_vc_handle(&f, &env), SNP_VC_TERM_DECODE);

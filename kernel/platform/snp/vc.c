@@ -119,7 +119,8 @@ bool snp_cpuid_lookup(const struct snp_cpuid_table *cpuid, uint32_t leaf, uint32
 	return true;
 }
 
-static unsigned int vc_cpuid(struct trap_frame *f, const struct snp_vc_env *env)
+static unsigned int vc_cpuid(struct trap_frame *f, const struct snp_vc_env *env,
+			     unsigned int length)
 {
 	uint32_t r[4];
 
@@ -130,7 +131,7 @@ static unsigned int vc_cpuid(struct trap_frame *f, const struct snp_vc_env *env)
 	f->rbx = r[1];
 	f->rcx = r[2];
 	f->rdx = r[3];
-	f->rip += 2;
+	f->rip += length;
 	return 0;
 }
 
@@ -176,7 +177,8 @@ static unsigned int vc_msr(struct trap_frame *f, const struct snp_vc_env *env,
 	return 0;
 }
 
-static unsigned int vc_rdtsc(struct trap_frame *f, const struct snp_vc_env *env, bool rdtscp)
+static unsigned int vc_rdtsc(struct trap_frame *f, const struct snp_vc_env *env, bool rdtscp,
+			     unsigned int length)
 {
 	uint64_t a = 0, d = 0, c = 0;
 	unsigned int rc = 0;
@@ -195,7 +197,7 @@ static unsigned int vc_rdtsc(struct trap_frame *f, const struct snp_vc_env *env,
 	if (rdtscp) {
 		f->rcx = (uint32_t)c;
 	}
-	f->rip += rdtscp ? 3 : 2;
+	f->rip += length; /* prefixes are legal: the decoded length, not 2 or 3 */
 	return 0;
 }
 
@@ -363,19 +365,21 @@ unsigned int snp_vc_handle(struct trap_frame *f, const struct snp_vc_env *env)
 	struct x86_insn in;
 	uint64_t code = f->error_code;
 
-	if (code == SVM_EXIT_CPUID) {
-		return vc_cpuid(f, env);
-	}
-	if (env->ghcb == NULL) {
-		return SNP_VC_TERM_NO_GHCB;
-	}
-	if (code != SVM_EXIT_MSR && code != SVM_EXIT_IOIO && code != SNP_EXIT_NPF_CODE &&
-	    code != SVM_EXIT_RDTSC && code != SVM_EXIT_RDTSCP) {
+	if (code != SVM_EXIT_CPUID && code != SVM_EXIT_MSR && code != SVM_EXIT_IOIO &&
+	    code != SNP_EXIT_NPF_CODE && code != SVM_EXIT_RDTSC && code != SVM_EXIT_RDTSCP) {
 		return SNP_VC_TERM_EXIT;
 	}
+	/* Every emulated instruction is decoded: prefixes make its length vary. */
 	if (x86_decode((const uint8_t *)(uintptr_t)f->rip, X86_MAX_INSN_LEN, X86_MODE_64, &in) !=
 	    X86_DECODE_OK) {
 		return SNP_VC_TERM_DECODE;
+	}
+	if (code == SVM_EXIT_CPUID) {
+		/* Served from the CPUID page: works before the CPU has a GHCB. */
+		return in.cls == X86_CPUID ? vc_cpuid(f, env, in.length) : SNP_VC_TERM_DECODE;
+	}
+	if (env->ghcb == NULL) {
+		return SNP_VC_TERM_NO_GHCB;
 	}
 	switch (code) {
 	case SVM_EXIT_MSR:
@@ -383,9 +387,11 @@ unsigned int snp_vc_handle(struct trap_frame *f, const struct snp_vc_env *env)
 	case SVM_EXIT_IOIO:
 		return vc_ioio(f, env, &in);
 	case SVM_EXIT_RDTSC:
-		return in.cls == X86_RDTSC ? vc_rdtsc(f, env, false) : SNP_VC_TERM_DECODE;
+		return in.cls == X86_RDTSC ? vc_rdtsc(f, env, false, in.length)
+					   : SNP_VC_TERM_DECODE;
 	case SVM_EXIT_RDTSCP:
-		return in.cls == X86_RDTSCP ? vc_rdtsc(f, env, true) : SNP_VC_TERM_DECODE;
+		return in.cls == X86_RDTSCP ? vc_rdtsc(f, env, true, in.length)
+					    : SNP_VC_TERM_DECODE;
 	default:
 		return vc_mmio(f, env, &in);
 	}
