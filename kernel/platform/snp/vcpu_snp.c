@@ -68,6 +68,7 @@ enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t 
 	uint64_t va = (uint64_t)(uintptr_t)phys_to_virt(vmsa_gpa);
 	int cpu = cpu_by_apic(apic_id);
 	uint64_t flags = 0;
+	bool made = false;
 	enum svsm_err err = SVSM_OK;
 
 	if (copy == NULL || sv == NULL) {
@@ -87,7 +88,8 @@ enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t 
 	err = snp_vcpu_make(c->ghcb, c->ghcb_gpa, va, vmsa_gpa, apic_id, plat_sev_features(caller),
 			    copy);
 	ghcb_release(flags);
-	v = err == SVSM_OK ? vcpu_alloc(apic_id, ca_gpa, vmsa_gpa) : NULL;
+	made = err == SVSM_OK;
+	v = made ? vcpu_alloc(apic_id, ca_gpa, vmsa_gpa) : NULL;
 	if (err == SVSM_OK && v == NULL) {
 		err = SVSM_E_NOMEM;
 	}
@@ -102,6 +104,9 @@ enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t 
 		if (v != NULL) {
 			v->plat = NULL;
 			vcpu_release(v);
+		}
+		if (made) {
+			/* The host knows the VMSA and the RMP marks it: undo both. */
 			flags = ghcb_hold();
 			c = snp_this_cpu();
 			if (snp_vcpu_unmake(c->ghcb, c->ghcb_gpa, va, vmsa_gpa, apic_id) !=
