@@ -19,6 +19,8 @@
 #include "kernel/mm/page_alloc.h"
 #include "kernel/platform/native/native.h"
 #include "kernel/platform/platform.h"
+#include "kernel/protocols/services_protocols.h"
+#include "kernel/services/services.h"
 #include "kernel/vcpu/vcpu.h"
 #include "lib/cmdline.h"
 
@@ -46,12 +48,29 @@ static __attribute__((noreturn)) void kmain_late(void)
 		apic_is_x2apic() ? "x2" : "x", boot_info_ram_top() >> 20,
 		tsc_hz() / 1000000, tsc_source());
 	pr_info("boot: kernel idle %lu.%03lu ms after entry\n", idle_us / 1000, idle_us % 1000);
+	if (services_init() != SVSM_OK) {
+		panic("services: start-up failed");
+	}
 
 	if (ktest_count() > 0) {
 		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
 		exit_qemu(ktest_run_all(filter) == 0 ? EXIT_QEMU_SUCCESS : EXIT_QEMU_FAILURE);
 	}
 	run_guest();
+}
+
+/* The vTPM protocol's own cost: whole handler vs the TPM command alone (no world switch). */
+static void report_vtpm_stats(void)
+{
+	uint64_t cmds, handler, tpm;
+
+	vtpm_protocol_stats(&cmds, &handler, &tpm);
+	if (cmds > 0 && tpm > 0) {
+		uint64_t ratio = handler * 1000 / tpm;
+
+		pr_info("vtpm: %lu commands, protocol overhead ratio %lu.%03lu (handler %lu / TPM %lu cycles)\n",
+			cmds, ratio / 1000, ratio % 1000, handler / cmds, tpm / cmds);
+	}
 }
 
 /*
@@ -84,6 +103,7 @@ static __attribute__((noreturn)) void run_guest(void)
 		result < 0 ? "stopped without reporting" :
 		result == 0 ? "reported all checks passed" : "reported failures",
 		vcpu_calls_total(), healthy ? "healthy" : "NOT healthy");
+	report_vtpm_stats();
 	exit_qemu(result == 0 && healthy ? EXIT_QEMU_SUCCESS : EXIT_QEMU_FAILURE);
 }
 

@@ -1,7 +1,8 @@
 # The native test guest (guest/): a flat binary the SVSM loads from fw_cfg and runs at
 # lower privilege; and the e2e tier that boots SVSM + guest.
 
-GUEST_SRCS := guest/main.c guest/support.c lib/format.c kernel/libc/string.c
+GUEST_SRCS := guest/main.c guest/support.c guest/tpm.c lib/format.c lib/sha512.c \
+              lib/tpm_marshal.c kernel/libc/string.c
 GUEST_ASM  := guest/entry.S
 GUEST_OBJS := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS)) \
               $(patsubst %.S,$(BUILD)/guest/%.o,$(GUEST_ASM))
