@@ -11,6 +11,8 @@
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/lib/panic.h"
 #include "lib/cmdline.h"
+#include "svsm/abi/boot_params.h"
+#include "svsm/abi/igvm.h"
 #include "svsm/abi/pvh.h"
 
 struct boot_info boot_info;
@@ -56,6 +58,79 @@ static void boot_info_place_svsm(void)
 		}
 	}
 	panic("not enough RAM for the SVSM's %lu MiB at %#lx", mib, boot_info.svsm_start);
+}
+
+/* Parses an IGVM loader's memory map (sorted, ended by a zero page count). */
+static void igvm_memory_map(const struct svsm_boot_params *bp)
+{
+	const struct igvm_memory_map_entry *e = early_phys(bp->memory_map_gpa);
+	unsigned max = bp->memory_map_size / sizeof(*e);
+
+	for (unsigned i = 0; i < max && e[i].number_of_pages != 0 &&
+	     boot_info.mem_count < BOOT_MAX_MEM_REGIONS; i++) {
+		uint64_t base = e[i].starting_gpa_page_number << 12;
+		uint64_t size = e[i].number_of_pages << 12;
+
+		if ((e[i].starting_gpa_page_number >> 52) != 0 || (e[i].number_of_pages >> 52) != 0 ||
+		    base + size < base) {
+			continue;
+		}
+		boot_info.mem[boot_info.mem_count++] = (struct mem_region){
+			.base = base, .size = size,
+			.type = e[i].entry_type == IGVM_MEMORY_MAP_MEMORY ? MEM_RAM : MEM_RESERVED};
+	}
+}
+
+/*
+ * IGVM entry: EBX points at the boot parameter page tools/igvm-build placed
+ * (include/svsm/abi/boot_params.h); the loader filled the memory map and VP count areas.
+ * The page and the areas are in the SVSM region, below 4 GiB, so the early map covers them.
+ */
+static void boot_info_from_igvm(uint64_t bp_pa)
+{
+	const struct svsm_boot_params *bp = early_phys(bp_pa);
+	size_t n = 0;
+
+	boot_info.source = BOOT_IGVM;
+	if (bp->version < SVSM_BOOT_PARAMS_VERSION || bp->platform != SVSM_BOOT_PLATFORM_NATIVE ||
+	    bp->memory_map_gpa == 0 || bp->memory_map_gpa >= 0x100000000ull ||
+	    bp->memory_map_size > 0x100000 || bp->vp_count_gpa >= 0x100000000ull) {
+		panic("IGVM boot parameters at %#lx are not usable (version %u, platform %u)", bp_pa,
+		      bp->version, bp->platform);
+	}
+	igvm_memory_map(bp);
+	if (boot_info.mem_count == 0) {
+		panic("IGVM loader provided no memory map");
+	}
+	for (; n + 1 < BOOT_CMDLINE_MAX && n + 1 < sizeof(bp->cmdline) && bp->cmdline[n] != '\0'; n++) {
+		boot_info.cmdline[n] = bp->cmdline[n];
+	}
+	boot_info.cmdline[n] = '\0';
+	boot_info.igvm_vp_count = bp->vp_count_gpa != 0 ? *(const uint32_t *)early_phys(bp->vp_count_gpa) : 1;
+	boot_info.firmware_gpa = bp->firmware_gpa;
+	boot_info.firmware_size = bp->firmware_size;
+	boot_info.igvm_svsm_region_end = bp->svsm_region_gpa + bp->svsm_region_size;
+	acpi_parse(&boot_info);
+	for (uint32_t i = 0; boot_info.cpu_count == 0 && i < boot_info.igvm_vp_count && i < MAX_CPUS; i++) {
+		boot_info.cpu_apic_ids[i] = i; /* no MADT: assume APIC IDs 0..n-1 */
+		if (i + 1 == boot_info.igvm_vp_count || i + 1 == MAX_CPUS) {
+			boot_info.cpu_count = i + 1;
+		}
+	}
+	boot_info_place_svsm();
+	if (boot_info.igvm_svsm_region_end > boot_info.svsm_end) {
+		panic("the IGVM's SVSM region ends at %#lx, beyond svsm_mem (%#lx)",
+		      boot_info.igvm_svsm_region_end, boot_info.svsm_end);
+	}
+}
+
+void boot_info_from_entry(uint64_t ebx)
+{
+	if (*(const uint32_t *)early_phys(ebx) == SVSM_BOOT_PARAMS_MAGIC) {
+		boot_info_from_igvm(ebx);
+	} else {
+		boot_info_from_pvh(ebx);
+	}
 }
 
 void boot_info_from_pvh(uint64_t start_info_pa)

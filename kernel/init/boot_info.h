@@ -33,6 +33,10 @@ struct boot_info {
 	uint64_t lapic_mmio;              /* xAPIC MMIO base from the MADT */
 	uint64_t svsm_start;              /* the SVSM's own memory: kernel, allocator, heap */
 	uint64_t svsm_end;                /* everything else in RAM belongs to the guest */
+	uint32_t igvm_vp_count;           /* IGVM boot: VPs the loader started with */
+	uint64_t firmware_gpa;            /* IGVM boot: guest firmware, 0 if none */
+	uint64_t firmware_size;
+	uint64_t igvm_svsm_region_end;    /* IGVM boot: end of what the builder placed */
 };
 
 #define SVSM_MEM_DEFAULT_MIB 64
@@ -40,6 +44,11 @@ struct boot_info {
 
 extern struct boot_info boot_info;
 
+/**
+ * boot_info_from_entry - fill boot_info from what the 32-bit entry got in EBX: an IGVM boot
+ * parameter page (its magic) or a PVH start_info. The early map must be live.
+ */
+void boot_info_from_entry(uint64_t ebx);
 /** boot_info_from_pvh - fill boot_info from a PVH start_info (early identity map live). */
 void boot_info_from_pvh(uint64_t start_info_pa);
 /** boot_info_ram_top - end of the highest RAM region. */

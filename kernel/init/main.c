@@ -44,6 +44,7 @@ static __attribute__((noreturn)) void kmain_late(void)
 		panic("smp: APs did not reach idle");
 	}
 	idle_us = tsc_ticks_to_us(rdtsc() - boot_tsc);
+	pr_info("boot: entered through %s\n", boot_info.source == BOOT_IGVM ? "IGVM" : "PVH");
 	pr_info("boot: %u CPUs online (%s APIC), %lu MiB RAM, TSC %lu MHz (%s)\n", cpus,
 		apic_is_x2apic() ? "x2" : "x", boot_info_ram_top() >> 20,
 		tsc_hz() / 1000000, tsc_source());
@@ -115,7 +116,7 @@ void kmain(uint32_t start_info_pa)
 	smp_bsp_setup_early();
 	uart_init();
 	log_raw("SVSM: booting\n");
-	boot_info_from_pvh(start_info_pa);
+	boot_info_from_entry(start_info_pa);
 	if (cmdline_get(boot_info.cmdline, "log", level, sizeof(level)) && !log_parse_level(level)) {
 		pr_warn("unknown log level '%s' (error, warn, info, debug)\n", level);
 	}
