@@ -381,6 +381,40 @@ static void test_attestation(uint64_t area, const uint8_t *ek_pub, uint16_t ek_p
 					       SVSM_ERR_INVALID_PARAMETER);
 }
 
+/*
+ * The guest's vector registers must survive SVSM calls that run vector code in the SVSM
+ * (libtpms and libcrypto use SSE/AVX): enable AVX, load YMM0 and XMM15, call, compare.
+ */
+static void test_vector_state(void)
+{
+	static const uint8_t pattern[32] = {
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+	uint8_t ymm0[32] = {0}, xmm15[16] = {0};
+	uint32_t a, b, c, d;
+	uint64_t cr4;
+	struct tpm_writer w;
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	if ((c & (1u << 26)) == 0 || (c & (1u << 28)) == 0) {
+		check("vector_state_needs_avx", false);
+		return;
+	}
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= (1u << 9) | (1u << 10) | (1u << 18); /* OSFXSR, OSXMMEXCPT, OSXSAVE */
+	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
+	__asm__ volatile("xsetbv" ::"c"(0), "a"(7), "d"(0)); /* x87 | SSE | AVX */
+	__asm__ volatile("vmovdqu (%0), %%ymm0; vmovdqu (%0), %%xmm15" ::"r"(pattern) : "memory");
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
+	tpm_put_u16(&w, 32);
+	(void)tpm(tpm_cmd_end(&w));
+	__asm__ volatile("vmovdqu %%ymm0, (%0); vmovdqu %%xmm15, (%1)" ::"r"(ymm0), "r"(xmm15)
+			 : "memory");
+	check("vector_state_preserved_across_svsm_calls",
+	      memcmp(ymm0, pattern, 32) == 0 && memcmp(xmm15, pattern, 16) == 0);
+}
+
 void guest_tpm_tests(uint64_t area, const struct native_boot_info *bi)
 {
 	struct call c;
@@ -397,6 +431,7 @@ void guest_tpm_tests(uint64_t area, const struct native_boot_info *bi)
 	test_tpm_commands(ek_pub, &ek_pub_size);
 	test_vtpm_envelopes(bi);
 	test_attestation(area + 0x1000, ek_pub, ek_pub_size, bi);
+	test_vector_state();
 }
 
 /* bench mode: many small vTPM commands so the SVSM can report its protocol overhead. */
