@@ -6,10 +6,12 @@
 #include "kernel/init/boot_info.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "kernel/arch/x86_64/acpi.h"
 #include "kernel/arch/x86_64/layout.h"
-#include "kernel/lib/panic.h"
+#include "kernel/init/boot_map.h"
+#include "kernel/lib/panic_portable.h"
 #include "lib/cmdline.h"
 #include "svsm/abi/boot_params.h"
 #include "svsm/abi/igvm.h"
@@ -17,9 +19,15 @@
 
 struct boot_info boot_info;
 
-static const void *early_phys(uint64_t pa)
+/* Host data the boot cannot go on without: a clear stop, never a wild access. */
+static const void *boot_need(uint64_t pa, uint64_t len, const char *what)
 {
-	return (const void *)(uintptr_t)(pa + DIRECT_MAP_BASE);
+	const void *p = boot_map(pa, len);
+
+	if (p == NULL) {
+		panic("boot: %s at %#lx (+%#lx) is not in mapped memory", what, pa, len);
+	}
+	return p;
 }
 
 static uint64_t parse_mib(const char *s)
@@ -63,21 +71,28 @@ static void boot_info_place_svsm(void)
 /* Parses an IGVM loader's memory map (sorted, ended by a zero page count). */
 static void igvm_memory_map(const struct svsm_boot_params *bp)
 {
-	const struct igvm_memory_map_entry *e = early_phys(bp->memory_map_gpa);
-	unsigned max = bp->memory_map_size / sizeof(*e);
+	unsigned max = bp->memory_map_size / sizeof(struct igvm_memory_map_entry);
+	const uint8_t *map = boot_need(bp->memory_map_gpa,
+				       (uint64_t)max * sizeof(struct igvm_memory_map_entry),
+				       "IGVM memory map");
 
-	for (unsigned i = 0; i < max && e[i].number_of_pages != 0 &&
-	     boot_info.mem_count < BOOT_MAX_MEM_REGIONS; i++) {
-		uint64_t base = e[i].starting_gpa_page_number << 12;
-		uint64_t size = e[i].number_of_pages << 12;
+	for (unsigned i = 0; i < max && boot_info.mem_count < BOOT_MAX_MEM_REGIONS; i++) {
+		struct igvm_memory_map_entry e;
+		uint64_t base, size;
 
-		if ((e[i].starting_gpa_page_number >> 52) != 0 || (e[i].number_of_pages >> 52) != 0 ||
+		memcpy(&e, map + i * sizeof(e), sizeof(e)); /* may be unaligned */
+		if (e.number_of_pages == 0) {
+			break;
+		}
+		base = e.starting_gpa_page_number << 12;
+		size = e.number_of_pages << 12;
+		if ((e.starting_gpa_page_number >> 52) != 0 || (e.number_of_pages >> 52) != 0 ||
 		    base + size < base) {
 			continue;
 		}
 		boot_info.mem[boot_info.mem_count++] = (struct mem_region){
 			.base = base, .size = size,
-			.type = e[i].entry_type == IGVM_MEMORY_MAP_MEMORY ? MEM_RAM : MEM_RESERVED};
+			.type = e.entry_type == IGVM_MEMORY_MAP_MEMORY ? MEM_RAM : MEM_RESERVED};
 	}
 }
 
@@ -88,7 +103,10 @@ static void igvm_memory_map(const struct svsm_boot_params *bp)
  */
 static void boot_info_from_igvm(uint64_t bp_pa)
 {
-	const struct svsm_boot_params *bp = early_phys(bp_pa);
+	static struct svsm_boot_params copy; /* one copy of the page, then parsed */
+	const struct svsm_boot_params *bp = &copy;
+
+	memcpy(&copy, boot_need(bp_pa, sizeof(copy), "IGVM boot parameters"), sizeof(copy));
 	size_t n = 0;
 
 	boot_info.source = BOOT_IGVM;
@@ -106,7 +124,10 @@ static void boot_info_from_igvm(uint64_t bp_pa)
 		boot_info.cmdline[n] = bp->cmdline[n];
 	}
 	boot_info.cmdline[n] = '\0';
-	boot_info.igvm_vp_count = bp->vp_count_gpa != 0 ? *(const uint32_t *)early_phys(bp->vp_count_gpa) : 1;
+	boot_info.igvm_vp_count = 1;
+	if (bp->vp_count_gpa != 0) {
+		memcpy(&boot_info.igvm_vp_count, boot_need(bp->vp_count_gpa, 4, "VP count"), 4);
+	}
 	boot_info.firmware_gpa = bp->firmware_gpa;
 	boot_info.firmware_size = bp->firmware_size;
 	boot_info.igvm_svsm_region_end = bp->svsm_region_gpa + bp->svsm_region_size;
@@ -126,7 +147,10 @@ static void boot_info_from_igvm(uint64_t bp_pa)
 
 void boot_info_from_entry(uint64_t ebx)
 {
-	if (*(const uint32_t *)early_phys(ebx) == SVSM_BOOT_PARAMS_MAGIC) {
+	uint32_t magic;
+
+	memcpy(&magic, boot_need(ebx, 4, "boot information"), sizeof(magic));
+	if (magic == SVSM_BOOT_PARAMS_MAGIC) {
 		boot_info_from_igvm(ebx);
 	} else {
 		boot_info_from_pvh(ebx);
@@ -135,35 +159,44 @@ void boot_info_from_entry(uint64_t ebx)
 
 void boot_info_from_pvh(uint64_t start_info_pa)
 {
-	const struct hvm_start_info *si = early_phys(start_info_pa);
+	struct hvm_start_info copy;
+	const struct hvm_start_info *si = &copy;
+
+	memcpy(&copy, boot_need(start_info_pa, sizeof(copy), "PVH start_info"), sizeof(copy));
 
 	boot_info.source = BOOT_PVH;
 	if (si->magic != PVH_START_MAGIC) {
 		panic("PVH start_info magic %#x is wrong", si->magic);
 	}
 	if (si->version >= 1 && si->memmap_paddr != 0) {
-		const struct hvm_memmap_table_entry *e = early_phys(si->memmap_paddr);
-		unsigned n = si->memmap_entries;
+		unsigned n = si->memmap_entries < BOOT_MAX_MEM_REGIONS * 4 ? si->memmap_entries
+									 : BOOT_MAX_MEM_REGIONS * 4;
+		const uint8_t *map = boot_need(si->memmap_paddr,
+					       (uint64_t)n * sizeof(struct hvm_memmap_table_entry),
+					       "PVH memory map");
 
 		for (unsigned i = 0; i < n && boot_info.mem_count < BOOT_MAX_MEM_REGIONS; i++) {
-			uint64_t end = e[i].addr + e[i].size;
+			struct hvm_memmap_table_entry e;
 
-			if (e[i].size == 0 || end < e[i].addr) {
+			memcpy(&e, map + i * sizeof(e), sizeof(e)); /* may be unaligned */
+			if (e.size == 0 || e.addr + e.size < e.addr) {
 				continue;
 			}
 			boot_info.mem[boot_info.mem_count++] = (struct mem_region){
-				.base = e[i].addr, .size = e[i].size, .type = e[i].type};
+				.base = e.addr, .size = e.size, .type = e.type};
 		}
 	}
 	if (boot_info.mem_count == 0) {
 		panic("PVH start_info carries no memory map");
 	}
 	if (si->cmdline_paddr != 0) {
-		const char *c = early_phys(si->cmdline_paddr);
+		const char *c = NULL;
 		size_t i = 0;
 
-		for (; i + 1 < BOOT_CMDLINE_MAX && c[i] != '\0'; i++) {
-			boot_info.cmdline[i] = c[i];
+		/* The command line may end before BOOT_CMDLINE_MAX at the end of mapped memory. */
+		for (; i + 1 < BOOT_CMDLINE_MAX && (c = boot_map(si->cmdline_paddr + i, 1)) != NULL &&
+		       *c != '\0'; i++) {
+			boot_info.cmdline[i] = *c;
 		}
 		boot_info.cmdline[i] = '\0';
 	}

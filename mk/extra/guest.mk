@@ -51,3 +51,8 @@ CORE_FUZZ_SRCS := kernel/mm/page_alloc.c kernel/mm/heap.c kernel/mm/guest_mem.c 
 FUZZ_TARGETS += svsm_call pvalidate_list
 FUZZ_SRCS_svsm_call := $(CORE_FUZZ_SRCS)
 FUZZ_SRCS_pvalidate_list := $(CORE_FUZZ_SRCS)
+
+# Fuzz target of the boot-data parsers (PVH start_info, IGVM boot parameters, ACPI).
+FUZZ_TARGETS += boot_info
+FUZZ_SRCS_boot_info := kernel/init/boot_info.c kernel/arch/x86_64/acpi.c \
+	kernel/init/boot_map_host.c kernel/lib/log_host.c lib/cmdline.c
