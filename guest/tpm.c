@@ -79,7 +79,11 @@ static uint32_t tpm_once(size_t len)
 #define TPM_RC_TESTING 0x90au
 #define TPM_RC_RETRY   0x922u
 
-/* Sends a command, resending on the warnings that ask for it, as TPM client stacks do. */
+/*
+ * Sends a command, resending on the warnings that ask for it, as TPM client stacks do.
+ * libtpms answers TPM_RC_RETRY to the first authorisation of a DA-protected object after
+ * Startup (it records SU_DA_USED in NV first): the quote with our signing key meets it.
+ */
 static uint32_t tpm(size_t len)
 {
 	uint32_t rc = tpm_once(len);
