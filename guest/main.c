@@ -19,6 +19,7 @@ void guest_ap_entry64(void);
 void guest_main(const struct native_boot_info *bi);
 void guest_ap_main(void *arg);
 
+
 __attribute__((section(".header"), used)) static const struct native_guest_header header = {
 	.magic = NATIVE_GUEST_MAGIC,
 	.header_size = sizeof(struct native_guest_header),
@@ -44,6 +45,7 @@ static uint64_t scratch; /* 2 MiB-aligned scratch area in guest RAM above the SV
 #define S_CA2       (S_VMSA + 3 * PAGE)       /* REMAP_CA target */
 #define S_AP_STACK  (S_VMSA + 8 * PAGE)       /* top of a 16 KiB stack */
 #define S_SHARED    (S_VMSA + 9 * PAGE)       /* AP <-> BSP shared data */
+#define S_TPM       (S_VMSA + 16 * PAGE)      /* vTPM buffer and attestation pages */
 
 struct ap_shared {
 	volatile uint64_t mode;       /* 0 idle loop, 1 count, 2 scribble on S_REQ */
@@ -482,12 +484,14 @@ void guest_main(const struct native_boot_info *bi)
 		check("scratch_memory_found", false);
 	} else if (args_are("bench")) {
 		bench();
+		guest_tpm_bench(S_TPM, 200);
 	} else {
 		test_discovery_and_queries();
 		test_remap_ca();
 		test_pvalidate_valid();
 		test_pvalidate_hostile();
 		test_vcpus();
+		guest_tpm_tests(S_TPM, bi);
 		check("svsm_still_answers", core(SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0) == SVSM_SUCCESS &&
 					    pval1(S_PAGES + 20 * PAGE, 0, true, false) == SVSM_SUCCESS);
 	}

@@ -5,11 +5,11 @@
 LIB_SRCS := lib/format.c lib/cmdline.c lib/sha512.c
 PORTABLE_SRCS := kernel/mm/page_alloc.c kernel/mm/pgtable.c kernel/mm/heap.c kernel/libc/string.c \
 	kernel/mm/guest_mem.c kernel/vcpu/vcpu.c kernel/protocols/dispatch.c kernel/protocols/core.c \
-	kernel/platform/native/validation.c
+	kernel/platform/native/validation.c kernel/init/boot_info.c kernel/arch/x86_64/acpi.c
 KERNEL_SRCS := \
-	kernel/init/main.c kernel/init/boot_info.c \
+	kernel/init/main.c kernel/init/boot_map.c \
 	kernel/arch/x86_64/cpu.c kernel/arch/x86_64/trap.c kernel/arch/x86_64/apic.c \
-	kernel/arch/x86_64/smp.c kernel/arch/x86_64/tsc.c kernel/arch/x86_64/acpi.c \
+	kernel/arch/x86_64/smp.c kernel/arch/x86_64/tsc.c \
 	kernel/drivers/uart16550.c kernel/lib/log.c kernel/lib/panic.c kernel/lib/ktest.c \
 	kernel/mm/mm.c kernel/mm/stack.c kernel/arch/x86_64/svm.c kernel/drivers/fw_cfg.c \
 	kernel/vcpu/vcpu_loop.c kernel/platform/native/native.c kernel/platform/native/vcpu_native.c

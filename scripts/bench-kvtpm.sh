@@ -22,7 +22,7 @@ for ek in ecc rsa; do
 	fi
 	cold=$(grep -aoE 'EK [^ ]+ ?[^ ]* created in [0-9.]+ ms' "$log" | grep -oE '[0-9.]+ ms' | cut -d' ' -f1)
 	name=$([ "$ek" = ecc ] && echo ecc_p256 || echo rsa2048)
-	echo "bench ek_create_ms_${name}_kernel_boot_cold $cold ms"
+	echo "bench ek_create_ms_${name}_boot_cold $cold ms"
 	if [ "$ek" = ecc ]; then
 		grep -a '^bench ' "$log" | tr -d '\r'
 	fi

@@ -6,19 +6,28 @@
 #include "kernel/init/boot_info.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "kernel/arch/x86_64/acpi.h"
 #include "kernel/arch/x86_64/layout.h"
-#include "kernel/lib/panic.h"
+#include "kernel/init/boot_map.h"
+#include "kernel/lib/panic_portable.h"
 #include "lib/cmdline.h"
 #include "svsm/abi/boot_params.h"
+#include "svsm/abi/igvm.h"
 #include "svsm/abi/pvh.h"
 
 struct boot_info boot_info;
 
-static const void *early_phys(uint64_t pa)
+/* Host data the boot cannot go on without: a clear stop, never a wild access. */
+static const void *boot_need(uint64_t pa, uint64_t len, const char *what)
 {
-	return (const void *)(uintptr_t)(pa + DIRECT_MAP_BASE);
+	const void *p = boot_map(pa, len);
+
+	if (p == NULL) {
+		panic("boot: %s at %#lx (+%#lx) is not in mapped memory", what, pa, len);
+	}
+	return p;
 }
 
 static uint64_t parse_mib(const char *s)
@@ -59,37 +68,139 @@ static void boot_info_place_svsm(void)
 	panic("not enough RAM for the SVSM's %lu MiB at %#lx", mib, boot_info.svsm_start);
 }
 
+/* Parses an IGVM loader's memory map (sorted, ended by a zero page count). */
+static void igvm_memory_map(const struct svsm_boot_params *bp)
+{
+	unsigned max = bp->memory_map_size / sizeof(struct igvm_memory_map_entry);
+	const uint8_t *map = boot_need(bp->memory_map_gpa,
+				       (uint64_t)max * sizeof(struct igvm_memory_map_entry),
+				       "IGVM memory map");
+
+	for (unsigned i = 0; i < max && boot_info.mem_count < BOOT_MAX_MEM_REGIONS; i++) {
+		struct igvm_memory_map_entry e;
+		uint64_t base, size;
+
+		memcpy(&e, map + i * sizeof(e), sizeof(e)); /* may be unaligned */
+		if (e.number_of_pages == 0) {
+			break;
+		}
+		base = e.starting_gpa_page_number << 12;
+		size = e.number_of_pages << 12;
+		if ((e.starting_gpa_page_number >> 52) != 0 || (e.number_of_pages >> 52) != 0 ||
+		    base + size < base) {
+			continue;
+		}
+		boot_info.mem[boot_info.mem_count++] = (struct mem_region){
+			.base = base, .size = size,
+			.type = e.entry_type == IGVM_MEMORY_MAP_MEMORY ? MEM_RAM : MEM_RESERVED};
+	}
+}
+
+/*
+ * IGVM entry: EBX points at the boot parameter page tools/igvm-build placed
+ * (include/svsm/abi/boot_params.h); the loader filled the memory map and VP count areas.
+ * The page and the areas are in the SVSM region, below 4 GiB, so the early map covers them.
+ */
+static void boot_info_from_igvm(uint64_t bp_pa)
+{
+	static struct svsm_boot_params copy; /* one copy of the page, then parsed */
+	const struct svsm_boot_params *bp = &copy;
+
+	memcpy(&copy, boot_need(bp_pa, sizeof(copy), "IGVM boot parameters"), sizeof(copy));
+	size_t n = 0;
+
+	boot_info.source = BOOT_IGVM;
+	if (bp->version < SVSM_BOOT_PARAMS_VERSION ||
+	    (bp->platform != SVSM_BOOT_PLATFORM_NATIVE && bp->platform != SVSM_BOOT_PLATFORM_SEV_SNP) ||
+	    bp->memory_map_gpa == 0 || bp->memory_map_gpa >= 0x100000000ull ||
+	    bp->memory_map_size > 0x100000 || bp->vp_count_gpa >= 0x100000000ull) {
+		panic("IGVM boot parameters at %#lx are not usable (version %u, platform %u)", bp_pa,
+		      bp->version, bp->platform);
+	}
+	igvm_memory_map(bp);
+	if (!boot_info_snp_from_params(bp)) {
+		panic("IGVM boot parameters: SNP pages misplaced");
+	}
+	if (boot_info.mem_count == 0) {
+		panic("IGVM loader provided no memory map");
+	}
+	for (; n + 1 < BOOT_CMDLINE_MAX && n + 1 < sizeof(bp->cmdline) && bp->cmdline[n] != '\0'; n++) {
+		boot_info.cmdline[n] = bp->cmdline[n];
+	}
+	boot_info.cmdline[n] = '\0';
+	boot_info.igvm_vp_count = 1;
+	if (bp->vp_count_gpa != 0) {
+		memcpy(&boot_info.igvm_vp_count, boot_need(bp->vp_count_gpa, 4, "VP count"), 4);
+	}
+	boot_info.firmware_gpa = bp->firmware_gpa;
+	boot_info.firmware_size = bp->firmware_size;
+	boot_info.igvm_svsm_region_end = bp->svsm_region_gpa + bp->svsm_region_size;
+	acpi_parse(&boot_info);
+	for (uint32_t i = 0; boot_info.cpu_count == 0 && i < boot_info.igvm_vp_count && i < MAX_CPUS; i++) {
+		boot_info.cpu_apic_ids[i] = i; /* no MADT: assume APIC IDs 0..n-1 */
+		if (i + 1 == boot_info.igvm_vp_count || i + 1 == MAX_CPUS) {
+			boot_info.cpu_count = i + 1;
+		}
+	}
+	boot_info_place_svsm();
+	if (boot_info.igvm_svsm_region_end > boot_info.svsm_end) {
+		panic("the IGVM's SVSM region ends at %#lx, beyond svsm_mem (%#lx)",
+		      boot_info.igvm_svsm_region_end, boot_info.svsm_end);
+	}
+}
+
+void boot_info_from_entry(uint64_t ebx)
+{
+	uint32_t magic;
+
+	memcpy(&magic, boot_need(ebx, 4, "boot information"), sizeof(magic));
+	if (magic == SVSM_BOOT_PARAMS_MAGIC) {
+		boot_info_from_igvm(ebx);
+	} else {
+		boot_info_from_pvh(ebx);
+	}
+}
+
 void boot_info_from_pvh(uint64_t start_info_pa)
 {
-	const struct hvm_start_info *si = early_phys(start_info_pa);
+	struct hvm_start_info copy;
+	const struct hvm_start_info *si = &copy;
+
+	memcpy(&copy, boot_need(start_info_pa, sizeof(copy), "PVH start_info"), sizeof(copy));
 
 	boot_info.source = BOOT_PVH;
 	if (si->magic != PVH_START_MAGIC) {
 		panic("PVH start_info magic %#x is wrong", si->magic);
 	}
 	if (si->version >= 1 && si->memmap_paddr != 0) {
-		const struct hvm_memmap_table_entry *e = early_phys(si->memmap_paddr);
-		unsigned n = si->memmap_entries;
+		unsigned n = si->memmap_entries < BOOT_MAX_MEM_REGIONS * 4 ? si->memmap_entries
+									 : BOOT_MAX_MEM_REGIONS * 4;
+		const uint8_t *map = boot_need(si->memmap_paddr,
+					       (uint64_t)n * sizeof(struct hvm_memmap_table_entry),
+					       "PVH memory map");
 
 		for (unsigned i = 0; i < n && boot_info.mem_count < BOOT_MAX_MEM_REGIONS; i++) {
-			uint64_t end = e[i].addr + e[i].size;
+			struct hvm_memmap_table_entry e;
 
-			if (e[i].size == 0 || end < e[i].addr) {
+			memcpy(&e, map + i * sizeof(e), sizeof(e)); /* may be unaligned */
+			if (e.size == 0 || e.addr + e.size < e.addr) {
 				continue;
 			}
 			boot_info.mem[boot_info.mem_count++] = (struct mem_region){
-				.base = e[i].addr, .size = e[i].size, .type = e[i].type};
+				.base = e.addr, .size = e.size, .type = e.type};
 		}
 	}
 	if (boot_info.mem_count == 0) {
 		panic("PVH start_info carries no memory map");
 	}
 	if (si->cmdline_paddr != 0) {
-		const char *c = early_phys(si->cmdline_paddr);
+		const char *c = NULL;
 		size_t i = 0;
 
-		for (; i + 1 < BOOT_CMDLINE_MAX && c[i] != '\0'; i++) {
-			boot_info.cmdline[i] = c[i];
+		/* The command line may end before BOOT_CMDLINE_MAX at the end of mapped memory. */
+		for (; i + 1 < BOOT_CMDLINE_MAX && (c = boot_map(si->cmdline_paddr + i, 1)) != NULL &&
+		       *c != '\0'; i++) {
+			boot_info.cmdline[i] = *c;
 		}
 		boot_info.cmdline[i] = '\0';
 	}
@@ -123,22 +234,17 @@ bool boot_info_snp_from_params(const struct svsm_boot_params *bp)
 		.platform = bp->platform,
 		.cpuid_page_gpa = bp->cpuid_page_gpa,
 		.secrets_page_gpa = bp->secrets_page_gpa,
-		.launch_end = bp->svsm_region_gpa + bp->svsm_region_size,
 	};
 	uint64_t rs = bp->svsm_region_gpa, re = bp->svsm_region_gpa + bp->svsm_region_size;
 
-	if ((bp->flags & SVSM_BOOT_FLAG_FIRMWARE) != 0) {
-		s.fw_gpa = bp->firmware_gpa;
-		s.fw_size = bp->firmware_size;
-	}
 	if ((bp->flags & SVSM_BOOT_FLAG_FW_SEV_META) != 0) {
 		s.fw_secrets_gpa = bp->fw_secrets_gpa;
 		s.fw_cpuid_gpa = bp->fw_cpuid_gpa;
 		s.fw_caa_gpa = bp->fw_caa_gpa;
 		s.fw_reset_eip = bp->fw_reset_eip;
 	}
-	if (!page_aligned(s.cpuid_page_gpa | s.secrets_page_gpa | s.fw_gpa | s.fw_size |
-			  s.fw_secrets_gpa | s.fw_cpuid_gpa | s.fw_caa_gpa)) {
+	if (!page_aligned(s.cpuid_page_gpa | s.secrets_page_gpa | s.fw_secrets_gpa |
+			  s.fw_cpuid_gpa | s.fw_caa_gpa)) {
 		return false;
 	}
 	if (s.platform == SVSM_BOOT_PLATFORM_SEV_SNP &&

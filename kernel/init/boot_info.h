@@ -22,19 +22,17 @@ struct mem_region {
 };
 
 /**
- * struct boot_snp - what the IGVM boot parameter page says about SNP and the firmware
- * (include/svsm/abi/boot_params.h); all zero after a PVH boot.
+ * struct boot_snp - what the IGVM boot parameter page says about SNP and the firmware's SEV
+ * pages (include/svsm/abi/boot_params.h); all zero after a PVH or native IGVM boot.
  */
 struct boot_snp {
 	uint8_t platform;           /* SVSM_BOOT_PLATFORM_* */
 	uint64_t cpuid_page_gpa;    /* the SVSM's CPUID page */
 	uint64_t secrets_page_gpa;  /* the SVSM's secrets page */
-	uint64_t fw_gpa, fw_size;   /* firmware image, 0 if none */
 	uint64_t fw_secrets_gpa;    /* the firmware's secrets page, 0 if none */
 	uint64_t fw_cpuid_gpa;      /* the firmware's CPUID page, 0 if none */
 	uint64_t fw_caa_gpa;        /* the firmware's calling area, 0 if none */
 	uint32_t fw_reset_eip;      /* the firmware's reset EIP, 0 if none */
-	uint64_t launch_end;        /* end of the SVSM memory validated at launch (IGVM pages) */
 };
 
 struct boot_info {
@@ -49,7 +47,11 @@ struct boot_info {
 	uint64_t lapic_mmio;              /* xAPIC MMIO base from the MADT */
 	uint64_t svsm_start;              /* the SVSM's own memory: kernel, allocator, heap */
 	uint64_t svsm_end;                /* everything else in RAM belongs to the guest */
-	struct boot_snp snp;              /* SNP pages and firmware (IGVM boot only; else 0) */
+	uint32_t igvm_vp_count;           /* IGVM boot: VPs the loader started with */
+	uint64_t firmware_gpa;            /* IGVM boot: guest firmware, 0 if none */
+	uint64_t firmware_size;
+	uint64_t igvm_svsm_region_end;    /* IGVM boot: end of what the builder placed */
+	struct boot_snp snp;              /* IGVM boot on SEV-SNP: SNP and firmware pages */
 };
 
 #define SVSM_MEM_DEFAULT_MIB 64
@@ -57,13 +59,18 @@ struct boot_info {
 
 extern struct boot_info boot_info;
 
+/**
+ * boot_info_from_entry - fill boot_info from what the 32-bit entry got in EBX: an IGVM boot
+ * parameter page (its magic) or a PVH start_info. The early map must be live.
+ */
+void boot_info_from_entry(uint64_t ebx);
 /** boot_info_from_pvh - fill boot_info from a PVH start_info (early identity map live). */
 void boot_info_from_pvh(uint64_t start_info_pa);
 struct svsm_boot_params;
 /**
  * boot_info_snp_from_params - copy the SNP and firmware fields of an IGVM boot parameter
  * page (measured, so trusted) into boot_info.snp; false if a field is not page aligned or
- * the SNP pages lie outside the SVSM region. The IGVM entry calls it after the memory map.
+ * the SNP pages lie outside the SVSM region. boot_info_from_igvm() calls it.
  */
 bool boot_info_snp_from_params(const struct svsm_boot_params *bp);
 /** boot_info_ram_top - end of the highest RAM region. */

@@ -18,6 +18,8 @@
 #include "kernel/mm/mm.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/platform/platform.h"
+#include "kernel/protocols/services_protocols.h"
+#include "kernel/services/services.h"
 #include "kernel/vcpu/vcpu.h"
 #include "lib/cmdline.h"
 
@@ -41,16 +43,34 @@ static __attribute__((noreturn)) void kmain_late(void)
 		panic("smp: APs did not reach idle");
 	}
 	idle_us = tsc_ticks_to_us(rdtsc() - boot_tsc);
+	pr_info("boot: entered through %s\n", boot_info.source == BOOT_IGVM ? "IGVM" : "PVH");
 	pr_info("boot: %u CPUs online (%s APIC), %lu MiB RAM, TSC %lu MHz (%s)\n", cpus,
 		apic_is_x2apic() ? "x2" : "x", boot_info_ram_top() >> 20,
 		tsc_hz() / 1000000, tsc_source());
 	pr_info("boot: kernel idle %lu.%03lu ms after entry\n", idle_us / 1000, idle_us % 1000);
+	if (services_init() != SVSM_OK) {
+		panic("services: start-up failed");
+	}
 
 	if (ktest_count() > 0) {
 		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
 		exit_qemu(ktest_run_all(filter) == 0 ? EXIT_QEMU_SUCCESS : EXIT_QEMU_FAILURE);
 	}
 	run_guest();
+}
+
+/* The vTPM protocol's own cost: whole handler vs the TPM command alone (no world switch). */
+static void report_vtpm_stats(void)
+{
+	uint64_t cmds, handler, tpm;
+
+	vtpm_protocol_stats(&cmds, &handler, &tpm);
+	if (cmds > 0 && tpm > 0) {
+		uint64_t ratio = handler * 1000 / tpm;
+
+		pr_info("vtpm: %lu commands, protocol overhead ratio %lu.%03lu (handler %lu / TPM %lu cycles)\n",
+			cmds, ratio / 1000, ratio % 1000, handler / cmds, tpm / cmds);
+	}
 }
 
 /*
@@ -83,6 +103,7 @@ static __attribute__((noreturn)) void run_guest(void)
 		result < 0 ? "stopped without reporting" :
 		result == 0 ? "reported all checks passed" : "reported failures",
 		vcpu_calls_total(), healthy ? "healthy" : "NOT healthy");
+	report_vtpm_stats();
 	exit_qemu(result == 0 && healthy ? EXIT_QEMU_SUCCESS : EXIT_QEMU_FAILURE);
 }
 
@@ -94,7 +115,7 @@ void kmain(uint32_t start_info_pa)
 	smp_bsp_setup_early();
 	uart_init();
 	log_raw("SVSM: booting\n");
-	boot_info_from_pvh(start_info_pa);
+	boot_info_from_entry(start_info_pa);
 	if (cmdline_get(boot_info.cmdline, "log", level, sizeof(level)) && !log_parse_level(level)) {
 		pr_warn("unknown log level '%s' (error, warn, info, debug)\n", level);
 	}

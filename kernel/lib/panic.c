@@ -10,6 +10,7 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/lib/log.h"
+#include "kernel/mm/mm.h"
 #include "kernel/platform/platform.h"
 #include "lib/format.h"
 
@@ -20,12 +21,20 @@ _Bool panic_in_progress(void)
 	return panicking != 0;
 }
 
+/* A frame is followed only if both of its words are mapped (stacks end at a guard). */
 static int frame_ok(uint64_t rbp)
 {
 	if ((rbp & 7) != 0 || rbp < STACK_AREA_BASE) {
 		return 0;
 	}
-	return rbp < STACK_AREA_BASE + STACK_AREA_SIZE || rbp >= KERNEL_VBASE;
+	if (rbp >= STACK_AREA_BASE + STACK_AREA_SIZE && rbp < KERNEL_VBASE) {
+		return 0;
+	}
+	if (kernel_pt.root == 0) {
+		return 1; /* before mm_init: only the boot stack exists, in the kernel image */
+	}
+	return pgtable_lookup(&kernel_pt, rbp, NULL, NULL, NULL) &&
+	       pgtable_lookup(&kernel_pt, rbp + 15, NULL, NULL, NULL);
 }
 
 void panic_backtrace(uint64_t rbp)

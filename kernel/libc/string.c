@@ -6,15 +6,27 @@
 
 #include <stdint.h>
 
+/* x86 allows unaligned 8-byte loads and stores; __builtin_memcpy of 8 bytes is one move. */
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline void store64(uint8_t *p, uint64_t v)
+{
+	__builtin_memcpy(p, &v, sizeof(v));
+}
+
 void *KLIBC(memcpy)(void *restrict dst, const void *restrict src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
 
-	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
-		for (; n >= 8; n -= 8, d += 8, s += 8) {
-			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
-		}
+	for (; n >= 8; n -= 8, d += 8, s += 8) {
+		store64(d, load64(s));
 	}
 	while (n-- > 0) {
 		*d++ = *s++;
@@ -31,9 +43,7 @@ void *KLIBC(memmove)(void *dst, const void *src, size_t n)
 		return dst;
 	}
 	if (d < s || d >= s + n) {
-		while (n-- > 0) {
-			*d++ = *s++;
-		}
+		return KLIBC(memcpy)(dst, src, n); /* forward copy in 8-byte steps is safe */
 	} else {
 		while (n-- > 0) {
 			d[n] = s[n];
@@ -45,13 +55,10 @@ void *KLIBC(memmove)(void *dst, const void *src, size_t n)
 void *KLIBC(memset)(void *dst, int c, size_t n)
 {
 	uint8_t *d = dst;
+	uint64_t v = (uint8_t)c * 0x0101010101010101ull;
 
-	if (((uintptr_t)d & 7) == 0) {
-		uint64_t v = (uint8_t)c * 0x0101010101010101ull;
-
-		for (; n >= 8; n -= 8, d += 8) {
-			*(uint64_t *)(void *)d = v;
-		}
+	for (; n >= 8; n -= 8, d += 8) {
+		store64(d, v);
 	}
 	while (n-- > 0) {
 		*d++ = (uint8_t)c;

@@ -14,6 +14,7 @@
 #include "kernel/mm/guest_mem.h"
 #include "kernel/protocols/attest_req.h"
 #include "kernel/services/attest/manifest.h"
+#include "kernel/services/services.h"
 #include "svsm/abi/attest.h"
 
 #define ATTEST_MANIFEST_MAX 4096
@@ -22,6 +23,25 @@
 static uint8_t manifest_buf[ATTEST_MANIFEST_MAX];
 static struct snp_attestation_report report_buf;
 static struct spinlock attest_lock = SPINLOCK_INIT;
+
+struct evidence_job {
+	const uint8_t *nonce;
+	uint32_t manifest_size;
+	uint8_t *report_data;
+	enum svsm_err err;
+};
+
+/* Runs in the library context (services_run): hashing and signing use libcrypto. */
+static void evidence_job_run(void *arg)
+{
+	struct evidence_job *job = arg;
+
+	job->err = manifest_report_data(job->nonce, manifest_buf, job->manifest_size,
+					job->report_data);
+	if (job->err == SVSM_OK) {
+		job->err = plat_attest_report(job->report_data, &report_buf);
+	}
+}
 
 static enum svsm_err attest_serve(uint32_t call, struct svsm_call_regs *r)
 {
@@ -68,9 +88,11 @@ static enum svsm_err attest_serve(uint32_t call, struct svsm_call_regs *r)
 	if (req.manifest_size < manifest_size || req.report_size < report_size) {
 		return SVSM_E_INVALID_PARAM;
 	}
-	err = manifest_report_data(nonce, manifest_buf, manifest_size, report_data);
-	if (err == SVSM_OK) {
-		err = plat_attest_report(report_data, &report_buf);
+	{
+		struct evidence_job job = {nonce, manifest_size, report_data, SVSM_OK};
+
+		services_run(evidence_job_run, &job);
+		err = job.err;
 	}
 	if (err == SVSM_OK) {
 		err = guest_mem_write(req.manifest_gpa, manifest_buf, manifest_size);

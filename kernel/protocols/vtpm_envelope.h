@@ -30,7 +30,8 @@ enum svsm_err vtpm_envelope_decode(uint8_t *buf, size_t len, struct vtpm_envelop
 
 /**
  * vtpm_envelope_encode - write the response {u32 size, bytes} at the start of @buf
- * (@len must be SVSM_VTPM_BUFFER_SIZE) and zero the rest. @rsp may point into @buf.
+ * (@len must be SVSM_VTPM_BUFFER_SIZE); exactly 4 + @rsp_size bytes are written and only
+ * those are meant to go back to the guest. @rsp may point into @buf.
  * Returns SVSM_E_INVALID_PARAM if @rsp_size exceeds SVSM_VTPM_MAX_RSP_SIZE.
  */
 enum svsm_err vtpm_envelope_encode(uint8_t *buf, size_t len, const uint8_t *rsp,

@@ -1,7 +1,8 @@
 # The native test guest (guest/): a flat binary the SVSM loads from fw_cfg and runs at
 # lower privilege; and the e2e tier that boots SVSM + guest.
 
-GUEST_SRCS := guest/main.c guest/support.c lib/format.c kernel/libc/string.c
+GUEST_SRCS := guest/main.c guest/support.c guest/tpm.c lib/format.c lib/sha512.c \
+              lib/tpm_marshal.c kernel/libc/string.c
 GUEST_ASM  := guest/entry.S
 GUEST_OBJS := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS)) \
               $(patsubst %.S,$(BUILD)/guest/%.o,$(GUEST_ASM))
@@ -50,3 +51,8 @@ CORE_FUZZ_SRCS := kernel/mm/page_alloc.c kernel/mm/heap.c kernel/mm/guest_mem.c 
 FUZZ_TARGETS += svsm_call pvalidate_list
 FUZZ_SRCS_svsm_call := $(CORE_FUZZ_SRCS)
 FUZZ_SRCS_pvalidate_list := $(CORE_FUZZ_SRCS)
+
+# Fuzz target of the boot-data parsers (PVH start_info, IGVM boot parameters, ACPI).
+FUZZ_TARGETS += boot_info
+FUZZ_SRCS_boot_info := kernel/init/boot_info.c kernel/arch/x86_64/acpi.c \
+	kernel/init/boot_map_host.c kernel/lib/log_host.c lib/cmdline.c

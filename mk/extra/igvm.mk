@@ -52,3 +52,27 @@ BENCH_TARGETS += bench-igvm
 FUZZ_TARGETS += igvm_parse igvm_ovmf_meta
 FUZZ_SRCS_igvm_parse := lib/igvm_parse.c lib/crc32.c
 FUZZ_SRCS_igvm_ovmf_meta := lib/snp_measure_ovmf.c lib/snp_measure.c
+
+# Booting the kernel through its IGVM entry on a QEMU without IGVM support: igvm-load
+# places the native pages, the PVH shim plays the loader (tests/igvm/boot.sh).
+IGVM_LOAD := $(BUILD)/tools/igvm-load
+IGVM_SHIM := $(BUILD)/igvm-shim.elf
+
+$(IGVM_LOAD): tools/igvm-load/main.c lib/igvm_parse.c lib/crc32.c $(IGVM_HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TOOLCFLAGS) -o $@ $(filter %.c,$^)
+
+$(IGVM_SHIM): tests/igvm/pvh_shim.S tests/igvm/shim.ld
+	@mkdir -p $(BUILD)/igvm
+	$(Q)$(CC) $(KASFLAGS) -c tests/igvm/pvh_shim.S -o $(BUILD)/igvm/pvh_shim.o
+	$(Q)$(LD) -nostdlib -static -z noexecstack --no-warn-rwx-segments -T tests/igvm/shim.ld \
+		-o $@ $(BUILD)/igvm/pvh_shim.o
+
+.PHONY: test-igvm-boot
+## test-igvm-boot: build an IGVM, load it with igvm-load and the PVH shim, and run the
+## test guest through the kernel's IGVM entry.
+test-igvm-boot: $(IGVM_TOOLS) $(IGVM_LOAD) $(IGVM_SHIM) $(KERNEL_ELF) $(GUEST_BIN)
+	$(Q)tests/igvm/boot.sh
+
+ALL_TARGETS += $(IGVM_LOAD) $(IGVM_SHIM)
+CHECK_TIERS += test-igvm-boot

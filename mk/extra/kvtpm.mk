@@ -67,3 +67,14 @@ bench-kvtpm: $(BUILD)/svsm-test.elf
 	$(Q)timeout 600 scripts/bench-kvtpm.sh $(BUILD)/svsm-test.elf
 
 BENCH_TARGETS += bench-kvtpm
+
+# The attestation (1) and vTPM (2) protocols and native evidence join the kernel now that it
+# links the services. Files that include OpenSSL headers are compiled against the system
+# (glibc) headers, which the shim implements; their library calls run in services_run().
+KERNEL_SERVICE_SRCS := kernel/protocols/vtpm.c kernel/protocols/attest.c \
+	kernel/protocols/vtpm_envelope.c kernel/protocols/attest_req.c \
+	kernel/services/attest/manifest.c kernel/services/attest/report_native.c \
+	kernel/platform/native/attest_native.c
+KVTPM_OPENSSL_OBJS := $(patsubst %.c,$(BUILD)/kernel/%.o,kernel/services/attest/manifest.c \
+	kernel/services/attest/report_native.c kernel/platform/native/attest_native.c)
+$(KVTPM_OPENSSL_OBJS): KCFLAGS += -isystem /usr/include/x86_64-linux-gnu -isystem /usr/include

@@ -31,7 +31,7 @@ UNIT_LDLIBS += $(VTPM_LDLIBS)
 VTPM_SERVER     := $(BUILD)/tools/vtpm-server
 VTPM_EK_BENCH   := $(BUILD)/tools/vtpm-ek-bench
 VTPM_TOOL_COMMON := $(VTPM_SERVICE_SRCS) lib/tpm_marshal.c
-VTPM_SERVER_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/main.c $(VTPM_TOOL_COMMON))
+VTPM_SERVER_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/main.c tools/vtpm-server/mssim_frame.c $(VTPM_TOOL_COMMON))
 VTPM_EK_BENCH_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/ek_bench.c $(VTPM_TOOL_COMMON))
 
 $(BUILD)/tools/obj/%.o: %.c
@@ -66,3 +66,7 @@ BENCH_TARGETS += bench-vtpm
 FUZZ_TARGETS += vtpm_envelope attest_req
 FUZZ_SRCS_vtpm_envelope := kernel/protocols/vtpm_envelope.c
 FUZZ_SRCS_attest_req    := kernel/protocols/attest_req.c
+
+# Fuzz target of the network framing of vtpm-server.
+FUZZ_TARGETS += mssim_frame
+FUZZ_SRCS_mssim_frame := tools/vtpm-server/mssim_frame.c lib/tpm_marshal.c

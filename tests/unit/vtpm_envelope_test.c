@@ -143,8 +143,8 @@ TEST(vtpm_envelope, encode_response)
 	EXPECT_EQ(env[0], 10);
 	EXPECT_EQ(env[1] | env[2] | env[3], 0);
 	EXPECT_MEMEQ(env + 4, rsp, sizeof(rsp));
-	EXPECT_EQ(env[14], 0);	/* the rest is wiped */
-	EXPECT_EQ(env[4095], 0);
+	EXPECT_EQ(env[14], 0xcc);	/* exactly 4 + size bytes are written */
+	EXPECT_EQ(env[4095], 0xcc);
 }
 
 TEST(vtpm_envelope, encode_in_place_and_limits)

@@ -60,8 +60,8 @@ static int bench(enum vtpm_ek_type type, const char *name)
 
 int main(void)
 {
-	int rc = bench(VTPM_EK_ECC_P256, "ek_create_ms_ecc_p256") ||
-		 bench(VTPM_EK_RSA_2048, "ek_create_ms_rsa2048");
+	int rc = bench(VTPM_EK_ECC_P256, "ek_create_ms_ecc_p256_host") ||
+		 bench(VTPM_EK_RSA_2048, "ek_create_ms_rsa2048_host");
 
 	vtpm_power_off();
 	ram_store_clear();

@@ -37,10 +37,11 @@
 #include "kernel/services/vtpm/vtpm.h"
 #include "lib/tpm_marshal.h"
 #include "svsm/abi/vtpm.h"
+#include "tools/vtpm-server/mssim_frame.h"
 
 #define SERVER_MAX_CONNS   16
 /* Largest frame payload accepted; libtpms answers TPM_RC_COMMAND_SIZE above 4096. */
-#define SERVER_MAX_PAYLOAD 8192u
+#define SERVER_MAX_PAYLOAD MSSIM_MAX_PAYLOAD
 #define SERVER_INBUF_SIZE  (9u + SERVER_MAX_PAYLOAD)
 #define SERVER_WRITE_MS    2000
 
@@ -55,7 +56,7 @@ struct conn {
 };
 
 /** What handling a frame asks of the loop. */
-enum frame_result { FRAME_NEED_MORE, FRAME_DONE, FRAME_CLOSE, FRAME_STOP };
+enum frame_result { FRAME_DONE, FRAME_CLOSE, FRAME_STOP };
 
 static volatile sig_atomic_t server_stop_signal;
 static bool server_verbose;
@@ -239,88 +240,54 @@ static enum frame_result server_send_command(struct conn *c, uint8_t locality, u
 	return FRAME_DONE;
 }
 
-/* Parse one frame from the command port buffer; *used is set when it is complete. */
-static enum frame_result server_command_frame(struct conn *c, uint32_t *used)
+/* Act on one complete command-port frame. */
+static enum frame_result server_command_frame(struct conn *c, const struct mssim_frame *f)
 {
-	uint32_t cmd = tpm_be32(c->in);
-	uint32_t n = 0;
 	const uint32_t hs[2] = { TPM_SIM_SERVER_VERSION,
 				 TPM_SIM_IN_RAW_MODE | TPM_SIM_PLATFORM_AVAILABLE |
 					 TPM_SIM_SUPPORTS_PP };
 
-	switch (cmd) {
+	switch (f->code) {
 	case TPM_SEND_COMMAND:
-		if (c->len < 9) {
-			return FRAME_NEED_MORE;
-		}
-		n = tpm_be32(c->in + 5);
-		if (n > SERVER_MAX_PAYLOAD) {
-			return FRAME_CLOSE;
-		}
-		if (c->len < 9 + n) {
-			return FRAME_NEED_MORE;
-		}
-		*used = 9 + n;
-		return server_send_command(c, c->in[4], c->in + 9, n);
+		return server_send_command(c, f->locality, (uint8_t *)f->payload, f->size);
 	case TPM_REMOTE_HANDSHAKE:
-		if (c->len < 8) {
-			return FRAME_NEED_MORE;
-		}
-		*used = 8;
-		if (tpm_be32(c->in + 4) == 0) {
+		if (f->arg == 0) {
 			return FRAME_CLOSE;	/* client version 0 is not supported */
 		}
 		return conn_write_u32s(c, hs, 2) && conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
 	case TPM_SIGNAL_HASH_START:
 	case TPM_SIGNAL_HASH_END:
-		*used = 4;
-		if ((cmd == TPM_SIGNAL_HASH_START ? vtpm_hash_start() : vtpm_hash_end()) != SVSM_OK) {
+		if ((f->code == TPM_SIGNAL_HASH_START ? vtpm_hash_start() : vtpm_hash_end()) != SVSM_OK) {
 			return FRAME_CLOSE;
 		}
 		return conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
 	case TPM_SIGNAL_HASH_DATA:
-		if (c->len < 8) {
-			return FRAME_NEED_MORE;
-		}
-		n = tpm_be32(c->in + 4);
-		if (n > SERVER_MAX_PAYLOAD) {
-			return FRAME_CLOSE;
-		}
-		if (c->len < 8 + n) {
-			return FRAME_NEED_MORE;
-		}
-		*used = 8 + n;
-		if (vtpm_hash_data(c->in + 8, n) != SVSM_OK) {
+		if (vtpm_hash_data(f->payload, f->size) != SVSM_OK) {
 			return FRAME_CLOSE;
 		}
 		return conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
 	case TPM_SET_ALTERNATIVE_RESULT:
-		if (c->len < 8) {
-			return FRAME_NEED_MORE;
-		}
-		*used = 8;	/* not applicable to a software TPM, as in the simulator */
+		/* not applicable to a software TPM, as in the simulator */
 		return conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
-	case TPM_SESSION_END:
-		return FRAME_CLOSE;
 	case TPM_STOP:
 		return FRAME_STOP;
+	case TPM_SESSION_END:
 	default:
 		return FRAME_CLOSE;
 	}
 }
 
-static enum frame_result server_platform_frame(struct conn *c, uint32_t *used)
+/* Act on one complete platform-port frame. */
+static enum frame_result server_platform_frame(struct conn *c, const struct mssim_frame *f)
 {
-	uint32_t sig = tpm_be32(c->in);
 	enum svsm_err err = SVSM_OK;
 	uint8_t sizes[4 + sizeof(server_sizes)];
 	struct iovec iov = { .iov_base = sizes, .iov_len = sizeof(sizes) };
 
-	*used = 4;
 	if (server_verbose) {
-		fprintf(stderr, "vtpm-server: platform signal %u\n", sig);
+		fprintf(stderr, "vtpm-server: platform signal %u\n", f->code);
 	}
-	switch (sig) {
+	switch (f->code) {
 	case TPM_SIGNAL_POWER_ON:
 		err = vtpm_power_on();	/* no-op when already on, as the simulator */
 		break;
@@ -337,19 +304,7 @@ static enum frame_result server_platform_frame(struct conn *c, uint32_t *used)
 	case TPM_SIGNAL_CANCEL_ON:
 		vtpm_cancel();
 		break;
-	case TPM_SIGNAL_PHYS_PRES_ON:
-	case TPM_SIGNAL_PHYS_PRES_OFF:
-	case TPM_SIGNAL_CANCEL_OFF:
-	case TPM_SIGNAL_NV_ON:
-	case TPM_SIGNAL_NV_OFF:
-	case TPM_SIGNAL_KEY_CACHE_ON:
-	case TPM_SIGNAL_KEY_CACHE_OFF:
-		break;	/* NV is always available; the rest has no effect on this TPM */
 	case TPM_ACT_GET_SIGNALED:
-		if (c->len < 8) {
-			return FRAME_NEED_MORE;
-		}
-		*used = 8;
 		return conn_ack(c, 0) && conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
 	case TPM_GET_COMMAND_RESPONSE_SIZES:
 		/* Raw host-order structure after a big-endian length, as the simulator does. */
@@ -365,8 +320,7 @@ static enum frame_result server_platform_frame(struct conn *c, uint32_t *used)
 	case TPM_STOP:
 		return FRAME_STOP;
 	default:
-		(void)conn_ack(c, 1);
-		return FRAME_CLOSE;
+		break;	/* NV, physical presence, key cache: no effect on this TPM */
 	}
 	return conn_ack(c, err == SVSM_OK ? 0 : 1) ? FRAME_DONE : FRAME_CLOSE;
 }
@@ -393,15 +347,26 @@ static enum frame_result server_conn_input(struct conn *c)
 	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 	c->len += (uint32_t)n;
 	while (c->len >= 4) {
-		used = 0;
-		res = c->kind == CONN_COMMAND ? server_command_frame(c, &used)
-					      : server_platform_frame(c, &used);
-		if (res == FRAME_NEED_MORE) {
+		struct mssim_frame f;
+		enum mssim_decode d = mssim_frame_decode(
+			c->kind == CONN_COMMAND ? MSSIM_COMMAND_PORT : MSSIM_PLATFORM_PORT, c->in,
+			c->len, &f);
+
+		if (d == MSSIM_NEED_MORE) {
 			return FRAME_DONE;
 		}
+		if (d == MSSIM_BAD) {
+			if (c->kind == CONN_PLATFORM) {
+				(void)conn_ack(c, 1);
+			}
+			return FRAME_CLOSE;
+		}
+		res = c->kind == CONN_COMMAND ? server_command_frame(c, &f)
+					      : server_platform_frame(c, &f);
 		if (res != FRAME_DONE) {
 			return res;
 		}
+		used = f.used;
 		memmove(c->in, c->in + used, c->len - used);
 		c->len -= used;
 	}

@@ -188,38 +188,73 @@ _Static_assert(offsetof(struct snp_report_req, vmpl) == 0x40, "report req vmpl")
 #define SNP_REPORT_STATUS_INVALID_PARAMS  0x16u
 #define SNP_REPORT_STATUS_INVALID_KEY_SEL 0x27u
 
-/** struct snp_attestation_report - ATTESTATION_REPORT (fields the SVSM reads). */
+/** SNP ATTESTATION_REPORT signature_algo: ECDSA P-384 with SHA-384 (AMD key). */
+#define SNP_SIG_ALGO_ECDSA_P384_SHA384 1u
+/** Bytes of the report the signature covers (everything before the signature). */
+#define SNP_REPORT_SIGNED_SIZE 0x2a0u
+/** Size of each little-endian ECDSA component (r, s) in the signature area. */
+#define SNP_REPORT_SIG_COMPONENT_SIZE 72u
+
+/**
+ * struct snp_attestation_report - ATTESTATION_REPORT (0x4A0 bytes), spec #56860.
+ * @report_data: REPORT_DATA supplied by the requester (here SHA-512(nonce || manifest)).
+ * @measurement: launch measurement of the guest context.
+ * @sig_r, @sig_s: ECDSA signature over bytes 0..0x29F, little-endian, zero-padded.
+ */
 struct snp_attestation_report {
-	uint32_t version;              /* 0x000 */
-	uint32_t guest_svn;            /* 0x004 */
-	uint64_t policy;               /* 0x008 */
-	uint8_t family_id[16];         /* 0x010 */
-	uint8_t image_id[16];          /* 0x020 */
-	uint32_t vmpl;                 /* 0x030 */
-	uint32_t signature_algo;       /* 0x034 */
-	uint64_t platform_version;     /* 0x038 */
-	uint64_t platform_info;        /* 0x040 */
-	uint32_t flags;                /* 0x048 */
-	uint32_t reserved_0x4c;
-	uint8_t report_data[64];       /* 0x050 */
-	uint8_t measurement[48];       /* 0x090 */
-	uint8_t host_data[32];         /* 0x0c0 */
-	uint8_t id_key_digest[48];     /* 0x0e0 */
+	uint32_t version;             /* 0x000 */
+	uint32_t guest_svn;           /* 0x004 */
+	uint64_t policy;              /* 0x008 */
+	uint8_t family_id[16];        /* 0x010 */
+	uint8_t image_id[16];         /* 0x020 */
+	uint32_t vmpl;                /* 0x030 */
+	uint32_t signature_algo;      /* 0x034 */
+	uint64_t platform_version;    /* 0x038 */
+	uint64_t platform_info;       /* 0x040 */
+	uint32_t flags;               /* 0x048 */
+	uint8_t reserved_0x4c[4];
+	uint8_t report_data[64];      /* 0x050 */
+	uint8_t measurement[48];      /* 0x090 */
+	uint8_t host_data[32];        /* 0x0c0 */
+	uint8_t id_key_digest[48];    /* 0x0e0 */
 	uint8_t author_key_digest[48]; /* 0x110 */
-	uint8_t report_id[32];         /* 0x140 */
-	uint8_t report_id_ma[32];      /* 0x160 */
-	uint64_t reported_tcb;         /* 0x180 */
+	uint8_t report_id[32];        /* 0x140 */
+	uint8_t report_id_ma[32];     /* 0x160 */
+	uint64_t reported_tcb;        /* 0x180 */
 	uint8_t reserved_0x188[24];
-	uint8_t chip_id[64];           /* 0x1a0 */
-	uint8_t reserved_0x1e0[192];   /* committed/launch TCB and reserved */
-	uint8_t signature[512];        /* 0x2a0: r[72], s[72], zero */
+	uint8_t chip_id[64];          /* 0x1a0 */
+	uint64_t committed_tcb;       /* 0x1e0 */
+	uint8_t current_build;        /* 0x1e8 */
+	uint8_t current_minor;
+	uint8_t current_major;
+	uint8_t reserved_0x1eb;
+	uint8_t committed_build;      /* 0x1ec */
+	uint8_t committed_minor;
+	uint8_t committed_major;
+	uint8_t reserved_0x1ef;
+	uint64_t launch_tcb;          /* 0x1f0 */
+	uint8_t reserved_0x1f8[168];
+	uint8_t sig_r[72];            /* 0x2a0 */
+	uint8_t sig_s[72];            /* 0x2e8 */
+	uint8_t sig_reserved[368];    /* 0x330 */
 };
-_Static_assert(sizeof(struct snp_attestation_report) == SNP_REPORT_SIZE, "report size");
-_Static_assert(offsetof(struct snp_attestation_report, vmpl) == 0x30, "report vmpl");
-_Static_assert(offsetof(struct snp_attestation_report, report_data) == 0x50, "report data");
-_Static_assert(offsetof(struct snp_attestation_report, measurement) == 0x90, "measurement");
-_Static_assert(offsetof(struct snp_attestation_report, chip_id) == 0x1a0, "chip id");
-_Static_assert(offsetof(struct snp_attestation_report, signature) == 0x2a0, "signature");
+_Static_assert(offsetof(struct snp_attestation_report, vmpl) == 0x30, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, signature_algo) == 0x34, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, platform_info) == 0x40, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, flags) == 0x48, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, report_data) == 0x50, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, measurement) == 0x90, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, host_data) == 0xc0, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, id_key_digest) == 0xe0, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, report_id) == 0x140, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, reported_tcb) == 0x180, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, chip_id) == 0x1a0, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, committed_tcb) == 0x1e0, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, current_build) == 0x1e8, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, launch_tcb) == 0x1f0, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, sig_r) == SNP_REPORT_SIGNED_SIZE, "report layout");
+_Static_assert(offsetof(struct snp_attestation_report, sig_s) == 0x2e8, "report layout");
+_Static_assert(sizeof(struct snp_attestation_report) == 0x4a0, "report layout");
 
 /** struct snp_report_resp - MSG_REPORT_RSP payload. */
 struct snp_report_resp {

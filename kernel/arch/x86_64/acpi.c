@@ -1,5 +1,5 @@
 /*
- * Minimal ACPI reader used once at boot, while the early map covers the first 4 GiB:
+ * Minimal ACPI reader used once at boot, through boot_map() (the early map in the kernel):
  * finds the RSDP (from PVH or by scanning the BIOS area), walks the RSDT/XSDT, and reads
  * the MADT (enabled local APIC and x2APIC entries) and the FADT (PM timer port). Tables
  * come from the host, so every length is checked against its container and a sane cap.
@@ -9,12 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/arch/x86_64/layout.h"
 #include "kernel/init/boot_info.h"
+#include "kernel/init/boot_map.h"
 #include "kernel/lib/log.h"
 
 #define ACPI_TABLE_MAX (1u << 20)
-#define EARLY_MAP_LIMIT 0x100000000ull
 
 struct acpi_header {
 	char signature[4];
@@ -44,10 +43,7 @@ _Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP");
 
 static const uint8_t *acpi_map(uint64_t pa, uint64_t len)
 {
-	if (pa == 0 || pa >= EARLY_MAP_LIMIT || len > EARLY_MAP_LIMIT - pa) {
-		return NULL;
-	}
-	return (const uint8_t *)(uintptr_t)(pa + DIRECT_MAP_BASE);
+	return pa == 0 ? NULL : boot_map(pa, len);
 }
 
 static uint32_t rd32(const uint8_t *p)
@@ -88,7 +84,9 @@ static uint64_t rsdp_find(uint64_t hint)
 		return hint;
 	}
 	for (uint64_t pa = 0xe0000; pa < 0x100000; pa += 16) {
-		if (sig_eq((const char *)acpi_map(pa, 8), "RSD PTR ", 8)) {
+		const char *p = (const char *)acpi_map(pa, 8);
+
+		if (p != NULL && sig_eq(p, "RSD PTR ", 8)) {
 			return pa;
 		}
 	}

@@ -8,6 +8,7 @@
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/x86.h"
+#include "kernel/arch/x86_64/xsave.h"
 #include "kernel/mm/page_alloc.h"
 
 #define CPUID_SVM (1u << 2)          /* 8000_0001 ECX */
@@ -17,11 +18,10 @@
 struct svm_cpu {
 	uint64_t hsave_pa;
 	uint64_t host_vmsave_pa;
-	struct fpu_area host_fpu;
+	void *host_fpu; /* the SVSM's vector state while a guest runs */
 };
 
 static struct svm_cpu svm_cpus[MAX_CPUS];
-static struct fpu_area clean_fpu;
 
 void svm_vmrun_asm(uint64_t vmcb_pa, struct guest_gprs *gprs, uint64_t host_save_pa);
 
@@ -52,15 +52,30 @@ uint32_t svm_asid_count(void)
 	return cpuid(0x8000000a, 0).ebx;
 }
 
-static void fpu_enable(void)
+enum svsm_err vcpu_fpu_init(struct vcpu_fpu *fpu)
 {
-	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	fpu->area = xsave_area_alloc();
+	fpu->xcr0 = XFEATURE_X87;
+	return fpu->area == NULL ? SVSM_E_NOMEM : SVSM_OK;
 }
 
-void fpu_init_state(struct fpu_area *fpu)
+void vcpu_fpu_free(struct vcpu_fpu *fpu)
 {
-	memcpy(fpu, &clean_fpu, sizeof(*fpu));
+	xsave_area_free(fpu->area);
+	fpu->area = NULL;
+}
+
+static void xsetbv0(uint64_t v)
+{
+	__asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
 }
 
 enum svsm_err svm_cpu_init(void)
@@ -71,12 +86,14 @@ enum svsm_err svm_cpu_init(void)
 	if (!svm_supported(&why)) {
 		return SVSM_E_UNSUPPORTED;
 	}
-	fpu_enable();
-	__asm__ volatile("fninit; fxsave64 %0" : "=m"(c->host_fpu));
-	if (this_cpu()->index == 0) {
-		clean_fpu = c->host_fpu;
-	}
+	xsave_cpu_init(); /* idempotent; services_init() normally did it already */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	if (c->host_fpu == NULL) {
+		c->host_fpu = xsave_area_alloc();
+		if (c->host_fpu == NULL) {
+			return SVSM_E_NOMEM;
+		}
+	}
 	if (c->hsave_pa == 0) {
 		c->hsave_pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
 		c->host_vmsave_pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
@@ -88,13 +105,26 @@ enum svsm_err svm_cpu_init(void)
 	return SVSM_OK;
 }
 
-void svm_run(uint64_t vmcb_pa, struct guest_gprs *gprs, struct fpu_area *fpu)
+void svm_run(uint64_t vmcb_pa, struct guest_gprs *gprs, struct vcpu_fpu *fpu)
 {
 	struct svm_cpu *c = &svm_cpus[this_cpu()->index];
+	bool xs = xsave_enabled();
 
-	__asm__ volatile("fxsave64 %0" : "=m"(c->host_fpu));
-	__asm__ volatile("fxrstor64 %0" ::"m"(*fpu));
+	xsave_save(c->host_fpu);
+	if (xs) {
+		/* Guest components under the guest's XCR0 (RFBM = all it enabled). */
+		xsetbv0(fpu->xcr0);
+		__asm__ volatile("xrstor64 (%0)" ::"r"(fpu->area), "a"(~0u), "d"(~0u) : "memory");
+	} else {
+		__asm__ volatile("fxrstor64 (%0)" ::"r"(fpu->area) : "memory");
+	}
 	svm_vmrun_asm(vmcb_pa, gprs, c->host_vmsave_pa);
-	__asm__ volatile("fxsave64 %0" : "=m"(*fpu));
-	__asm__ volatile("fxrstor64 %0" ::"m"(c->host_fpu));
+	if (xs) {
+		__asm__ volatile("xsave64 (%0)" ::"r"(fpu->area), "a"(~0u), "d"(~0u) : "memory");
+		fpu->xcr0 = xgetbv0(); /* the guest may have changed it with XSETBV */
+		xsetbv0(xsave_features());
+	} else {
+		__asm__ volatile("fxsave64 (%0)" ::"r"(fpu->area) : "memory");
+	}
+	xsave_restore(c->host_fpu);
 }

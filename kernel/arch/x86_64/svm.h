@@ -10,10 +10,14 @@
 #include "kernel/arch/x86_64/vmcb.h"
 #include "svsm/err.h"
 
-/** struct fpu_area - FXSAVE image (512 bytes, 16-byte aligned). */
-struct fpu_area {
-	uint8_t bytes[512];
-} __attribute__((aligned(16)));
+/**
+ * struct vcpu_fpu - a vCPU's vector state: an XSAVE area (FXSAVE format without XSAVE)
+ * from xsave_area_alloc(), and the XCR0 the guest runs with (VMRUN does not switch it).
+ */
+struct vcpu_fpu {
+	void *area;
+	uint64_t xcr0;
+};
 
 /** svm_supported - CPUID says SVM and nested paging are available and not disabled. */
 bool svm_supported(const char **why);
@@ -24,10 +28,12 @@ uint32_t svm_asid_count(void);
 
 /**
  * svm_run - enter the guest described by @vmcb_pa with @gprs and @fpu, return on #VMEXIT.
- * Host FS/GS/TR/LDTR/syscall MSRs are preserved with VMSAVE/VMLOAD; runs with GIF clear
- * around the switch and interrupts disabled.
+ * Host FS/GS/TR/LDTR/syscall MSRs are preserved with VMSAVE/VMLOAD, the SVSM's and the
+ * guest's vector state and XCR0 with XSAVE/XRSTOR; runs with GIF clear around the switch
+ * and interrupts disabled.
  */
-void svm_run(uint64_t vmcb_pa, struct guest_gprs *gprs, struct fpu_area *fpu);
+void svm_run(uint64_t vmcb_pa, struct guest_gprs *gprs, struct vcpu_fpu *fpu);
 
-/** fpu_init_state - a clean FXSAVE image for a new vCPU. */
-void fpu_init_state(struct fpu_area *fpu);
+/** vcpu_fpu_init - vector state of a new vCPU (architectural init state, XCR0 = x87). */
+enum svsm_err vcpu_fpu_init(struct vcpu_fpu *fpu) SVSM_MUST_CHECK;
+void vcpu_fpu_free(struct vcpu_fpu *fpu);

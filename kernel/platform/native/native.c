@@ -227,13 +227,18 @@ struct native_vcpu *native_vcpu_new(void)
 		return NULL;
 	}
 	nv->vmcb = phys_to_virt(nv->vmcb_pa);
-	fpu_init_state(&nv->fpu);
+	if (vcpu_fpu_init(&nv->fpu) != SVSM_OK) {
+		page_alloc_put(nv->vmcb_pa);
+		heap_free(nv);
+		return NULL;
+	}
 	native_vmcb_init_control(nv->vmcb);
 	return nv;
 }
 
 void native_vcpu_free(struct native_vcpu *nv)
 {
+	vcpu_fpu_free(&nv->fpu);
 	page_alloc_put(nv->vmcb_pa);
 	heap_free(nv);
 }

@@ -17,7 +17,7 @@ struct native_vcpu {
 	uint64_t vmcb_pa;
 	struct vmcb *vmcb;
 	struct guest_gprs gprs;
-	struct fpu_area fpu;
+	struct vcpu_fpu fpu;
 	unsigned pcpu;          /* physical CPU index running it */
 };
 

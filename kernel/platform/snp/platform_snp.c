@@ -169,7 +169,7 @@ static enum svsm_err snp_early_init(void)
 		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_REGISTER);
 	}
 	snp_cpus[0] = (struct snp_cpu){shared_va(gpa), gpa};
-	start = align_up(boot_info.snp.launch_end, MM_PAGE_SIZE);
+	start = align_up(boot_info.igvm_svsm_region_end, MM_PAGE_SIZE);
 	end = boot_info.svsm_end;
 	if (start < end &&
 	    snp_psc_range(snp_cpus[0].ghcb, gpa, (uint64_t)(uintptr_t)phys_to_virt(start), start,
@@ -281,8 +281,8 @@ enum svsm_err plat_launch_guest(struct vcpu **bsp)
 {
 	const struct boot_snp *b = &boot_info.snp;
 	struct snp_fw_launch l = {
-	    .fw_gpa = b->fw_gpa,
-	    .fw_size = b->fw_size,
+	    .fw_gpa = boot_info.firmware_gpa,
+	    .fw_size = boot_info.firmware_size,
 	    .secrets_gpa = b->fw_secrets_gpa,
 	    .cpuid_gpa = b->fw_cpuid_gpa,
 	    .caa_gpa = b->fw_caa_gpa,
@@ -296,7 +296,7 @@ enum svsm_err plat_launch_guest(struct vcpu **bsp)
 	uint32_t rc = 0;
 	enum svsm_err err;
 
-	if (b->fw_size == 0 || b->fw_caa_gpa == 0) {
+	if (boot_info.firmware_size == 0 || b->fw_caa_gpa == 0) {
 		pr_info("snp: no firmware with an SVSM calling area in the IGVM file\n");
 		return SVSM_E_NOT_FOUND;
 	}
@@ -334,7 +334,7 @@ enum svsm_err plat_launch_guest(struct vcpu **bsp)
 	}
 	v->plat = sv;
 	*bsp = v;
-	pr_info("snp: firmware %#lx+%#lx at VMPL%u, CA %#lx\n", b->fw_gpa, b->fw_size,
+	pr_info("snp: firmware %#lx+%#lx at VMPL%u, CA %#lx\n", l.fw_gpa, l.fw_size,
 		SNP_GUEST_VMPL, b->fw_caa_gpa);
 	return SVSM_OK;
 }

@@ -1,0 +1,457 @@
+/*
+ * Test-guest checks of the vTPM protocol (2) and the attestation protocol (1): real TPM
+ * commands through SVSM_VTPM_CMD (Startup, GetRandom, PCR_Extend, PCR_Read,
+ * CreatePrimary, Quote), malformed envelopes, and attestation whose manifest must hold
+ * exactly the TPM's EK and whose REPORT_DATA must be SHA-512(nonce || manifest).
+ */
+#include <string.h>
+
+#include "guest/guest.h"
+#include "lib/sha512.h"
+#include "lib/tpm_marshal.h"
+#include "svsm/abi/attest.h"
+#include "svsm/abi/vtpm.h"
+
+#define CC_CREATE_PRIMARY 0x131u
+#define CC_STARTUP        0x144u
+#define CC_FLUSH_CONTEXT  0x165u
+#define CC_QUOTE          0x158u
+#define CC_GET_RANDOM     0x17bu
+#define CC_PCR_READ       0x17eu
+#define CC_PCR_EXTEND     0x182u
+#define RH_OWNER       0x40000001u
+#define RH_ENDORSEMENT 0x4000000bu
+#define ALG_SHA256 0x000bu
+#define ALG_ECC    0x0023u
+#define ALG_ECDSA  0x0018u
+#define ALG_NULL   0x0010u
+#define ALG_AES    0x0006u
+#define ALG_CFB    0x0043u
+#define ECC_P256   0x0003u
+#define PCR_TEST   16
+
+static uint8_t cmdbuf[2048];
+static volatile uint8_t *vbuf; /* the 4 KiB vTPM buffer in guest memory */
+static const uint8_t *rsp;      /* response bytes inside vbuf */
+static uint32_t rsp_len;
+static uint64_t tpm_rax;        /* RAX of the last SVSM_VTPM_CMD */
+
+/* TCG EK Credential Profile: policy A for SHA-256 (PolicySecret(TPM_RH_ENDORSEMENT)). */
+static const uint8_t ek_policy[32] = {
+	0x83, 0x71, 0x97, 0x67, 0x44, 0x84, 0xb3, 0xf8, 0x1a, 0x90, 0xcc, 0x8d, 0x46, 0xa5,
+	0xd7, 0x24, 0xfd, 0x52, 0xd7, 0x6e, 0x06, 0x52, 0x0b, 0x64, 0xf2, 0xa1, 0xda, 0x1b,
+	0x33, 0x14, 0x69, 0xaa};
+static const uint8_t zero32[32];
+
+static uint64_t vtpm_call(uint32_t id, uint64_t rcx, struct call *out)
+{
+	struct call c = {SVSM_CALL(SVSM_VTPM_PROTOCOL, id), rcx, 0, 0, 0};
+	volatile struct svsm_ca *ca = (volatile struct svsm_ca *)guest_rdmsr(MSR_SVSM_CAA);
+
+	if (!svsm_call(ca, &c)) {
+		return ~0ull;
+	}
+	if (out != NULL) {
+		*out = c;
+	}
+	return c.rax;
+}
+
+/* Sends @len bytes of cmdbuf once; the TPM response code, or ~0 if the call failed. */
+static uint32_t tpm_once(size_t len)
+{
+	uint32_t send = TPM_SEND_COMMAND, size = (uint32_t)len;
+
+	memcpy((void *)vbuf, &send, 4);
+	vbuf[4] = 0;
+	memcpy((void *)(vbuf + 5), &size, 4);
+	memcpy((void *)(vbuf + 9), cmdbuf, len);
+	tpm_rax = vtpm_call(SVSM_VTPM_CMD, (uint64_t)vbuf, NULL);
+	if (tpm_rax != SVSM_SUCCESS) {
+		return ~0u;
+	}
+	memcpy(&rsp_len, (const void *)vbuf, 4);
+	rsp = (const uint8_t *)vbuf + 4;
+	return rsp_len >= 10 ? tpm_be32(rsp + 6) : ~0u;
+}
+
+#define TPM_RC_YIELDED 0x908u
+#define TPM_RC_TESTING 0x90au
+#define TPM_RC_RETRY   0x922u
+
+/*
+ * Sends a command, resending on the warnings that ask for it, as TPM client stacks do.
+ * libtpms answers TPM_RC_RETRY to the first authorisation of a DA-protected object after
+ * Startup (it records SU_DA_USED in NV first): the quote with our signing key meets it.
+ */
+static uint32_t tpm(size_t len)
+{
+	uint32_t rc = tpm_once(len);
+
+	for (unsigned i = 0; i < 5 && (rc == TPM_RC_RETRY || rc == TPM_RC_YIELDED ||
+				       rc == TPM_RC_TESTING); i++) {
+		gprintf("[guest] TPM asked for a retry (%#x)\n", rc);
+		rc = tpm_once(len);
+	}
+	return rc;
+}
+
+static void ek_template(struct tpm_writer *w)
+{
+	tpm_put_u16(w, ALG_ECC);
+	tpm_put_u16(w, ALG_SHA256);
+	tpm_put_u32(w, 0x000300b2); /* fixedTPM fixedParent sensitiveDataOrigin adminWithPolicy restricted decrypt */
+	tpm_put_tpm2b(w, ek_policy, sizeof(ek_policy));
+	tpm_put_u16(w, ALG_AES);
+	tpm_put_u16(w, 128);
+	tpm_put_u16(w, ALG_CFB);
+	tpm_put_u16(w, ALG_NULL);
+	tpm_put_u16(w, ECC_P256);
+	tpm_put_u16(w, ALG_NULL);
+	tpm_put_tpm2b(w, zero32, 32);
+	tpm_put_tpm2b(w, zero32, 32);
+}
+
+static void signing_key_template(struct tpm_writer *w)
+{
+	tpm_put_u16(w, ALG_ECC);
+	tpm_put_u16(w, ALG_SHA256);
+	tpm_put_u32(w, 0x00040072); /* fixedTPM fixedParent sensitiveDataOrigin userWithAuth sign */
+	tpm_put_u16(w, 0);          /* no policy */
+	tpm_put_u16(w, ALG_NULL);   /* symmetric */
+	tpm_put_u16(w, ALG_ECDSA);
+	tpm_put_u16(w, ALG_SHA256);
+	tpm_put_u16(w, ECC_P256);
+	tpm_put_u16(w, ALG_NULL);
+	tpm_put_u16(w, 0);
+	tpm_put_u16(w, 0);
+}
+
+/* CreatePrimary under @hierarchy; returns the rc, the handle and outPublic. */
+static uint32_t create_primary(uint32_t hierarchy, bool ek, uint32_t *handle, uint8_t *pub,
+			       uint16_t *pub_size)
+{
+	struct tpm_writer w;
+	uint8_t tmpl[256];
+	struct tpm_writer t;
+	uint32_t rc;
+
+	tpm_writer_init(&t, tmpl, sizeof(tmpl));
+	if (ek) {
+		ek_template(&t);
+	} else {
+		signing_key_template(&t);
+	}
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_CREATE_PRIMARY);
+	tpm_put_u32(&w, hierarchy);
+	tpm_put_pw_session(&w);
+	tpm_put_u16(&w, 4);
+	tpm_put_u16(&w, 0);
+	tpm_put_u16(&w, 0);
+	tpm_put_tpm2b(&w, tmpl, (uint16_t)t.len);
+	tpm_put_u16(&w, 0);
+	tpm_put_u32(&w, 0);
+	rc = tpm(tpm_cmd_end(&w));
+	if (rc == 0) {
+		*handle = tpm_be32(rsp + 10);
+		*pub_size = tpm_be16(rsp + 18);
+		if (*pub_size <= 512) {
+			memcpy(pub, rsp + 20, *pub_size);
+		}
+	}
+	return rc;
+}
+
+static uint32_t flush(uint32_t handle)
+{
+	struct tpm_writer w;
+
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_FLUSH_CONTEXT);
+	tpm_put_u32(&w, handle);
+	return tpm(tpm_cmd_end(&w));
+}
+
+static void put_pcr_selection(struct tpm_writer *w, unsigned pcr)
+{
+	tpm_put_u32(w, 1);
+	tpm_put_u16(w, ALG_SHA256);
+	tpm_put_u8(w, 3);
+	tpm_put_u8(w, (uint8_t)(pcr < 8 ? 1u << pcr : 0));
+	tpm_put_u8(w, (uint8_t)(pcr >= 8 && pcr < 16 ? 1u << (pcr - 8) : 0));
+	tpm_put_u8(w, (uint8_t)(pcr >= 16 ? 1u << (pcr - 16) : 0));
+}
+
+static bool pcr_read(uint8_t out[32])
+{
+	struct tpm_writer w;
+
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_PCR_READ);
+	put_pcr_selection(&w, PCR_TEST);
+	/* Response: header, updateCounter, selection (4+2+1+3), count, TPM2B digest. */
+	if (tpm(tpm_cmd_end(&w)) != 0 || rsp_len < 10 + 4 + 10 + 4 + 2 + 32) {
+		return false;
+	}
+	memcpy(out, rsp + 10 + 4 + 10 + 4 + 2, 32);
+	return tpm_be16(rsp + 10 + 4 + 10 + 4) == 32;
+}
+
+static uint32_t pcr_extend(uint8_t byte)
+{
+	struct tpm_writer w;
+	uint8_t d[32];
+
+	memset(d, byte, sizeof(d));
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_PCR_EXTEND);
+	tpm_put_u32(&w, PCR_TEST);
+	tpm_put_pw_session(&w);
+	tpm_put_u32(&w, 1);
+	tpm_put_u16(&w, ALG_SHA256);
+	tpm_put_bytes(&w, d, 32);
+	return tpm(tpm_cmd_end(&w));
+}
+
+static void test_tpm_commands(uint8_t *ek_pub, uint16_t *ek_pub_size)
+{
+	struct tpm_writer w;
+	uint8_t r1[16], p0[32], p1[32], p2[32], pub[512];
+	uint8_t qdata[16] = "svsm-test-nonce";
+	uint32_t ek_handle = 0, key_handle = 0;
+	uint16_t pub_size = 0;
+	bool ok;
+
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_STARTUP);
+	tpm_put_u16(&w, 0);
+	check("tpm_startup", tpm(tpm_cmd_end(&w)) == 0);
+
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
+	tpm_put_u16(&w, 16);
+	ok = tpm(tpm_cmd_end(&w)) == 0 && tpm_be16(rsp + 10) == 16;
+	memcpy(r1, rsp + 12, 16);
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
+	tpm_put_u16(&w, 16);
+	ok = ok && tpm(tpm_cmd_end(&w)) == 0 && memcmp(r1, rsp + 12, 16) != 0;
+	check("tpm_get_random", ok);
+
+	ok = pcr_read(p0) && memcmp(p0, zero32, 32) == 0;
+	ok = ok && pcr_extend(0x11) == 0 && pcr_read(p1) && memcmp(p1, p0, 32) != 0;
+	ok = ok && pcr_extend(0x11) == 0 && pcr_read(p2) && memcmp(p2, p1, 32) != 0;
+	check("tpm_pcr_extend_and_read", ok);
+
+	ok = create_primary(RH_ENDORSEMENT, true, &ek_handle, ek_pub, ek_pub_size) == 0;
+	check("tpm_create_primary_ek", ok && *ek_pub_size > 100);
+	if (ok) {
+		check("tpm_flush_ek", flush(ek_handle) == 0);
+	}
+
+	ok = create_primary(RH_OWNER, false, &key_handle, pub, &pub_size) == 0;
+	check("tpm_create_primary_signing_key", ok);
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_QUOTE);
+	tpm_put_u32(&w, key_handle);
+	tpm_put_pw_session(&w);
+	tpm_put_tpm2b(&w, qdata, sizeof(qdata));
+	tpm_put_u16(&w, ALG_NULL); /* the key's own scheme */
+	put_pcr_selection(&w, PCR_TEST);
+	if (ok) {
+		uint32_t rc = tpm(tpm_cmd_end(&w));
+
+		if (rc != 0) {
+			gprintf("[guest] TPM2_Quote: response code %#x (call %#lx)\n", rc, tpm_rax);
+		}
+		ok = rc == 0;
+	}
+	/* Response: header, parameterSize, TPM2B_ATTEST { magic, type, qualifiedSigner, extraData ... } */
+	if (ok) {
+		const uint8_t *att = rsp + 10 + 4 + 2;
+		uint16_t signer = tpm_be16(att + 6);
+
+		ok = tpm_be32(att) == 0xff544347 && tpm_be16(att + 4) == 0x8018 &&
+		     tpm_be16(att + 8 + signer) == sizeof(qdata) &&
+		     memcmp(att + 10 + signer, qdata, sizeof(qdata)) == 0;
+	}
+	check("tpm_quote", ok);
+	if (key_handle != 0) {
+		(void)flush(key_handle);
+	}
+}
+
+static void test_vtpm_envelopes(const struct native_boot_info *bi)
+{
+	uint32_t send = TPM_SEND_COMMAND, size = 12;
+	static const uint8_t getrand[12] = {0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7b, 0, 8};
+
+	memcpy((void *)vbuf, &send, 4);
+	vbuf[4] = 1; /* locality 1 */
+	memcpy((void *)(vbuf + 5), &size, 4);
+	memcpy((void *)(vbuf + 9), getrand, 12);
+	check("vtpm_locality_1_rejected", vtpm_call(SVSM_VTPM_CMD, (uint64_t)vbuf, NULL) ==
+						  SVSM_ERR_INVALID_PARAMETER);
+	vbuf[4] = 0;
+	size = 13;
+	memcpy((void *)(vbuf + 5), &size, 4);
+	check("vtpm_size_mismatch_rejected", vtpm_call(SVSM_VTPM_CMD, (uint64_t)vbuf, NULL) ==
+						     SVSM_ERR_INVALID_PARAMETER);
+	size = 5000;
+	memcpy((void *)(vbuf + 5), &size, 4);
+	check("vtpm_oversize_rejected", vtpm_call(SVSM_VTPM_CMD, (uint64_t)vbuf, NULL) ==
+						SVSM_ERR_INVALID_PARAMETER);
+	send = TPM_SIGNAL_POWER_OFF;
+	memcpy((void *)vbuf, &send, 4);
+	check("vtpm_platform_cmd_unsupported", vtpm_call(SVSM_VTPM_CMD, (uint64_t)vbuf, NULL) ==
+						       SVSM_ERR_UNSUPPORTED_CALL);
+	check("vtpm_buffer_in_svsm", vtpm_call(SVSM_VTPM_CMD, bi->svsm_base, NULL) ==
+					     SVSM_ERR_INVALID_ADDRESS);
+	check("vtpm_buffer_straddles_svsm",
+	      vtpm_call(SVSM_VTPM_CMD, bi->svsm_base - 2048, NULL) == SVSM_ERR_INVALID_ADDRESS);
+	check("vtpm_unknown_call", vtpm_call(9, (uint64_t)vbuf, NULL) == SVSM_ERR_UNSUPPORTED_CALL);
+}
+
+static uint64_t attest(uint32_t id, uint64_t req_gpa, struct call *out)
+{
+	struct call c = {SVSM_CALL(SVSM_ATTEST_PROTOCOL, id), req_gpa, ~0ull, 0, ~0ull};
+	volatile struct svsm_ca *ca = (volatile struct svsm_ca *)guest_rdmsr(MSR_SVSM_CAA);
+
+	if (!svsm_call(ca, &c)) {
+		return ~0ull;
+	}
+	*out = c;
+	return c.rax;
+}
+
+static void test_attestation(uint64_t area, const uint8_t *ek_pub, uint16_t ek_pub_size,
+			     const struct native_boot_info *bi)
+{
+	struct svsm_attest_services_req *req = (void *)(area);
+	uint8_t *nonce = (uint8_t *)(area + 0x800);
+	uint8_t *manifest = (uint8_t *)(area + 0x1000);
+	const struct snp_attestation_report *rep = (const void *)(area + 0x2000);
+	struct svsm_attest_single_req *single = (void *)(area + 0x3000);
+	const struct svsm_guid vtpm_guid = SVSM_ATTEST_VTPM_GUID;
+	uint8_t expect[64];
+	struct sha512_ctx h;
+	struct call c;
+	uint64_t rax;
+
+	for (unsigned i = 0; i < 64; i++) {
+		nonce[i] = (uint8_t)(0xa5 ^ i);
+	}
+	memset(req, 0, sizeof(*req));
+	req->report_gpa = (uint64_t)rep;
+	req->report_size = 4096;
+	req->nonce_gpa = (uint64_t)nonce;
+	req->nonce_size = 64;
+	req->manifest_gpa = (uint64_t)manifest;
+	req->manifest_size = 8; /* too small: the SVSM must say what it needs */
+	rax = attest(SVSM_ATTEST_SERVICES, (uint64_t)req, &c);
+	check("attest_size_negotiation", rax == SVSM_ERR_INVALID_PARAMETER &&
+					 c.rcx == 48u + ek_pub_size && c.r8 == 0x4a0 && c.rdx == 0);
+
+	req->manifest_size = 4096;
+	rax = attest(SVSM_ATTEST_SERVICES, (uint64_t)req, &c);
+	check("attest_services", rax == SVSM_SUCCESS && c.rcx == 48u + ek_pub_size && c.r8 == 0x4a0);
+	check("attest_manifest_ek_equals_tpm_ek",
+	      ek_pub_size > 0 && memcmp(manifest + 48, ek_pub, ek_pub_size) == 0);
+	sha512_init(&h);
+	sha512_update(&h, nonce, 64);
+	sha512_update(&h, manifest, c.rcx);
+	sha512_final(&h, expect);
+	check("attest_report_data_is_sha512_nonce_manifest", memcmp(rep->report_data, expect, 64) == 0);
+	check("attest_native_report_marked_unrooted",
+	      rep->signature_algo == SVSM_SIG_ALGO_NATIVE_ECDSA_P384_SHA384 &&
+		      (rep->platform_info & SVSM_PLATFORM_INFO_NATIVE_UNROOTED) != 0);
+
+	memset(single, 0, sizeof(*single));
+	memcpy(&single->base, req, sizeof(*req));
+	single->service_guid = vtpm_guid;
+	rax = attest(SVSM_ATTEST_SINGLE_SERVICE, (uint64_t)single, &c);
+	check("attest_single_service_vtpm", rax == SVSM_SUCCESS && c.rcx == ek_pub_size &&
+						    memcmp(manifest, ek_pub, ek_pub_size) == 0);
+	single->service_guid.bytes[0] ^= 1;
+	check("attest_single_unknown_service", attest(SVSM_ATTEST_SINGLE_SERVICE, (uint64_t)single,
+						      &c) == SVSM_ERR_UNSUPPORTED_PROTOCOL);
+	req->report_gpa = bi->svsm_base;
+	check("attest_report_into_svsm", attest(SVSM_ATTEST_SERVICES, (uint64_t)req, &c) ==
+						 SVSM_ERR_INVALID_ADDRESS);
+	req->report_gpa = (uint64_t)rep;
+	req->nonce_size = 32;
+	check("attest_bad_nonce_size", attest(SVSM_ATTEST_SERVICES, (uint64_t)req, &c) ==
+					       SVSM_ERR_INVALID_PARAMETER);
+}
+
+/*
+ * The guest's vector registers must survive SVSM calls that run vector code in the SVSM
+ * (libtpms and libcrypto use SSE/AVX): enable AVX, load YMM0 and XMM15, call, compare.
+ */
+static void test_vector_state(void)
+{
+	static const uint8_t pattern[32] = {
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+	uint8_t ymm0[32] = {0}, xmm15[16] = {0};
+	uint32_t a, b, c, d;
+	uint64_t cr4;
+	struct tpm_writer w;
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	if ((c & (1u << 26)) == 0 || (c & (1u << 28)) == 0) {
+		check("vector_state_needs_avx", false);
+		return;
+	}
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= (1u << 9) | (1u << 10) | (1u << 18); /* OSFXSR, OSXMMEXCPT, OSXSAVE */
+	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
+	__asm__ volatile("xsetbv" ::"c"(0), "a"(7), "d"(0)); /* x87 | SSE | AVX */
+	__asm__ volatile("vmovdqu (%0), %%ymm0; vmovdqu (%0), %%xmm15" ::"r"(pattern) : "memory");
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
+	tpm_put_u16(&w, 32);
+	(void)tpm(tpm_cmd_end(&w));
+	__asm__ volatile("vmovdqu %%ymm0, (%0); vmovdqu %%xmm15, (%1)" ::"r"(ymm0), "r"(xmm15)
+			 : "memory");
+	check("vector_state_preserved_across_svsm_calls",
+	      memcmp(ymm0, pattern, 32) == 0 && memcmp(xmm15, pattern, 16) == 0);
+}
+
+void guest_tpm_tests(uint64_t area, const struct native_boot_info *bi)
+{
+	struct call c;
+	uint8_t ek_pub[512];
+	uint16_t ek_pub_size = 0;
+	bool offered;
+
+	vbuf = (volatile uint8_t *)area;
+	offered = vtpm_call(SVSM_VTPM_QUERY, 0, &c) == SVSM_SUCCESS;
+	check("vtpm_query", offered && c.rcx == (1ull << 8) && c.rdx == 0);
+	if (!offered) {
+		return;
+	}
+	test_tpm_commands(ek_pub, &ek_pub_size);
+	test_vtpm_envelopes(bi);
+	test_attestation(area + 0x1000, ek_pub, ek_pub_size, bi);
+	test_vector_state();
+}
+
+/* bench mode: many small vTPM commands so the SVSM can report its protocol overhead. */
+void guest_tpm_bench(uint64_t area, unsigned count)
+{
+	struct tpm_writer w;
+
+	vbuf = (volatile uint8_t *)area;
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_STARTUP);
+	tpm_put_u16(&w, 0);
+	(void)tpm(tpm_cmd_end(&w));
+	for (unsigned i = 0; i < count; i++) {
+		tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+		tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
+		tpm_put_u16(&w, 32);
+		(void)tpm(tpm_cmd_end(&w));
+	}
+}
