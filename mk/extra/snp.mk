@@ -42,7 +42,6 @@ SNP_KERNEL_CRYPTO ?= 0
 
 # The native platform's small hooks (platform.h: panic, #VC, guest result) added with this
 # platform; they belong in mk/sources.mk next to native.c.
-KERNEL_SRCS += kernel/platform/native/panic_native.c
 
 SNP_GLUE_SRCS := \
 	kernel/platform/snp/platform_snp.c \
