@@ -40,9 +40,6 @@ UNIT_LDLIBS += -lcrypto
 # SVSM_E_UNSUPPORTED (attest_snp_absent.c).
 SNP_KERNEL_CRYPTO ?= 0
 
-# The native platform's small hooks (platform.h: panic, #VC, guest result) added with this
-# platform; they belong in mk/sources.mk next to native.c.
-
 SNP_GLUE_SRCS := \
 	kernel/platform/snp/platform_snp.c \
 	kernel/platform/snp/vcpu_snp.c \
