@@ -8,27 +8,11 @@
 
 #include "guest/guest.h"
 #include "lib/sha512.h"
-#include "lib/tpm_marshal.h"
+#include "lib/tpm_cmd.h"
 #include "svsm/abi/attest.h"
 #include "svsm/abi/vtpm.h"
 
-#define CC_CREATE_PRIMARY 0x131u
-#define CC_STARTUP        0x144u
-#define CC_FLUSH_CONTEXT  0x165u
-#define CC_QUOTE          0x158u
-#define CC_GET_RANDOM     0x17bu
-#define CC_PCR_READ       0x17eu
-#define CC_PCR_EXTEND     0x182u
-#define RH_OWNER       0x40000001u
-#define RH_ENDORSEMENT 0x4000000bu
-#define ALG_SHA256 0x000bu
-#define ALG_ECC    0x0023u
-#define ALG_ECDSA  0x0018u
-#define ALG_NULL   0x0010u
-#define ALG_AES    0x0006u
-#define ALG_CFB    0x0043u
-#define ECC_P256   0x0003u
-#define PCR_TEST   16
+#define PCR_TEST 16
 
 static uint8_t cmdbuf[2048];
 static volatile uint8_t *vbuf; /* the 4 KiB vTPM buffer in guest memory */
@@ -36,11 +20,6 @@ static const uint8_t *rsp;      /* response bytes inside vbuf */
 static uint32_t rsp_len;
 static uint64_t tpm_rax;        /* RAX of the last SVSM_VTPM_CMD */
 
-/* TCG EK Credential Profile: policy A for SHA-256 (PolicySecret(TPM_RH_ENDORSEMENT)). */
-static const uint8_t ek_policy[32] = {
-	0x83, 0x71, 0x97, 0x67, 0x44, 0x84, 0xb3, 0xf8, 0x1a, 0x90, 0xcc, 0x8d, 0x46, 0xa5,
-	0xd7, 0x24, 0xfd, 0x52, 0xd7, 0x6e, 0x06, 0x52, 0x0b, 0x64, 0xf2, 0xa1, 0xda, 0x1b,
-	0x33, 0x14, 0x69, 0xaa};
 static const uint8_t zero32[32];
 
 static uint64_t vtpm_call(uint32_t id, uint64_t rcx, struct call *out)
@@ -96,33 +75,17 @@ static uint32_t tpm(size_t len)
 	return rc;
 }
 
-static void ek_template(struct tpm_writer *w)
-{
-	tpm_put_u16(w, ALG_ECC);
-	tpm_put_u16(w, ALG_SHA256);
-	tpm_put_u32(w, 0x000300b2); /* fixedTPM fixedParent sensitiveDataOrigin adminWithPolicy restricted decrypt */
-	tpm_put_tpm2b(w, ek_policy, sizeof(ek_policy));
-	tpm_put_u16(w, ALG_AES);
-	tpm_put_u16(w, 128);
-	tpm_put_u16(w, ALG_CFB);
-	tpm_put_u16(w, ALG_NULL);
-	tpm_put_u16(w, ECC_P256);
-	tpm_put_u16(w, ALG_NULL);
-	tpm_put_tpm2b(w, zero32, 32);
-	tpm_put_tpm2b(w, zero32, 32);
-}
-
 static void signing_key_template(struct tpm_writer *w)
 {
-	tpm_put_u16(w, ALG_ECC);
-	tpm_put_u16(w, ALG_SHA256);
+	tpm_put_u16(w, TPM_ALG_ECC);
+	tpm_put_u16(w, TPM_ALG_SHA256);
 	tpm_put_u32(w, 0x00040072); /* fixedTPM fixedParent sensitiveDataOrigin userWithAuth sign */
 	tpm_put_u16(w, 0);          /* no policy */
-	tpm_put_u16(w, ALG_NULL);   /* symmetric */
-	tpm_put_u16(w, ALG_ECDSA);
-	tpm_put_u16(w, ALG_SHA256);
-	tpm_put_u16(w, ECC_P256);
-	tpm_put_u16(w, ALG_NULL);
+	tpm_put_u16(w, TPM_ALG_NULL); /* symmetric */
+	tpm_put_u16(w, TPM_ALG_ECDSA);
+	tpm_put_u16(w, TPM_ALG_SHA256);
+	tpm_put_u16(w, TPM_ECC_NIST_P256);
+	tpm_put_u16(w, TPM_ALG_NULL);
 	tpm_put_u16(w, 0);
 	tpm_put_u16(w, 0);
 }
@@ -134,24 +97,18 @@ static uint32_t create_primary(uint32_t hierarchy, bool ek, uint32_t *handle, ui
 	struct tpm_writer w;
 	uint8_t tmpl[256];
 	struct tpm_writer t;
+	size_t tmpl_size;
 	uint32_t rc;
 
 	tpm_writer_init(&t, tmpl, sizeof(tmpl));
 	if (ek) {
-		ek_template(&t);
+		tmpl_size = tpm_ek_template(false, tmpl, sizeof(tmpl));
 	} else {
 		signing_key_template(&t);
+		tmpl_size = t.len;
 	}
 	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_CREATE_PRIMARY);
-	tpm_put_u32(&w, hierarchy);
-	tpm_put_pw_session(&w);
-	tpm_put_u16(&w, 4);
-	tpm_put_u16(&w, 0);
-	tpm_put_u16(&w, 0);
-	tpm_put_tpm2b(&w, tmpl, (uint16_t)t.len);
-	tpm_put_u16(&w, 0);
-	tpm_put_u32(&w, 0);
+	tpm_cmd_create_primary(&w, hierarchy, tmpl, (uint16_t)tmpl_size);
 	rc = tpm(tpm_cmd_end(&w));
 	if (rc == 0) {
 		*handle = tpm_be32(rsp + 10);
@@ -168,19 +125,8 @@ static uint32_t flush(uint32_t handle)
 	struct tpm_writer w;
 
 	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_FLUSH_CONTEXT);
-	tpm_put_u32(&w, handle);
+	tpm_cmd_flush(&w, handle);
 	return tpm(tpm_cmd_end(&w));
-}
-
-static void put_pcr_selection(struct tpm_writer *w, unsigned pcr)
-{
-	tpm_put_u32(w, 1);
-	tpm_put_u16(w, ALG_SHA256);
-	tpm_put_u8(w, 3);
-	tpm_put_u8(w, (uint8_t)(pcr < 8 ? 1u << pcr : 0));
-	tpm_put_u8(w, (uint8_t)(pcr >= 8 && pcr < 16 ? 1u << (pcr - 8) : 0));
-	tpm_put_u8(w, (uint8_t)(pcr >= 16 ? 1u << (pcr - 16) : 0));
 }
 
 static bool pcr_read(uint8_t out[32])
@@ -188,8 +134,7 @@ static bool pcr_read(uint8_t out[32])
 	struct tpm_writer w;
 
 	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_PCR_READ);
-	put_pcr_selection(&w, PCR_TEST);
+	tpm_cmd_pcr_read(&w, PCR_TEST);
 	/* Response: header, updateCounter, selection (4+2+1+3), count, TPM2B digest. */
 	if (tpm(tpm_cmd_end(&w)) != 0 || rsp_len < 10 + 4 + 10 + 4 + 2 + 32) {
 		return false;
@@ -205,12 +150,7 @@ static uint32_t pcr_extend(uint8_t byte)
 
 	memset(d, byte, sizeof(d));
 	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_PCR_EXTEND);
-	tpm_put_u32(&w, PCR_TEST);
-	tpm_put_pw_session(&w);
-	tpm_put_u32(&w, 1);
-	tpm_put_u16(&w, ALG_SHA256);
-	tpm_put_bytes(&w, d, 32);
+	tpm_cmd_pcr_extend(&w, PCR_TEST, d);
 	return tpm(tpm_cmd_end(&w));
 }
 
@@ -224,18 +164,15 @@ static void test_tpm_commands(uint8_t *ek_pub, uint16_t *ek_pub_size)
 	bool ok;
 
 	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_STARTUP);
-	tpm_put_u16(&w, 0);
+	tpm_cmd_startup(&w, TPM_SU_CLEAR);
 	check("tpm_startup", tpm(tpm_cmd_end(&w)) == 0);
 
 	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
-	tpm_put_u16(&w, 16);
+	tpm_cmd_get_random(&w, 16);
 	ok = tpm(tpm_cmd_end(&w)) == 0 && tpm_be16(rsp + 10) == 16;
 	memcpy(r1, rsp + 12, 16);
 	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
-	tpm_put_u16(&w, 16);
+	tpm_cmd_get_random(&w, 16);
 	ok = ok && tpm(tpm_cmd_end(&w)) == 0 && memcmp(r1, rsp + 12, 16) != 0;
 	check("tpm_get_random", ok);
 
@@ -244,21 +181,21 @@ static void test_tpm_commands(uint8_t *ek_pub, uint16_t *ek_pub_size)
 	ok = ok && pcr_extend(0x11) == 0 && pcr_read(p2) && memcmp(p2, p1, 32) != 0;
 	check("tpm_pcr_extend_and_read", ok);
 
-	ok = create_primary(RH_ENDORSEMENT, true, &ek_handle, ek_pub, ek_pub_size) == 0;
+	ok = create_primary(TPM_RH_ENDORSEMENT, true, &ek_handle, ek_pub, ek_pub_size) == 0;
 	check("tpm_create_primary_ek", ok && *ek_pub_size > 100);
 	if (ok) {
 		check("tpm_flush_ek", flush(ek_handle) == 0);
 	}
 
-	ok = create_primary(RH_OWNER, false, &key_handle, pub, &pub_size) == 0;
+	ok = create_primary(TPM_RH_OWNER, false, &key_handle, pub, &pub_size) == 0;
 	check("tpm_create_primary_signing_key", ok);
 	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_QUOTE);
+	tpm_cmd_begin(&w, TPM_ST_SESSIONS, TPM_CC_QUOTE);
 	tpm_put_u32(&w, key_handle);
 	tpm_put_pw_session(&w);
 	tpm_put_tpm2b(&w, qdata, sizeof(qdata));
-	tpm_put_u16(&w, ALG_NULL); /* the key's own scheme */
-	put_pcr_selection(&w, PCR_TEST);
+	tpm_put_u16(&w, TPM_ALG_NULL); /* the key's own scheme */
+	tpm_cmd_pcr_selection(&w, PCR_TEST);
 	if (ok) {
 		uint32_t rc = tpm(tpm_cmd_end(&w));
 
@@ -410,8 +347,7 @@ static void test_vector_state(void)
 	__asm__ volatile("xsetbv" ::"c"(0), "a"(7), "d"(0)); /* x87 | SSE | AVX */
 	__asm__ volatile("vmovdqu (%0), %%ymm0; vmovdqu (%0), %%xmm15" ::"r"(pattern) : "memory");
 	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
-	tpm_put_u16(&w, 32);
+	tpm_cmd_get_random(&w, 32);
 	(void)tpm(tpm_cmd_end(&w));
 	__asm__ volatile("vmovdqu %%ymm0, (%0); vmovdqu %%xmm15, (%1)" ::"r"(ymm0), "r"(xmm15)
 			 : "memory");
@@ -445,13 +381,11 @@ void guest_tpm_bench(uint64_t area, unsigned count)
 
 	vbuf = (volatile uint8_t *)area;
 	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_STARTUP);
-	tpm_put_u16(&w, 0);
+	tpm_cmd_startup(&w, TPM_SU_CLEAR);
 	(void)tpm(tpm_cmd_end(&w));
 	for (unsigned i = 0; i < count; i++) {
 		tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-		tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
-		tpm_put_u16(&w, 32);
+		tpm_cmd_get_random(&w, 32);
 		(void)tpm(tpm_cmd_end(&w));
 	}
 }

@@ -2,7 +2,7 @@
 # that also build for the host unit tests (against fakes); KERNEL_SRCS and KERNEL_ASM only
 # build for the kernel. Fragments in mk/extra/ append to these lists.
 
-LIB_SRCS := lib/format.c lib/cmdline.c lib/sha512.c
+LIB_SRCS := lib/format.c lib/cmdline.c lib/sha512.c lib/tpm_cmd.c
 PORTABLE_SRCS := kernel/mm/page_alloc.c kernel/mm/pgtable.c kernel/mm/heap.c kernel/libc/string.c \
 	kernel/mm/guest_mem.c kernel/vcpu/vcpu.c kernel/protocols/dispatch.c kernel/protocols/core.c \
 	kernel/platform/native/validation.c kernel/init/boot_info.c kernel/arch/x86_64/acpi.c

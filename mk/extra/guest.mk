@@ -2,7 +2,7 @@
 # lower privilege; and the e2e tier that boots SVSM + guest.
 
 GUEST_SRCS := guest/main.c guest/support.c guest/tpm.c lib/format.c lib/sha512.c \
-              lib/tpm_marshal.c kernel/libc/string.c
+              lib/tpm_marshal.c lib/tpm_cmd.c kernel/libc/string.c
 GUEST_ASM  := guest/entry.S
 GUEST_OBJS := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS)) \
               $(patsubst %.S,$(BUILD)/guest/%.o,$(GUEST_ASM))

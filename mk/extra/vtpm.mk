@@ -30,7 +30,7 @@ UNIT_LDLIBS += $(VTPM_LDLIBS)
 # Host vTPM server and EK benchmark: the same service sources, built with TOOLCFLAGS.
 VTPM_SERVER     := $(BUILD)/tools/vtpm-server
 VTPM_EK_BENCH   := $(BUILD)/tools/vtpm-ek-bench
-VTPM_TOOL_COMMON := $(VTPM_SERVICE_SRCS) lib/tpm_marshal.c
+VTPM_TOOL_COMMON := $(VTPM_SERVICE_SRCS) lib/tpm_marshal.c lib/tpm_cmd.c
 VTPM_SERVER_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/main.c tools/vtpm-server/mssim_frame.c $(VTPM_TOOL_COMMON))
 VTPM_EK_BENCH_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/ek_bench.c $(VTPM_TOOL_COMMON))
 

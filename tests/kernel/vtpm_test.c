@@ -24,15 +24,9 @@
 #include "kernel/services/vtpm/ram_store.h"
 #include "kernel/services/vtpm/vtpm.h"
 #include "lib/cmdline.h"
-#include "lib/tpm_marshal.h"
+#include "lib/tpm_cmd.h"
 #include <string.h>
 
-#define CC_STARTUP 0x144u
-#define CC_CREATE_PRIMARY 0x131u
-#define CC_FLUSH_CONTEXT 0x165u
-#define CC_GET_RANDOM 0x17bu
-#define CC_PCR_READ 0x17eu
-#define CC_PCR_EXTEND 0x182u
 #define BENCH_MAX 15
 
 /* libcrypto, declared here because the kernel build has no OpenSSL headers. */
@@ -86,8 +80,7 @@ static uint32_t startup_clear(void)
 	struct tpm_writer w;
 
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_STARTUP);
-	tpm_put_u16(&w, 0); /* TPM_SU_CLEAR */
+	tpm_cmd_startup(&w, TPM_SU_CLEAR);
 	return run(&w);
 }
 
@@ -97,8 +90,7 @@ static uint32_t get_random(uint8_t out[16])
 	uint32_t rc;
 
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
-	tpm_put_u16(&w, 16);
+	tpm_cmd_get_random(&w, 16);
 	rc = run(&w);
 	if (rc == 0 && (rsp_size != 12 + 16 || tpm_be16(rsp + 10) != 16)) {
 		return 0xbadu;
@@ -179,22 +171,11 @@ KTEST(vtpm, pcr_extend_and_read)
 		digest[i] = (uint8_t)(i + 1);
 	}
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_PCR_EXTEND);
-	tpm_put_u32(&w, 16);
-	tpm_put_pw_session(&w);
-	tpm_put_u32(&w, 1);
-	tpm_put_u16(&w, 0x000b); /* TPM_ALG_SHA256 */
-	tpm_put_bytes(&w, digest, 32);
+	tpm_cmd_pcr_extend(&w, 16, digest);
 	KEXPECT_EQ(run(&w), 0);
 
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_PCR_READ);
-	tpm_put_u32(&w, 1);
-	tpm_put_u16(&w, 0x000b);
-	tpm_put_u8(&w, 3);
-	tpm_put_u8(&w, 0);
-	tpm_put_u8(&w, 0);
-	tpm_put_u8(&w, 1); /* PCR 16 */
+	tpm_cmd_pcr_read(&w, 16);
 	KASSERT(run(&w) == 0);
 	/* header, updateCounter, selection (10), digest count, TPM2B size */
 	KASSERT(rsp_size >= 30 + 32);
@@ -218,15 +199,7 @@ KTEST(vtpm, create_primary_ek_matches_cache)
 
 	KASSERT(started_tpm());
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_CREATE_PRIMARY);
-	tpm_put_u32(&w, 0x4000000b); /* TPM_RH_ENDORSEMENT */
-	tpm_put_pw_session(&w);
-	tpm_put_u16(&w, 4);
-	tpm_put_u16(&w, 0);
-	tpm_put_u16(&w, 0);
-	tpm_put_tpm2b(&w, tmpl, (uint16_t)n);
-	tpm_put_u16(&w, 0);
-	tpm_put_u32(&w, 0);
+	tpm_cmd_create_primary(&w, TPM_RH_ENDORSEMENT, tmpl, (uint16_t)n);
 	KASSERT(run(&w) == 0);
 	handle = tpm_be32(rsp + 10);
 	KEXPECT_EQ(handle >> 24, 0x80); /* transient */
@@ -237,8 +210,7 @@ KTEST(vtpm, create_primary_ek_matches_cache)
 		KEXPECT(memcmp(rsp + 20, cached, cached_size) == 0);
 	}
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_FLUSH_CONTEXT);
-	tpm_put_u32(&w, handle);
+	tpm_cmd_flush(&w, handle);
 	KEXPECT_EQ(run(&w), 0);
 }
 

@@ -11,17 +11,10 @@
 #include "kernel/protocols/vtpm_envelope.h"
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/ram_store.h"
-#include "lib/tpm_marshal.h"
+#include "lib/tpm_cmd.h"
 #include "svsm/abi/vtpm.h"
 #include "tests/unit/harness.h"
 
-#define CC_STARTUP        0x144u
-#define CC_CREATE_PRIMARY 0x131u
-#define CC_FLUSH_CONTEXT  0x165u
-#define CC_READ_PUBLIC    0x173u
-#define CC_GET_RANDOM     0x17bu
-#define CC_PCR_READ       0x17eu
-#define CC_PCR_EXTEND     0x182u
 
 static uint8_t cmd[1024];
 static const uint8_t *rsp;
@@ -51,8 +44,7 @@ static uint32_t startup(void)
 	struct tpm_writer w;
 
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_STARTUP);
-	tpm_put_u16(&w, 0);	/* TPM_SU_CLEAR */
+	tpm_cmd_startup(&w, TPM_SU_CLEAR);
 	return run(&w);
 }
 
@@ -64,15 +56,7 @@ static uint32_t create_primary_ek(enum vtpm_ek_type type, uint32_t *handle)
 	uint32_t rc;
 
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_CREATE_PRIMARY);
-	tpm_put_u32(&w, 0x4000000b);	/* TPM_RH_ENDORSEMENT */
-	tpm_put_pw_session(&w);
-	tpm_put_u16(&w, 4);
-	tpm_put_u16(&w, 0);
-	tpm_put_u16(&w, 0);
-	tpm_put_tpm2b(&w, tmpl, (uint16_t)n);
-	tpm_put_u16(&w, 0);
-	tpm_put_u32(&w, 0);
+	tpm_cmd_create_primary(&w, TPM_RH_ENDORSEMENT, tmpl, (uint16_t)n);
 	rc = run(&w);
 	*handle = rc == 0 ? tpm_be32(rsp + 10) : 0;
 	return rc;
@@ -83,8 +67,7 @@ static uint32_t flush(uint32_t handle)
 	struct tpm_writer w;
 
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_FLUSH_CONTEXT);
-	tpm_put_u32(&w, handle);
+	tpm_cmd_flush(&w, handle);
 	return run(&w);
 }
 
@@ -94,13 +77,7 @@ static uint32_t pcr_read16(uint8_t out[32])
 	uint32_t rc;
 
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_PCR_READ);
-	tpm_put_u32(&w, 1);
-	tpm_put_u16(&w, 0x000b);
-	tpm_put_u8(&w, 3);
-	tpm_put_u8(&w, 0);
-	tpm_put_u8(&w, 0);
-	tpm_put_u8(&w, 1);	/* PCR 16 */
+	tpm_cmd_pcr_read(&w, 16);
 	rc = run(&w);
 	if (rc == 0) {
 		/* header, updateCounter, selection (10), digest count, TPM2B size */
@@ -117,12 +94,7 @@ static uint32_t pcr_extend16(const uint8_t digest[32])
 	struct tpm_writer w;
 
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_SESSIONS, CC_PCR_EXTEND);
-	tpm_put_u32(&w, 16);
-	tpm_put_pw_session(&w);
-	tpm_put_u32(&w, 1);
-	tpm_put_u16(&w, 0x000b);
-	tpm_put_bytes(&w, digest, 32);
+	tpm_cmd_pcr_extend(&w, 16, digest);
 	return run(&w);
 }
 
@@ -145,15 +117,13 @@ TEST(vtpm_service, startup_and_getrandom)
 	ASSERT_EQ(startup(), 0);
 	EXPECT_EQ(startup(), VTPM_RC_INITIALIZE);	/* already started */
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
-	tpm_put_u16(&w, 16);
+	tpm_cmd_get_random(&w, 16);
 	ASSERT_EQ(run(&w), 0);
 	ASSERT_EQ(rsp_size, 10 + 2 + 16);
 	EXPECT_EQ(tpm_be16(rsp + 10), 16);
 	memcpy(first, rsp + 12, 16);
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
-	tpm_put_u16(&w, 16);
+	tpm_cmd_get_random(&w, 16);
 	ASSERT_EQ(run(&w), 0);
 	EXPECT_TRUE(memcmp(first, rsp + 12, 16) != 0);
 }
@@ -164,8 +134,7 @@ TEST(vtpm_service, command_before_startup_fails_in_tpm)
 
 	ASSERT_TRUE(fresh_tpm());
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_GET_RANDOM);
-	tpm_put_u16(&w, 8);
+	tpm_cmd_get_random(&w, 8);
 	EXPECT_EQ(run(&w), VTPM_RC_INITIALIZE);
 }
 
@@ -227,7 +196,7 @@ static void check_ek(enum vtpm_ek_type type, uint32_t want_size)
 	ASSERT_EQ(tpm_be16(rsp + 18), cached_size);
 	EXPECT_MEMEQ(rsp + 20, cached, cached_size);
 	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, CC_READ_PUBLIC);
+	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, TPM_CC_READ_PUBLIC);
 	tpm_put_u32(&w, handle);
 	ASSERT_EQ(run(&w), 0);
 	ASSERT_EQ(tpm_be16(rsp + 10), cached_size);
