@@ -53,14 +53,24 @@ SNP_KERNEL_SRCS = $(filter-out kernel/platform/snp/guest_request.c,$(SNP_PORTABL
 	$(SNP_GLUE_SRCS)
 endif
 
+# entry.S is assembled a second time with SVSM_SNP (C-bit in the early page tables); the
+# native object is built without it and stays as it was.
+SNP_KERNEL_ASM := kernel/arch/x86_64/entry.S
+
 SNP_ELF   := $(BUILD)/svsm-snp.elf
-SNP_OBJS   = $(patsubst %.c,$(BUILD)/snp/%.o,$(SNP_KERNEL_SRCS))
+SNP_OBJS   = $(patsubst %.c,$(BUILD)/snp/%.o,$(SNP_KERNEL_SRCS)) \
+	$(patsubst %.S,$(BUILD)/snp/%.o,$(SNP_KERNEL_ASM))
 # Deferred: KERNEL_OBJS is defined by mk/kernel.mk, read after this fragment.
-SNP_ELF_OBJS = $(filter-out $(BUILD)/kernel/kernel/platform/native/%,$(KERNEL_OBJS)) $(SNP_OBJS)
+SNP_ELF_OBJS = $(filter-out $(BUILD)/kernel/kernel/platform/native/% \
+	$(patsubst %.S,$(BUILD)/kernel/%.o,$(SNP_KERNEL_ASM)),$(KERNEL_OBJS)) $(SNP_OBJS)
 
 $(BUILD)/snp/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/snp/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KASFLAGS) -DSVSM_SNP=1 -c $< -o $@
 
 $(BUILD)/snp/objs.list: FORCE
 	@mkdir -p $(dir $@)
@@ -87,7 +97,12 @@ test-snp-build: $(SNP_ELF)
 
 CHECK_TIERS += test-snp-build
 
--include $(patsubst %.c,$(BUILD)/snp/%.d,$(SNP_KERNEL_SRCS))
+# The test kernel (native) also links the real SNP instruction wrappers: there PVALIDATE and
+# RMPADJUST raise #UD, which tests/kernel/extable_test.c uses to check their fixups.
+KTEST_SRCS += kernel/platform/snp/insn_hw.c
+
+-include $(patsubst %.c,$(BUILD)/snp/%.d,$(SNP_KERNEL_SRCS)) \
+	$(patsubst %.S,$(BUILD)/snp/%.d,$(SNP_KERNEL_ASM))
 
 FUZZ_TARGETS += x86_decode snp_guest_msg snp_vc
 FUZZ_SRCS_x86_decode := lib/x86_decode.c
