@@ -1,5 +1,6 @@
 /*
- * Symmetric multiprocessing: brings every CPU of the MADT online with INIT-SIPI-SIPI,
+ * Symmetric multiprocessing: brings every CPU of the MADT online (plat_ap_start(): native
+ * INIT-SIPI-SIPI, SNP AP_CREATION),
  * gives each a per-CPU area and guarded stacks, and lets the BSP run work on an AP.
  */
 #pragma once

@@ -319,7 +319,7 @@ bool plat_ap_start(struct percpu *pc, uint32_t apic_id)
 	struct snp_cpu *c = NULL;
 	struct desc_reg gdtr = {0, 0}, idtr = {0, 0};
 	struct snp_ap_vmsa_params p;
-	uint64_t pair = 0, vmsa_pa = 0;
+	uint64_t pair = 0, vmsa_pa = 0, flags = 0;
 	struct vmsa *v = NULL;
 	void *ghcb = NULL;
 	uint64_t ghcb_gpa = 0;
@@ -354,7 +354,8 @@ bool plat_ap_start(struct percpu *pc, uint32_t apic_id)
 	    .sev_features = snp_own_features(),
 	};
 	snp_vmsa_init_ap(v, &p);
-	irq_disable();
+	flags = read_rflags();
+	irq_disable(); /* the GHCB is per CPU */
 	c = snp_this_cpu();
 	/* A VMPL0 VMSA: RMPADJUST by VMPL0 sets the VMSA bit through a VMPL1 target. */
 	err = snp_rmpadjust_make_vmsa((uint64_t)(uintptr_t)v, 1, &rc);
@@ -362,7 +363,9 @@ bool plat_ap_start(struct percpu *pc, uint32_t apic_id)
 		err = snp_ap_create(c->ghcb, c->ghcb_gpa, SVM_VMGEXIT_AP_CREATE, 0, apic_id,
 				    vmsa_pa, p.sev_features);
 	}
-	irq_enable();
+	if ((flags & (1ull << 9)) != 0) {
+		irq_enable();
+	}
 	if (err != SVSM_OK) {
 		pr_err("snp: AP_CREATION for APIC ID %u failed (error %d, rc %u)\n", apic_id, err,
 		       rc);
