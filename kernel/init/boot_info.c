@@ -135,7 +135,14 @@ static void boot_info_from_igvm(uint64_t bp_pa)
 	boot_info.firmware_gpa = bp->firmware_gpa;
 	boot_info.firmware_size = bp->firmware_size;
 	boot_info.igvm_svsm_region_end = bp->svsm_region_gpa + bp->svsm_region_size;
-	acpi_parse(&boot_info);
+	/*
+	 * SEV-SNP: no ACPI. The legacy BIOS area the RSDP scan reads is not validated (a #VC
+	 * the SVSM cannot serve) and host-built tables are untrusted; the CPUs are the VP count
+	 * (APIC IDs 0..n-1) and the TSC is not calibrated with the PM timer (docs/snp.md).
+	 */
+	if (bp->platform != SVSM_BOOT_PLATFORM_SEV_SNP) {
+		acpi_parse(&boot_info);
+	}
 	for (uint32_t i = 0; boot_info.cpu_count == 0 && i < boot_info.igvm_vp_count && i < MAX_CPUS; i++) {
 		boot_info.cpu_apic_ids[i] = i; /* no MADT: assume APIC IDs 0..n-1 */
 		if (i + 1 == boot_info.igvm_vp_count || i + 1 == MAX_CPUS) {

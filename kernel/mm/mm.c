@@ -4,6 +4,11 @@
  * kernel_pt (direct map RW+NX with 2 MiB pages; text RX, rodata R+NX, data RW+NX; the
  * direct-map alias of text and rodata read-only), switch CR3, start the heap.
  * kernel_pt changes after boot are serialised by mm_lock.
+ *
+ * On SEV-SNP every mapping carries pgtable_enc_mask (the C-bit) except shared pages: they
+ * are mapped by mm_map_shared() at SHARED_AREA_BASE + pa without it. Before mm_init() such
+ * a page goes into the early boot tables through one static table chain (the boot GHCB);
+ * mm_init() maps those pages again in kernel_pt at the same address.
  */
 #include "kernel/mm/mm.h"
 
@@ -27,6 +32,14 @@ extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[];
 extern char _data_start[], _data_end[];
 
 #define EARLY_MAP_TOP 0x100000000ull
+
+/* Shared pages mapped before mm_init(): re-mapped into kernel_pt by build_kernel_pt(). */
+#define SHARED_EARLY_MAX 4
+static uint64_t shared_early_pa[SHARED_EARLY_MAX];
+static unsigned shared_early_count;
+/* PDPT, PD and PT of the early shared window: one 2 MiB region of SHARED_AREA_BASE + pa. */
+static uint64_t shared_early_tables[3][512] __attribute__((aligned(4096)));
+extern uint64_t boot_pml4[512];
 
 void mm_kernel_phys_range(uint64_t *start, uint64_t *end)
 {
@@ -114,6 +127,10 @@ static void build_kernel_pt(void)
 	/* The direct-map alias of text and rodata must not be a writable way around W^X. */
 	mm_kernel_phys_range(&kstart, &kend);
 	protect_or_panic(DIRECT_MAP_BASE + text - KERNEL_VBASE, data - text, PTE_NX | PTE_G);
+	for (unsigned i = 0; i < shared_early_count; i++) {
+		map_or_panic(SHARED_AREA_BASE + shared_early_pa[i], shared_early_pa[i],
+			     MM_PAGE_SIZE, PTE_W | PTE_NX | PTE_SHARED, 0);
+	}
 }
 
 /* Frees the RAM of the memory map that lies within [lo, hi) into the allocator. */
@@ -148,7 +165,7 @@ void mm_init(void)
 		panic("mm: page allocator inconsistent after set-up");
 	}
 	build_kernel_pt();
-	write_cr3(kernel_pt.root);
+	write_cr3(kernel_pt.root | pgtable_enc_mask); /* SNP: the PML4 is private */
 	heap_init();
 	pr_info("mm: SVSM memory %#lx-%#lx (%lu MiB free), kernel %#lx-%#lx\n",
 		boot_info.svsm_start, boot_info.svsm_end, page_alloc_free_pages() >> 8, kstart, kend);
@@ -163,8 +180,9 @@ void *mm_map_mmio(uint64_t pa, uint64_t size)
 
 	for (uint64_t p = start; p < end; p += MM_PAGE_SIZE) {
 		if (!pgtable_lookup(&kernel_pt, DIRECT_MAP_BASE + p, NULL, NULL, NULL)) {
+			/* MMIO is never encrypted (PTE_SHARED: no C-bit on SNP). */
 			err = pgtable_map(&kernel_pt, DIRECT_MAP_BASE + p, p, MM_PAGE_SIZE,
-					  PTE_W | PTE_NX | PTE_PCD | PTE_PWT, 0);
+					  PTE_W | PTE_NX | PTE_PCD | PTE_PWT | PTE_SHARED, 0);
 			if (err != SVSM_OK) {
 				break;
 			}
@@ -193,4 +211,49 @@ enum svsm_err mm_protect_kernel(uint64_t va, uint64_t size, uint64_t flags)
 
 	spin_unlock_irqrestore(&mm_lock, irq);
 	return err;
+}
+
+static uint64_t image_pa(const void *p)
+{
+	return (uint64_t)(uintptr_t)p - KERNEL_VBASE;
+}
+
+/* One page into the early boot tables (before mm_init()); all pages in one 2 MiB region. */
+static void *map_shared_early(uint64_t pa)
+{
+	uint64_t va = SHARED_AREA_BASE + pa;
+	uint64_t table = PTE_P | PTE_W | pgtable_enc_mask;
+	uint64_t *pml4e = &boot_pml4[(va >> 39) & 511];
+	uint64_t *pdpt = shared_early_tables[0], *pd = shared_early_tables[1];
+	uint64_t *pt = shared_early_tables[2];
+	uint64_t pdpte = image_pa(pd) | table, pde = image_pa(pt) | table;
+
+	if (shared_early_count == SHARED_EARLY_MAX ||
+	    (*pml4e != 0 && (pdpt[(va >> 30) & 511] != pdpte || pd[(va >> 21) & 511] != pde))) {
+		return NULL;
+	}
+	*pml4e = image_pa(pdpt) | table;
+	pdpt[(va >> 30) & 511] = pdpte;
+	pd[(va >> 21) & 511] = pde;
+	pt[(va >> 12) & 511] = pa | PTE_P | PTE_W | PTE_NX;
+	shared_early_pa[shared_early_count++] = pa;
+	return (void *)(uintptr_t)va;
+}
+
+void *mm_map_shared(uint64_t pa)
+{
+	uint64_t irq = 0;
+	enum svsm_err err = SVSM_OK;
+
+	if ((pa & (MM_PAGE_SIZE - 1)) != 0 || pa >= SHARED_AREA_SIZE) {
+		return NULL;
+	}
+	if (kernel_pt.root == 0) {
+		return map_shared_early(pa);
+	}
+	irq = spin_lock_irqsave(&mm_lock);
+	err = pgtable_map(&kernel_pt, SHARED_AREA_BASE + pa, pa, MM_PAGE_SIZE,
+			  PTE_W | PTE_NX | PTE_SHARED, 0);
+	spin_unlock_irqrestore(&mm_lock, irq);
+	return err == SVSM_OK ? (void *)(uintptr_t)(SHARED_AREA_BASE + pa) : NULL;
 }

@@ -18,6 +18,13 @@ void mm_init(void);
 /** mm_map_mmio - map a physical MMIO range uncached into the direct-map area; returns VA. */
 void *mm_map_mmio(uint64_t pa, uint64_t size);
 
+/**
+ * mm_map_shared - map the 4 KiB page @pa, which the caller has made shared with the host,
+ * without the encryption mask at SHARED_AREA_BASE + @pa; returns that VA or NULL. Works
+ * before mm_init() for a few pages (the SNP boot GHCB), which then stay mapped.
+ */
+void *mm_map_shared(uint64_t pa);
+
 /** mm_kernel_phys_range - physical range of the kernel image (reserved). */
 void mm_kernel_phys_range(uint64_t *start, uint64_t *end);
 

@@ -24,9 +24,34 @@ static void tlb_flush_page(vaddr_t va)
 #define PT_ENTRIES 512
 #define TABLE_FLAGS (PTE_P | PTE_W | PTE_U)
 
+uint64_t pgtable_enc_mask;
+
+void pgtable_set_enc_mask(uint64_t mask)
+{
+	pgtable_enc_mask = mask;
+}
+
+/* The physical address in entry @e, without flags and without the encryption mask. */
+static paddr_t entry_addr(uint64_t e)
+{
+	return e & PTE_ADDR_MASK & ~pgtable_enc_mask;
+}
+
+/* A table entry pointing at @table: table pages are always private. */
+static uint64_t table_entry(paddr_t table)
+{
+	return table | TABLE_FLAGS | pgtable_enc_mask;
+}
+
+/* The encryption bits of a leaf with @flags: none for shared pages. */
+static uint64_t leaf_enc(uint64_t flags)
+{
+	return (flags & PTE_SHARED) != 0 ? PTE_SHARED : pgtable_enc_mask;
+}
+
 static uint64_t *table_of(paddr_t pa)
 {
-	return phys_to_virt(pa & PTE_ADDR_MASK);
+	return phys_to_virt(entry_addr(pa));
 }
 
 static unsigned index_at(vaddr_t va, unsigned level)
@@ -44,8 +69,8 @@ enum svsm_err pgtable_init(struct pgtable *pt)
 static enum svsm_err split_large(uint64_t *pde)
 {
 	uint64_t old = *pde;
-	paddr_t base = old & PTE_ADDR_MASK & ~(MM_LARGE_PAGE_SIZE - 1);
-	uint64_t perms = old & (PTE_PERM_MASK | PTE_A | PTE_D);
+	paddr_t base = entry_addr(old) & ~(MM_LARGE_PAGE_SIZE - 1);
+	uint64_t perms = old & (PTE_PERM_MASK | PTE_A | PTE_D | PTE_SHARED | pgtable_enc_mask);
 	paddr_t table = page_alloc_get(0, PAGE_OWNER_KERNEL);
 	uint64_t *t;
 
@@ -56,7 +81,7 @@ static enum svsm_err split_large(uint64_t *pde)
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		t[i] = (base + ((uint64_t)i << MM_PAGE_SHIFT)) | perms | PTE_P;
 	}
-	*pde = table | TABLE_FLAGS;
+	*pde = table_entry(table);
 	return SVSM_OK;
 }
 
@@ -84,7 +109,7 @@ static uint64_t *walk(const struct pgtable *pt, vaddr_t va, unsigned level, bool
 				*err = SVSM_E_NOMEM;
 				return NULL;
 			}
-			*e = n | TABLE_FLAGS;
+			*e = table_entry(n);
 		} else if ((*e & PTE_PS) != 0) {
 			if (l != 2 || !split) {
 				return e; /* a larger leaf covers va */
@@ -108,7 +133,7 @@ enum svsm_err pgtable_map(struct pgtable *pt, vaddr_t va, paddr_t pa, uint64_t s
 	if (((va | pa | size) & (MM_PAGE_SIZE - 1)) != 0 || end < va) {
 		return SVSM_E_INVALID_PARAM;
 	}
-	flags = (flags & PTE_PERM_MASK) | PTE_P;
+	flags = (flags & PTE_PERM_MASK) | PTE_P | leaf_enc(flags);
 	while (va < end) {
 		bool large = (opts & PGTABLE_ALLOW_LARGE) != 0 &&
 			     ((va | pa) & (MM_LARGE_PAGE_SIZE - 1)) == 0 &&
@@ -210,10 +235,10 @@ bool pgtable_lookup(const struct pgtable *pt, vaddr_t va, paddr_t *pa, uint64_t 
 		}
 		if (l == 1 || (e & PTE_PS) != 0) {
 			if (pa != NULL) {
-				*pa = (e & PTE_ADDR_MASK & ~(span - 1)) + (va & (span - 1));
+				*pa = (entry_addr(e) & ~(span - 1)) + (va & (span - 1));
 			}
 			if (flags != NULL) {
-				*flags = e & (PTE_PERM_MASK | PTE_P);
+				*flags = e & (PTE_PERM_MASK | PTE_P | PTE_SHARED);
 			}
 			if (page_size != NULL) {
 				*page_size = span;
@@ -232,7 +257,7 @@ static void free_level(paddr_t table, unsigned level)
 	if (level > 1) {
 		for (unsigned i = 0; i < PT_ENTRIES; i++) {
 			if ((t[i] & PTE_P) != 0 && (t[i] & PTE_PS) == 0) {
-				free_level(t[i] & PTE_ADDR_MASK, level - 1);
+				free_level(entry_addr(t[i]), level - 1);
 			}
 		}
 	}

@@ -106,6 +106,15 @@ int plat_guest_result(void);
  */
 void plat_panic_hook(void);
 
+struct percpu;
+
+/**
+ * plat_ap_start - start the AP with APIC ID @apic_id so that it runs ap_main(@pc) on
+ * @pc's kernel stack (already allocated) and wait until it is online. Native: the
+ * trampoline and INIT-SIPI-SIPI; SNP: a VMPL0 VMSA and AP_CREATION.
+ */
+bool plat_ap_start(struct percpu *pc, uint32_t apic_id);
+
 struct trap_frame;
 
 /**

@@ -145,3 +145,42 @@ TEST(snp_secrets, wipe_vmpcks)
 	snp_secrets_register_page(NULL);
 	free(own);
 }
+
+/* The VMPL0 VMSA of an SVSM AP, read back at the APM offsets (not through struct vmsa). */
+TEST(snp_vmsa, ap_vmsa_long_mode_vmpl0)
+{
+	struct vmsa *v = malloc(sizeof(*v));
+	const uint8_t *b = (const uint8_t *)v;
+	struct snp_ap_vmsa_params p = {
+	    .rip = 0xffffffff80123450, .rdi = 0xffffffff80400000, .stack_top = 0xffffc00000014000,
+	    .cr0 = 0x80010033, .cr3 = 0x8000000000345000, .cr4 = 0x6a0,
+	    .gdtr_base = 0xffffffff80401000, .gdtr_limit = 0x27,
+	    .idtr_base = 0xffffffff80402000, .idtr_limit = 0xfff,
+	    .code_sel = 0x08, .data_sel = 0x10, .sev_features = 0x1,
+	};
+
+	ASSERT_TRUE(v != NULL);
+	memset(v, 0xa5, sizeof(*v));
+	snp_vmsa_init_ap(v, &p);
+	/* CS: selector 0x08, attrib 0x29b (L=1), limit 0xffffffff at 0x10. */
+	EXPECT_EQ(rd64(b, 0x10), 0xffffffff029b0008ull);
+	EXPECT_EQ(rd64(b, 0x20), 0xffffffff0c930010ull); /* SS */
+	EXPECT_EQ(rd64(b, 0x30), 0xffffffff0c930010ull); /* DS */
+	EXPECT_EQ(rd64(b, 0x60), 0x0000002700000000ull); /* GDTR limit */
+	EXPECT_EQ(rd64(b, 0x68), 0xffffffff80401000ull);
+	EXPECT_EQ(rd64(b, 0x88), 0xffffffff80402000ull); /* IDTR base */
+	EXPECT_EQ(b[0xca], 0);                            /* VMPL0 */
+	EXPECT_EQ(rd64(b, 0xd0), 0x1d00ull);              /* EFER: SVME NXE LMA LME */
+	EXPECT_EQ(rd64(b, 0x148), 0x6a0ull);              /* CR4 */
+	EXPECT_EQ(rd64(b, 0x150), 0x8000000000345000ull); /* CR3 */
+	EXPECT_EQ(rd64(b, 0x158), 0x80010033ull);         /* CR0 */
+	EXPECT_EQ(rd64(b, 0x170), 0x2ull);                /* RFLAGS: IF clear */
+	EXPECT_EQ(rd64(b, 0x178), 0xffffffff80123450ull); /* RIP */
+	EXPECT_EQ(rd64(b, 0x1d8), 0xffffc00000013ff8ull); /* RSP: as after a call */
+	EXPECT_EQ(rd64(b, 0x338), 0xffffffff80400000ull); /* RDI */
+	EXPECT_EQ(rd64(b, 0x3b0), 0x1ull);                /* sev_features */
+	EXPECT_EQ(rd64(b, 0x3e8), 0x1ull);                /* XCR0 */
+	EXPECT_EQ(rd64(b, 0x268), 0x0007040600070406ull); /* PAT */
+	EXPECT_EQ(rd64(b, 0xfff & ~7u), 0ull);            /* the rest of the page zeroed */
+	free(v);
+}

@@ -1,7 +1,8 @@
 /*
- * AP bring-up and cross-CPU work (see smp.h). APs are started one at a time: the BSP
- * fills the trampoline parameter block, sends INIT-SIPI-SIPI and waits for the AP to
- * mark itself online. Each AP then idles in smp_idle_loop(), running work the BSP
+ * AP bring-up and cross-CPU work (see smp.h). APs are started one at a time by
+ * plat_ap_start(): on native the BSP fills the trampoline parameter block, sends
+ * INIT-SIPI-SIPI (smp_start_ap_sipi()) and waits for the AP to mark itself online; SNP
+ * starts the AP from a VMSA instead. Each AP then idles in smp_idle_loop(), running work the BSP
  * posts in its per-CPU area (work/work_arg, published with release/acquire).
  */
 #include "kernel/arch/x86_64/smp.h"
@@ -18,6 +19,7 @@
 #include "kernel/lib/panic.h"
 #include "kernel/mm/mm.h"
 #include "kernel/mm/stack.h"
+#include "kernel/platform/platform.h"
 
 struct ap_params {
 	uint32_t boot_cr3;
@@ -33,7 +35,6 @@ _Static_assert(sizeof(struct ap_params) == 48, "matches ap_trampoline.S");
 extern const char ap_trampoline_start[], ap_trampoline_params[], ap_trampoline_end[];
 extern const char ap_start64[];
 extern char boot_pml4[];
-void ap_main(struct percpu *pc);
 
 static unsigned cpus_online = 1;
 
@@ -131,7 +132,7 @@ void ap_main(struct percpu *pc)
 	smp_idle_loop();
 }
 
-static bool wait_online(struct percpu *pc, uint64_t us)
+bool smp_wait_online(struct percpu *pc, uint64_t us)
 {
 	uint64_t end = tsc_now_us() + us;
 
@@ -144,14 +145,11 @@ static bool wait_online(struct percpu *pc, uint64_t us)
 	return __atomic_load_n(&pc->online, __ATOMIC_ACQUIRE);
 }
 
-static bool start_ap(unsigned index, uint32_t apic)
+bool smp_start_ap_sipi(struct percpu *pc, uint32_t apic)
 {
-	struct percpu *pc = &percpu_area[index];
 	struct ap_params *params;
 	uint8_t *tramp = phys_to_virt(AP_TRAMPOLINE_PA);
 
-	pc->index = index;
-	setup_stacks(pc);
 	memcpy(tramp, ap_trampoline_start, (size_t)(ap_trampoline_end - ap_trampoline_start));
 	params = (struct ap_params *)(tramp + (ap_trampoline_params - ap_trampoline_start));
 	*params = (struct ap_params){
@@ -165,11 +163,20 @@ static bool start_ap(unsigned index, uint32_t apic)
 	apic_send_init(apic);
 	tsc_delay_us(10000);
 	apic_send_sipi(apic, AP_TRAMPOLINE_PA >> 12);
-	if (wait_online(pc, 1000)) {
+	if (smp_wait_online(pc, 1000)) {
 		return true;
 	}
 	apic_send_sipi(apic, AP_TRAMPOLINE_PA >> 12);
-	return wait_online(pc, 2000000);
+	return smp_wait_online(pc, 2000000);
+}
+
+static bool start_ap(unsigned index, uint32_t apic)
+{
+	struct percpu *pc = &percpu_area[index];
+
+	pc->index = index;
+	setup_stacks(pc);
+	return plat_ap_start(pc, apic); /* native: smp_start_ap_sipi() */
 }
 
 unsigned smp_init(void)

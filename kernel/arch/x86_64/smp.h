@@ -1,5 +1,6 @@
 /*
- * Symmetric multiprocessing: brings every CPU of the MADT online with INIT-SIPI-SIPI,
+ * Symmetric multiprocessing: brings every CPU of the MADT online (plat_ap_start(): native
+ * INIT-SIPI-SIPI, SNP AP_CREATION),
  * gives each a per-CPU area and guarded stacks, and lets the BSP run work on an AP.
  */
 #pragma once
@@ -24,3 +25,15 @@ void smp_stop_others(void);
 /** smp_bsp_setup - per-CPU area, descriptor tables and stacks for the BSP. */
 void smp_bsp_setup_early(void);
 void smp_bsp_setup_stacks(void);
+
+struct percpu;
+
+/**
+ * smp_start_ap_sipi - start the AP with @apic through the real-mode trampoline and
+ * INIT-SIPI-SIPI (native's plat_ap_start()); true once it is online.
+ */
+bool smp_start_ap_sipi(struct percpu *pc, uint32_t apic);
+/** smp_wait_online - wait up to @us for @pc's CPU to mark itself online. */
+bool smp_wait_online(struct percpu *pc, uint64_t us);
+/** ap_main - C entry of an AP: per-CPU set-up, then the idle loop. Never returns. */
+void ap_main(struct percpu *pc) __attribute__((noreturn));

@@ -1,6 +1,7 @@
 /*
  * C side of exception and interrupt handling. Order: an NMI during panic halts this CPU;
- * a test-mode fault hook may claim the event; IPIs and spurious interrupts are
+ * #VC goes to the platform; a fault at an instruction with an exception fixup resumes at
+ * the fixup (extable.h); a test-mode fault hook may claim the event; IPIs and spurious interrupts are
  * acknowledged; anything else is fatal and prints a register dump first.
  */
 #include "kernel/arch/x86_64/trap.h"
@@ -9,6 +10,7 @@
 
 #include "kernel/arch/x86_64/apic.h"
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/extable.h"
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/lib/log.h"
 #include "kernel/lib/panic.h"
@@ -55,6 +57,9 @@ void trap_handle(struct trap_frame *f)
 		}
 	}
 	if (f->vector == VEC_VC && plat_handle_vc(f)) {
+		return;
+	}
+	if (extable_fixup(f)) {
 		return;
 	}
 	if (pc->fault_hook != NULL && pc->fault_hook(f)) {

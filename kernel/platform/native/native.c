@@ -51,6 +51,11 @@ const char *plat_name(void)
 
 static volatile enum svsm_err ap_init_err;
 
+bool plat_ap_start(struct percpu *pc, uint32_t apic_id)
+{
+	return smp_start_ap_sipi(pc, apic_id);
+}
+
 static void svm_init_on_ap(void *arg)
 {
 	(void)arg;

@@ -9,9 +9,9 @@
 #include <stdint.h>
 
 /*
- * Returned instead of an EAX code when the instruction faulted (e.g. an RMP #NPF for a page
- * not assigned to the guest, or PVALIDATE outside VMPL0). Only the fake reports it today; the
- * kernel returns it once exception fixups exist.
+ * Returned instead of an EAX code when the instruction faulted (#PF, #GP, #UD: e.g. a page
+ * the host took away, or PVALIDATE outside VMPL0). insn_hw.c gets it from its exception
+ * fixups; the fake CPU reports it for its modelled faults.
  */
 #define SNP_INSN_FAULTED 0xffffffffu
 

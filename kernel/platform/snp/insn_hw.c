@@ -1,34 +1,50 @@
 /*
  * Real SNP instructions for the kernel build (not built on the host): PVALIDATE, RMPADJUST,
  * VMGEXIT, RDMSR/WRMSR. Encodings from APM vol. 3 as Linux arch/x86/include/asm/sev.h uses
- * them. No state.
+ * them. PVALIDATE and RMPADJUST are guarded by exception fixups (extable.h): a #PF or #GP
+ * they raise on a page the host changed returns SNP_INSN_FAULTED, as COCONUT's guarded
+ * instructions do. No state.
  */
 #include "kernel/platform/snp/insn.h"
 
+#include "kernel/arch/x86_64/extable.h"
+
 uint32_t snp_insn_pvalidate(uint64_t vaddr, unsigned int size, bool validate, bool *no_change)
 {
-	uint32_t rc = 0;
+	uint64_t rax = vaddr;
+	uint32_t faulted = 0;
 	bool cf = false;
 
 	/* PVALIDATE: F2 0F 01 FF; RAX = VA, RCX = size, RDX = validate; EAX, CF out. */
-	asm volatile(".byte 0xf2, 0x0f, 0x01, 0xff"
-		     : "=a"(rc), "=@ccc"(cf)
-		     : "a"(vaddr), "c"((uint64_t)size), "d"((uint64_t)validate)
-		     : "memory", "cc");
+	asm volatile("1:\t.byte 0xf2, 0x0f, 0x01, 0xff\n\t"
+		     "jmp 3f\n"
+		     "2:\tmovl $1, %[f]\n"
+		     "3:\n\t" EXTABLE_ENTRY(1b, 2b)
+		     : "+a"(rax), "=@ccc"(cf), [f] "+r"(faulted)
+		     : "c"((uint64_t)size), "d"((uint64_t)validate)
+		     : "memory");
+	if (faulted != 0) {
+		*no_change = false;
+		return SNP_INSN_FAULTED;
+	}
 	*no_change = cf;
-	return rc;
+	return (uint32_t)rax;
 }
 
 uint32_t snp_insn_rmpadjust(uint64_t vaddr, unsigned int size, uint64_t attrs)
 {
-	uint32_t rc = 0;
+	uint64_t rax = vaddr;
+	uint32_t faulted = 0;
 
 	/* RMPADJUST: F3 0F 01 FE; RAX = VA, RCX = size, RDX = attributes. */
-	asm volatile(".byte 0xf3, 0x0f, 0x01, 0xfe"
-		     : "=a"(rc)
-		     : "a"(vaddr), "c"((uint64_t)size), "d"(attrs)
+	asm volatile("1:\t.byte 0xf3, 0x0f, 0x01, 0xfe\n\t"
+		     "jmp 3f\n"
+		     "2:\tmovl $1, %[f]\n"
+		     "3:\n\t" EXTABLE_ENTRY(1b, 2b)
+		     : "+a"(rax), [f] "+r"(faulted)
+		     : "c"((uint64_t)size), "d"(attrs)
 		     : "memory", "cc");
-	return rc;
+	return faulted != 0 ? SNP_INSN_FAULTED : (uint32_t)rax;
 }
 
 void snp_insn_vmgexit(void)

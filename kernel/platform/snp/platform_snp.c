@@ -34,6 +34,8 @@
 #include "kernel/mm/addr.h"
 #include "kernel/mm/guest_mem.h"
 #include "kernel/mm/heap.h"
+#include "kernel/mm/mm.h"
+#include "kernel/mm/pgtable.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/vcpu/vcpu.h"
 #include <string.h>
@@ -50,6 +52,9 @@ static struct {
 	const struct snp_cpuid_table *cpuid;
 	struct snp_secrets_page *secrets;
 } snp_state;
+
+/* Written by entry.S (SVSM_SNP) from the CPUID page; readable until mm_init(). */
+extern uint64_t snp_boot_cpuid_pa, snp_boot_cbit_pos;
 
 static struct snp_cpu snp_cpus[MAX_CPUS];
 /* The boot CPU's GHCB lives in the image: it is needed before the page allocator exists. */
@@ -90,13 +95,18 @@ static __attribute__((noreturn)) void terminate(unsigned int set, unsigned int c
 }
 
 /*
- * Shared pages are reached through the direct map. Today no mapping carries the C-bit (the
- * early page tables and mm/ do not set it yet, see docs/snp.md), so that alias is a shared
- * mapping; once private mappings carry the C-bit this needs a C-bit-clear alias.
+ * Shared pages have their own mapping without the C-bit (mm_map_shared(), SHARED_AREA_BASE +
+ * pa); the direct-map alias of such a page carries the C-bit and is never used. A page that
+ * cannot be mapped is a broken invariant: terminate.
  */
 static void *shared_va(uint64_t pa)
 {
-	return phys_to_virt(pa);
+	void *va = mm_map_shared(pa);
+
+	if (va == NULL) {
+		terminate(SNP_TERM_SET_SVSM, SNP_TERM_SHARED_MAP);
+	}
+	return va;
 }
 
 /* Private -> shared for one page with the MSR protocol (no GHCB needed): PVALIDATE(0), PSC. */
@@ -122,6 +132,56 @@ static unsigned int cbit_from_cpuid_page(void)
 }
 
 /*
+ * The boot CPU's GHCB, set up by the first #VC that happens on it (the console's first port
+ * write, before plat_early_init()), as Linux's decompressor does: the C-bit and the CPUID
+ * page come from entry.S, the page is made shared with PVALIDATE(0) and the MSR-protocol PSC,
+ * mapped without the C-bit and registered. Runs once, on the boot CPU, interrupts off.
+ */
+static void boot_ghcb_setup(void)
+{
+	struct snp_sev_info info;
+	uint64_t gpa = image_pa(boot_ghcb);
+	struct ghcb *g = NULL;
+
+	pgtable_set_enc_mask(1ull << snp_boot_cbit_pos);
+	snp_state.cpuid = phys_to_virt(snp_boot_cpuid_pa);
+	if (snp_ghcb_msr_sev_info(&info) != SVSM_OK) {
+		terminate(SEV_TERM_SET_GEN, GHCB_SEV_ES_PROT_UNSUPPORTED);
+	}
+	if (make_shared_msr((uint64_t)(uintptr_t)boot_ghcb, gpa) != SVSM_OK) {
+		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_PSC);
+	}
+	g = shared_va(gpa);
+	memset(g, 0, 4096);
+	if (snp_ghcb_msr_register(gpa) != SVSM_OK) {
+		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_REGISTER);
+	}
+	snp_cpus[0] = (struct snp_cpu){g, gpa, true};
+}
+
+/* This CPU's GHCB, made usable on first use (boot CPU: set up; AP: registered). */
+static struct snp_cpu *ghcb_ready(void)
+{
+	struct snp_cpu *c = snp_this_cpu();
+
+	if (c->registered) {
+		return c;
+	}
+	if (c->ghcb == NULL) {
+		if (this_cpu()->index != 0) {
+			terminate(SNP_TERM_SET_SVSM, SNP_VC_TERM_NO_GHCB);
+		}
+		boot_ghcb_setup();
+		return c;
+	}
+	if (snp_ghcb_msr_register(c->ghcb_gpa) != SVSM_OK) {
+		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_REGISTER);
+	}
+	c->registered = true;
+	return c;
+}
+
+/*
  * Early SNP set-up on the boot CPU, before the page allocator: SEV_STATUS, GHCB protocol
  * version, hypervisor features, VMPL0, the boot GHCB, then the SVSM's own memory beyond the
  * launch image is made private and validated (2M PSC entries first, 253 per call).
@@ -136,7 +196,7 @@ static enum svsm_err snp_early_init(void)
 	if (snp_state.early_done) {
 		return SVSM_OK;
 	}
-	snp_state.sev_status = snp_insn_rdmsr(MSR_AMD64_SEV);
+	snp_state.sev_status = snp_insn_rdmsr(MSR_AMD64_SEV); /* not intercepted: no #VC */
 	if ((snp_state.sev_status & (SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP)) !=
 	    (SEV_STATUS_SEV | SEV_STATUS_SEV_ES | SEV_STATUS_SNP)) {
 		return SVSM_E_UNSUPPORTED; /* not an SNP guest: there is no GHCB to terminate with
@@ -157,18 +217,17 @@ static enum svsm_err snp_early_init(void)
 	    boot_info.snp.cpuid_page_gpa == 0 || boot_info.snp.secrets_page_gpa == 0) {
 		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_SECRETS_PAGE); /* needs the IGVM boot */
 	}
+	if (boot_info.snp.cpuid_page_gpa != snp_boot_cpuid_pa) {
+		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_CPUID); /* entry.S read another page */
+	}
 	snp_state.cpuid = phys_to_virt(boot_info.snp.cpuid_page_gpa);
 	snp_state.secrets = phys_to_virt(boot_info.snp.secrets_page_gpa);
 	snp_secrets_register_page(snp_state.secrets);
 	snp_state.cbit_mask = 1ull << (cbit_from_cpuid_page() ? cbit_from_cpuid_page() : info.cbit);
-	if (make_shared_msr((uint64_t)(uintptr_t)boot_ghcb, gpa) != SVSM_OK) {
-		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_PSC);
+	if (snp_state.cbit_mask != 1ull << snp_boot_cbit_pos) {
+		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_CPUID);
 	}
-	memset(shared_va(gpa), 0, 4096);
-	if (snp_ghcb_msr_register(gpa) != SVSM_OK) {
-		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_REGISTER);
-	}
-	snp_cpus[0] = (struct snp_cpu){shared_va(gpa), gpa};
+	ghcb_ready(); /* normally done already by the console's first #VC */
 	start = align_up(boot_info.igvm_svsm_region_end, MM_PAGE_SIZE);
 	end = boot_info.svsm_end;
 	if (start < end &&
@@ -205,8 +264,8 @@ enum svsm_err snp_shared_page_alloc(void **va, uint64_t *gpa)
 	if (err != SVSM_OK) {
 		return err; /* the page is in an unknown state: never reuse it */
 	}
-	memset(shared_va(pa), 0, MM_PAGE_SIZE);
 	*va = shared_va(pa);
+	memset(*va, 0, MM_PAGE_SIZE);
 	*gpa = pa;
 	return SVSM_OK;
 }
@@ -217,7 +276,8 @@ static void register_ghcb_on_ap(void *arg)
 {
 	struct snp_cpu *c = arg;
 
-	ap_err = snp_ghcb_msr_register(c->ghcb_gpa);
+	irq_disable();
+	ap_err = c == snp_this_cpu() && ghcb_ready() == c ? SVSM_OK : SVSM_E_IO;
 }
 
 enum svsm_err plat_init(void)
@@ -229,15 +289,8 @@ enum svsm_err plat_init(void)
 		       snp_state.sev_status);
 		return err;
 	}
+	/* Each AP got its GHCB in plat_ap_start(); it is registered by now (first #VC). */
 	for (unsigned cpu = 1; cpu < smp_cpu_count(); cpu++) {
-		void *va = NULL;
-		uint64_t gpa = 0;
-
-		err = snp_shared_page_alloc(&va, &gpa);
-		if (err != SVSM_OK) {
-			return err;
-		}
-		snp_cpus[cpu] = (struct snp_cpu){va, gpa};
 		if (!smp_run_on(cpu, register_ghcb_on_ap, &snp_cpus[cpu]) || ap_err != SVSM_OK) {
 			return SVSM_E_IO;
 		}
@@ -245,6 +298,80 @@ enum svsm_err plat_init(void)
 	pr_info("snp: SEV_STATUS %#lx, C-bit mask %#lx, GHCBs on %u CPUs\n", snp_state.sev_status,
 		snp_state.cbit_mask, smp_cpu_count());
 	return SVSM_OK;
+}
+
+/* ---- APs -------------------------------------------------------------------------------- */
+
+struct __attribute__((packed)) desc_reg {
+	uint16_t limit;
+	uint64_t base;
+};
+
+/*
+ * Starts an SVSM AP at VMPL0 (COCONUT start_secondary_cpus): its GHCB page (shared, from the
+ * BSP), then a VMSA in long mode with the BSP's CR0/CR3/CR4 and tables, RIP = ap_main, the
+ * AP's stack; RMPADJUST makes it a VMSA and AP_CREATION (event CREATE, VMPL0) hands it to the
+ * host. The VMSA page is one of two so that it is never 2 MiB aligned (the erratum Linux's
+ * snp_alloc_vmsa_page() avoids). Pages of a failed start stay with the host: not reused.
+ */
+bool plat_ap_start(struct percpu *pc, uint32_t apic_id)
+{
+	struct snp_cpu *c = NULL;
+	struct desc_reg gdtr = {0, 0}, idtr = {0, 0};
+	struct snp_ap_vmsa_params p;
+	uint64_t pair = 0, vmsa_pa = 0, flags = 0;
+	struct vmsa *v = NULL;
+	void *ghcb = NULL;
+	uint64_t ghcb_gpa = 0;
+	uint32_t rc = 0;
+	enum svsm_err err;
+
+	if (snp_shared_page_alloc(&ghcb, &ghcb_gpa) != SVSM_OK) {
+		return false;
+	}
+	snp_cpus[pc->index] = (struct snp_cpu){ghcb, ghcb_gpa, false};
+	pair = page_alloc_get_zeroed(1, PAGE_OWNER_KERNEL);
+	if (pair == 0) {
+		return false;
+	}
+	vmsa_pa = pair + MM_PAGE_SIZE;
+	v = phys_to_virt(vmsa_pa);
+	asm volatile("sgdt %0" : "=m"(gdtr));
+	asm volatile("sidt %0" : "=m"(idtr));
+	p = (struct snp_ap_vmsa_params){
+	    .rip = (uint64_t)(uintptr_t)ap_main,
+	    .rdi = (uint64_t)(uintptr_t)pc,
+	    .stack_top = pc->kstack_top,
+	    .cr0 = read_cr0(),
+	    .cr3 = read_cr3(),
+	    .cr4 = read_cr4(),
+	    .gdtr_base = gdtr.base,
+	    .gdtr_limit = gdtr.limit,
+	    .idtr_base = idtr.base,
+	    .idtr_limit = idtr.limit,
+	    .code_sel = SEL_KCODE,
+	    .data_sel = SEL_KDATA,
+	    .sev_features = snp_own_features(),
+	};
+	snp_vmsa_init_ap(v, &p);
+	flags = read_rflags();
+	irq_disable(); /* the GHCB is per CPU */
+	c = snp_this_cpu();
+	/* A VMPL0 VMSA: RMPADJUST by VMPL0 sets the VMSA bit through a VMPL1 target. */
+	err = snp_rmpadjust_make_vmsa((uint64_t)(uintptr_t)v, 1, &rc);
+	if (err == SVSM_OK) {
+		err = snp_ap_create(c->ghcb, c->ghcb_gpa, SVM_VMGEXIT_AP_CREATE, 0, apic_id,
+				    vmsa_pa, p.sev_features);
+	}
+	if ((flags & (1ull << 9)) != 0) {
+		irq_enable();
+	}
+	if (err != SVSM_OK) {
+		pr_err("snp: AP_CREATION for APIC ID %u failed (error %d, rc %u)\n", apic_id, err,
+		       rc);
+		return false;
+	}
+	return smp_wait_online(pc, 2000000);
 }
 
 /* ---- guest launch ---------------------------------------------------------------------- */
@@ -415,7 +542,7 @@ bool snp_vc_virt_to_phys(uint64_t va, uint64_t *pa)
 bool plat_handle_vc(struct trap_frame *f)
 {
 	/* GS base (this_cpu) is set before the IDT is loaded, so it is valid in every #VC. */
-	struct snp_cpu *c = snp_this_cpu();
+	struct snp_cpu *c = ghcb_ready();
 	struct snp_vc_env env = {c->ghcb, c->ghcb_gpa, snp_state.cpuid};
 	unsigned int reason = 0;
 

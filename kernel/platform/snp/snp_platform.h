@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "svsm/abi/ghcb.h"
@@ -14,6 +15,7 @@
 struct snp_cpu {
 	struct ghcb *ghcb;
 	uint64_t ghcb_gpa;
+	bool registered; /* the host knows ghcb_gpa as this CPU's GHCB */
 };
 
 /** struct snp_vcpu - a guest vCPU: its VMPL2 VMSA (SVSM-owned while the vCPU lives). */

@@ -21,6 +21,8 @@
 #define SNP_VC_TERM_NO_GHCB 4u	   /* #VC that needs a GHCB before the CPU has one */
 #define SNP_VC_TERM_ADDRESS 5u	   /* MMIO address not mapped, or a segment the SVSM never uses */
 #define SNP_VC_TERM_UNSUPPORTED 6u /* a form the SVSM never uses (DF=1 string I/O, ...) */
+#define SNP_TERM_SHARED_MAP 7u	   /* a page shared with the host could not be mapped */
+#define SNP_TERM_ENTRY 0x80u	   /* entry.S: no usable boot parameter or CPUID page */
 
 #define SNP_EXIT_NPF_CODE 0x400ull /* #VC error code of an MMIO access (nested page fault) */
 

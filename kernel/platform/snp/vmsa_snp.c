@@ -57,6 +57,37 @@ void snp_vmsa_init_fw(struct vmsa *v, const struct snp_fw_vmsa_params *p)
 	}
 }
 
+void snp_vmsa_init_ap(struct vmsa *v, const struct snp_ap_vmsa_params *p)
+{
+	memset(v, 0, sizeof(*v));
+	set_seg(&v->cs, p->code_sel, SNP_AP_CS_ATTRIB, 0xffffffffu, 0);
+	set_seg(&v->ds, p->data_sel, SNP_AP_DS_ATTRIB, 0xffffffffu, 0);
+	set_seg(&v->es, p->data_sel, SNP_AP_DS_ATTRIB, 0xffffffffu, 0);
+	set_seg(&v->ss, p->data_sel, SNP_AP_DS_ATTRIB, 0xffffffffu, 0);
+	set_seg(&v->fs, 0, 0, 0, 0);
+	set_seg(&v->gs, 0, 0, 0, 0);
+	set_seg(&v->gdtr, 0, 0, p->gdtr_limit, p->gdtr_base);
+	set_seg(&v->idtr, 0, 0, p->idtr_limit, p->idtr_base);
+	set_seg(&v->ldtr, 0, 0x82, 0xffff, 0);
+	set_seg(&v->tr, 0, SNP_AP_TR_ATTRIB, 0xffff, 0); /* ap_main loads the AP's TSS */
+	v->rip = p->rip;
+	v->rdi = p->rdi;
+	v->rsp = p->stack_top - 8; /* as after a call: ap_main never returns */
+	v->cr0 = p->cr0;
+	v->cr3 = p->cr3;
+	v->cr4 = p->cr4;
+	v->efer = SNP_AP_EFER;
+	v->rflags = SNP_FW_RFLAGS; /* interrupts off */
+	v->dr6 = SNP_FW_DR6;
+	v->dr7 = SNP_FW_DR7;
+	v->g_pat = SNP_FW_G_PAT;
+	v->xcr0 = SNP_FW_XCR0;
+	v->mxcsr = SNP_FW_MXCSR;
+	v->x87_fcw = 0x37f;
+	v->vmpl = 0;
+	v->sev_features = p->sev_features;
+}
+
 enum svsm_err snp_vmsa_check_create_vcpu(const struct vmsa *v, uint8_t guest_vmpl,
 					 uint64_t caller_sev_features)
 {

@@ -36,6 +36,35 @@ struct snp_fw_vmsa_params {
 	uint8_t vmpl;
 };
 
+/* 64-bit SVSM code and data segments in VMSA attribute form (AMD APM vol. 2, 15.5.1). */
+#define SNP_AP_CS_ATTRIB 0x029bu /* P, S, code exec/read/accessed, L */
+#define SNP_AP_DS_ATTRIB 0x0c93u /* G, D/B, P, S, data read/write/accessed */
+#define SNP_AP_TR_ATTRIB 0x0089u /* P, available 64-bit TSS */
+#define SNP_AP_EFER      0x1d00ull /* SVME | NXE | LMA | LME */
+
+/**
+ * struct snp_ap_vmsa_params - an SVSM AP started at VMPL0 in long mode (COCONUT
+ * init_svsm_vmsa): the BSP's control registers and descriptor tables, its own stack.
+ * @rip:          64-bit entry (ap_main), called with @rdi and RSP = @stack_top - 8.
+ * @rdi:          first argument (the AP's struct percpu).
+ * @stack_top:    16-byte aligned top of the AP's kernel stack.
+ * @cr0, @cr3, @cr4: the BSP's values (kernel_pt, paging, PAE, ...).
+ * @gdtr_base, @gdtr_limit, @idtr_base, @idtr_limit: the BSP's tables until ap_main loads
+ *                the AP's own.
+ * @sev_features: the SVSM's own (SEV_STATUS >> 2).
+ */
+struct snp_ap_vmsa_params {
+	uint64_t rip, rdi, stack_top;
+	uint64_t cr0, cr3, cr4;
+	uint64_t gdtr_base, idtr_base;
+	uint16_t gdtr_limit, idtr_limit;
+	uint16_t code_sel, data_sel;
+	uint64_t sev_features;
+};
+
+/** snp_vmsa_init_ap() - fill the whole page @v with a VMPL0 long-mode VMSA for an SVSM AP. */
+void snp_vmsa_init_ap(struct vmsa *v, const struct snp_ap_vmsa_params *p);
+
 /** snp_vmsa_guest_features() - sev_features for the guest VMSA derived from the SVSM's own. */
 uint64_t snp_vmsa_guest_features(uint64_t own_sev_features, bool apic_emulation);
 
