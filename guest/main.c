@@ -3,7 +3,8 @@
  * area, calls every core-protocol call with valid arguments, then with hostile ones,
  * and reports one line per check and a summary. The failure count goes to the SVSM
  * through the completion port. guest_args selects other modes: "bench" measures an SVSM
- * call against a bare VMMCALL; "touch_svsm" reads SVSM memory (the SVSM must stop us).
+ * call against a bare VMMCALL; "touch_svsm" reads SVSM memory and "touch_apic" writes the
+ * local APIC's ICR (the SVSM must stop us in both).
  */
 #include <stddef.h>
 #include <string.h>
@@ -478,6 +479,15 @@ void guest_main(const struct native_boot_info *bi)
 		gprintf("[guest] read %#lx: the SVSM did not stop us\n",
 			*(volatile uint64_t *)(bi->svsm_base + 0x1000));
 		guest_outb(NATIVE_GUEST_DONE_PORT, 0xfe);
+		return;
+	}
+	if (args_are("touch_apic")) {
+		/* INIT to the CPU the SVSM runs its other work on: must never reach it. */
+		gprintf("[guest] writing the local APIC ICR at %#x\n", 0xfee00300u);
+		*(volatile uint32_t *)0xfee00310ul = bi->apic_ids[bi->cpu_count > 1 ? 1 : 0] << 24;
+		*(volatile uint32_t *)0xfee00300ul = 0x4500;
+		gprintf("[guest] the SVSM did not stop us\n");
+		guest_outb(NATIVE_GUEST_DONE_PORT, 0xfd);
 		return;
 	}
 	if (scratch == 0) {

@@ -5,6 +5,7 @@
 #   SVSM reports itself healthy afterwards.
 # Run 2: the guest reads SVSM memory; passes only if the SVSM stops the guest with a clear
 #   log line, does not panic, and reports the failure.
+# Run 3: the guest writes the local APIC's ICR (an INIT to a CPU of the SVSM); the same.
 set -uo pipefail
 case "${1:-}" in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 kernel=build/svsm.elf guest=build/guest.bin
@@ -38,4 +39,13 @@ grep -aq 'guest stopped: access to SVSM memory' "$log" || fail "touch run: guest
 grep -aq 'the SVSM did not stop us' "$log" && fail "touch run: the guest read SVSM memory"
 grep -aq 'PANIC' "$log" && fail "touch run: the SVSM panicked"
 echo "test-e2e: touch run: the SVSM stopped the guest at its access to SVSM memory"
+
+rc=$(run apic touch_apic)
+log=build/e2e-apic.log
+[ "$rc" -eq 35 ] || fail "apic run: QEMU exit status $rc, expected 35 (see $log)"
+grep -aq 'accessed the local APIC at GPA' "$log" || fail "apic run: no log line for the access"
+grep -aq 'the SVSM did not stop us' "$log" && fail "apic run: the guest reached the local APIC"
+grep -aq 'PANIC' "$log" && fail "apic run: the SVSM panicked"
+grep -aq 'SVSM healthy' "$log" || fail "apic run: the SVSM is not healthy afterwards"
+echo "test-e2e: apic run: the SVSM stopped the guest at its local APIC access"
 echo "test-e2e: passed"

@@ -36,6 +36,8 @@
 #define BOOT_CA_GPA   0x2000
 #define FOUR_GIB 0x100000000ull
 #define GPAT_DEFAULT 0x0007040600070406ull
+#define LAPIC_DEFAULT_GPA 0xfee00000ull
+#define IOAPIC_GPA 0xfec00000ull
 
 struct pgtable native_npt;
 static uint64_t iopm_pa, msrpm_pa;
@@ -156,7 +158,24 @@ static enum svsm_err setup_npt(void)
 			err = npt_map(ram[i].start < FOUR_GIB ? FOUR_GIB : ram[i].start, ram[i].end);
 		}
 	}
+	/*
+	 * The interrupt controllers are shared with the SVSM: through the local APIC's ICR or an
+	 * IOAPIC redirection entry a guest could send INIT/SIPI to a CPU the SVSM runs on and
+	 * make it execute guest-chosen code outside the nested page tables. Until they are
+	 * virtualised, the guest does not get them; an access stops it (handle_npf).
+	 */
+	if (err == SVSM_OK) {
+		err = pgtable_unmap(&native_npt, align_down(native_lapic_gpa(), MM_PAGE_SIZE), MM_PAGE_SIZE);
+	}
+	if (err == SVSM_OK) {
+		err = pgtable_unmap(&native_npt, IOAPIC_GPA, MM_PAGE_SIZE);
+	}
 	return err;
+}
+
+uint64_t native_lapic_gpa(void)
+{
+	return boot_info.lapic_mmio != 0 ? boot_info.lapic_mmio : LAPIC_DEFAULT_GPA;
 }
 
 enum svsm_err native_npt_set_writable(uint64_t gpa, bool writable)
@@ -197,6 +216,11 @@ static enum svsm_err setup_permission_maps(void)
 	/* The guest must not move or disable the SVSM's host save area or SVM itself. */
 	msrpm_intercept(msrpm, MSR_VM_HSAVE_PA);
 	msrpm_intercept(msrpm, MSR_VM_CR);
+	/* Nor move or switch the shared local APIC (x2APIC mode would bypass the NPT hole). */
+	msrpm_intercept(msrpm, MSR_APIC_BASE);
+	for (uint32_t msr = 0x800; msr <= 0x8ff; msr++) {
+		msrpm_intercept(msrpm, msr);
+	}
 	return SVSM_OK;
 }
 
@@ -424,6 +448,11 @@ static enum plat_exit handle_msr(struct vcpu *v, struct native_vcpu *nv)
 	} else if ((msr == MSR_VM_HSAVE_PA || msr == MSR_VM_CR) && !write) {
 		vmcb->save.rax = 0;
 		nv->gprs.rdx = 0;
+	} else if (msr == MSR_APIC_BASE && !write) {
+		uint64_t base = rdmsr(MSR_APIC_BASE); /* reads are harmless */
+
+		vmcb->save.rax = (uint32_t)base;
+		nv->gprs.rdx = base >> 32;
 	} else if (msr == MSR_VM_HSAVE_PA || msr == MSR_VM_CR || msr == MSR_SVSM_CAA) {
 		/* Writes are dropped: the guest has no SVM of its own. */
 	} else {
@@ -462,6 +491,13 @@ static enum plat_exit handle_npf(struct vcpu *v, struct native_vcpu *nv)
 		       v->id, v->apic_id, gpa, nv->vmcb->save.rip,
 		       (info & SVM_NPF_WRITE) ? "write" : (info & SVM_NPF_FETCH) ? "fetch" : "read");
 		native_stop_guest("access to SVSM memory");
+	} else if (align_down(gpa, MM_PAGE_SIZE) == align_down(native_lapic_gpa(), MM_PAGE_SIZE) ||
+		   align_down(gpa, MM_PAGE_SIZE) == IOAPIC_GPA) {
+		pr_err("native: vCPU %u accessed the %s at GPA %#lx (RIP %#lx): interrupt controllers "
+		       "are not virtualised yet\n", v->id,
+		       align_down(gpa, MM_PAGE_SIZE) == IOAPIC_GPA ? "IOAPIC" : "local APIC", gpa,
+		       nv->vmcb->save.rip);
+		native_stop_guest("access to an interrupt controller");
 	} else if ((info & SVM_NPF_WRITE) != 0 && guest_mem_is_protected(gpa, 1)) {
 		pr_err("native: vCPU %u wrote to the VMSA page %#lx of a running vCPU (RIP %#lx)\n",
 		       v->id, align_down(gpa, MM_PAGE_SIZE), nv->vmcb->save.rip);
