@@ -162,6 +162,29 @@ static void test_remap_ca(void)
 	check("ca_unchanged_after_bad_remaps", guest_rdmsr(MSR_SVSM_CAA) == boot->ca_gpa);
 }
 
+/*
+ * fw_cfg DMA would let a guest make QEMU write anywhere in physical memory: the SVSM must
+ * not let it through. Ask for the 4-byte signature ("QEMU") by DMA into our own memory:
+ * the buffer and the request must stay untouched.
+ */
+static void test_fw_cfg_dma_blocked(void)
+{
+	struct {
+		uint32_t control, length;
+		uint64_t address;
+	} __attribute__((aligned(16))) req;
+	volatile uint32_t buf = 0x11223344;
+	uint64_t a = (uint64_t)&req;
+
+	req.control = __builtin_bswap32((0u << 16) | 0x08 | 0x02); /* select 0, read */
+	req.length = __builtin_bswap32(4);
+	req.address = __builtin_bswap64((uint64_t)&buf);
+	__asm__ volatile("outl %0, %1" ::"a"(__builtin_bswap32((uint32_t)(a >> 32))), "Nd"(0x514));
+	__asm__ volatile("outl %0, %1" ::"a"(__builtin_bswap32((uint32_t)a)), "Nd"(0x518)
+			 : "memory");
+	check("fw_cfg_dma_blocked", buf == 0x11223344 && req.control != 0);
+}
+
 static void test_pvalidate_valid(void)
 {
 	uint64_t p = S_PAGES;
@@ -498,6 +521,7 @@ void guest_main(const struct native_boot_info *bi)
 	} else {
 		test_discovery_and_queries();
 		test_remap_ca();
+		test_fw_cfg_dma_blocked();
 		test_pvalidate_valid();
 		test_pvalidate_hostile();
 		test_vcpus();

@@ -38,6 +38,7 @@
 #define GPAT_DEFAULT 0x0007040600070406ull
 #define LAPIC_DEFAULT_GPA 0xfee00000ull
 #define IOAPIC_GPA 0xfec00000ull
+#define FW_CFG_DMA_PORT 0x514u
 
 struct pgtable native_npt;
 static uint64_t iopm_pa, msrpm_pa;
@@ -213,6 +214,14 @@ static enum svsm_err setup_permission_maps(void)
 	iopm = phys_to_virt(iopm_pa);
 	msrpm = phys_to_virt(msrpm_pa);
 	iopm[NATIVE_GUEST_DONE_PORT / 8] |= 1u << (NATIVE_GUEST_DONE_PORT % 8);
+	/*
+	 * fw_cfg's DMA interface makes QEMU write anywhere in physical memory, SVSM memory
+	 * included: the guest does not get it (writes dropped, reads all-ones). The byte
+	 * interface at 0x510/0x511 does no DMA.
+	 */
+	for (unsigned port = FW_CFG_DMA_PORT; port < FW_CFG_DMA_PORT + 8; port++) {
+		iopm[port / 8] |= (uint8_t)(1u << (port % 8));
+	}
 	/* The guest must not move or disable the SVSM's host save area or SVM itself. */
 	msrpm_intercept(msrpm, MSR_VM_HSAVE_PA);
 	msrpm_intercept(msrpm, MSR_VM_CR);
