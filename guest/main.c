@@ -185,6 +185,16 @@ static void test_fw_cfg_dma_blocked(void)
 	check("fw_cfg_dma_blocked", buf == 0x11223344 && req.control != 0);
 }
 
+/* The guest gets no PCI configuration space: reads through 0xCF8/0xCFC find no device. */
+static void test_pci_config_hidden(void)
+{
+	uint32_t id;
+
+	__asm__ volatile("outl %0, %1" ::"a"(0x80000000u), "Nd"(0xcf8));
+	__asm__ volatile("inl %1, %0" : "=a"(id) : "Nd"(0xcfc));
+	check("pci_config_space_hidden", id == 0xffffffffu);
+}
+
 static void test_pvalidate_valid(void)
 {
 	uint64_t p = S_PAGES;
@@ -522,6 +532,7 @@ void guest_main(const struct native_boot_info *bi)
 		test_discovery_and_queries();
 		test_remap_ca();
 		test_fw_cfg_dma_blocked();
+		test_pci_config_hidden();
 		test_pvalidate_valid();
 		test_pvalidate_hostile();
 		test_vcpus();

@@ -12,6 +12,7 @@ KERNEL_SRCS := \
 	kernel/arch/x86_64/smp.c kernel/arch/x86_64/tsc.c \
 	kernel/drivers/uart16550.c kernel/lib/log.c kernel/lib/panic.c kernel/lib/ktest.c \
 	kernel/mm/mm.c kernel/mm/stack.c kernel/arch/x86_64/svm.c kernel/drivers/fw_cfg.c \
+	kernel/drivers/pci.c \
 	kernel/vcpu/vcpu_loop.c kernel/platform/native/native.c kernel/platform/native/vcpu_native.c \
 	kernel/platform/native/panic_native.c
 

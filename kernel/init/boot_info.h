@@ -44,6 +44,8 @@ struct boot_info {
 	uint32_t cpu_apic_ids[MAX_CPUS]; /* [0] is the BSP */
 	unsigned cpu_count;
 	uint16_t pm_timer_port;           /* ACPI PM timer I/O port, 0 if none */
+	uint64_t ecam_base;               /* PCI configuration space (MCFG), 0 if none */
+	uint64_t ecam_size;
 	uint64_t lapic_mmio;              /* xAPIC MMIO base from the MADT */
 	uint64_t svsm_start;              /* the SVSM's own memory: kernel, allocator, heap */
 	uint64_t svsm_end;                /* everything else in RAM belongs to the guest */

@@ -46,7 +46,8 @@ static void put_acpi(void)
 	put32(0xe0000 + 16, 0x4000);
 	put32(0x4000 + 36, 0x5000);
 	put32(0x4000 + 40, 0x6000);
-	put_table(0x4000, "RSDT", 44);
+	put32(0x4000 + 44, 0x7000);
+	put_table(0x4000, "RSDT", 48);
 	put32(0x5000 + 36, 0xfee00000);
 	/* LAPIC id 0 enabled, id 1 enabled, id 7 disabled, x2APIC id 300 enabled. */
 	m[0x5000 + 44] = 0, m[0x5000 + 45] = 8, m[0x5000 + 47] = 0, put32(0x5000 + 48, 1);
@@ -56,6 +57,9 @@ static void put_acpi(void)
 	put_table(0x5000, "APIC", 84);
 	put32(0x6000 + 76, 0x608);
 	put_table(0x6000, "FACP", 116);
+	put32(0x7000 + 44, 0xb0000000); /* MCFG: ECAM at 0xb0000000, buses 0..255 */
+	m[0x7000 + 44 + 10] = 0, m[0x7000 + 44 + 11] = 255;
+	put_table(0x7000, "MCFG", 60);
 }
 
 TEST(boot_info, pvh_with_acpi)
@@ -84,6 +88,8 @@ TEST(boot_info, pvh_with_acpi)
 	EXPECT_EQ(boot_info.cpu_apic_ids[2], 300);
 	EXPECT_EQ(boot_info.pm_timer_port, 0x608);
 	EXPECT_EQ(boot_info.lapic_mmio, 0xfee00000);
+	EXPECT_EQ(boot_info.ecam_base, 0xb0000000);
+	EXPECT_EQ(boot_info.ecam_size, 256u << 20);
 	EXPECT_EQ(boot_info.svsm_start, 0x200000);
 	EXPECT_EQ(boot_info.svsm_end, 0x200000 + (32u << 20));
 	EXPECT_EQ(boot_info_ram_top(), 0x10000000);

@@ -1,7 +1,8 @@
 /*
  * Minimal ACPI reader used once at boot, through boot_map() (the early map in the kernel):
  * finds the RSDP (from PVH or by scanning the BIOS area), walks the RSDT/XSDT, and reads
- * the MADT (enabled local APIC and x2APIC entries) and the FADT (PM timer port). Tables
+ * the MADT (enabled local APIC and x2APIC entries), the FADT (PM timer port) and the MCFG
+ * (PCI configuration space window). Tables
  * come from the host, so every length is checked against its container and a sane cap.
  */
 #include "kernel/arch/x86_64/acpi.h"
@@ -156,6 +157,15 @@ void acpi_parse(struct boot_info *bi)
 			madt_parse(bi, t);
 		} else if (sig_eq(t->signature, "FACP", 4) && t->length >= 80) {
 			bi->pm_timer_port = (uint16_t)rd32((const uint8_t *)t + 76);
+		} else if (sig_eq(t->signature, "MCFG", 4) && t->length >= 44 + 16) {
+			/* First configuration space allocation: base, segment, start/end bus. */
+			const uint8_t *a = (const uint8_t *)t + 44;
+
+			bi->ecam_base = rd64(a);
+			bi->ecam_size = ((uint64_t)a[11] - a[10] + 1) << 20;
+			if (a[11] < a[10] || bi->ecam_base + bi->ecam_size < bi->ecam_base) {
+				bi->ecam_base = bi->ecam_size = 0;
+			}
 		}
 	}
 }

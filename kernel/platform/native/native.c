@@ -18,6 +18,7 @@
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/drivers/fw_cfg.h"
+#include "kernel/drivers/pci.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/log.h"
 #include "kernel/lib/panic.h"
@@ -39,6 +40,7 @@
 #define LAPIC_DEFAULT_GPA 0xfee00000ull
 #define IOAPIC_GPA 0xfec00000ull
 #define FW_CFG_DMA_PORT 0x514u
+#define PCI_CONFIG_PORT 0xcf8u
 
 struct pgtable native_npt;
 static uint64_t iopm_pa, msrpm_pa;
@@ -171,6 +173,10 @@ static enum svsm_err setup_npt(void)
 	if (err == SVSM_OK) {
 		err = pgtable_unmap(&native_npt, IOAPIC_GPA, MM_PAGE_SIZE);
 	}
+	/* PCI configuration space: see setup_permission_maps(). */
+	if (err == SVSM_OK && boot_info.ecam_size != 0) {
+		err = pgtable_unmap(&native_npt, boot_info.ecam_base, boot_info.ecam_size);
+	}
 	return err;
 }
 
@@ -220,6 +226,14 @@ static enum svsm_err setup_permission_maps(void)
 	 * interface at 0x510/0x511 does no DMA.
 	 */
 	for (unsigned port = FW_CFG_DMA_PORT; port < FW_CFG_DMA_PORT + 8; port++) {
+		iopm[port / 8] |= (uint8_t)(1u << (port % 8));
+	}
+	/*
+	 * No device may DMA into SVSM memory: bus mastering is turned off on every PCI function
+	 * and the guest gets no configuration space to turn it back on (0xCF8-0xCFF refused,
+	 * the ECAM window unmapped). Devices stay usable through their I/O and MMIO registers.
+	 */
+	for (unsigned port = PCI_CONFIG_PORT; port < PCI_CONFIG_PORT + 8; port++) {
 		iopm[port / 8] |= (uint8_t)(1u << (port % 8));
 	}
 	/* The guest must not move or disable the SVSM's host save area or SVM itself. */
@@ -397,6 +411,10 @@ enum svsm_err plat_launch_guest(struct vcpu **bsp)
 	}
 	if (err == SVSM_OK) {
 		err = setup_permission_maps();
+	}
+	if (err == SVSM_OK) {
+		pr_info("native: bus mastering turned off on %u PCI functions\n",
+			pci_disable_bus_mastering());
 	}
 	if (err == SVSM_OK) {
 		err = load_guest_image(&hdr);
