@@ -277,7 +277,7 @@ static enum igvm_err check_page_data(struct igvm_parser *p, struct igvm_header *
 	if (err != IGVM_OK) {
 		return err;
 	}
-	/* 2 MiB pages are a TODO in the reference crate; reject rather than guess. */
+	/* The reference crate does not define 2 MiB page data yet: reject rather than guess. */
 	if ((pd->flags & ~IGVM_PAGE_FLAGS_KNOWN) != 0 || (pd->flags & IGVM_PAGE_FLAG_IS_2MB_PAGE) != 0) {
 		return fail(p, IGVM_E_RESERVED, pl + offsetof(struct igvm_vhs_page_data, flags));
 	}

@@ -64,7 +64,6 @@ void *calloc(size_t count, size_t size)
 void *realloc(void *ptr, size_t size);
 void *realloc(void *ptr, size_t size)
 {
-	size_t old;
 	void *n;
 
 	if (ptr == NULL) {
@@ -74,16 +73,11 @@ void *realloc(void *ptr, size_t size)
 		free(ptr);
 		return NULL;
 	}
-	old = heap_usable_size(ptr);
-	if (size <= old) {
-		return ptr;
-	}
-	n = malloc_counted(size);
+	n = heap_realloc(ptr, size); /* a failed grow leaves ptr valid, as in glibc */
 	if (n == NULL) {
-		return NULL; /* the old block stays valid, as in glibc */
+		__atomic_fetch_add(&stat_failures, 1, __ATOMIC_RELAXED);
+		klibc_errno = ENOMEM;
 	}
-	memcpy(n, ptr, old);
-	free(ptr);
 	return n;
 }
 
