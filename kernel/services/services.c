@@ -12,6 +12,7 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
+#include "kernel/arch/x86_64/svm.h"
 #include "kernel/arch/x86_64/xsave.h"
 
 #include "kernel/init/boot_info.h"
@@ -65,6 +66,7 @@ void services_run(void (*fn)(void *arg), void *arg)
 		return;
 	}
 	flags = spin_lock_irqsave(&lib_lock); /* also keeps interrupts off for the call */
+	svm_fpu_release(); /* a guest's vector state may still be in the registers */
 	__atomic_store_n(&lib_owner, me, __ATOMIC_RELEASE);
 	services_stack_call(lib_stack_top, fn, arg);
 	CHECK((read_rflags() & RFLAGS_IF) == 0); /* library code must not enable interrupts */

@@ -18,7 +18,8 @@
 struct svm_cpu {
 	uint64_t hsave_pa;
 	uint64_t host_vmsave_pa;
-	void *host_fpu; /* the SVSM's vector state while a guest runs */
+	void *host_fpu;              /* init-state area the SVSM's library code starts from */
+	struct vcpu_fpu *fpu_live;   /* guest whose vector state is in the registers, or NULL */
 };
 
 static struct svm_cpu svm_cpus[MAX_CPUS];
@@ -61,6 +62,15 @@ enum svsm_err vcpu_fpu_init(struct vcpu_fpu *fpu)
 
 void vcpu_fpu_free(struct vcpu_fpu *fpu)
 {
+	/*
+	 * The vCPU has stopped; its CPU may still hold its registers as "live". Forget that
+	 * (the next guest on that CPU restores all components, library code starts from the
+	 * init state), so nothing is ever saved into the freed area.
+	 */
+	for (unsigned i = 0; i < MAX_CPUS; i++) {
+		__atomic_compare_exchange_n(&svm_cpus[i].fpu_live, &(struct vcpu_fpu *){fpu}, NULL,
+					    false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	}
 	xsave_area_free(fpu->area);
 	fpu->area = NULL;
 }
@@ -105,26 +115,45 @@ enum svsm_err svm_cpu_init(void)
 	return SVSM_OK;
 }
 
-void svm_run(uint64_t vmcb_pa, struct guest_gprs *gprs, struct vcpu_fpu *fpu)
+/*
+ * Vector state is switched lazily. The SVSM's own code never touches vector registers
+ * (-mgeneral-regs-only), so after a #VMEXIT the guest's vector state and XCR0 stay in the
+ * registers; they are saved only when library code needs the vector unit (services_run()
+ * calls svm_fpu_release()) or another guest is to run on this CPU.
+ */
+void svm_fpu_release(void)
 {
 	struct svm_cpu *c = &svm_cpus[this_cpu()->index];
-	bool xs = xsave_enabled();
+	struct vcpu_fpu *fpu = c->fpu_live;
 
-	xsave_save(c->host_fpu);
-	if (xs) {
-		/* Guest components under the guest's XCR0 (RFBM = all it enabled). */
-		xsetbv0(fpu->xcr0);
-		__asm__ volatile("xrstor64 (%0)" ::"r"(fpu->area), "a"(~0u), "d"(~0u) : "memory");
-	} else {
-		__asm__ volatile("fxrstor64 (%0)" ::"r"(fpu->area) : "memory");
+	if (fpu == NULL) {
+		return;
 	}
-	svm_vmrun_asm(vmcb_pa, gprs, c->host_vmsave_pa);
-	if (xs) {
+	if (xsave_enabled()) {
+		/* All the guest enabled, under its own XCR0 (RFBM masked by XCR0). */
 		__asm__ volatile("xsave64 (%0)" ::"r"(fpu->area), "a"(~0u), "d"(~0u) : "memory");
 		fpu->xcr0 = xgetbv0(); /* the guest may have changed it with XSETBV */
 		xsetbv0(xsave_features());
 	} else {
 		__asm__ volatile("fxsave64 (%0)" ::"r"(fpu->area) : "memory");
 	}
-	xsave_restore(c->host_fpu);
+	xsave_restore(c->host_fpu); /* library code starts from the init state */
+	c->fpu_live = NULL;
+}
+
+void svm_run(uint64_t vmcb_pa, struct guest_gprs *gprs, struct vcpu_fpu *fpu)
+{
+	struct svm_cpu *c = &svm_cpus[this_cpu()->index];
+
+	if (c->fpu_live != fpu) {
+		svm_fpu_release();
+		if (xsave_enabled()) {
+			xsetbv0(fpu->xcr0);
+			__asm__ volatile("xrstor64 (%0)" ::"r"(fpu->area), "a"(~0u), "d"(~0u) : "memory");
+		} else {
+			__asm__ volatile("fxrstor64 (%0)" ::"r"(fpu->area) : "memory");
+		}
+		c->fpu_live = fpu;
+	}
+	svm_vmrun_asm(vmcb_pa, gprs, c->host_vmsave_pa);
 }

@@ -28,11 +28,17 @@ uint32_t svm_asid_count(void);
 
 /**
  * svm_run - enter the guest described by @vmcb_pa with @gprs and @fpu, return on #VMEXIT.
- * Host FS/GS/TR/LDTR/syscall MSRs are preserved with VMSAVE/VMLOAD, the SVSM's and the
- * guest's vector state and XCR0 with XSAVE/XRSTOR; runs with GIF clear around the switch
- * and interrupts disabled.
+ * Host FS/GS/TR/LDTR/syscall MSRs are preserved with VMSAVE/VMLOAD; runs with GIF clear
+ * around the switch and interrupts disabled. The guest's vector state and XCR0 are loaded
+ * if they are not already live and stay live after the exit (see svm_fpu_release()).
  */
 void svm_run(uint64_t vmcb_pa, struct guest_gprs *gprs, struct vcpu_fpu *fpu);
+
+/**
+ * svm_fpu_release - save the vector state of the guest live on this CPU, if any, and give
+ * the vector unit to the SVSM (its XCR0, init state). Before any SVSM vector code runs.
+ */
+void svm_fpu_release(void);
 
 /** vcpu_fpu_init - vector state of a new vCPU (architectural init state, XCR0 = x87). */
 enum svsm_err vcpu_fpu_init(struct vcpu_fpu *fpu) SVSM_MUST_CHECK;
