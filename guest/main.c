@@ -185,6 +185,20 @@ static void test_fw_cfg_dma_blocked(void)
 	check("fw_cfg_dma_blocked", buf == 0x11223344 && req.control != 0);
 }
 
+/*
+ * The MSRs that hold the SVSM's SVM set-up are intercepted: VM_HSAVE_PA reads as 0 and a
+ * write is dropped (were it not, the SVSM's next VMRUN would save its state at our address).
+ */
+static void test_svm_msrs_hidden(void)
+{
+	uint64_t hsave = guest_rdmsr(0xc0010117u);
+
+	__asm__ volatile("wrmsr" ::"c"(0xc0010117u), "a"(0x1000u), "d"(0u));
+	__asm__ volatile("wrmsr" ::"c"(0xc0010114u), "a"(0x10u), "d"(0u)); /* VM_CR.SVMDIS */
+	check("svm_msrs_hidden", hsave == 0 && guest_rdmsr(0xc0010117u) == 0 &&
+					 core(SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0) == SVSM_SUCCESS);
+}
+
 /* The guest gets no PCI configuration space: reads through 0xCF8/0xCFC find no device. */
 static void test_pci_config_hidden(void)
 {
@@ -533,6 +547,7 @@ void guest_main(const struct native_boot_info *bi)
 		test_remap_ca();
 		test_fw_cfg_dma_blocked();
 		test_pci_config_hidden();
+		test_svm_msrs_hidden();
 		test_pvalidate_valid();
 		test_pvalidate_hostile();
 		test_vcpus();
