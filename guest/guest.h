@@ -32,5 +32,3 @@ void check(const char *name, bool ok);
 
 /** guest_tpm_tests - vTPM and attestation checks using the 4 pages at @area. */
 void guest_tpm_tests(uint64_t area, const struct native_boot_info *bi);
-/** guest_tpm_bench - @count GetRandom commands through the vTPM protocol. */
-void guest_tpm_bench(uint64_t area, unsigned count);

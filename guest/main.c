@@ -541,7 +541,6 @@ void guest_main(const struct native_boot_info *bi)
 		check("scratch_memory_found", false);
 	} else if (args_are("bench")) {
 		bench();
-		guest_tpm_bench(S_TPM, 200);
 	} else {
 		test_discovery_and_queries();
 		test_remap_ca();

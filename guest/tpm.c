@@ -373,19 +373,3 @@ void guest_tpm_tests(uint64_t area, const struct native_boot_info *bi)
 	test_attestation(area + 0x1000, ek_pub, ek_pub_size, bi);
 	test_vector_state();
 }
-
-/* bench mode: many small vTPM commands so the SVSM can report its protocol overhead. */
-void guest_tpm_bench(uint64_t area, unsigned count)
-{
-	struct tpm_writer w;
-
-	vbuf = (volatile uint8_t *)area;
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_startup(&w, TPM_SU_CLEAR);
-	(void)tpm(tpm_cmd_end(&w));
-	for (unsigned i = 0; i < count; i++) {
-		tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-		tpm_cmd_get_random(&w, 32);
-		(void)tpm(tpm_cmd_end(&w));
-	}
-}

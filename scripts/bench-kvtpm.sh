@@ -27,3 +27,14 @@ for ek in ecc rsa; do
 		grep -a '^bench ' "$log" | tr -d '\r'
 	fi
 done
+
+# The vTPM protocol's own overhead (world switch excluded): tests/kernel/vtpm_protocol_test.c.
+status=0
+scripts/qemu.sh --smp 1 --mem 256M --timeout 280 \
+	--append "log=warn ktest=vtpm_protocol vtpm_bench=1" "$kernel" >"$log" 2>&1 || status=$?
+if [ "$status" -ne 33 ]; then
+	cat "$log" >&2
+	echo "bench-kvtpm: vTPM protocol run failed (QEMU status $status)" >&2
+	exit 1
+fi
+grep -a '^bench vtpm_protocol_overhead_ratio' "$log" | tr -d '\r'

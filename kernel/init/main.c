@@ -18,7 +18,6 @@
 #include "kernel/mm/mm.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/platform/platform.h"
-#include "kernel/protocols/services_protocols.h"
 #include "kernel/services/services.h"
 #include "kernel/vcpu/vcpu.h"
 #include "lib/cmdline.h"
@@ -59,20 +58,6 @@ static __attribute__((noreturn)) void kmain_late(void)
 	run_guest();
 }
 
-/* The vTPM protocol's own cost: whole handler vs the TPM command alone (no world switch). */
-static void report_vtpm_stats(void)
-{
-	uint64_t cmds, handler, tpm;
-
-	vtpm_protocol_stats(&cmds, &handler, &tpm);
-	if (cmds > 0 && tpm > 0) {
-		uint64_t ratio = handler * 1000 / tpm;
-
-		pr_info("vtpm: %lu commands, protocol overhead ratio %lu.%03lu (handler %lu / TPM %lu cycles)\n",
-			cmds, ratio / 1000, ratio % 1000, handler / cmds, tpm / cmds);
-	}
-}
-
 /*
  * Launches the guest and runs its boot vCPU on this CPU. The run ends when the guest
  * reports completion (test guests) or is stopped; the SVSM then stops the other vCPUs,
@@ -103,7 +88,6 @@ static __attribute__((noreturn)) void run_guest(void)
 		result < 0 ? "stopped without reporting" :
 		result == 0 ? "reported all checks passed" : "reported failures",
 		vcpu_calls_total(), healthy ? "healthy" : "NOT healthy");
-	report_vtpm_stats();
 	exit_qemu(result == 0 && healthy ? EXIT_QEMU_SUCCESS : EXIT_QEMU_FAILURE);
 }
 

@@ -114,6 +114,41 @@ enum svsm_err guest_mem_zero(uint64_t gpa, size_t len)
 	return SVSM_OK;
 }
 
+enum svsm_err guest_mem_window_open(struct guest_mem_window *w, uint64_t gpa, uint64_t len)
+{
+	if (!guest_mem_valid(gpa, len)) {
+		*w = (struct guest_mem_window){0, 0};
+		return SVSM_E_INVALID_ADDRESS;
+	}
+	*w = (struct guest_mem_window){gpa, len};
+	return SVSM_OK;
+}
+
+static bool window_fits(const struct guest_mem_window *w, uint64_t off, size_t n)
+{
+	return off <= w->len && n <= w->len - off && n != 0;
+}
+
+enum svsm_err guest_mem_window_read(const struct guest_mem_window *w, uint64_t off, void *dst,
+				    size_t n)
+{
+	if (!window_fits(w, off, n)) {
+		return SVSM_E_INVALID_ADDRESS;
+	}
+	memcpy(dst, phys_to_virt(w->gpa + off), n);
+	return SVSM_OK;
+}
+
+enum svsm_err guest_mem_window_write(const struct guest_mem_window *w, uint64_t off,
+				     const void *src, size_t n)
+{
+	if (!window_fits(w, off, n) || guest_mem_is_protected(w->gpa + off, n)) {
+		return SVSM_E_INVALID_ADDRESS;
+	}
+	memcpy(phys_to_virt(w->gpa + off), src, n);
+	return SVSM_OK;
+}
+
 enum svsm_err guest_mem_take_call_pending(uint64_t ca_gpa, bool *pending)
 {
 	if (!guest_mem_valid(ca_gpa, 1) || guest_mem_is_protected(ca_gpa, 1)) {

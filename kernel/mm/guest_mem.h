@@ -44,6 +44,25 @@ enum svsm_err guest_mem_zero(uint64_t gpa, size_t len) SVSM_MUST_CHECK;
  */
 enum svsm_err guest_mem_take_call_pending(uint64_t ca_gpa, bool *pending) SVSM_MUST_CHECK;
 
+/**
+ * struct guest_mem_window - a guest range checked once (guest RAM, not SVSM memory) for a
+ * handler that reads and writes it several times during one call. Writes still refuse
+ * pages the SVSM has taken meanwhile.
+ */
+struct guest_mem_window {
+	uint64_t gpa;
+	uint64_t len;
+};
+
+enum svsm_err guest_mem_window_open(struct guest_mem_window *w, uint64_t gpa,
+				    uint64_t len) SVSM_MUST_CHECK;
+/** guest_mem_window_read - copy @n bytes at offset @off of the window into @dst. */
+enum svsm_err guest_mem_window_read(const struct guest_mem_window *w, uint64_t off, void *dst,
+				    size_t n) SVSM_MUST_CHECK;
+/** guest_mem_window_write - copy @n bytes from @src to offset @off of the window. */
+enum svsm_err guest_mem_window_write(const struct guest_mem_window *w, uint64_t off,
+				     const void *src, size_t n) SVSM_MUST_CHECK;
+
 /** guest_mem_protect_page - stop SVSM writes to a page the SVSM took (VMSA). */
 enum svsm_err guest_mem_protect_page(uint64_t gpa) SVSM_MUST_CHECK;
 void guest_mem_unprotect_page(uint64_t gpa);

@@ -26,8 +26,3 @@ bool attest_protocol_available(void)
 {
 	return false;
 }
-
-void vtpm_protocol_stats(uint64_t *cmds, uint64_t *handler_cycles, uint64_t *tpm_cycles)
-{
-	*cmds = *handler_cycles = *tpm_cycles = 0;
-}

@@ -14,7 +14,5 @@ struct vcpu;
 
 enum svsm_err vtpm_protocol_call(struct vcpu *v, uint32_t call, struct svsm_call_regs *regs);
 bool vtpm_protocol_available(void);
-/** vtpm_protocol_stats - commands served, cycles in the handler, cycles inside the TPM. */
-void vtpm_protocol_stats(uint64_t *cmds, uint64_t *handler_cycles, uint64_t *tpm_cycles);
 enum svsm_err attest_protocol_call(struct vcpu *v, uint32_t call, struct svsm_call_regs *regs);
 bool attest_protocol_available(void);

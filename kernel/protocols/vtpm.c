@@ -38,25 +38,16 @@ static void vtpm_job_run(void *arg)
 	job->err = vtpm_run(0, job->cmd, job->size, &job->rsp, &job->rsp_size);
 }
 
-static uint64_t cycles_protocol, cycles_tpm, commands;
-
-static uint64_t cycles(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 static enum svsm_err vtpm_cmd(uint64_t gpa)
 {
+	struct guest_mem_window win;
 	struct vtpm_envelope_cmd cmd;
 	struct vtpm_job job = {0};
-	enum svsm_err err;
-	uint64_t t0 = cycles(), t1 = 0, t2 = 0;
+	uint32_t size = 0;
+	enum svsm_err err = guest_mem_window_open(&win, gpa, SVSM_VTPM_BUFFER_SIZE);
 
-	if (!guest_mem_valid(gpa, SVSM_VTPM_BUFFER_SIZE)) {
-		return SVSM_E_INVALID_ADDRESS;
+	if (err != SVSM_OK) {
+		return err;
 	}
 	if (!vtpm_is_on()) {
 		return SVSM_E_INVALID_REQUEST;
@@ -65,24 +56,23 @@ static enum svsm_err vtpm_cmd(uint64_t gpa)
 	 * Copy in the 9-byte envelope header, then only the command bytes it announces (each
 	 * guest byte is read once); the decoder checks both against each other on our copy.
 	 */
-	err = guest_mem_read(gpa, vtpm_buf, VTPM_ENVELOPE_HDR);
+	err = guest_mem_window_read(&win, 0, vtpm_buf, VTPM_ENVELOPE_HDR);
 	if (err == SVSM_OK) {
-		uint32_t size;
-
 		memcpy(&size, vtpm_buf + 5, sizeof(size));
 		if (size > SVSM_VTPM_BUFFER_SIZE - VTPM_ENVELOPE_HDR) {
 			size = SVSM_VTPM_BUFFER_SIZE - VTPM_ENVELOPE_HDR;
 		}
-		err = guest_mem_read(gpa + VTPM_ENVELOPE_HDR, vtpm_buf + VTPM_ENVELOPE_HDR, size);
+		if (size != 0) {
+			err = guest_mem_window_read(&win, VTPM_ENVELOPE_HDR, vtpm_buf + VTPM_ENVELOPE_HDR,
+						    size);
+		}
 	}
 	if (err == SVSM_OK) {
 		err = vtpm_envelope_decode(vtpm_buf, sizeof(vtpm_buf), &cmd);
 	}
 	if (err == SVSM_OK) {
 		job = (struct vtpm_job){.cmd = cmd.cmd, .size = cmd.size};
-		t1 = cycles();
 		services_run(vtpm_job_run, &job);
-		t2 = cycles();
 		err = job.err;
 	}
 	if (err == SVSM_OK) {
@@ -90,22 +80,9 @@ static enum svsm_err vtpm_cmd(uint64_t gpa)
 	}
 	if (err == SVSM_OK) {
 		/* Only the response goes back; the rest of the guest's page stays the guest's. */
-		err = guest_mem_write(gpa, vtpm_buf, VTPM_RSP_HDR + job.rsp_size);
-	}
-	if (err == SVSM_OK) {
-		/* Whole handler vs the TPM alone: the protocol's own cost, world switch excluded. */
-		cycles_protocol += cycles() - t0;
-		cycles_tpm += t2 - t1;
-		commands++;
+		err = guest_mem_window_write(&win, 0, vtpm_buf, VTPM_RSP_HDR + job.rsp_size);
 	}
 	return err;
-}
-
-void vtpm_protocol_stats(uint64_t *cmds, uint64_t *handler_cycles, uint64_t *tpm_cycles)
-{
-	*cmds = commands;
-	*handler_cycles = cycles_protocol;
-	*tpm_cycles = cycles_tpm;
 }
 
 enum svsm_err vtpm_protocol_call(struct vcpu *v, uint32_t call, struct svsm_call_regs *r)
