@@ -246,6 +246,25 @@ TEST(guest_mem, protected_pages_and_bounds)
 	EXPECT_EQ(guest_mem_write(g.ram + PAGE - 4, b, 8), SVSM_E_INVALID_ADDRESS);
 	guest_mem_unprotect_page(g.ram + PAGE);
 	EXPECT_EQ(guest_mem_write(g.ram + PAGE + 8, b, 8), SVSM_OK);
+	/* A window is checked once, then every access stays inside it. */
+	{
+		struct guest_mem_window w;
+		uint8_t x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+		EXPECT_EQ(guest_mem_window_open(&w, g.svsm + PAGE, PAGE), SVSM_E_INVALID_ADDRESS);
+		EXPECT_EQ(guest_mem_window_open(&w, g.ram_end - 8, 16), SVSM_E_INVALID_ADDRESS);
+		ASSERT_EQ(guest_mem_window_open(&w, g.ram + 2 * PAGE, PAGE), SVSM_OK);
+		EXPECT_EQ(guest_mem_window_write(&w, PAGE - 8, x, 8), SVSM_OK);
+		EXPECT_EQ(guest_mem_window_read(&w, PAGE - 8, b, 8), SVSM_OK);
+		EXPECT_MEMEQ(b, x, 8);
+		EXPECT_EQ(guest_mem_window_read(&w, PAGE - 4, b, 8), SVSM_E_INVALID_ADDRESS);
+		EXPECT_EQ(guest_mem_window_read(&w, UINT64_MAX, b, 1), SVSM_E_INVALID_ADDRESS);
+		EXPECT_EQ(guest_mem_window_write(&w, 0, x, 0), SVSM_E_INVALID_ADDRESS);
+		ASSERT_EQ(guest_mem_protect_page(g.ram + 2 * PAGE), SVSM_OK);
+		EXPECT_EQ(guest_mem_window_write(&w, 0, x, 8), SVSM_E_INVALID_ADDRESS);
+		EXPECT_EQ(guest_mem_window_read(&w, 0, b, 8), SVSM_OK);
+		guest_mem_unprotect_page(g.ram + 2 * PAGE);
+	}
 	/* The RAM map may not overlap the SVSM region. */
 	{
 		struct guest_mem_range bad = {g.svsm, g.ram + PAGE};
