@@ -355,6 +355,34 @@ static void test_vector_state(void)
 	      memcmp(ymm0, pattern, 32) == 0 && memcmp(xmm15, pattern, 16) == 0);
 }
 
+/*
+ * With XCR0 = x87 only (as firmware runs) SSE still works once CR4.OSFXSR is set: the
+ * guest's XMM registers must survive, and must not show what the SVSM's libcrypto left.
+ */
+static void test_sse_state_with_x87_xcr0(void)
+{
+	static const uint8_t pattern[16] = {0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8,
+					    0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf, 0xb0};
+	uint8_t x0[16], x7[16], x15[16];
+	uint64_t cr4;
+	struct tpm_writer w;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= (1u << 9) | (1u << 10) | (1u << 18);
+	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
+	__asm__ volatile("xsetbv" ::"c"(0), "a"(1), "d"(0)); /* x87 only */
+	__asm__ volatile("movdqu (%0), %%xmm0; movdqu (%0), %%xmm7; movdqu (%0), %%xmm15"
+			 ::"r"(pattern) : "memory");
+	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_cmd_pcr_extend(&w, PCR_TEST, zero32); /* hashing runs SSE code in the SVSM */
+	(void)tpm(tpm_cmd_end(&w));
+	__asm__ volatile("movdqu %%xmm0, (%0); movdqu %%xmm7, (%1); movdqu %%xmm15, (%2)"
+			 ::"r"(x0), "r"(x7), "r"(x15) : "memory");
+	check("sse_state_preserved_with_x87_xcr0", memcmp(x0, pattern, 16) == 0 &&
+							 memcmp(x7, pattern, 16) == 0 &&
+							 memcmp(x15, pattern, 16) == 0);
+}
+
 void guest_tpm_tests(uint64_t area, const struct native_boot_info *bi)
 {
 	struct call c;
@@ -371,5 +399,6 @@ void guest_tpm_tests(uint64_t area, const struct native_boot_info *bi)
 	test_tpm_commands(ek_pub, &ek_pub_size);
 	test_vtpm_envelopes(bi);
 	test_attestation(area + 0x1000, ek_pub, ek_pub_size, bi);
+	test_sse_state_with_x87_xcr0();
 	test_vector_state();
 }

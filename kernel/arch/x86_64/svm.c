@@ -130,9 +130,17 @@ void svm_fpu_release(void)
 		return;
 	}
 	if (xsave_enabled()) {
-		/* All the guest enabled, under its own XCR0 (RFBM masked by XCR0). */
+		/*
+		 * Save under the union of the guest's XCR0 and the SVSM's: XSAVE covers only
+		 * components enabled in XCR0, and the guest's registers of every component the
+		 * SVSM's library code will use must be saved, whatever XCR0 the guest chose
+		 * (SSE works with XCR0 = x87 alone once CR4.OSFXSR is set).
+		 */
+		uint64_t guest_xcr0 = xgetbv0(); /* the guest may have changed it with XSETBV */
+
+		xsetbv0(guest_xcr0 | xsave_features());
 		__asm__ volatile("xsave64 (%0)" ::"r"(fpu->area), "a"(~0u), "d"(~0u) : "memory");
-		fpu->xcr0 = xgetbv0(); /* the guest may have changed it with XSETBV */
+		fpu->xcr0 = guest_xcr0;
 		xsetbv0(xsave_features());
 	} else {
 		__asm__ volatile("fxsave64 (%0)" ::"r"(fpu->area) : "memory");
@@ -148,8 +156,10 @@ void svm_run(uint64_t vmcb_pa, struct guest_gprs *gprs, struct vcpu_fpu *fpu)
 	if (c->fpu_live != fpu) {
 		svm_fpu_release();
 		if (xsave_enabled()) {
-			xsetbv0(fpu->xcr0);
+			/* Restore every component the SVSM used, then hand the guest its XCR0. */
+			xsetbv0(fpu->xcr0 | xsave_features());
 			__asm__ volatile("xrstor64 (%0)" ::"r"(fpu->area), "a"(~0u), "d"(~0u) : "memory");
+			xsetbv0(fpu->xcr0);
 		} else {
 			__asm__ volatile("fxrstor64 (%0)" ::"r"(fpu->area) : "memory");
 		}
