@@ -199,6 +199,33 @@ static void test_svm_msrs_hidden(void)
 					 core(SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0) == SVSM_SUCCESS);
 }
 
+static uint8_t port_in8(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/*
+ * Shared machine state behind I/O ports is refused (reads all-ones, writes dropped): the
+ * A20 gate (clearing it hung the whole machine), the legacy PIC and PIT (an unmasked timer
+ * at the BIOS vector base 0x08 reached the SVSM as a "double fault"), and isa-debug-exit
+ * beyond its first port (a write there would end the run with the SVSM's success status).
+ */
+static void test_legacy_ports_refused(void)
+{
+	check("a20_port_refused", port_in8(0x92) == 0xff);
+	guest_outb(0x92, 0x00);                     /* A20 off */
+	guest_outb(0x20, 0x11), guest_outb(0x21, 0x08); /* PIC ICW1/ICW2: vector base 0x08 */
+	guest_outb(0x21, 0x04), guest_outb(0x21, 0x01), guest_outb(0x21, 0xfe); /* IRQ0 on */
+	guest_outb(0x43, 0x34), guest_outb(0x40, 0x00), guest_outb(0x40, 0x01); /* PIT running */
+	guest_outb(0xf5, 0x10);                     /* isa-debug-exit's second port */
+	for (volatile unsigned i = 0; i < 2000000; i++) {
+	}
+	check("legacy_ports_harmless", core(SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0) == SVSM_SUCCESS);
+}
+
 /* The guest gets no PCI configuration space: reads through 0xCF8/0xCFC find no device. */
 static void test_pci_config_hidden(void)
 {
@@ -409,6 +436,14 @@ static void test_vcpus(void)
 	vmsa->cr4 = 0; /* long mode without PAE */
 	check("create_vcpu_inconsistent_state", core(SVSM_CORE_CREATE_VCPU, S_VMSA, S_AP_CA,
 						     ap_apic) == SVSM_ERR_INVALID_PARAMETER);
+	build_ap_vmsa(vmsa, ap_apic, (uint8_t)boot->guest_vmpl);
+	vmsa->g_pat = 0x0202020202020202ull; /* memory type 2 is reserved */
+	check("create_vcpu_bad_pat", core(SVSM_CORE_CREATE_VCPU, S_VMSA, S_AP_CA, ap_apic) ==
+					     SVSM_ERR_INVALID_PARAMETER);
+	build_ap_vmsa(vmsa, ap_apic, (uint8_t)boot->guest_vmpl);
+	vmsa->cr0 |= 1ull << 29; /* NW without CD */
+	check("create_vcpu_nw_without_cd", core(SVSM_CORE_CREATE_VCPU, S_VMSA, S_AP_CA,
+						ap_apic) == SVSM_ERR_INVALID_PARAMETER);
 	check("delete_vcpu_unknown", core(SVSM_CORE_DELETE_VCPU, S_VMSA, 0, 0) ==
 					     SVSM_ERR_INVALID_PARAMETER);
 	check("no_vcpu_started_by_bad_calls", sh->counter == 0);
@@ -547,6 +582,7 @@ void guest_main(const struct native_boot_info *bi)
 		test_fw_cfg_dma_blocked();
 		test_pci_config_hidden();
 		test_svm_msrs_hidden();
+		test_legacy_ports_refused();
 		test_pvalidate_valid();
 		test_pvalidate_hostile();
 		test_vcpus();

@@ -38,11 +38,7 @@ static enum svsm_err core_remap_ca(struct vcpu *v, struct svsm_call_regs *r)
 	if (err != SVSM_OK) {
 		return err;
 	}
-	if (r->rcx != v->ca_gpa && vcpu_uses_page(r->rcx)) {
-		return SVSM_E_INVALID_PARAM; /* another vCPU's CA or a VMSA */
-	}
-	v->ca_gpa = r->rcx;
-	return SVSM_OK;
+	return vcpu_set_ca(v, r->rcx); /* not another vCPU's CA or a VMSA */
 }
 
 /* Validates one decoded entry. */

@@ -21,21 +21,99 @@ static bool live(const struct vcpu *v)
 	return v->state != VCPU_FREE;
 }
 
+/* The page is some live vCPU's CA or VMSA (other than @except). Lock held. */
+static bool page_taken(uint64_t gpa, const struct vcpu *except)
+{
+	for (unsigned i = 0; i < VCPU_MAX; i++) {
+		const struct vcpu *o = &vcpus[i];
+
+		if (o != except && live(o) &&
+		    (o->ca_gpa == gpa || (o->vmsa_gpa != VCPU_NO_VMSA && o->vmsa_gpa == gpa))) {
+			return true;
+		}
+	}
+	return false;
+}
+
 struct vcpu *vcpu_alloc(uint32_t apic_id, uint64_t ca_gpa, uint64_t vmsa_gpa)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 	struct vcpu *found = NULL;
+	bool conflict = page_taken(ca_gpa, NULL) ||
+			(vmsa_gpa != VCPU_NO_VMSA && page_taken(vmsa_gpa, NULL));
 
-	for (unsigned i = 0; i < VCPU_MAX; i++) {
+	for (unsigned i = 0; i < VCPU_MAX && !conflict; i++) {
+		conflict = live(&vcpus[i]) && vcpus[i].apic_id == apic_id;
+	}
+	for (unsigned i = 0; i < VCPU_MAX && !conflict && found == NULL; i++) {
 		if (!live(&vcpus[i])) {
 			found = &vcpus[i];
 			*found = (struct vcpu){.id = i, .apic_id = apic_id, .ca_gpa = ca_gpa,
-					       .vmsa_gpa = vmsa_gpa, .state = VCPU_RUNNABLE};
-			break;
+					       .vmsa_gpa = vmsa_gpa, .state = VCPU_CREATING};
 		}
 	}
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 	return found;
+}
+
+void vcpu_publish(struct vcpu *v)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+
+	if (v->state == VCPU_CREATING) {
+		v->state = VCPU_RUNNABLE;
+	}
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+}
+
+enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, struct vcpu **out)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+	enum svsm_err err = SVSM_E_NOT_FOUND;
+
+	*out = NULL;
+	for (unsigned i = 0; i < VCPU_MAX; i++) {
+		struct vcpu *v = &vcpus[i];
+
+		if (!live(v) || v->state == VCPU_CREATING || v->vmsa_gpa != vmsa_gpa ||
+		    vmsa_gpa == VCPU_NO_VMSA) {
+			continue;
+		}
+		if (v == caller) {
+			err = SVSM_E_INVALID_REQUEST; /* a vCPU cannot delete itself */
+		} else if (v->deleting) {
+			err = SVSM_E_BUSY;
+		} else {
+			v->deleting = true;
+			*out = v;
+			err = SVSM_OK;
+		}
+		break;
+	}
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+	return err;
+}
+
+void vcpu_unclaim(struct vcpu *v)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+
+	v->deleting = false;
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+}
+
+enum svsm_err vcpu_set_ca(struct vcpu *v, uint64_t ca_gpa)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+	enum svsm_err err = SVSM_OK;
+
+	if (ca_gpa != v->ca_gpa && page_taken(ca_gpa, v)) {
+		err = SVSM_E_INVALID_PARAM;
+	} else {
+		v->ca_gpa = ca_gpa;
+	}
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+	return err;
 }
 
 void vcpu_release(struct vcpu *v)
@@ -52,7 +130,8 @@ struct vcpu *vcpu_find_vmsa(uint64_t vmsa_gpa)
 	struct vcpu *found = NULL;
 
 	for (unsigned i = 0; i < VCPU_MAX && found == NULL; i++) {
-		if (live(&vcpus[i]) && vcpus[i].vmsa_gpa == vmsa_gpa) {
+		if (live(&vcpus[i]) && vcpus[i].state != VCPU_CREATING &&
+		    vcpus[i].vmsa_gpa == vmsa_gpa) {
 			found = &vcpus[i];
 		}
 	}
@@ -93,7 +172,7 @@ bool vcpu_stop_all(struct vcpu *self, uint64_t spins)
 	for (unsigned i = 0; i < VCPU_MAX; i++) {
 		struct vcpu *v = &vcpus[i];
 
-		if (v != self && live(v) && v->state != VCPU_STOPPED) {
+		if (v != self && live(v) && v->state != VCPU_STOPPED && v->state != VCPU_CREATING) {
 			__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
 			plat_vcpu_kick(v);
 		}

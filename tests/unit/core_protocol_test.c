@@ -272,3 +272,38 @@ TEST(guest_mem, protected_pages_and_bounds)
 		EXPECT_EQ(guest_mem_init(&bad, 1, g.svsm, g.ram), SVSM_E_INVALID_PARAM);
 	}
 }
+
+TEST(vcpu_table, claims_are_atomic_and_exclusive)
+{
+	struct vcpu *a, *b, *c = NULL, *d = NULL;
+	uint64_t vmsa;
+
+	guest_fixture_setup(&g); /* vCPU 0 (APIC 0) with its CA at g.ca */
+	vmsa = g.ram + 0x500000;
+	a = vcpu_alloc(1, vmsa + PAGE, vmsa);
+	ASSERT_TRUE(a != NULL);
+	/* Until published, the new vCPU cannot be found for deletion. */
+	EXPECT_EQ(vcpu_claim_vmsa(vmsa, g.v, &c), SVSM_E_NOT_FOUND);
+	vcpu_publish(a);
+	/* Same APIC ID, same VMSA, or a CA that is someone's CA or VMSA: refused. */
+	EXPECT_TRUE(vcpu_alloc(1, vmsa + 4 * PAGE, vmsa + 3 * PAGE) == NULL);
+	EXPECT_TRUE(vcpu_alloc(2, vmsa + 4 * PAGE, vmsa) == NULL);
+	EXPECT_TRUE(vcpu_alloc(2, g.ca, vmsa + 3 * PAGE) == NULL);
+	EXPECT_TRUE(vcpu_alloc(2, vmsa, vmsa + 3 * PAGE) == NULL);
+	b = vcpu_alloc(2, vmsa + 4 * PAGE, vmsa + 3 * PAGE);
+	ASSERT_TRUE(b != NULL);
+	vcpu_publish(b);
+	/* One deleter at a time; a vCPU cannot delete itself. */
+	EXPECT_EQ(vcpu_claim_vmsa(vmsa, a, &c), SVSM_E_INVALID_REQUEST);
+	EXPECT_EQ(vcpu_claim_vmsa(vmsa, g.v, &c), SVSM_OK);
+	EXPECT_TRUE(c == a);
+	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_E_BUSY);
+	vcpu_unclaim(a);
+	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_OK);
+	/* REMAP_CA onto another vCPU's CA or VMSA is refused, onto a free page accepted. */
+	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + PAGE), SVSM_E_INVALID_PARAM);
+	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + 3 * PAGE), SVSM_E_INVALID_PARAM);
+	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + 6 * PAGE), SVSM_OK);
+	vcpu_release(a);
+	vcpu_release(b);
+}

@@ -17,6 +17,8 @@
 #define XAPIC_ID     0x020
 #define XAPIC_EOI    0x0b0
 #define XAPIC_SVR    0x0f0
+#define XAPIC_LVT_LINT0 0x350
+#define APIC_LVT_MASKED (1u << 16)
 #define XAPIC_ICR_LO 0x300
 #define XAPIC_ICR_HI 0x310
 #define X2APIC_MSR(off) (0x800 + ((off) >> 4))
@@ -68,6 +70,9 @@ void apic_init(void)
 	}
 	wrmsr(MSR_APIC_BASE, base);
 	apic_write(XAPIC_SVR, 0x100 | VEC_SPURIOUS);
+	/* No ExtINT from the legacy PIC (the BIOS leaves LINT0 so on the BSP): its vectors
+	 * below 32 would arrive as exceptions. */
+	apic_write(XAPIC_LVT_LINT0, APIC_LVT_MASKED);
 }
 
 bool apic_is_x2apic(void)

@@ -42,6 +42,7 @@ struct smp_work {
 	smp_work_fn fn;
 	void *arg;
 	volatile bool done;
+	bool claimed; /* a starter is filling in fn/arg */
 };
 static struct smp_work cpu_work[MAX_CPUS];
 
@@ -214,12 +215,19 @@ bool smp_start_on(unsigned cpu, smp_work_fn fn, void *arg)
 	}
 	pc = &percpu_area[cpu];
 	w = &cpu_work[cpu];
+	/* Claim the slot atomically (two starters must not both succeed), then publish. */
+	if (!__atomic_compare_exchange_n(&w->claimed, &(bool){false}, true, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		return false;
+	}
 	if (__atomic_load_n(&w->fn, __ATOMIC_ACQUIRE) != NULL) {
+		__atomic_store_n(&w->claimed, false, __ATOMIC_RELEASE);
 		return false;
 	}
 	w->arg = arg;
 	w->done = false;
 	__atomic_store_n(&w->fn, fn, __ATOMIC_RELEASE);
+	__atomic_store_n(&w->claimed, false, __ATOMIC_RELEASE);
 	apic_send_fixed(pc->apic_id, VEC_IPI_WAKE);
 	return true;
 }

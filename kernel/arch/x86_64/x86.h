@@ -15,7 +15,11 @@
 #define MSR_FS_BASE       0xc0000100
 #define MSR_GS_BASE       0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_TSC           0x10
 #define MSR_APIC_BASE     0x1b
+#define MSR_SYSENTER_CS   0x174
+#define MSR_SYSENTER_ESP  0x175
+#define MSR_SYSENTER_EIP  0x176
 #define MSR_PAT           0x277
 #define MSR_VM_CR         0xc0010114
 #define MSR_VM_HSAVE_PA   0xc0010117
@@ -33,6 +37,8 @@
 #define CR0_ET (1ull << 4)
 #define CR0_NE (1ull << 5)
 #define CR0_WP (1ull << 16)
+#define CR0_NW (1ull << 29)
+#define CR0_CD (1ull << 30)
 #define CR0_PG (1ull << 31)
 #define CR4_PAE (1ull << 5)
 #define CR4_PGE (1ull << 7)

@@ -39,8 +39,8 @@
 #define GPAT_DEFAULT 0x0007040600070406ull
 #define LAPIC_DEFAULT_GPA 0xfee00000ull
 #define IOAPIC_GPA 0xfec00000ull
-#define FW_CFG_DMA_PORT 0x514u
-#define PCI_CONFIG_PORT 0xcf8u
+#define COM1_PORT 0x3f8u
+#define PAT_TYPES_VALID 0xf3u /* bit n set: memory type n may appear in a PAT entry */
 
 struct pgtable native_npt;
 static uint64_t iopm_pa, msrpm_pa;
@@ -190,7 +190,7 @@ enum svsm_err native_npt_set_writable(uint64_t gpa, bool writable)
 	return pgtable_protect(&native_npt, gpa, MM_PAGE_SIZE, PTE_U | (writable ? PTE_W : 0));
 }
 
-static void msrpm_intercept(uint8_t *pm, uint32_t msr)
+static void msrpm_allow(uint8_t *pm, uint32_t msr)
 {
 	uint32_t base;
 
@@ -199,50 +199,50 @@ static void msrpm_intercept(uint8_t *pm, uint32_t msr)
 	} else if (msr >= 0xc0000000 && msr <= 0xc0001fff) {
 		base = 0x800 * 8;
 		msr -= 0xc0000000;
-	} else if (msr >= 0xc0010000 && msr <= 0xc0011fff) {
+	} else {
 		base = 0x1000 * 8;
 		msr -= 0xc0010000;
-	} else {
-		return; /* outside the map: always intercepted */
 	}
-	pm[(base + msr * 2) / 8] |= (uint8_t)(3u << ((msr * 2) % 8));
+	pm[(base + msr * 2) / 8] &= (uint8_t)~(3u << ((msr * 2) % 8));
 }
 
+static void iopm_allow(uint8_t *pm, unsigned port)
+{
+	pm[port / 8] &= (uint8_t)~(1u << (port % 8));
+}
+
+/*
+ * Deny by default. Every port and MSR exits unless listed here:
+ * - ports: the COM1 UART the test guest writes its results to. Everything else would give
+ *   the guest shared machine state: the legacy PIC (vectors below 32 would reach the SVSM as
+ *   exceptions), the A20 gate and reset ports, PCI configuration space (bus mastering),
+ *   fw_cfg (its DMA interface writes anywhere), the PM control register, isa-debug-exit.
+ * - MSRs: those VMLOAD/VMSAVE switch per guest (FS/GS bases, syscall and sysenter MSRs).
+ *   EFER, PAT, the TSC, the APIC base, the SVM MSRs and MSR_SVSM_CAA are emulated in
+ *   handle_msr(); any other MSR raises #GP in the guest.
+ */
 static enum svsm_err setup_permission_maps(void)
 {
+	static const uint32_t switched_msrs[] = {
+		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
+		MSR_SFMASK, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
+	};
 	uint8_t *iopm, *msrpm;
 
-	iopm_pa = page_alloc_get_zeroed(IOPM_ORDER, PAGE_OWNER_KERNEL);
-	msrpm_pa = page_alloc_get_zeroed(MSRPM_ORDER, PAGE_OWNER_KERNEL);
+	iopm_pa = page_alloc_get(IOPM_ORDER, PAGE_OWNER_KERNEL);
+	msrpm_pa = page_alloc_get(MSRPM_ORDER, PAGE_OWNER_KERNEL);
 	if (iopm_pa == 0 || msrpm_pa == 0) {
 		return SVSM_E_NOMEM;
 	}
 	iopm = phys_to_virt(iopm_pa);
 	msrpm = phys_to_virt(msrpm_pa);
-	iopm[NATIVE_GUEST_DONE_PORT / 8] |= 1u << (NATIVE_GUEST_DONE_PORT % 8);
-	/*
-	 * fw_cfg's DMA interface makes QEMU write anywhere in physical memory, SVSM memory
-	 * included: the guest does not get it (writes dropped, reads all-ones). The byte
-	 * interface at 0x510/0x511 does no DMA.
-	 */
-	for (unsigned port = FW_CFG_DMA_PORT; port < FW_CFG_DMA_PORT + 8; port++) {
-		iopm[port / 8] |= (uint8_t)(1u << (port % 8));
+	memset(iopm, 0xff, MM_PAGE_SIZE << IOPM_ORDER);
+	memset(msrpm, 0xff, MM_PAGE_SIZE << MSRPM_ORDER);
+	for (unsigned port = COM1_PORT; port < COM1_PORT + 8; port++) {
+		iopm_allow(iopm, port);
 	}
-	/*
-	 * No device may DMA into SVSM memory: bus mastering is turned off on every PCI function
-	 * and the guest gets no configuration space to turn it back on (0xCF8-0xCFF refused,
-	 * the ECAM window unmapped). Devices stay usable through their I/O and MMIO registers.
-	 */
-	for (unsigned port = PCI_CONFIG_PORT; port < PCI_CONFIG_PORT + 8; port++) {
-		iopm[port / 8] |= (uint8_t)(1u << (port % 8));
-	}
-	/* The guest must not move or disable the SVSM's host save area or SVM itself. */
-	msrpm_intercept(msrpm, MSR_VM_HSAVE_PA);
-	msrpm_intercept(msrpm, MSR_VM_CR);
-	/* Nor move or switch the shared local APIC (x2APIC mode would bypass the NPT hole). */
-	msrpm_intercept(msrpm, MSR_APIC_BASE);
-	for (uint32_t msr = 0x800; msr <= 0x8ff; msr++) {
-		msrpm_intercept(msrpm, msr);
+	for (unsigned i = 0; i < sizeof(switched_msrs) / sizeof(switched_msrs[0]); i++) {
+		msrpm_allow(msrpm, switched_msrs[i]);
 	}
 	return SVSM_OK;
 }
@@ -463,28 +463,73 @@ static void inject_exception(struct vmcb *vmcb, uint8_t vector, bool has_error, 
 				  (has_error ? SVM_EVTINJ_EV | ((uint64_t)error << 32) : 0);
 }
 
+bool native_pat_valid(uint64_t pat)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		uint8_t type = (uint8_t)(pat >> (8 * i));
+
+		if (type > 7 || (PAT_TYPES_VALID & (1u << type)) == 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* MSR accesses that exit (all but the VMLOAD/VMSAVE-switched ones, setup_permission_maps). */
 static enum plat_exit handle_msr(struct vcpu *v, struct native_vcpu *nv)
 {
 	struct vmcb *vmcb = nv->vmcb;
 	uint32_t msr = (uint32_t)nv->gprs.rcx;
 	bool write = vmcb->control.exit_info_1 != 0;
+	uint64_t value = (uint32_t)vmcb->save.rax | nv->gprs.rdx << 32;
+	uint64_t result = 0;
+	bool fault = false;
 
-	if (msr == MSR_SVSM_CAA && !write) {
-		vmcb->save.rax = (uint32_t)v->ca_gpa;
-		nv->gprs.rdx = v->ca_gpa >> 32;
-	} else if ((msr == MSR_VM_HSAVE_PA || msr == MSR_VM_CR) && !write) {
-		vmcb->save.rax = 0;
-		nv->gprs.rdx = 0;
-	} else if (msr == MSR_APIC_BASE && !write) {
-		uint64_t base = rdmsr(MSR_APIC_BASE); /* reads are harmless */
-
-		vmcb->save.rax = (uint32_t)base;
-		nv->gprs.rdx = base >> 32;
-	} else if (msr == MSR_VM_HSAVE_PA || msr == MSR_VM_CR || msr == MSR_SVSM_CAA) {
-		/* Writes are dropped: the guest has no SVM of its own. */
-	} else {
+	switch (msr) {
+	case MSR_SVSM_CAA:
+		result = v->ca_gpa; /* writes are ignored, as the SNP #VC convention does */
+		break;
+	case MSR_VM_HSAVE_PA:
+	case MSR_VM_CR:
+		break; /* the guest has no SVM of its own: reads 0, writes are dropped */
+	case MSR_APIC_BASE:
+		fault = write; /* the shared APIC stays where and how the SVSM has it */
+		result = rdmsr(MSR_APIC_BASE);
+		break;
+	case MSR_EFER:
+		if (write) {
+			/* SVME must stay set for VMRUN; reserved bits fault as on hardware. */
+			fault = (value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME)) != 0;
+			if (!fault) {
+				vmcb->save.efer = value | EFER_SVME;
+			}
+		}
+		result = vmcb->save.efer;
+		break;
+	case MSR_PAT:
+		if (write) {
+			fault = !native_pat_valid(value);
+			if (!fault) {
+				vmcb->save.g_pat = value; /* with nested paging the guest's PAT is G_PAT */
+			}
+		}
+		result = vmcb->save.g_pat;
+		break;
+	case MSR_TSC:
+		fault = write;
+		result = rdtsc() + vmcb->control.tsc_offset;
+		break;
+	default:
+		fault = true;
+		break;
+	}
+	if (fault) {
 		inject_exception(vmcb, VEC_GP, true, 0);
 		return PLAT_EXIT_CONTINUE;
+	}
+	if (!write) {
+		vmcb->save.rax = (uint32_t)result;
+		nv->gprs.rdx = result >> 32;
 	}
 	vmcb->save.rip += 2;
 	return PLAT_EXIT_CONTINUE;

@@ -34,6 +34,8 @@ enum svsm_err native_npt_set_writable(uint64_t gpa, bool writable) SVSM_MUST_CHE
 int native_cpu_by_apic(uint32_t apic_id);
 /** native_stop_guest - stop every vCPU of the guest (after a violation). */
 void native_stop_guest(const char *why);
+/** native_pat_valid - every entry of @pat is a memory type the PAT accepts. */
+bool native_pat_valid(uint64_t pat);
 /** native_lapic_gpa - physical address of the local APIC page (not given to the guest). */
 uint64_t native_lapic_gpa(void);
 /** native_guest_stopped - the guest was stopped. */

@@ -41,6 +41,12 @@ static enum svsm_err check_vmsa_state(const struct vmsa *s)
 	if ((s->cr0 & CR0_PG) != 0 && (s->cr0 & CR0_PE) == 0) {
 		return SVSM_E_INVALID_PARAM;
 	}
+	if ((s->cr0 & CR0_NW) != 0 && (s->cr0 & CR0_CD) == 0) {
+		return SVSM_E_INVALID_PARAM; /* VMRUN refuses NW without CD */
+	}
+	if (s->g_pat != 0 && !native_pat_valid(s->g_pat)) {
+		return SVSM_E_INVALID_PARAM; /* VMRUN refuses reserved memory types */
+	}
 	if (long_mode && ((s->cr4 & CR4_PAE) == 0 || (s->cs.attrib & 0x600) == 0x600)) {
 		return SVSM_E_INVALID_PARAM; /* long mode needs PAE; CS.L and CS.D exclusive */
 	}
@@ -112,7 +118,7 @@ enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t 
 	if (err != SVSM_OK) {
 		goto out;
 	}
-	if (cpu < 0 || vcpu_find_apic(apic_id) != NULL || s->vmpl != NATIVE_GUEST_VMPL ||
+	if (cpu < 0 || s->vmpl != NATIVE_GUEST_VMPL ||
 	    (s->efer & VMSA_EFER_SVME) == 0 || s->sev_features != plat_sev_features(caller)) {
 		err = SVSM_E_INVALID_PARAM;
 		goto out;
@@ -122,13 +128,18 @@ enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t 
 		goto out;
 	}
 	nv = native_vcpu_new();
-	v = nv == NULL ? NULL : vcpu_alloc(apic_id, ca_gpa, vmsa_gpa);
-	if (v == NULL) {
+	if (nv == NULL) {
 		err = SVSM_E_NOMEM;
 		goto out;
 	}
 	load_state(nv, s);
 	nv->pcpu = (unsigned)cpu;
+	/* Claims the APIC ID, the VMSA and the CA page atomically; invisible until published. */
+	v = vcpu_alloc(apic_id, ca_gpa, vmsa_gpa);
+	if (v == NULL) {
+		err = SVSM_E_INVALID_PARAM;
+		goto out;
+	}
 	v->plat = nv;
 	err = guest_mem_protect_page(vmsa_gpa);
 	if (err == SVSM_OK) {
@@ -140,6 +151,7 @@ enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t 
 	if (err != SVSM_OK) {
 		goto out;
 	}
+	vcpu_publish(v);
 	if (!smp_start_on((unsigned)cpu, vcpu_thread, v)) {
 		/* The CPU still finishes a previous vCPU: the guest may retry. */
 		guest_mem_unprotect_page(vmsa_gpa);
@@ -167,22 +179,20 @@ void plat_vcpu_kick(struct vcpu *v)
 {
 	struct native_vcpu *nv = v->plat;
 
-	if (nv->pcpu != this_cpu()->index) {
+	if (nv != NULL && nv->pcpu != this_cpu()->index) {
 		apic_send_fixed(percpu_area[nv->pcpu].apic_id, VEC_IPI_WAKE);
 	}
 }
 
 enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
 {
-	struct vcpu *v = vcpu_find_vmsa(vmsa_gpa);
+	struct vcpu *v = NULL;
 	struct native_vcpu *nv;
 	uint64_t deadline;
+	enum svsm_err err = vcpu_claim_vmsa(vmsa_gpa, caller, &v); /* one deleter at a time */
 
-	if (v == NULL) {
-		return SVSM_E_NOT_FOUND;
-	}
-	if (v == caller) {
-		return SVSM_E_INVALID_REQUEST; /* a vCPU cannot delete itself */
+	if (err != SVSM_OK) {
+		return err;
 	}
 	nv = v->plat;
 	__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
@@ -190,6 +200,7 @@ enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
 	deadline = tsc_now_us() + DELETE_TIMEOUT_US;
 	while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_STOPPED) {
 		if (tsc_now_us() > deadline) {
+			vcpu_unclaim(v);
 			return SVSM_E_BUSY;
 		}
 		cpu_relax();

@@ -75,12 +75,19 @@ enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t 
 		err = SVSM_E_NOMEM;
 		goto out;
 	}
-	if (cpu < 0 || vcpu_find_apic(apic_id) != NULL) {
+	if (cpu < 0) {
+		err = SVSM_E_INVALID_PARAM;
+		goto out;
+	}
+	/* Claims the APIC ID, the VMSA and the CA page atomically; invisible until published. */
+	v = vcpu_alloc(apic_id, ca_gpa, vmsa_gpa);
+	if (v == NULL) {
 		err = SVSM_E_INVALID_PARAM;
 		goto out;
 	}
 	err = guest_mem_protect_page(vmsa_gpa);
 	if (err != SVSM_OK) {
+		vcpu_release(v);
 		goto out;
 	}
 	flags = ghcb_hold();
@@ -89,13 +96,10 @@ enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t 
 			    copy);
 	ghcb_release(flags);
 	made = err == SVSM_OK;
-	v = made ? vcpu_alloc(apic_id, ca_gpa, vmsa_gpa) : NULL;
-	if (err == SVSM_OK && v == NULL) {
-		err = SVSM_E_NOMEM;
-	}
 	if (err == SVSM_OK) {
 		*sv = (struct snp_vcpu){phys_to_virt(vmsa_gpa), vmsa_gpa, (unsigned)cpu, false};
 		v->plat = sv;
+		vcpu_publish(v);
 		if (!smp_start_on((unsigned)cpu, vcpu_thread, v)) {
 			err = SVSM_E_BUSY;
 		}
@@ -138,17 +142,14 @@ void plat_vcpu_kick(struct vcpu *v)
 
 enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
 {
-	struct vcpu *v = vcpu_find_vmsa(vmsa_gpa);
+	struct vcpu *v = NULL;
 	struct snp_vcpu *sv = NULL;
 	struct snp_cpu *c = NULL;
 	uint64_t deadline = 0, flags = 0;
-	enum svsm_err err = SVSM_OK;
+	enum svsm_err err = vcpu_claim_vmsa(vmsa_gpa, caller, &v); /* one deleter at a time */
 
-	if (v == NULL) {
-		return SVSM_E_NOT_FOUND;
-	}
-	if (v == caller) {
-		return SVSM_E_INVALID_REQUEST;
+	if (err != SVSM_OK) {
+		return err;
 	}
 	sv = v->plat;
 	__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
@@ -156,6 +157,7 @@ enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
 	deadline = tsc_now_us() + DELETE_TIMEOUT_US;
 	while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_STOPPED) {
 		if (tsc_now_us() > deadline) {
+			vcpu_unclaim(v);
 			return SVSM_E_BUSY;
 		}
 		cpu_relax();
@@ -166,6 +168,7 @@ enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
 			      v->apic_id);
 	ghcb_release(flags);
 	if (err != SVSM_OK) {
+		vcpu_unclaim(v);
 		return err;
 	}
 	guest_mem_unprotect_page(vmsa_gpa);
