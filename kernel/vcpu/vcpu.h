@@ -68,5 +68,10 @@ uint64_t vcpu_calls_total(void);
 
 /** vcpu_handle_call - serve one SVSM call of @v if its calling area has call_pending. */
 void vcpu_handle_call(struct vcpu *v);
+/**
+ * vcpu_stop_and_wait - stop @v (claimed with vcpu_claim_vmsa) and wait until its loop has
+ * ended; after @timeout_us give up, drop the claim and return SVSM_E_BUSY.
+ */
+enum svsm_err vcpu_stop_and_wait(struct vcpu *v, uint64_t timeout_us) SVSM_MUST_CHECK;
 /** vcpu_loop - run @v until it stops. */
 void vcpu_loop(struct vcpu *v);

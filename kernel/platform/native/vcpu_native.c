@@ -188,22 +188,15 @@ enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
 {
 	struct vcpu *v = NULL;
 	struct native_vcpu *nv;
-	uint64_t deadline;
 	enum svsm_err err = vcpu_claim_vmsa(vmsa_gpa, caller, &v); /* one deleter at a time */
 
 	if (err != SVSM_OK) {
 		return err;
 	}
 	nv = v->plat;
-	__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
-	plat_vcpu_kick(v);
-	deadline = tsc_now_us() + DELETE_TIMEOUT_US;
-	while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_STOPPED) {
-		if (tsc_now_us() > deadline) {
-			vcpu_unclaim(v);
-			return SVSM_E_BUSY;
-		}
-		cpu_relax();
+	err = vcpu_stop_and_wait(v, DELETE_TIMEOUT_US);
+	if (err != SVSM_OK) {
+		return err;
 	}
 	guest_mem_unprotect_page(vmsa_gpa);
 	if (native_npt_set_writable(vmsa_gpa, true) != SVSM_OK) {
