@@ -47,13 +47,20 @@ static uint64_t scratch; /* 2 MiB-aligned scratch area in guest RAM above the SV
 #define S_AP_STACK  (S_VMSA + 8 * PAGE)       /* top of a 16 KiB stack */
 #define S_SHARED    (S_VMSA + 9 * PAGE)       /* AP <-> BSP shared data */
 #define S_TPM       (S_VMSA + 16 * PAGE)      /* vTPM buffer and attestation pages */
+#define S_VMSA2     (S_VMSA + 32 * PAGE)      /* the racing vCPU: VMSA, CA, stack, data */
+#define S_AP_CA2    (S_VMSA2 + PAGE)
+#define S_AP_STACK2 (S_VMSA2 + 8 * PAGE)
+#define S_SHARED2   (S_VMSA2 + 9 * PAGE)
 
 struct ap_shared {
-	volatile uint64_t mode;       /* 0 idle loop, 1 count, 2 scribble on S_REQ */
+	volatile uint64_t mode;       /* 0 idle loop, 1 count, 2 scribble on S_REQ, 3 delete racer */
 	volatile uint64_t counter;
 	volatile uint64_t query_rax;
 	volatile uint64_t query_rcx;
 	volatile uint64_t calls_ok;
+	uint64_t ca;                  /* this vCPU's calling area */
+	volatile uint64_t deleted;    /* mode 3: DELETE_VCPU calls that succeeded */
+	volatile uint64_t bad;        /* mode 3: answers that are not an SVSM result */
 };
 
 static struct call mk(uint32_t protocol, uint32_t id, uint64_t rcx, uint64_t rdx, uint64_t r8)
@@ -327,6 +334,65 @@ static void test_pvalidate_hostile(void)
 
 /* ---- vCPUs ------------------------------------------------------------------------- */
 
+static void build_ap_vmsa(struct vmsa *s, uint32_t apic_id, uint8_t vmpl);
+
+/*
+ * Two vCPUs delete the same vCPU at once, while it is created again and again: every
+ * deletion must succeed exactly once per creation or answer "not found"/"busy", and the
+ * SVSM must stay healthy (a double free here once corrupted its heap). Needs 3 CPUs.
+ */
+static void test_delete_race(void)
+{
+	struct ap_shared *racer = (struct ap_shared *)S_SHARED2;
+	struct ap_shared *sh = (struct ap_shared *)S_SHARED;
+	unsigned created = 0, deleted_here = 0, rounds = 150;
+	bool ok = true;
+
+	if (boot->cpu_count < 3) {
+		gprintf("[guest] delete race skipped: needs 3 CPUs\n");
+		return;
+	}
+	memset(racer, 0, sizeof(*racer));
+	memset((void *)S_AP_CA2, 0, PAGE);
+	racer->ca = S_AP_CA2;
+	racer->mode = 3;
+	build_ap_vmsa((struct vmsa *)S_VMSA2, boot->apic_ids[2], (uint8_t)boot->guest_vmpl);
+	((struct vmsa *)S_VMSA2)->rsp = S_AP_STACK2;
+	((struct vmsa *)S_VMSA2)->rdi = S_SHARED2;
+	ok = core(SVSM_CORE_CREATE_VCPU, S_VMSA2, S_AP_CA2, boot->apic_ids[2]) == SVSM_SUCCESS;
+	for (unsigned i = 0; ok && i < rounds; i++) {
+		uint64_t rax;
+
+		memset(sh, 0, sizeof(*sh));
+		sh->ca = S_AP_CA;
+		build_ap_vmsa((struct vmsa *)S_VMSA, boot->apic_ids[1], (uint8_t)boot->guest_vmpl);
+		rax = core(SVSM_CORE_CREATE_VCPU, S_VMSA, S_AP_CA, boot->apic_ids[1]);
+		if (rax == SVSM_SUCCESS) {
+			created++;
+		} else if (rax != SVSM_ERR_BUSY && rax != SVSM_ERR_INVALID_PARAMETER) {
+			ok = false;
+		}
+		/* Until it is gone (success, or "not found" once the racer is done), the VMSA
+		 * page is not ours to write: "busy" means a deletion is under way. */
+		do {
+			rax = core(SVSM_CORE_DELETE_VCPU, S_VMSA, 0, 0);
+		} while (rax == SVSM_ERR_BUSY);
+		if (rax == SVSM_SUCCESS) {
+			deleted_here++;
+		} else if (rax != SVSM_ERR_INVALID_PARAMETER) {
+			ok = false;
+		}
+	}
+	racer->mode = 0;
+	ok = ok && core(SVSM_CORE_DELETE_VCPU, S_VMSA2, 0, 0) == SVSM_SUCCESS;
+	check("delete_race_every_vcpu_deleted_once",
+	      ok && racer->bad == 0 && created > 0 && deleted_here + racer->deleted == created);
+	check("delete_race_svsm_still_answers",
+	      core(SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0) == SVSM_SUCCESS);
+	gprintf("[guest] delete race: %u created, %u deleted by the BSP, %lu by the racer\n",
+		created, deleted_here, racer->deleted);
+}
+
 static void build_ap_vmsa(struct vmsa *s, uint32_t apic_id, uint8_t vmpl)
 {
 	const struct vmsa_seg data = {0x10, 0xc93, 0xffffffff, 0};
@@ -358,7 +424,7 @@ static void build_ap_vmsa(struct vmsa *s, uint32_t apic_id, uint8_t vmpl)
 void guest_ap_main(void *arg)
 {
 	struct ap_shared *sh = arg;
-	volatile struct svsm_ca *my_ca = (volatile struct svsm_ca *)S_AP_CA;
+	volatile struct svsm_ca *my_ca = (volatile struct svsm_ca *)sh->ca;
 	struct call c = mk(SVSM_CORE_PROTOCOL, SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0);
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
 
@@ -378,6 +444,17 @@ void guest_ap_main(void *arg)
 			req->next = (uint16_t)((seed >> 10) & 0x3);
 			req->entries[(seed >> 20) % 8] = (seed & 1) ? boot->svsm_base | (seed & 0xff7)
 								    : S_PAGES + ((seed >> 30) & 7) * PAGE;
+		} else if (sh->mode == 3) {
+			/* Delete the counting vCPU whenever it exists, racing the BSP. */
+			struct call d = mk(SVSM_CORE_PROTOCOL, SVSM_CORE_DELETE_VCPU, S_VMSA, 0, 0);
+
+			if (!svsm_call(my_ca, &d)) {
+				sh->bad++;
+			} else if (d.rax == SVSM_SUCCESS) {
+				sh->deleted++;
+			} else if (d.rax != SVSM_ERR_INVALID_PARAMETER && d.rax != SVSM_ERR_BUSY) {
+				sh->bad++;
+			}
 		}
 		sh->counter++;
 	}
@@ -403,6 +480,7 @@ static void test_vcpus(void)
 	}
 	ap_apic = boot->apic_ids[1];
 	memset(sh, 0, sizeof(*sh));
+	sh->ca = S_AP_CA;
 	memset((void *)S_AP_CA, 0, PAGE);
 
 	/* Hostile first: nothing may start. */
@@ -586,6 +664,7 @@ void guest_main(const struct native_boot_info *bi)
 		test_pvalidate_valid();
 		test_pvalidate_hostile();
 		test_vcpus();
+		test_delete_race();
 		guest_tpm_tests(S_TPM, bi);
 		check("svsm_still_answers", core(SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0) == SVSM_SUCCESS &&
 					    pval1(S_PAGES + 20 * PAGE, 0, true, false) == SVSM_SUCCESS);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end tier: boots the SVSM with the native test guest under QEMU TCG (-smp 2).
+# End-to-end tier: boots the SVSM with the native test guest under QEMU TCG (-smp 3).
 # Run 1: the guest calls every core-protocol call, valid and hostile; passes only if QEMU
 #   exits with the SVSM's success code, the guest reports "N passed, 0 failed" and the
 #   SVSM reports itself healthy afterwards.
@@ -14,7 +14,7 @@ fail() { echo "test-e2e: FAILED: $*" >&2; exit 1; }
 
 run() { # name guest_args
 	local log="build/e2e-$1.log"
-	scripts/qemu.sh --smp 2 --mem 256M --timeout 300 --append "log=info guest_args=$2" \
+	scripts/qemu.sh --smp 3 --mem 256M --timeout 300 --append "log=info guest_args=$2" \
 		"$kernel" -- -fw_cfg "name=opt/svsm/guest,file=$guest" > "$log" 2>&1
 	echo $?
 }

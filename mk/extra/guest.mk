@@ -29,7 +29,7 @@ $(GUEST_BIN): $(GUEST_ELF)
 .PHONY: guest test-e2e bench-e2e
 guest: $(GUEST_BIN)
 
-## test-e2e: boot the SVSM with the test guest (-smp 2); every guest check and the SVSM must pass.
+## test-e2e: boot the SVSM with the test guest (-smp 3); every guest check and the SVSM must pass.
 test-e2e: $(KERNEL_ELF) $(GUEST_BIN)
 	$(Q)scripts/test-e2e.sh
 

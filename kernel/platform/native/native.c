@@ -553,6 +553,20 @@ static enum plat_exit handle_ioio(struct native_vcpu *nv)
 	return PLAT_EXIT_CONTINUE;
 }
 
+/*
+ * A write fault on a VMSA page that another CPU has just given back (DELETE_VCPU made it
+ * writable after this vCPU's write faulted) is resolved: the guest retries the write.
+ */
+static bool npf_resolved(uint64_t gpa, uint64_t info)
+{
+	uint64_t flags = 0;
+
+	return (info & (SVM_NPF_PRESENT | SVM_NPF_WRITE)) == (SVM_NPF_PRESENT | SVM_NPF_WRITE) &&
+	       guest_mem_valid(gpa, 1) && !guest_mem_is_protected(gpa, 1) &&
+	       pgtable_lookup(&native_npt, align_down(gpa, MM_PAGE_SIZE), NULL, &flags, NULL) &&
+	       (flags & PTE_W) != 0;
+}
+
 static enum plat_exit handle_npf(struct vcpu *v, struct native_vcpu *nv)
 {
 	uint64_t gpa = nv->vmcb->control.exit_info_2;
@@ -570,6 +584,8 @@ static enum plat_exit handle_npf(struct vcpu *v, struct native_vcpu *nv)
 		       align_down(gpa, MM_PAGE_SIZE) == IOAPIC_GPA ? "IOAPIC" : "local APIC", gpa,
 		       nv->vmcb->save.rip);
 		native_stop_guest("access to an interrupt controller");
+	} else if (npf_resolved(gpa, info)) {
+		return PLAT_EXIT_CONTINUE; /* the page became writable meanwhile (DELETE_VCPU) */
 	} else if ((info & SVM_NPF_WRITE) != 0 && guest_mem_is_protected(gpa, 1)) {
 		pr_err("native: vCPU %u wrote to the VMSA page %#lx of a running vCPU (RIP %#lx)\n",
 		       v->id, align_down(gpa, MM_PAGE_SIZE), nv->vmcb->save.rip);
