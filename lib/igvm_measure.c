@@ -67,6 +67,11 @@ static void count_page(struct igvm_measure_result *res, uint8_t kind, uint64_t n
 }
 
 /* Issue the pending run: re-walk its PAGE_DATA headers from the saved parser. */
+/*
+ * Replay a run from its first header. Headers for other platforms may sit between the run's
+ * pages (the main loop skipped them without ending the run), so filter by the selected
+ * platform (@res->mask) exactly as the main loop did, not by the run's own mask.
+ */
 static enum igvm_err run_flush(struct run *r, const struct igvm_measure_opts *opts,
 			       struct snp_ld *ld, struct igvm_measure_result *res)
 {
@@ -89,7 +94,7 @@ static enum igvm_err run_flush(struct run *r, const struct igvm_measure_opts *op
 		if (err != IGVM_OK) {
 			return err == IGVM_E_END ? IGVM_E_TRUNCATED : err;
 		}
-		if (h.type != IGVM_VHT_PAGE_DATA || (h.u.page.compatibility_mask & r->mask) == 0) {
+		if (h.type != IGVM_VHT_PAGE_DATA || (h.u.page.compatibility_mask & res->mask) == 0) {
 			continue;
 		}
 		kind = page_kind(&h.u.page, opts->native_zero, h.data != NULL);
@@ -117,10 +122,11 @@ static bool run_extends(const struct run *r, const struct igvm_vhs_page_data *pd
 }
 
 static enum igvm_err measure_vmsas(const uint8_t *buf, size_t len, struct snp_ld *ld,
-				   struct igvm_measure_result *res)
+				   struct igvm_measure_result *res, size_t *err_offset)
 {
 	struct igvm_parser p;
 	struct igvm_header h;
+	uint64_t next_vp = 0;
 	enum igvm_err err = igvm_parse_open(&p, buf, len);
 
 	while (err == IGVM_OK) {
@@ -132,6 +138,13 @@ static enum igvm_err measure_vmsas(const uint8_t *buf, size_t len, struct snp_ld
 			if (h.data_len < SNP_PAGE_SIZE) {
 				return IGVM_E_FILE_OFFSET;
 			}
+			/* KVM measures VMSAs in vCPU index order; hashing them in file order
+			 * is only right when the file lists them that way, so demand it. */
+			if (h.u.vp.vp_index < next_vp) {
+				*err_offset = h.offset;
+				return IGVM_E_VP_ORDER;
+			}
+			next_vp = (uint64_t)h.u.vp.vp_index + 1;
 			if (h.u.vp.gpa != SNP_VMSA_GPA) {
 				res->vmsa_gpa_not_kvm = true;
 			}
@@ -242,7 +255,7 @@ enum igvm_err igvm_measure_snp(const uint8_t *buf, size_t len, const struct igvm
 		p.err_offset = p.vh_start;
 		goto out;
 	}
-	err = measure_vmsas(buf, len, &ld, res);
+	err = measure_vmsas(buf, len, &ld, res, &p.err_offset);
 	if (err == IGVM_OK) {
 		__builtin_memcpy(res->ld, ld.ld, SNP_LD_SIZE);
 	}

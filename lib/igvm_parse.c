@@ -357,7 +357,8 @@ static enum igvm_err check_payload(struct igvm_parser *p, struct igvm_header *h)
 		if (area == NULL || area->inserted) {
 			return fail(p, IGVM_E_PARAM_AREA, pl);
 		}
-		if (h->u.param.byte_offset >= area->size) {
+		/* Every parameter writes at least a u32 (VP count, environment info). */
+		if (area->size < 4 || h->u.param.byte_offset > area->size - 4) {
 			return fail(p, IGVM_E_PARAM_AREA, pl + offsetof(struct igvm_vhs_parameter, byte_offset));
 		}
 		return IGVM_OK;
@@ -566,6 +567,8 @@ const char *igvm_strerror(enum igvm_err err)
 		return "no supported-platform header";
 	case IGVM_E_LIMIT:
 		return "too many platforms or parameter areas";
+	case IGVM_E_VP_ORDER:
+		return "VP contexts not in rising vp_index order";
 	case IGVM_E_END:
 		return "end of headers";
 	}

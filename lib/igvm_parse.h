@@ -34,6 +34,7 @@ enum igvm_err {
 	IGVM_E_PARAM_AREA,    /* parameter area undeclared, redeclared, used after insert */
 	IGVM_E_NO_PLATFORM,   /* no SUPPORTED_PLATFORM header at all */
 	IGVM_E_LIMIT,         /* more platforms or parameter areas than the parser tracks */
+	IGVM_E_VP_ORDER,      /* a platform's VP contexts not in strictly rising vp_index order */
 	IGVM_E_END,           /* no more headers (not an error) */
 };
 

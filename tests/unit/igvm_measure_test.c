@@ -163,6 +163,74 @@ TEST(igvm_measure, page_types_and_qemu_order)
 	EXPECT_EQ(res.normal_pages, 3u);
 }
 
+/*
+ * A page for another platform inside a run of shared pages: it is skipped without ending the
+ * run, and replaying the run must skip it again (it once stood in for the page after it).
+ */
+TEST(igvm_measure, other_platform_page_inside_a_run)
+{
+	struct igvm_measure_opts opts = { 0 };
+	struct igvm_measure_result res;
+	struct snp_ld ref;
+	uint8_t a[4096], b[4096], c[4096];
+	size_t off = 0;
+
+	memset(a, 0xAA, sizeof(a));
+	memset(b, 0xBB, sizeof(b));
+	memset(c, 0xCC, sizeof(c));
+	tf_init(&t, 2);
+	tf_platform(&t, IGVM_PLATFORM_SEV_SNP, 1);
+	tf_platform(&t, IGVM_PLATFORM_NATIVE, 2);
+	tf_page(&t, 0x1000, 3, a, 0, 0);
+	tf_page(&t, 0x9000, 2, b, 0, 0);
+	tf_page(&t, 0x2000, 3, c, 0, 0);
+	tf_finish(&t);
+	ASSERT_EQ(igvm_measure_snp(t.out, t.out_len, &opts, host_hash_ops(), &res, &off), IGVM_OK);
+	snp_ld_init(&ref, host_hash_ops(), NULL);
+	snp_ld_update_normal(&ref, 0x1000, a);
+	snp_ld_update_normal(&ref, 0x2000, c);
+	EXPECT_MEMEQ(res.ld, ref.ld, 48);
+	EXPECT_EQ(res.normal_pages, 2u);
+}
+
+/* KVM measures VMSAs by vCPU index, so a file listing VP 1 before VP 0 is refused. */
+TEST(igvm_measure, vp_contexts_out_of_order_are_refused)
+{
+	struct igvm_measure_opts opts = { 0 };
+	struct igvm_measure_result res;
+	uint8_t vmsa[4096];
+	size_t off = 0, second = 0;
+	uint16_t order[2][2] = { { 0, 1 }, { 1, 0 } };
+	unsigned i = 0, k = 0;
+
+	memset(vmsa, 0x31, sizeof(vmsa));
+	for (i = 0; i < 2; i++) {
+		tf_init(&t, 2);
+		tf_platform(&t, IGVM_PLATFORM_SEV_SNP, 1);
+		tf_page(&t, 0x1000, 1, vmsa, 0, 0);
+		for (k = 0; k < 2; k++) {
+			struct igvm_vhs_vp_context vp = {
+				.gpa = SNP_VMSA_GPA, .compatibility_mask = 1, .vp_index = order[i][k],
+			};
+
+			second = igvm_build_fixed_size(2) + t.hdr_len;
+			vp.file_offset = tf_data(&t, vmsa, sizeof(vmsa));
+			tf_add(&t, IGVM_VHT_VP_CONTEXT, &vp, sizeof(vp));
+			tf_fix_last(&t, sizeof(vp), offsetof(struct igvm_vhs_vp_context, file_offset));
+		}
+		tf_finish(&t);
+		if (i == 0) {
+			ASSERT_EQ(igvm_measure_snp(t.out, t.out_len, &opts, host_hash_ops(), &res, &off),
+				  IGVM_OK);
+			EXPECT_EQ(res.vmsa_pages, 2u);
+		} else {
+			EXPECT_EQ(igvm_measure_snp(t.out, t.out_len, &opts, host_hash_ops(), &res, &off),
+				  IGVM_E_VP_ORDER);
+			EXPECT_EQ(off, second);
+		}
+	}
+}
+
 TEST(igvm_measure, no_snp_platform_is_an_error)
 {
 	struct igvm_measure_opts opts = { 0 };

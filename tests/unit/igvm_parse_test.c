@@ -215,6 +215,17 @@ TEST(igvm_parse, rejects_platforms_and_areas)
 	expect_reject(area + 8, 100, true, IGVM_E_ALIGNMENT, area + 8);
 	expect_reject(par + 8, 7, true, IGVM_E_PARAM_AREA, par + 8);
 	expect_reject(par + 12, 4096, true, IGVM_E_PARAM_AREA, par + 12);
+	/* A u32 parameter at byte 4093 of a 4096-byte area would overrun it; 4092 fits. */
+	expect_reject(par + 12, 4093, true, IGVM_E_PARAM_AREA, par + 12);
+	{
+		size_t n = 0, off = 0;
+		uint32_t v = 4092;
+
+		build_sample(&t);
+		memcpy(t.out + par + 12, &v, 4);
+		tf_reseal(&t);
+		EXPECT_EQ(parse_all(t.out, t.out_len, &n, &off), IGVM_E_END);
+	}
 	expect_reject(ins + 8 + 12, 9, true, IGVM_E_PARAM_AREA, ins + 8 + 12);
 	/* No platform at all. */
 	{
