@@ -134,6 +134,9 @@ static void boot_info_from_igvm(uint64_t bp_pa)
 	}
 	boot_info.firmware_gpa = bp->firmware_gpa;
 	boot_info.firmware_size = bp->firmware_size;
+	if (bp->svsm_region_size > UINT64_MAX - bp->svsm_region_gpa) {
+		panic("the IGVM's SVSM region %#lx+%#lx wraps", bp->svsm_region_gpa, bp->svsm_region_size);
+	}
 	boot_info.igvm_svsm_region_end = bp->svsm_region_gpa + bp->svsm_region_size;
 	/*
 	 * SEV-SNP: no ACPI. The legacy BIOS area the RSDP scan reads is not validated (a #VC
@@ -244,6 +247,9 @@ bool boot_info_snp_from_params(const struct svsm_boot_params *bp)
 	};
 	uint64_t rs = bp->svsm_region_gpa, re = bp->svsm_region_gpa + bp->svsm_region_size;
 
+	if (bp->svsm_region_size > UINT64_MAX - rs) {
+		return false; /* the region would wrap */
+	}
 	if ((bp->flags & SVSM_BOOT_FLAG_FW_SEV_META) != 0) {
 		s.fw_secrets_gpa = bp->fw_secrets_gpa;
 		s.fw_cpuid_gpa = bp->fw_cpuid_gpa;
@@ -255,8 +261,8 @@ bool boot_info_snp_from_params(const struct svsm_boot_params *bp)
 		return false;
 	}
 	if (s.platform == SVSM_BOOT_PLATFORM_SEV_SNP &&
-	    (s.cpuid_page_gpa < rs || s.cpuid_page_gpa + 0x1000 > re ||
-	     s.secrets_page_gpa < rs || s.secrets_page_gpa + 0x1000 > re)) {
+	    (re - rs < 0x1000 || s.cpuid_page_gpa < rs || s.cpuid_page_gpa > re - 0x1000 ||
+	     s.secrets_page_gpa < rs || s.secrets_page_gpa > re - 0x1000)) {
 		return false;
 	}
 	boot_info.snp = s;

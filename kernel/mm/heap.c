@@ -2,7 +2,10 @@
  * Kernel heap over the page allocator (see heap.h). Each slab page holds objects of one
  * size class, its free objects linked through their first word; the class is recorded
  * in the page's allocator metadata, so heap_free() needs no header. Freed objects are
- * filled with a junk pattern to expose use-after-free. Guarded by heap_lock.
+ * filled with a junk pattern to expose use-after-free, and carry a free marker (their
+ * address XOR a boot-time random key) in their second word: heap_free() of an object that
+ * already has it is a double free and panics; heap_alloc() checks the marker is intact
+ * and clears it. Guarded by heap_lock.
  */
 #include "kernel/mm/heap.h"
 
@@ -20,18 +23,28 @@
 
 struct free_obj {
 	struct free_obj *next;
+	uint64_t marker; /* free_marker(this) while on a free list */
 };
+
+_Static_assert(sizeof(struct free_obj) <= ((size_t)1 << HEAP_MIN_SHIFT), "free_obj fits the smallest class");
 
 static struct free_obj *free_lists[HEAP_CLASSES];
 static size_t bytes_in_use;
+static uint64_t free_key;
 static struct spinlock heap_lock = SPINLOCK_INIT;
 
-void heap_init(void)
+void heap_init(uint64_t key)
 {
 	for (unsigned c = 0; c < HEAP_CLASSES; c++) {
 		free_lists[c] = NULL;
 	}
 	bytes_in_use = 0;
+	free_key = key;
+}
+
+static uint64_t free_marker(const struct free_obj *o)
+{
+	return (uint64_t)(uintptr_t)o ^ free_key;
 }
 
 static unsigned class_of(size_t size)
@@ -72,6 +85,7 @@ static bool slab_refill(unsigned c)
 		struct free_obj *o = (struct free_obj *)(base + off);
 
 		o->next = free_lists[c];
+		o->marker = free_marker(o);
 		free_lists[c] = o;
 	}
 	return true;
@@ -84,6 +98,9 @@ void *heap_alloc(size_t size)
 
 	if (size == 0) {
 		size = 1;
+	}
+	if (size > (MM_PAGE_SIZE << PAGE_ALLOC_MAX_ORDER)) {
+		return NULL; /* also keeps order_of() from shifting past 63 bits */
 	}
 	if (size > ((size_t)1 << HEAP_MAX_SHIFT)) {
 		unsigned order = order_of(size);
@@ -108,6 +125,8 @@ void *heap_alloc(size_t size)
 		if (free_lists[c] != NULL || slab_refill(c)) {
 			struct free_obj *o = free_lists[c];
 
+			CHECK(o->marker == free_marker(o)); /* written after it was freed */
+			o->marker = 0;
 			free_lists[c] = o->next;
 			bytes_in_use += (size_t)1 << (c + HEAP_MIN_SHIFT);
 			p = o;
@@ -178,8 +197,10 @@ void heap_free(void *ptr)
 		struct free_obj *o = ptr;
 
 		CHECK(((pa - head) & (obj - 1)) == 0); /* pointer into the middle of an object */
-		memset(ptr, HEAP_JUNK, obj);
 		flags = spin_lock_irqsave(&heap_lock);
+		CHECK(o->marker != free_marker(o)); /* double free */
+		memset(ptr, HEAP_JUNK, obj);
+		o->marker = free_marker(o);
 		o->next = free_lists[c];
 		free_lists[c] = o;
 		bytes_in_use -= obj;

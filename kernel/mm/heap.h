@@ -6,9 +6,13 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
-/** heap_init - start with an empty heap (after page_alloc is set up). */
-void heap_init(void);
+/**
+ * heap_init - start with an empty heap (after page_alloc is set up).
+ * @key: random key for the free markers that catch double frees (see heap.c).
+ */
+void heap_init(uint64_t key);
 void *heap_alloc(size_t size) __attribute__((malloc, warn_unused_result));
 void *heap_calloc(size_t count, size_t size) __attribute__((malloc, warn_unused_result));
 /** heap_realloc - like realloc(); a failed grow leaves @ptr valid. */

@@ -17,6 +17,7 @@
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/init/boot_info.h"
+#include "kernel/libc/entropy.h"
 #include "kernel/lib/log.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/spinlock.h"
@@ -166,7 +167,7 @@ void mm_init(void)
 	}
 	build_kernel_pt();
 	write_cr3(kernel_pt.root | pgtable_enc_mask); /* SNP: the PML4 is private */
-	heap_init();
+	heap_init(entropy_u64());
 	pr_info("mm: SVSM memory %#lx-%#lx (%lu MiB free), kernel %#lx-%#lx\n",
 		boot_info.svsm_start, boot_info.svsm_end, page_alloc_free_pages() >> 8, kstart, kend);
 }

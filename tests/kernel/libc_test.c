@@ -134,7 +134,7 @@ KTEST(libc, setjmp_longjmp)
 }
 
 struct fs_probe {
-	uint64_t fs0, canary, area, errno_addr;
+	uint64_t fs0, canary, guard, area, errno_addr;
 };
 static struct fs_probe fs_seen[MAX_CPUS];
 
@@ -145,6 +145,7 @@ static void read_fs(void *arg)
 	(void)arg;
 	__asm__ volatile("movq %%fs:0, %0" : "=r"(p->fs0));
 	__asm__ volatile("movq %%fs:0x28, %0" : "=r"(p->canary));
+	__asm__ volatile("movq %%fs:0x30, %0" : "=r"(p->guard));
 	p->area = (uint64_t)(uintptr_t)libc_cpu_self();
 	p->errno_addr = (uint64_t)(uintptr_t)__errno_location();
 }
@@ -162,6 +163,10 @@ KTEST(libc, canary_and_errno_on_every_cpu)
 	}
 	for (unsigned cpu = 0; cpu < smp_cpu_count(); cpu++) {
 		KEXPECT_EQ(fs_seen[cpu].canary, canary);
+		/* The pointer guard is its own secret, the same on every CPU. */
+		KEXPECT(fs_seen[cpu].guard != 0);
+		KEXPECT(fs_seen[cpu].guard != canary);
+		KEXPECT_EQ(fs_seen[cpu].guard, fs_seen[0].guard);
 		KEXPECT_EQ(fs_seen[cpu].fs0, fs_seen[cpu].area);
 		if (cpu > 0) {
 			KEXPECT(fs_seen[cpu].errno_addr != fs_seen[0].errno_addr);

@@ -36,7 +36,7 @@ static inline void guest_fixture_setup(struct guest_fixture *g)
 	struct guest_mem_range r;
 
 	page_alloc_add_range((paddr_t)(uintptr_t)mm, (paddr_t)(uintptr_t)mm + ARENA_SIZE);
-	heap_init();
+	heap_init(0x5eed5eed5eed5eedull);
 	if (arena == NULL) {
 		arena = aligned_alloc(2u << 20, GUEST_ARENA_SIZE);
 	}

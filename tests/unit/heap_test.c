@@ -3,13 +3,18 @@
 #include "tests/unit/harness.h"
 #include "tests/unit/mm_fixture.h"
 
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 static void setup(void)
 {
 	uint8_t *a = mm_fixture_setup();
 	paddr_t base = (paddr_t)(uintptr_t)a;
 
 	page_alloc_add_range(base, base + ARENA_SIZE);
-	heap_init();
+	heap_init(0x5eed5eed5eed5eedull);
 }
 
 TEST(heap, classes_distinct_and_writable)
@@ -73,4 +78,80 @@ TEST(heap, calloc_zeroes_reused_memory)
 		EXPECT_EQ(p[i], 0);
 	}
 	heap_free(p);
+}
+
+/* Sizes past the largest buddy block fail at once; they used to spin in order_of(). */
+TEST(heap, absurd_sizes_fail_without_hanging)
+{
+	uint8_t *p;
+
+	setup();
+	EXPECT_TRUE(heap_alloc(SIZE_MAX) == NULL);
+	EXPECT_TRUE(heap_alloc(SIZE_MAX / 2 + 1) == NULL);
+	EXPECT_TRUE(heap_alloc((size_t)-4096) == NULL);
+	p = heap_alloc(32);
+	ASSERT_TRUE(p != NULL);
+	memset(p, 0x42, 32);
+	EXPECT_TRUE(heap_realloc(p, SIZE_MAX) == NULL);
+	EXPECT_EQ(p[31], 0x42); /* a failed grow leaves the block alone */
+	heap_free(p);
+	EXPECT_EQ(heap_in_use(), 0);
+}
+
+/* Runs @fn in a child; true if the child died of SIGABRT (a CHECK on the host). */
+static bool aborts(void (*fn)(void))
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		(void)freopen("/dev/null", "w", stderr);
+		fn();
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		return false;
+	}
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}
+
+static void double_free(void)
+{
+	void *p;
+
+	setup();
+	p = heap_alloc(24);
+	heap_free(p);
+	heap_free(p);
+}
+
+static void write_after_free(void)
+{
+	uint64_t *p;
+
+	setup();
+	p = heap_alloc(16);
+	heap_free(p);
+	p[1] = 0; /* clobbers the free marker */
+	if (heap_alloc(16) == NULL) {
+		_exit(1);
+	}
+}
+
+static void free_alloc_free(void)
+{
+	void *p;
+
+	setup();
+	p = heap_alloc(24);
+	heap_free(p);
+	p = heap_alloc(24); /* the same object again: its marker was cleared */
+	heap_free(p);
+}
+
+TEST(heap, double_free_and_write_after_free_are_caught)
+{
+	EXPECT_TRUE(aborts(double_free));
+	EXPECT_TRUE(aborts(write_after_free));
+	EXPECT_FALSE(aborts(free_alloc_free));
 }

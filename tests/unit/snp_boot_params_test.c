@@ -64,6 +64,22 @@ TEST(snp_boot_params, misplaced_pages_are_refused)
 	bp->fw_caa_gpa = 0x80f010; /* not page aligned */
 	EXPECT_FALSE(boot_info_snp_from_params(bp));
 	EXPECT_EQ(boot_info.snp.platform, 0); /* nothing was taken */
+	/* A region whose end wraps past 2^64 must not let a page at the top through. */
+	bp->fw_caa_gpa = 0x80f000;
+	bp->svsm_region_gpa = 0xFFFFFFFFFFFF0000ull;
+	bp->svsm_region_size = 0x20000;
+	bp->secrets_page_gpa = bp->cpuid_page_gpa = 0xFFFFFFFFFFFFF000ull;
+	EXPECT_FALSE(boot_info_snp_from_params(bp));
+	bp->svsm_region_size = 0x10000; /* ends exactly at 2^64: fine in principle, */
+	EXPECT_FALSE(boot_info_snp_from_params(bp)); /* but the end is not representable */
+	bp->svsm_region_size = 0xF000;
+	bp->secrets_page_gpa = bp->cpuid_page_gpa = 0xFFFFFFFFFFFFE000ull;
+	EXPECT_TRUE(boot_info_snp_from_params(bp));
+	memset(&boot_info.snp, 0, sizeof(boot_info.snp));
+	bp->svsm_region_gpa = 0x800000;
+	bp->svsm_region_size = 0x700000;
+	bp->secrets_page_gpa = 0xe03000;
+	bp->cpuid_page_gpa = 0xe04000;
 	/* A native page needs no SNP pages. */
 	bp->fw_caa_gpa = 0x80f000;
 	bp->platform = SVSM_BOOT_PLATFORM_NATIVE;
