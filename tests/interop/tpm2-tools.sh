@@ -147,6 +147,13 @@ bad_frame "$((PORT + 1))" '\x00\x00\x00\x63'
 check getrandom-after-bad-frames tpm2_getrandom --hex 8
 kill -0 "$SERVER_PID" 2>/dev/null; result server-alive-after-bad-frames $?
 
+# --- 16 silent connections fill the table; once idle 1 s they make room for real clients.
+SILENT=()
+for _ in $(seq 16); do exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"; SILENT+=("$fd"); done
+sleep 1.3
+check getrandom-with-table-full-of-idle tpm2_getrandom --hex 8
+for fd in "${SILENT[@]}"; do exec {fd}>&-; done
+
 # --- other simulator commands: REMOTE_HANDSHAKE, and _TPM_Hash_* (after Startup: DRTM, PCR 17)
 raw() { # port, bytes as printf escapes, reply length -> reply as hex
 	timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf '$2' >&3 && head -c $3 <&3" 2>/dev/null |

@@ -15,6 +15,12 @@
  *                    u32 SESSION_END: close; u32 STOP: stop the server
  *   platform port N+1: u32 signal -> u32 0 (1 for an unknown signal, then close)
  * Anything else is bad framing: that connection is closed and the server goes on.
+ *
+ * Any local process may connect (and, as with every mssim server, send STOP). So that
+ * silent connections cannot hold all SERVER_MAX_CONNS slots, a new connection that finds
+ * the table full evicts the one idle longest if it has been idle SERVER_EVICT_IDLE_MS;
+ * otherwise the newcomer is closed. A response write gives up after SERVER_WRITE_MS in
+ * all, so a client that does not read stalls the others at most that long.
  */
 #define _GNU_SOURCE 1 /* accept4, ppoll */
 #include <errno.h>
@@ -30,6 +36,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernel/services/vtpm/ek.h"
@@ -44,6 +51,7 @@
 #define SERVER_MAX_PAYLOAD MSSIM_MAX_PAYLOAD
 #define SERVER_INBUF_SIZE  (9u + SERVER_MAX_PAYLOAD)
 #define SERVER_WRITE_MS    2000
+#define SERVER_EVICT_IDLE_MS 1000
 
 enum conn_kind { CONN_COMMAND, CONN_PLATFORM };
 
@@ -51,6 +59,7 @@ enum conn_kind { CONN_COMMAND, CONN_PLATFORM };
 struct conn {
 	int fd;
 	enum conn_kind kind;
+	uint64_t last_ms; /* when it connected or last sent bytes (CLOCK_MONOTONIC) */
 	uint32_t len;
 	uint8_t in[SERVER_INBUF_SIZE];
 };
@@ -65,6 +74,14 @@ static struct conn *conns[SERVER_MAX_CONNS];
 static struct {
 	uint32_t largest_cmd_size, largest_cmd, largest_rsp_size, largest_rsp;
 } server_sizes;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 static void server_on_signal(int sig)
 {
@@ -84,7 +101,8 @@ static void usage(FILE *f)
 		"  --verbose    log connections and platform signals to stderr\n"
 		"The TPM starts powered on and not yet started (send TPM2_Startup).\n"
 		"Prints \"vtpm-server ready <N>\" on stdout once listening; SIGTERM or SIGINT\n"
-		"(or the mssim STOP command) stops it cleanly.\n"
+		"(or the mssim STOP command) stops it cleanly. Any local user can connect:\n"
+		"up to 16 connections; when full, one idle over 1 s makes room.\n"
 		"Example: TPM2TOOLS_TCTI=mssim:host=127.0.0.1,port=2321 tpm2_startup -c\n");
 }
 
@@ -123,6 +141,32 @@ static void conn_close(int slot)
 	conns[slot] = NULL;
 }
 
+/* A free slot, or the slot of a connection evicted for being idle longest; -1 if none. */
+static int server_free_slot(void)
+{
+	uint64_t now = now_ms();
+	int oldest = 0;
+	int slot;
+
+	for (slot = 0; slot < SERVER_MAX_CONNS; slot++) {
+		if (conns[slot] == NULL) {
+			return slot;
+		}
+		if (conns[slot]->last_ms < conns[oldest]->last_ms) {
+			oldest = slot;
+		}
+	}
+	if (now - conns[oldest]->last_ms < SERVER_EVICT_IDLE_MS) {
+		return -1;
+	}
+	if (server_verbose) {
+		fprintf(stderr, "vtpm-server: table full, evicting a connection idle %llu ms\n",
+			(unsigned long long)(now - conns[oldest]->last_ms));
+	}
+	conn_close(oldest);
+	return oldest;
+}
+
 static void server_accept(int lfd, enum conn_kind kind)
 {
 	int one = 1;
@@ -132,12 +176,8 @@ static void server_accept(int lfd, enum conn_kind kind)
 	if (fd < 0) {
 		return;
 	}
-	for (slot = 0; slot < SERVER_MAX_CONNS; slot++) {
-		if (conns[slot] == NULL) {
-			break;
-		}
-	}
-	if (slot == SERVER_MAX_CONNS) {
+	slot = server_free_slot();
+	if (slot < 0) {
 		close(fd);
 		return;
 	}
@@ -150,16 +190,23 @@ static void server_accept(int lfd, enum conn_kind kind)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 	conns[slot]->fd = fd;
 	conns[slot]->kind = kind;
+	conns[slot]->last_ms = now_ms();
 	if (server_verbose) {
 		fprintf(stderr, "vtpm-server: %s connection accepted\n",
 			kind == CONN_COMMAND ? "command" : "platform");
 	}
 }
 
-/* Write all of @iov; the socket is non-blocking, so wait for room up to a deadline. */
+/*
+ * Write all of @iov; the socket is non-blocking, so wait for room, but no longer than
+ * SERVER_WRITE_MS for the whole write (a client reading a byte now and then cannot
+ * stretch it).
+ */
 static bool conn_writev(struct conn *c, struct iovec *iov, int count)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+	uint64_t deadline = now_ms() + SERVER_WRITE_MS;
+	uint64_t now;
 	ssize_t n;
 
 	while (count > 0) {
@@ -168,7 +215,9 @@ static bool conn_writev(struct conn *c, struct iovec *iov, int count)
 			if (errno == EINTR) {
 				continue;
 			}
-			if (errno != EAGAIN || poll(&pfd, 1, SERVER_WRITE_MS) <= 0) {
+			now = now_ms();
+			if (errno != EAGAIN || now >= deadline ||
+			    poll(&pfd, 1, (int)(deadline - now)) <= 0) {
 				return false;
 			}
 			continue;
@@ -345,6 +394,7 @@ static enum frame_result server_conn_input(struct conn *c)
 	 * Linux clears TCP_QUICKACK by itself, hence after every read.
 	 */
 	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+	c->last_ms = now_ms();
 	c->len += (uint32_t)n;
 	while (c->len >= 4) {
 		struct mssim_frame f;
