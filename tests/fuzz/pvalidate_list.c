@@ -4,6 +4,7 @@
  * guest RAM (away from the request itself) and the SVSM region. The SVSM must answer with a result code, never touch
  * memory outside guest RAM (ASan), and leave `next` within [old next, entry_count].
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -41,9 +42,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		memcpy(&e, req + 8 + i * 8, 8);
 		if ((e & 0x800) == 0) { /* reserved bit 11 selects "keep as is" */
-			/* Never the request's own pages: validating those would zero the request. */
-			uint64_t base = (e >> 40) & 1 ? g.svsm : g.ram + 0x100000;
-			uint64_t span = g.ram_end - base;
+			/*
+			 * Never the request's own pages: validating those zeroes the request, and
+			 * the checks below would misread that. So SVSM-region entries stay in
+			 * [svsm, ram) and RAM entries start 1 MiB above the request.
+			 */
+			bool svsm = ((e >> 40) & 1) != 0;
+			uint64_t base = svsm ? g.svsm : g.ram + 0x100000;
+			uint64_t span = (svsm ? g.ram : g.ram_end) - base;
 
 			e = ((base + ((e >> 12) << 12) % span) & ~0xfffull) | (e & 0xf);
 			memcpy(req + 8 + i * 8, &e, 8);
