@@ -28,12 +28,24 @@ $(BUILD)/kernel/objs.list: FORCE
 .PHONY: FORCE
 FORCE:
 
-$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS) $(KERNEL_LIBS) $(BUILD)/kernel/objs.list
-	$(Q)$(LD) $(KLDFLAGS) -T $(KERNEL_LDS) -o $@ $(KERNEL_OBJS) $(KERNEL_LIBS) -Map=$(BUILD)/svsm.map
+# $(call klink,OBJS,MAP): link $@ from OBJS and the archives. Unresolved symbols are only
+# warnings to ld, so that the undefined-symbol gate (scripts/check-archives.sh --undefined)
+# sees them all and names each with the archive member that references it; a kernel with
+# any undefined symbol is deleted and the build fails.
+define klink
+	$(Q)$(LD) $(KLDFLAGS) --warn-unresolved-symbols -T $(KERNEL_LDS) -o $@ $(1) $(KERNEL_LIBS) \
+		$(if $(2),-Map=$(2)) 2>$@.ldlog || { cat $@.ldlog >&2; rm -f $@; exit 1; }
+	$(Q)grep -v 'undefined reference\|in function' $@.ldlog >&2 || true
+	$(Q)scripts/check-archives.sh --undefined --externals $(KVTPM_EXTERNALS) $@ >/dev/null || \
+		{ rm -f $@; exit 1; }
 	@echo "  LD      $@ ($$(stat -c %s $@) bytes)"
+endef
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_LDS) $(KERNEL_LIBS) $(BUILD)/kernel/objs.list
+	$(call klink,$(KERNEL_OBJS),$(BUILD)/svsm.map)
 
 $(TEST_KERNEL_ELF): $(KERNEL_OBJS) $(KTEST_OBJS) $(KERNEL_LDS) $(KERNEL_LIBS) $(BUILD)/kernel/objs.list
-	$(Q)$(LD) $(KLDFLAGS) -T $(KERNEL_LDS) -o $@ $(KERNEL_OBJS) $(KTEST_OBJS) $(KERNEL_LIBS)
+	$(call klink,$(KERNEL_OBJS) $(KTEST_OBJS))
 
 .PHONY: kernel test-kernel
 kernel: $(KERNEL_ELF)

@@ -83,9 +83,7 @@ $(BUILD)/snp/objs.list: FORCE
 
 .SECONDEXPANSION:
 $(SNP_ELF): $$(SNP_ELF_OBJS) $$(KERNEL_LDS) $$(KERNEL_LIBS) $(BUILD)/snp/objs.list
-	$(Q)$(LD) $(KLDFLAGS) -T $(KERNEL_LDS) -o $@ $(SNP_ELF_OBJS) $(KERNEL_LIBS) \
-		-Map=$(BUILD)/svsm-snp.map
-	@echo "  LD      $@ ($$(stat -c %s $@) bytes)"
+	$(call klink,$(SNP_ELF_OBJS),$(BUILD)/svsm-snp.map)
 
 .PHONY: svsm-snp test-snp-build
 ## svsm-snp: build build/svsm-snp.elf, the kernel for the SEV-SNP platform (docs/snp.md).
@@ -141,3 +139,4 @@ FUZZ_SRCS_x86_decode := lib/x86_decode.c
 FUZZ_SRCS_snp_guest_msg := kernel/platform/snp/guest_request.c kernel/platform/snp/secrets.c
 FUZZ_LDLIBS_snp_guest_msg := -lcrypto
 FUZZ_SRCS_snp_vc := kernel/platform/snp/vc.c kernel/platform/snp/ghcb.c lib/x86_decode.c
+$(SNP_ELF): $(KVTPM_ARCHIVE_STAMP)
