@@ -74,5 +74,5 @@ $(IGVM_SHIM): tests/igvm/pvh_shim.S tests/igvm/shim.ld
 test-igvm-boot: $(IGVM_TOOLS) $(IGVM_LOAD) $(IGVM_SHIM) $(KERNEL_ELF) $(GUEST_BIN)
 	$(Q)tests/igvm/boot.sh
 
-ALL_TARGETS += $(IGVM_LOAD) $(IGVM_SHIM)
+ALL_TARGETS += $(IGVM_TOOLS) $(IGVM_LOAD) $(IGVM_SHIM)
 CHECK_TIERS += test-igvm-boot

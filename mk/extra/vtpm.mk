@@ -61,6 +61,7 @@ bench-vtpm: $(VTPM_SERVER) $(VTPM_EK_BENCH)
 	$(Q)timeout 300 tests/interop/bench-vs-swtpm.sh $(VTPM_SERVER)
 
 CHECK_TIERS   += test-interop
+ALL_TARGETS   += $(VTPM_SERVER)
 BENCH_TARGETS += bench-vtpm
 
 FUZZ_TARGETS += vtpm_envelope attest_req
