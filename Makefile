@@ -24,7 +24,7 @@ include mk/kernel.mk
 include mk/unit.mk
 include mk/fuzz.mk
 
-.PHONY: all deps run check bench clean help
+.PHONY: all deps run check bench clean help test-fresh
 
 all: $(KERNEL_ELF) $(TEST_KERNEL_ELF) $(ALL_TARGETS)
 
@@ -43,6 +43,11 @@ check: deps
 	$(Q)set -e; for t in test-unit test-kernel $(CHECK_TIERS) fuzz-smoke; do \
 		echo "=== make $$t"; $(MAKE) --no-print-directory $$t; done
 	@echo "=== make check: all tiers passed"
+
+## test-fresh: in a clean Debian 12 root (debootstrap under build/fresh, needs root and
+## network), run exactly `make run` and `make check`; proves scripts/deps.sh is complete.
+test-fresh:
+	$(Q)scripts/test-fresh.sh
 
 ## bench: print "bench <name> <value> <unit>" lines.
 bench: deps
