@@ -1,7 +1,6 @@
-# Top-level build of the SVSM: kernel, test kernel, host unit tests, tools and test tiers.
-# Every target is described in README.md. Fragments in mk/ add their own rules; a fragment
-# that adds a test tier appends its target to CHECK_TIERS, and one that adds a benchmark
-# appends to BENCH_TARGETS.
+# Top-level build of the SVSM: kernels, test kernel, host unit tests, tools and test tiers.
+# Every target is described in README.md. Each source directory names its files in its
+# sub.mk (read by mk/subdirs.mk); the fragments in mk/ are named by what they build.
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
@@ -10,23 +9,25 @@ SHELL := /bin/bash
 
 BUILD    ?= build
 Q        ?= @
-CHECK_TIERS   :=
-BENCH_TARGETS :=
-FUZZ_TARGETS  :=
 ALL_TARGETS   :=
+FUZZ_TARGETS  :=
 FUZZ_SMOKE_RUNS ?= 20000
 FUZZ_SECONDS    ?= 60
 
-include mk/common.mk
-include mk/sources.mk
-include $(sort $(wildcard mk/extra/*.mk))
-include mk/kernel.mk
-include mk/unit.mk
-include mk/fuzz.mk
+include mk/common.mk     # compilers and flags
+include mk/subdirs.mk    # every sub.mk: the source lists
+include mk/kernel.mk     # build/svsm.elf, build/svsm-test.elf, the archives and the link gate
+include mk/kernel-snp.mk # build/svsm-snp.elf and its IGVM file
+include mk/unit.mk       # host unit tests
+include mk/guest.mk      # the native test guest
+include mk/tools.mk      # host tools in build/tools/
+include mk/fuzz.mk       # libFuzzer targets
+include mk/tests.mk      # test tiers and benchmarks
 
 .PHONY: all deps run check bench clean help test-fresh
 
-all: $(KERNEL_ELF) $(TEST_KERNEL_ELF) $(ALL_TARGETS)
+## all: the kernels, the test guest and every host tool.
+all: $(ALL_TARGETS)
 
 ## deps: install the Debian 12 packages the project needs (no-op when present).
 deps:

@@ -1,9 +1,6 @@
-# libFuzzer targets: tests/fuzz/<name>.c plus FUZZ_SRCS_<name>, built with clang.
+# libFuzzer targets (named with their sources in tests/fuzz/sub.mk), built with clang.
 # `make fuzz` runs each for FUZZ_SECONDS; `make fuzz-smoke` (part of make check) runs each
-# for FUZZ_SMOKE_RUNS executions. A fragment adds a target with
-#   FUZZ_TARGETS += name
-#   FUZZ_SRCS_name := lib/foo.c ...
-#   FUZZ_LDLIBS_name := -lcrypto   (optional)
+# for FUZZ_SMOKE_RUNS executions.
 
 FUZZCFLAGS := -std=gnu11 $(INCLUDES) -g -O1 -DSVSM_HOST=1 -DSVSM_FUZZ=1 \
               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

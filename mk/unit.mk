@@ -1,10 +1,11 @@
-# Host unit tests: lib/ and the portable kernel code built for the host with ASan+UBSan,
-# linked with every test file into one runner. Fragments append to UNIT_SRCS (test files
-# and the code they test) and UNIT_LDLIBS.
+# Host unit tests: lib/ and the portable kernel code (lib-y, portable-y, native-portable-y,
+# snp-portable-y) built for the host with ASan+UBSan against the host stand-ins and fakes
+# (host-y), linked with every tests/unit/*_test.c into one runner, with Debian's libtpms.a
+# and libcrypto for the vTPM service and the crypto checks.
 
-UNIT_SRCS   += tests/unit/harness.c kernel/mm/mm_host.c kernel/platform/fake/fake_platform.c \
-               kernel/lib/log_host.c kernel/services/services_host.c kernel/init/boot_map_host.c $(wildcard tests/unit/*_test.c) $(LIB_SRCS) $(PORTABLE_SRCS)
-UNIT_SRCS   := $(sort $(UNIT_SRCS))
+TPM_LDLIBS  := $(firstword $(wildcard $(KERNEL_LIBDIR)/libtpms.a) -ltpms) -lcrypto
+UNIT_SRCS   := $(sort $(SRCS_lib) $(SRCS_portable) $(SRCS_native-portable) \
+	$(SRCS_snp-portable) $(SRCS_host))
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))
 UNIT_BIN    := $(BUILD)/unit/unit-tests
 
@@ -13,7 +14,7 @@ $(BUILD)/unit/%.o: %.c
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(SANFLAGS) -c $< -o $@
 
 $(UNIT_BIN): $(UNIT_OBJS)
-	$(Q)$(HOSTCC) $(SANFLAGS) -o $@ $^ $(UNIT_LDLIBS)
+	$(Q)$(HOSTCC) $(SANFLAGS) -o $@ $^ $(TPM_LDLIBS)
 
 .PHONY: test-unit
 ## test-unit: host unit tests of lib/ and portable kernel code (ASan+UBSan).

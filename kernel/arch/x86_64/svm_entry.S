@@ -5,7 +5,10 @@
  * switch are loaded from struct guest_gprs, VMRUN runs the guest, and on #VMEXIT the
  * same steps are undone in reverse. Callers hold interrupts disabled; interrupts that
  * arrive meanwhile stay pending (GIF=0, then IF=0) for the caller to take.
+ * GPRS_* offsets come from build/kernel/gen/asm_offsets.h (kernel/arch/x86_64/asm_offsets.c).
  */
+#include "asm_offsets.h"
+
 	.text
 	.globl svm_vmrun_asm
 svm_vmrun_asm:
@@ -28,39 +31,39 @@ svm_vmrun_asm:
 	vmsave %rax
 	movq %rdi, %rax
 	vmload %rax
-	movq 0(%rsi), %rbx
-	movq 8(%rsi), %rcx
-	movq 16(%rsi), %rdx
-	movq 32(%rsi), %rdi
-	movq 40(%rsi), %rbp
-	movq 48(%rsi), %r8
-	movq 56(%rsi), %r9
-	movq 64(%rsi), %r10
-	movq 72(%rsi), %r11
-	movq 80(%rsi), %r12
-	movq 88(%rsi), %r13
-	movq 96(%rsi), %r14
-	movq 104(%rsi), %r15
-	movq 24(%rsi), %rsi
+	movq GPRS_RBX(%rsi), %rbx
+	movq GPRS_RCX(%rsi), %rcx
+	movq GPRS_RDX(%rsi), %rdx
+	movq GPRS_RDI(%rsi), %rdi
+	movq GPRS_RBP(%rsi), %rbp
+	movq GPRS_R8(%rsi), %r8
+	movq GPRS_R9(%rsi), %r9
+	movq GPRS_R10(%rsi), %r10
+	movq GPRS_R11(%rsi), %r11
+	movq GPRS_R12(%rsi), %r12
+	movq GPRS_R13(%rsi), %r13
+	movq GPRS_R14(%rsi), %r14
+	movq GPRS_R15(%rsi), %r15
+	movq GPRS_RSI(%rsi), %rsi
 	vmrun %rax
 	/* #VMEXIT: RAX and RSP are the host's again (RAX = VMCB). */
 	vmsave %rax
 	pushq %rsi
 	movq 16(%rsp), %rsi             /* struct guest_gprs */
-	movq %rbx, 0(%rsi)
-	movq %rcx, 8(%rsi)
-	movq %rdx, 16(%rsi)
-	popq 24(%rsi)
-	movq %rdi, 32(%rsi)
-	movq %rbp, 40(%rsi)
-	movq %r8, 48(%rsi)
-	movq %r9, 56(%rsi)
-	movq %r10, 64(%rsi)
-	movq %r11, 72(%rsi)
-	movq %r12, 80(%rsi)
-	movq %r13, 88(%rsi)
-	movq %r14, 96(%rsi)
-	movq %r15, 104(%rsi)
+	movq %rbx, GPRS_RBX(%rsi)
+	movq %rcx, GPRS_RCX(%rsi)
+	movq %rdx, GPRS_RDX(%rsi)
+	popq GPRS_RSI(%rsi)
+	movq %rdi, GPRS_RDI(%rsi)
+	movq %rbp, GPRS_RBP(%rsi)
+	movq %r8, GPRS_R8(%rsi)
+	movq %r9, GPRS_R9(%rsi)
+	movq %r10, GPRS_R10(%rsi)
+	movq %r11, GPRS_R11(%rsi)
+	movq %r12, GPRS_R12(%rsi)
+	movq %r13, GPRS_R13(%rsi)
+	movq %r14, GPRS_R14(%rsi)
+	movq %r15, GPRS_R15(%rsi)
 	movq 16(%rsp), %rax
 	vmload %rax
 	cli

@@ -1,0 +1,2 @@
+# A recording fake platform for the host unit tests.
+host-y += fake_platform.c

@@ -1,0 +1,72 @@
+# Test tiers and benchmarks beyond test-unit (mk/unit.mk), test-kernel and the fuzzers
+# (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
+# benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
+
+.PHONY: test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
+	bench-e2e bench-igvm bench-kvtpm bench-vtpm
+
+## test-kernel: boot the test kernel under QEMU TCG (-smp 4); pass only if every test passed.
+test-kernel: $(TEST_KERNEL_ELF)
+	$(Q)scripts/test-kernel.sh $(TEST_KERNEL_ELF)
+
+## test-e2e: boot the SVSM with the test guest (-smp 3); every guest check and the SVSM must pass.
+test-e2e: $(KERNEL_ELF) $(GUEST_BIN)
+	$(Q)scripts/test-e2e.sh
+
+## test-igvm: IGVM tools round trip, digest stability, corrupted files (tests/igvm/run.sh).
+test-igvm: $(IGVM_TOOLS)
+	$(Q)timeout 170 tests/igvm/run.sh $(BUILD)
+
+## test-igvm-boot: build an IGVM, load it with igvm-load and the PVH shim, and run the
+## test guest through the kernel's IGVM entry.
+test-igvm-boot: $(IGVM_TOOLS) $(IGVM_LOAD) $(IGVM_SHIM) $(KERNEL_ELF) $(GUEST_BIN)
+	$(Q)tests/igvm/boot.sh
+
+## test-snp-build: build svsm-snp.elf; it must have no undefined symbols and a PVH entry note;
+## build its IGVM file twice, dump it, print its launch digest (the same for both builds).
+test-snp-build: $(SNP_ELF) $(IGVM_TOOLS)
+	$(Q)scripts/check-archives.sh --undefined --externals $(KERNEL_EXTERNALS) $(SNP_ELF)
+	$(Q)readelf -n $(SNP_ELF) | grep -Eq 'Xen[[:space:]]+0x00000008[[:space:]]+Unknown note type: .0x00000012.' || \
+		{ echo "test-snp-build: $(SNP_ELF) has no PVH (Xen type 18) note" >&2; exit 1; }
+	$(Q)nm $(SNP_ELF) | grep -q ' T plat_handle_vc$$' && ! nm $(SNP_ELF) | grep -q ' native_' || \
+		{ echo "test-snp-build: $(SNP_ELF) does not hold the SNP platform alone" >&2; exit 1; }
+	$(Q)nm $(SNP_ELF) | grep -q ' T plat_ap_start$$' && \
+		s=$$(nm $(SNP_ELF) | awk '/ __start_svsm_extable$$/ {print $$1}') && \
+		e=$$(nm $(SNP_ELF) | awk '/ __stop_svsm_extable$$/ {print $$1}') && \
+		[ -n "$$s" ] && [ $$((16#$$e - 16#$$s)) -ge 32 ] || \
+		{ echo "test-snp-build: $(SNP_ELF) lacks plat_ap_start or PVALIDATE/RMPADJUST fixups" >&2; exit 1; }
+	$(Q)if [ "$(SNP_KERNEL_CRYPTO)" = 1 ] && ! nm $(SNP_ELF) | grep -q ' T snp_guest_report$$'; then \
+		echo "test-snp-build: SNP_KERNEL_CRYPTO=1 but the guest-request path is not linked" >&2; exit 1; fi
+	$(Q)$(BUILD)/tools/igvm-build --output $(BUILD)/snp/a.igvm $(SNP_IGVM_ARGS) $(SNP_ELF)
+	$(Q)$(BUILD)/tools/igvm-build --output $(SNP_IGVM) $(SNP_IGVM_ARGS) $(SNP_ELF)
+	$(Q)$(BUILD)/tools/igvm-dump $(SNP_IGVM) | tail -n 1
+	$(Q)d1=$$($(BUILD)/tools/igvm-measure $(BUILD)/snp/a.igvm) && \
+		d2=$$($(BUILD)/tools/igvm-measure $(SNP_IGVM)) && rm -f $(BUILD)/snp/a.igvm && \
+		echo "test-snp-build: $(SNP_IGVM) launch digest $$d2" && \
+		{ [ "$$d1" = "$$d2" ] || { echo "test-snp-build: digest differs between builds ($$d1)" >&2; exit 1; }; }
+	@echo "test-snp-build: $(SNP_ELF) links the SNP platform, no undefined symbols, PVH note present"
+
+## test-interop: tpm2-tools and IBM TSS against build/tools/vtpm-server (under 4 minutes).
+test-interop: $(VTPM_SERVER)
+	$(Q)timeout 230 tests/interop/tpm2-tools.sh $(VTPM_SERVER)
+
+CHECK_TIERS := test-e2e test-igvm test-igvm-boot test-snp-build test-interop
+
+## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
+bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)
+	$(Q)scripts/bench-e2e.sh
+
+## bench-igvm: igvm-measure throughput vs sha384sum over the same file.
+bench-igvm: $(IGVM_TOOLS)
+	$(Q)nice tests/igvm/bench.sh $(BUILD)
+
+## bench-kvtpm: EK creation time (ECC P-256, RSA-2048) inside the kernel under QEMU TCG.
+bench-kvtpm: $(TEST_KERNEL_ELF)
+	$(Q)timeout 600 scripts/bench-kvtpm.sh $(TEST_KERNEL_ELF)
+
+## bench-vtpm: EK creation times and the vtpm-server vs swtpm ratio (tpm2-tools loop).
+bench-vtpm: $(VTPM_SERVER) $(VTPM_EK_BENCH)
+	$(Q)timeout 120 $(VTPM_EK_BENCH)
+	$(Q)timeout 300 tests/interop/bench-vs-swtpm.sh $(VTPM_SERVER)
+
+BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm

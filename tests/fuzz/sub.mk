@@ -1,0 +1,34 @@
+# libFuzzer targets: tests/fuzz/<name>.c linked with FUZZ_SRCS_<name> (paths from the top of
+# the tree) and FUZZ_LDLIBS_<name>; mk/fuzz.mk builds and runs them.
+
+# The SVSM call decoder and the PVALIDATE list decoder, on the fake platform.
+FUZZ_CORE_SRCS := kernel/mm/page_alloc.c kernel/mm/heap.c kernel/mm/guest_mem.c \
+	kernel/mm/mm_host.c kernel/vcpu/vcpu.c kernel/protocols/dispatch.c \
+	kernel/protocols/core.c kernel/platform/native/validation.c \
+	kernel/platform/fake/fake_platform.c kernel/lib/log_host.c kernel/protocols/services_absent.c
+FUZZ_TARGETS += svsm_call pvalidate_list
+FUZZ_SRCS_svsm_call := $(FUZZ_CORE_SRCS)
+FUZZ_SRCS_pvalidate_list := $(FUZZ_CORE_SRCS)
+
+# Boot-data parsers: PVH start_info, IGVM boot parameters, ACPI, the command line.
+FUZZ_TARGETS += boot_info
+FUZZ_SRCS_boot_info := kernel/init/boot_info.c kernel/arch/x86_64/acpi.c \
+	kernel/init/boot_map_host.c kernel/lib/log_host.c lib/cmdline.c
+
+# IGVM files and OVMF's SEV metadata.
+FUZZ_TARGETS += igvm_parse igvm_ovmf_meta
+FUZZ_SRCS_igvm_parse := lib/igvm_parse.c lib/crc32.c
+FUZZ_SRCS_igvm_ovmf_meta := lib/snp_measure_ovmf.c lib/snp_measure.c
+
+# vTPM and attestation request decoders, and vtpm-server's network framing.
+FUZZ_TARGETS += vtpm_envelope attest_req mssim_frame
+FUZZ_SRCS_vtpm_envelope := kernel/protocols/vtpm_envelope.c
+FUZZ_SRCS_attest_req := kernel/protocols/attest_req.c
+FUZZ_SRCS_mssim_frame := tools/vtpm-server/mssim_frame.c lib/tpm_marshal.c
+
+# SNP: the instruction decoder, guest messages, the #VC handler.
+FUZZ_TARGETS += x86_decode snp_guest_msg snp_vc
+FUZZ_SRCS_x86_decode := lib/x86_decode.c
+FUZZ_SRCS_snp_guest_msg := kernel/platform/snp/guest_request.c kernel/platform/snp/secrets.c
+FUZZ_LDLIBS_snp_guest_msg := -lcrypto
+FUZZ_SRCS_snp_vc := kernel/platform/snp/vc.c kernel/platform/snp/ghcb.c lib/x86_decode.c
