@@ -106,6 +106,15 @@ int plat_guest_result(void);
  */
 void plat_panic_hook(void);
 
+/**
+ * plat_vector_state_release - library code is about to use the vector unit on this CPU
+ * (services_run()): save whatever vector state of a guest is still live in the registers
+ * and leave the SVSM's own XCR0 and a clean state. Native: the lazy SVM switch keeps the
+ * guest's state live after #VMEXIT (svm_fpu_release()). SNP: no-op, the guest's registers
+ * live in its VMSA, which the hardware swaps on every VMPL switch. Interrupts are off.
+ */
+void plat_vector_state_release(void);
+
 struct percpu;
 
 /**

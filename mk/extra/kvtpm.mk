@@ -78,8 +78,8 @@ BENCH_TARGETS += bench-kvtpm
 # (glibc) headers, which the shim implements; their library calls run in services_run().
 KERNEL_SERVICE_SRCS := kernel/protocols/vtpm.c kernel/protocols/attest.c \
 	kernel/protocols/vtpm_envelope.c kernel/protocols/attest_req.c \
-	kernel/services/attest/manifest.c kernel/services/attest/report_native.c \
+	kernel/services/attest/manifest.c kernel/platform/native/report_native.c \
 	kernel/platform/native/attest_native.c
 KVTPM_OPENSSL_OBJS := $(patsubst %.c,$(BUILD)/kernel/%.o,kernel/services/attest/manifest.c \
-	kernel/services/attest/report_native.c kernel/platform/native/attest_native.c)
+	kernel/platform/native/report_native.c kernel/platform/native/attest_native.c)
 $(KVTPM_OPENSSL_OBJS): KCFLAGS += -isystem /usr/include/x86_64-linux-gnu -isystem /usr/include

@@ -17,13 +17,12 @@ VTPM_PROTO_SRCS := \
 	kernel/protocols/vtpm_envelope.c \
 	kernel/protocols/attest_req.c
 ATTEST_SERVICE_SRCS := \
-	kernel/services/attest/manifest.c \
-	kernel/services/attest/report_native.c
+	kernel/services/attest/manifest.c
 
 # The protocol glue (kernel/protocols/vtpm.c, attest.c) and native evidence join the host
 # unit tests with the services they call.
 VTPM_GLUE_SRCS := kernel/protocols/vtpm.c kernel/protocols/attest.c \
-	kernel/platform/native/attest_native.c
+	kernel/platform/native/attest_native.c kernel/platform/native/report_native.c
 UNIT_SRCS   += $(VTPM_SERVICE_SRCS) $(VTPM_PROTO_SRCS) $(ATTEST_SERVICE_SRCS) $(VTPM_GLUE_SRCS)
 UNIT_LDLIBS += $(VTPM_LDLIBS)
 
