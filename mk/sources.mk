@@ -8,7 +8,7 @@ PORTABLE_SRCS := kernel/mm/page_alloc.c kernel/mm/pgtable.c kernel/mm/heap.c ker
 	kernel/platform/native/validation.c kernel/init/boot_info.c kernel/arch/x86_64/acpi.c
 KERNEL_SRCS := \
 	kernel/init/main.c kernel/init/boot_map.c \
-	kernel/arch/x86_64/cpu.c kernel/arch/x86_64/trap.c kernel/arch/x86_64/extable.c kernel/arch/x86_64/apic.c \
+	kernel/arch/x86_64/cpu.c kernel/arch/x86_64/trap.c kernel/arch/x86_64/extable.c kernel/arch/x86_64/safe_copy.c kernel/arch/x86_64/apic.c \
 	kernel/arch/x86_64/smp.c kernel/arch/x86_64/tsc.c \
 	kernel/drivers/uart16550.c kernel/lib/log.c kernel/lib/panic.c kernel/lib/ktest.c \
 	kernel/mm/mm.c kernel/mm/stack.c kernel/arch/x86_64/svm.c kernel/drivers/fw_cfg.c \

@@ -2,7 +2,7 @@
 # linked with every test file into one runner. Fragments append to UNIT_SRCS (test files
 # and the code they test) and UNIT_LDLIBS.
 
-UNIT_SRCS   += tests/unit/harness.c kernel/mm/mm_host.c kernel/platform/fake/fake_platform.c \
+UNIT_SRCS   += tests/unit/harness.c kernel/mm/mm_host.c kernel/arch/x86_64/safe_copy_host.c kernel/platform/fake/fake_platform.c \
                kernel/lib/log_host.c kernel/services/services_host.c kernel/init/boot_map_host.c $(wildcard tests/unit/*_test.c) $(LIB_SRCS) $(PORTABLE_SRCS)
 UNIT_SRCS   := $(sort $(UNIT_SRCS))
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))
