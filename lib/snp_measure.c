@@ -1,7 +1,9 @@
 /*
  * snp_measure.c owns the SEV-SNP launch-digest arithmetic: PAGE_INFO records and the
- * SHA-384 chain over them (AMD SEV-SNP ABI #56860, SNP_LAUNCH_UPDATE), the reset VMSA
- * QEMU/KVM measure for a plain OVMF launch (as virtee/sev-snp-measure models it), CPU
+ * SHA-384 chain over them (AMD SEV-SNP ABI #56860, SNP_LAUNCH_UPDATE), the x86 reset state
+ * of an SNP VMSA (the one copy: the SVSM's firmware VMSA in kernel/platform/snp/vmsa_snp.c
+ * starts from it too), the reset VMSA QEMU/KVM measure for a plain OVMF launch (as
+ * virtee/sev-snp-measure models it), CPU
  * signatures and the unsigned ID block. Hashing is delegated to struct snp_hash_ops.
  */
 #include "lib/snp_measure.h"
@@ -118,7 +120,8 @@ uint32_t snp_cpu_sig(uint32_t family, uint32_t model, uint32_t stepping)
 	       ((model & 0xF) << 4) | (stepping & 0xF);
 }
 
-static void seg_set(struct vmsa_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit, uint64_t base)
+void snp_vmsa_seg_set(struct vmsa_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit,
+		      uint64_t base)
 {
 	s->selector = sel;
 	s->attrib = attrib;
@@ -126,31 +129,37 @@ static void seg_set(struct vmsa_seg *s, uint16_t sel, uint16_t attrib, uint32_t 
 	s->base = base;
 }
 
-void snp_vmsa_qemu_reset(struct vmsa *v, uint32_t eip, uint32_t cpu_sig, uint64_t sev_features)
+void snp_vmsa_reset(struct vmsa *v, uint32_t eip)
 {
 	__builtin_memset(v, 0, sizeof(*v));
-	seg_set(&v->es, 0, 0x93, 0xFFFF, 0);
-	seg_set(&v->cs, 0xF000, 0x9B, 0xFFFF, eip & 0xFFFF0000u);
-	seg_set(&v->ss, 0, 0x93, 0xFFFF, 0);
-	seg_set(&v->ds, 0, 0x93, 0xFFFF, 0);
-	seg_set(&v->fs, 0, 0x93, 0xFFFF, 0);
-	seg_set(&v->gs, 0, 0x93, 0xFFFF, 0);
-	seg_set(&v->gdtr, 0, 0, 0xFFFF, 0);
-	seg_set(&v->idtr, 0, 0, 0xFFFF, 0);
-	seg_set(&v->ldtr, 0, 0x82, 0xFFFF, 0);
-	seg_set(&v->tr, 0, 0x8B, 0xFFFF, 0);
-	v->efer = VMSA_EFER_SVME;   /* KVM sets EFER.SVME */
-	v->cr4 = 0x40;              /* KVM sets CR4.MCE */
-	v->cr0 = 0x10;              /* CR0.ET */
+	/* Real mode at the reset vector: CS.base holds the upper bits, RIP the low 16. */
+	snp_vmsa_seg_set(&v->es, 0, 0x93, 0xFFFF, 0);
+	snp_vmsa_seg_set(&v->cs, 0xF000, 0x9B, 0xFFFF, eip & 0xFFFF0000u);
+	snp_vmsa_seg_set(&v->ss, 0, 0x93, 0xFFFF, 0);
+	snp_vmsa_seg_set(&v->ds, 0, 0x93, 0xFFFF, 0);
+	snp_vmsa_seg_set(&v->fs, 0, 0x93, 0xFFFF, 0);
+	snp_vmsa_seg_set(&v->gs, 0, 0x93, 0xFFFF, 0);
+	snp_vmsa_seg_set(&v->gdtr, 0, 0, 0xFFFF, 0);
+	snp_vmsa_seg_set(&v->idtr, 0, 0, 0xFFFF, 0);
+	snp_vmsa_seg_set(&v->ldtr, 0, 0x82, 0xFFFF, 0);
+	snp_vmsa_seg_set(&v->tr, 0, 0x8B, 0xFFFF, 0);
+	v->efer = VMSA_EFER_SVME; /* required for a runnable SNP VMSA; KVM sets it too */
 	v->dr7 = 0x400;
 	v->dr6 = 0xFFFF0FF0;
 	v->rflags = 0x2;
 	v->rip = eip & 0xFFFF;
 	v->g_pat = 0x0007040600070406ull;
-	v->rdx = cpu_sig;
-	v->sev_features = sev_features;
 	v->xcr0 = 0x1;
 	v->mxcsr = 0x1F80;
+}
+
+void snp_vmsa_qemu_reset(struct vmsa *v, uint32_t eip, uint32_t cpu_sig, uint64_t sev_features)
+{
+	snp_vmsa_reset(v, eip);
+	v->cr4 = 0x40;              /* KVM sets CR4.MCE */
+	v->cr0 = 0x10;              /* CR0.ET */
+	v->rdx = cpu_sig;
+	v->sev_features = sev_features;
 	v->x87_fcw = 0x37F;
 }
 

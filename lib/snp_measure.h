@@ -62,6 +62,18 @@ void snp_ld_update_vmsa(struct snp_ld *ld, const void *vmsa_page);
 /** snp_cpu_sig() - CPUID Fn0000_0001_EAX for @family/@model/@stepping (AMD #25481). */
 uint32_t snp_cpu_sig(uint32_t family, uint32_t model, uint32_t stepping);
 
+/** snp_vmsa_seg_set() - one VMSA segment register. */
+void snp_vmsa_seg_set(struct vmsa_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit,
+		      uint64_t base);
+
+/**
+ * snp_vmsa_reset() - fill the whole page @v with the x86 reset state every SNP reset VMSA
+ * shares: real mode at @eip (CS.base = @eip & 0xffff0000, RIP = its low 16 bits), 64 KiB
+ * data segments, EFER.SVME, and the reset values of DR6, DR7, RFLAGS, PAT, XCR0 and MXCSR.
+ * Everything else is zero; callers add CR0, CR4, the x87 state, RDX, VMPL and features.
+ */
+void snp_vmsa_reset(struct vmsa *v, uint32_t eip);
+
 /**
  * snp_vmsa_qemu_reset() - the VMSA of a vCPU at reset as QEMU/KVM give it to an SNP
  * launch of plain OVMF: CS:IP from @eip, RDX = @cpu_sig, SEV features @sev_features.

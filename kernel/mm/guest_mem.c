@@ -1,11 +1,14 @@
 /*
  * Guest-memory gateway (see guest_mem.h). The RAM map is fixed at guest launch; the
- * protected-page set changes with CREATE_VCPU/DELETE_VCPU and is guarded by gm_lock.
+ * protected-page set (CREATE_VCPU/DELETE_VCPU) and the claims of pages being validated
+ * (PVALIDATE) are guarded by gm_lock, which is held only to check and record them. Every
+ * access to guest RAM goes through the fault-tolerant copies of safe_copy.h.
  */
 #include "kernel/mm/guest_mem.h"
 
 #include <string.h>
 
+#include "kernel/arch/x86_64/safe_copy.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/mm/addr.h"
 
@@ -14,6 +17,7 @@ static unsigned gm_count;
 static uint64_t gm_svsm_start, gm_svsm_end;
 static uint64_t gm_protected[GUEST_MEM_MAX_PROTECTED];
 static unsigned gm_protected_count;
+static struct guest_mem_range gm_claims[GUEST_MEM_MAX_CLAIMS]; /* end 0: free slot */
 static struct spinlock gm_lock = SPINLOCK_INIT;
 
 static bool overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
@@ -43,6 +47,7 @@ enum svsm_err guest_mem_init(const struct guest_mem_range *ram, unsigned count,
 	gm_svsm_start = svsm_start;
 	gm_svsm_end = svsm_end;
 	gm_protected_count = 0;
+	memset(gm_claims, 0, sizeof(gm_claims));
 	return SVSM_OK;
 }
 
@@ -71,6 +76,17 @@ bool guest_mem_valid(uint64_t gpa, uint64_t len)
 	return false;
 }
 
+/* Caller holds gm_lock. */
+static bool protected_locked(uint64_t gpa, uint64_t len)
+{
+	for (unsigned i = 0; i < gm_protected_count; i++) {
+		if (overlaps(gpa, gpa + len, gm_protected[i], gm_protected[i] + MM_PAGE_SIZE)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 bool guest_mem_is_protected(uint64_t gpa, uint64_t len)
 {
 	uint64_t flags;
@@ -80,11 +96,20 @@ bool guest_mem_is_protected(uint64_t gpa, uint64_t len)
 		return false; /* common case: no vCPU created from a VMSA */
 	}
 	flags = spin_lock_irqsave(&gm_lock);
-	for (unsigned i = 0; i < gm_protected_count && !hit; i++) {
-		hit = overlaps(gpa, gpa + len, gm_protected[i], gm_protected[i] + MM_PAGE_SIZE);
-	}
+	hit = protected_locked(gpa, len);
 	spin_unlock_irqrestore(&gm_lock, flags);
 	return hit;
+}
+
+/* A guest page may fault (SNP: not validated, or shared; native: not mapped): not a crash. */
+static enum svsm_err copy_in(void *dst, uint64_t gpa, size_t len)
+{
+	return arch_safe_copy(dst, phys_to_virt(gpa), len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+}
+
+static enum svsm_err copy_out(uint64_t gpa, const void *src, size_t len)
+{
+	return arch_safe_copy(phys_to_virt(gpa), src, len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
 }
 
 enum svsm_err guest_mem_read(uint64_t gpa, void *dst, size_t len)
@@ -92,8 +117,7 @@ enum svsm_err guest_mem_read(uint64_t gpa, void *dst, size_t len)
 	if (!guest_mem_valid(gpa, len)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	memcpy(dst, phys_to_virt(gpa), len);
-	return SVSM_OK;
+	return copy_in(dst, gpa, len);
 }
 
 enum svsm_err guest_mem_write(uint64_t gpa, const void *src, size_t len)
@@ -101,8 +125,7 @@ enum svsm_err guest_mem_write(uint64_t gpa, const void *src, size_t len)
 	if (!guest_mem_valid(gpa, len) || guest_mem_is_protected(gpa, len)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	memcpy(phys_to_virt(gpa), src, len);
-	return SVSM_OK;
+	return copy_out(gpa, src, len);
 }
 
 enum svsm_err guest_mem_zero(uint64_t gpa, size_t len)
@@ -110,8 +133,55 @@ enum svsm_err guest_mem_zero(uint64_t gpa, size_t len)
 	if (!guest_mem_valid(gpa, len) || guest_mem_is_protected(gpa, len)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	memset(phys_to_virt(gpa), 0, len);
-	return SVSM_OK;
+	return arch_safe_zero(phys_to_virt(gpa), len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+}
+
+enum svsm_err guest_mem_claim_unprotected(struct guest_mem_claim *c, uint64_t gpa, uint64_t len)
+{
+	uint64_t flags;
+	enum svsm_err err = SVSM_E_BUSY;
+
+	*c = (struct guest_mem_claim){0, 0, GUEST_MEM_MAX_CLAIMS};
+	if (!guest_mem_valid(gpa, len)) {
+		return SVSM_E_INVALID_ADDRESS;
+	}
+	flags = spin_lock_irqsave(&gm_lock);
+	if (protected_locked(gpa, len)) {
+		err = SVSM_E_INVALID_ADDRESS;
+	} else {
+		for (unsigned i = 0; i < GUEST_MEM_MAX_CLAIMS; i++) {
+			if (gm_claims[i].end == 0) {
+				gm_claims[i] = (struct guest_mem_range){gpa, gpa + len};
+				*c = (struct guest_mem_claim){gpa, len, i};
+				err = SVSM_OK;
+				break;
+			}
+		}
+	}
+	spin_unlock_irqrestore(&gm_lock, flags);
+	return err;
+}
+
+void guest_mem_claim_release(struct guest_mem_claim *c)
+{
+	uint64_t flags;
+
+	if (c->slot >= GUEST_MEM_MAX_CLAIMS) {
+		return; /* never claimed */
+	}
+	flags = spin_lock_irqsave(&gm_lock);
+	gm_claims[c->slot] = (struct guest_mem_range){0, 0};
+	spin_unlock_irqrestore(&gm_lock, flags);
+	c->slot = GUEST_MEM_MAX_CLAIMS;
+}
+
+enum svsm_err guest_mem_claim_zero(const struct guest_mem_claim *c)
+{
+	if (c->slot >= GUEST_MEM_MAX_CLAIMS) {
+		return SVSM_E_INVALID_ADDRESS;
+	}
+	/* No protection check: the claim keeps every page of it unprotected until released. */
+	return arch_safe_zero(phys_to_virt(c->gpa), c->len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
 }
 
 enum svsm_err guest_mem_window_open(struct guest_mem_window *w, uint64_t gpa, uint64_t len)
@@ -135,8 +205,7 @@ enum svsm_err guest_mem_window_read(const struct guest_mem_window *w, uint64_t o
 	if (!window_fits(w, off, n)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	memcpy(dst, phys_to_virt(w->gpa + off), n);
-	return SVSM_OK;
+	return copy_in(dst, w->gpa + off, n);
 }
 
 enum svsm_err guest_mem_window_write(const struct guest_mem_window *w, uint64_t off,
@@ -145,16 +214,20 @@ enum svsm_err guest_mem_window_write(const struct guest_mem_window *w, uint64_t 
 	if (!window_fits(w, off, n) || guest_mem_is_protected(w->gpa + off, n)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	memcpy(phys_to_virt(w->gpa + off), src, n);
-	return SVSM_OK;
+	return copy_out(w->gpa + off, src, n);
 }
 
 enum svsm_err guest_mem_take_call_pending(uint64_t ca_gpa, bool *pending)
 {
+	uint8_t old = 0;
+
 	if (!guest_mem_valid(ca_gpa, 1) || guest_mem_is_protected(ca_gpa, 1)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	*pending = __atomic_exchange_n((uint8_t *)phys_to_virt(ca_gpa), 0, __ATOMIC_ACQ_REL) != 0;
+	if (!arch_safe_xchg_u8((uint8_t *)phys_to_virt(ca_gpa), 0, &old)) {
+		return SVSM_E_INVALID_ADDRESS;
+	}
+	*pending = old != 0;
 	return SVSM_OK;
 }
 
@@ -170,6 +243,12 @@ enum svsm_err guest_mem_protect_page(uint64_t gpa)
 	for (unsigned i = 0; i < gm_protected_count; i++) {
 		if (gm_protected[i] == gpa) {
 			err = SVSM_E_EXISTS;
+		}
+	}
+	/* A PVALIDATE of this page is under way: it must not become a VMSA meanwhile. */
+	for (unsigned i = 0; i < GUEST_MEM_MAX_CLAIMS && err == SVSM_OK; i++) {
+		if (overlaps(gpa, gpa + MM_PAGE_SIZE, gm_claims[i].start, gm_claims[i].end)) {
+			err = SVSM_E_BUSY;
 		}
 	}
 	if (err == SVSM_OK && gm_protected_count == GUEST_MEM_MAX_PROTECTED) {

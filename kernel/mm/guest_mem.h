@@ -4,6 +4,9 @@
  * touched; requests are copied in once and results copied out once. Pages the SVSM has
  * taken from the guest (VMSA pages of running vCPUs) are readable but never written.
  * On native and SNP alike the SVSM reaches guest RAM through its direct map (GPA = PA).
+ * The guest controls whether its pages can be accessed at all (SNP: it can rescind their
+ * validation or have them made shared), so every access is a fault-tolerant copy: a fault
+ * returns SVSM_E_INVALID_ADDRESS (kernel/arch/x86_64/safe_copy.h).
  */
 #pragma once
 
@@ -15,6 +18,7 @@
 
 #define GUEST_MEM_MAX_RANGES 32
 #define GUEST_MEM_MAX_PROTECTED 64
+#define GUEST_MEM_MAX_CLAIMS 64 /* PVALIDATEs under way at once: at most one per CPU */
 
 struct guest_mem_range {
 	uint64_t start;
@@ -63,7 +67,34 @@ enum svsm_err guest_mem_window_read(const struct guest_mem_window *w, uint64_t o
 enum svsm_err guest_mem_window_write(const struct guest_mem_window *w, uint64_t off,
 				     const void *src, size_t n) SVSM_MUST_CHECK;
 
-/** guest_mem_protect_page - stop SVSM writes to a page the SVSM took (VMSA). */
+/**
+ * struct guest_mem_claim - a guest range a PVALIDATE works on: no page of it is protected,
+ * and none can become protected (guest_mem_protect_page() returns SVSM_E_BUSY) until the
+ * claim is released. The check and the PVALIDATE are thereby one step with respect to
+ * CREATE_VCPU, without holding a spinlock across the instruction and the zeroing.
+ */
+struct guest_mem_claim {
+	uint64_t gpa;
+	uint64_t len;
+	unsigned slot; /* GUEST_MEM_MAX_CLAIMS: not claimed */
+};
+
+/**
+ * guest_mem_claim_unprotected - claim [@gpa, @gpa + @len): SVSM_E_INVALID_ADDRESS if it is
+ * not guest RAM or overlaps a protected page, SVSM_E_BUSY if every claim slot is taken.
+ * Overlapping claims are allowed (two vCPUs may PVALIDATE the same page).
+ */
+enum svsm_err guest_mem_claim_unprotected(struct guest_mem_claim *c, uint64_t gpa,
+					  uint64_t len) SVSM_MUST_CHECK;
+/** guest_mem_claim_release - end the claim (no-op on one that was never taken). */
+void guest_mem_claim_release(struct guest_mem_claim *c);
+/** guest_mem_claim_zero - zero the claimed range (a page just validated for the guest). */
+enum svsm_err guest_mem_claim_zero(const struct guest_mem_claim *c) SVSM_MUST_CHECK;
+
+/**
+ * guest_mem_protect_page - stop SVSM writes to a page the SVSM took (VMSA). SVSM_E_EXISTS
+ * if it is already protected, SVSM_E_BUSY while a PVALIDATE claims it.
+ */
 enum svsm_err guest_mem_protect_page(uint64_t gpa) SVSM_MUST_CHECK;
 void guest_mem_unprotect_page(uint64_t gpa);
 bool guest_mem_is_protected(uint64_t gpa, uint64_t len);

@@ -61,12 +61,15 @@ enum plat_exit plat_run_vcpu(struct vcpu *v);
 /** plat_call_regs - read (@write false) or write back (@write true) the call registers. */
 void plat_call_regs(struct vcpu *v, struct svsm_call_regs *regs, bool write);
 
+struct guest_mem_claim;
+
 /**
- * plat_pvalidate - validate or invalidate one guest page (2 MiB when @huge) for the guest.
- * Pages newly validated are zeroed. Returns SVSM_OK with @result set, or an error for an
- * address the guest may not validate.
+ * plat_pvalidate - validate or invalidate one guest page for the guest: the range @page
+ * claims (4 KiB or 2 MiB), which guest_mem keeps from becoming a VMSA page meanwhile. Pages
+ * newly validated are zeroed (guest_mem_claim_zero()). Returns SVSM_OK with @result set,
+ * or an error for an address the guest may not validate.
  */
-enum svsm_err plat_pvalidate(uint64_t gpa, bool huge, bool validate,
+enum svsm_err plat_pvalidate(const struct guest_mem_claim *page, bool validate,
 			     enum plat_pvalidate_result *result) SVSM_MUST_CHECK;
 
 /**
@@ -105,6 +108,15 @@ int plat_guest_result(void);
  * take locks, print or fault. No-op on native.
  */
 void plat_panic_hook(void);
+
+/**
+ * plat_vector_state_release - library code is about to use the vector unit on this CPU
+ * (services_run()): save whatever vector state of a guest is still live in the registers
+ * and leave the SVSM's own XCR0 and a clean state. Native: the lazy SVM switch keeps the
+ * guest's state live after #VMEXIT (svm_fpu_release()). SNP: no-op, the guest's registers
+ * live in its VMSA, which the hardware swaps on every VMPL switch. Interrupts are off.
+ */
+void plat_vector_state_release(void);
 
 struct percpu;
 

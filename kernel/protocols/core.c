@@ -49,6 +49,7 @@ static enum svsm_err pvalidate_entry(uint64_t entry)
 	bool huge = size == SVSM_PVALIDATE_ENTRY_SIZE_2M;
 	uint64_t len = huge ? MM_LARGE_PAGE_SIZE : MM_PAGE_SIZE;
 	enum plat_pvalidate_result result = PLAT_PVALIDATE_OK;
+	struct guest_mem_claim page;
 	enum svsm_err err;
 
 	if ((entry & SVSM_PVALIDATE_ENTRY_RESERVED_MASK) != 0 || size > SVSM_PVALIDATE_ENTRY_SIZE_2M) {
@@ -57,10 +58,13 @@ static enum svsm_err pvalidate_entry(uint64_t entry)
 	if (huge && (gpa & (MM_LARGE_PAGE_SIZE - 1)) != 0) {
 		return SVSM_E_INVALID_PARAM;
 	}
-	if (!guest_mem_valid(gpa, len) || guest_mem_is_protected(gpa, len)) {
-		return SVSM_E_INVALID_ADDRESS;
+	/* Not a VMSA page, and none until the PVALIDATE is done (CREATE_VCPU gets BUSY). */
+	err = guest_mem_claim_unprotected(&page, gpa, len);
+	if (err != SVSM_OK) {
+		return err;
 	}
-	err = plat_pvalidate(gpa, huge, svsm_pvalidate_entry_validate(entry), &result);
+	err = plat_pvalidate(&page, svsm_pvalidate_entry_validate(entry), &result);
+	guest_mem_claim_release(&page);
 	if (err != SVSM_OK) {
 		return err;
 	}

@@ -12,7 +12,6 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
-#include "kernel/arch/x86_64/svm.h"
 #include "kernel/arch/x86_64/xsave.h"
 
 #include "kernel/init/boot_info.h"
@@ -24,6 +23,7 @@
 #include "kernel/libc/libc.h"
 #include "kernel/mm/heap.h"
 #include "kernel/mm/stack.h"
+#include "kernel/platform/platform.h"
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/vtpm.h"
 #include "lib/cmdline.h"
@@ -66,7 +66,7 @@ void services_run(void (*fn)(void *arg), void *arg)
 		return;
 	}
 	flags = spin_lock_irqsave(&lib_lock); /* also keeps interrupts off for the call */
-	svm_fpu_release(); /* a guest's vector state may still be in the registers */
+	plat_vector_state_release(); /* a guest's vector state may still be live */
 	__atomic_store_n(&lib_owner, me, __ATOMIC_RELEASE);
 	services_stack_call(lib_stack_top, fn, arg);
 	CHECK((read_rflags() & RFLAGS_IF) == 0); /* library code must not enable interrupts */

@@ -205,9 +205,21 @@ void vcpu_handle_call(struct vcpu *v)
 {
 	struct svsm_call_regs regs;
 	bool pending = false;
+	enum svsm_err err = guest_mem_take_call_pending(v->ca_gpa, &pending);
 
+	if (err != SVSM_OK) {
+		/*
+		 * The guest made its calling area unreachable (SNP: rescinded its validation or
+		 * had it made shared), so call_pending cannot be read: answer the exit with the
+		 * error instead of ignoring it or touching the page again.
+		 */
+		plat_call_regs(v, &regs, false);
+		regs.rax = svsm_err_to_result(err);
+		plat_call_regs(v, &regs, true);
+		return;
+	}
 	/* Not an SVSM call unless the calling area says so (spec 58019). */
-	if (guest_mem_take_call_pending(v->ca_gpa, &pending) != SVSM_OK || !pending) {
+	if (!pending) {
 		return;
 	}
 	plat_call_regs(v, &regs, false);

@@ -1,8 +1,8 @@
 /*
- * Tests of kernel/services/attest/report_native.c: the native report's layout and
+ * Tests of kernel/platform/native/report_native.c: the native report's layout and
  * markings, its ECDSA P-384 signature verifying, and tampering being detected.
  */
-#include "kernel/services/attest/report_native.h"
+#include "kernel/platform/native/report_native.h"
 
 #include "tests/unit/harness.h"
 

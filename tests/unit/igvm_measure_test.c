@@ -2,12 +2,15 @@
  * igvm_measure_test.c: SNP launch digests (lib/snp_measure.c, lib/igvm_measure.c,
  * lib/snp_measure_ovmf.c) against published vectors: the single-page vector T1 of
  * reference/igvm.md section 3, and virtee/sev-snp-measure tests/test_guest.py for plain
- * OVMF launches (fixtures in tests/igvm/fixtures/).
+ * OVMF launches (fixtures in tests/igvm/fixtures/); the measured reset VMSA shares its reset
+ * state with the SVSM's firmware VMSA (kernel/platform/snp/vmsa_snp.c).
  */
 #include "harness.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "kernel/platform/snp/vmsa_snp.h"
 #include "lib/igvm_measure.h"
 #include "lib/snp_measure_ovmf.h"
 #include "tests/igvm/testfile.h"
@@ -245,6 +248,46 @@ TEST(igvm_measure, no_snp_platform_is_an_error)
 	tf_finish(&t);
 	EXPECT_EQ(igvm_measure_snp(t.out, t.out_len, &opts, host_hash_ops(), &res, &off),
 		  IGVM_E_COMPAT_MASK);
+}
+
+/* One reset state: the firmware VMSA and the measured QEMU reset VMSA differ only in the
+ * fields each sets on purpose (CR0, CR4, the x87 control words, RDX, VMPL, features). */
+TEST(snp_measure, reset_vmsa_is_the_firmware_vmsas_reset_state)
+{
+	struct vmsa *fw = malloc(sizeof(*fw));
+	struct vmsa *q = malloc(sizeof(*q));
+	struct snp_fw_vmsa_params p = {0xfffffff0u, 0, false, 2};
+	const uint8_t *a = (const uint8_t *)fw;
+	const uint8_t *b = (const uint8_t *)q;
+	static const struct {
+		size_t off, len;
+	} differ[] = {
+	    {offsetof(struct vmsa, vmpl), 1},	   {offsetof(struct vmsa, cr4), 8},
+	    {offsetof(struct vmsa, cr0), 8},	   {offsetof(struct vmsa, rdx), 8},
+	    {offsetof(struct vmsa, sev_features), 8}, {offsetof(struct vmsa, x87_ftw), 2},
+	    {offsetof(struct vmsa, x87_fcw), 2},
+	};
+	size_t mismatches = 0;
+
+	snp_vmsa_init_fw(fw, &p);
+	snp_vmsa_qemu_reset(q, 0xfffffff0u, 0x00a00f11u, 1);
+	for (size_t i = 0; i < sizeof(*fw); i++) {
+		bool expected = false;
+
+		for (size_t j = 0; j < sizeof(differ) / sizeof(differ[0]); j++) {
+			expected |= i >= differ[j].off && i < differ[j].off + differ[j].len;
+		}
+		mismatches += !expected && a[i] != b[i];
+	}
+	EXPECT_EQ(mismatches, 0);
+	EXPECT_EQ(q->cr0, 0x10);
+	EXPECT_EQ(q->cr4, 0x40);
+	EXPECT_EQ(q->rdx, 0x00a00f11u);
+	EXPECT_EQ(q->x87_fcw, 0x37f);
+	EXPECT_EQ(q->rip, 0xfff0);
+	EXPECT_EQ(q->cs.base, 0xffff0000u);
+	free(fw);
+	free(q);
 }
 
 TEST(snp_measure, cpu_sig)

@@ -5,7 +5,7 @@
  */
 #include <openssl/evp.h>
 
-#include "kernel/services/attest/report_native.h"
+#include "kernel/platform/native/report_native.h"
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/ram_store.h"
 #include "kernel/services/vtpm/vtpm.h"

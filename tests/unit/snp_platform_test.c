@@ -220,6 +220,20 @@ TEST(snp_run, call_registers_live_in_the_vmsa)
 
 /* ---- PVALIDATE for the guest ------------------------------------------------------------ */
 
+/* As core.c does it: claim the page (never a VMSA meanwhile), PVALIDATE, release. */
+static enum svsm_err guest_pvalidate(uint64_t gpa, bool huge, bool validate,
+				     enum plat_pvalidate_result *res)
+{
+	struct guest_mem_claim c;
+	enum svsm_err err = guest_mem_claim_unprotected(&c, gpa, huge ? P2M : PG);
+
+	if (err == SVSM_OK) {
+		err = snp_guest_pvalidate(gpa, &c, validate, res);
+		guest_mem_claim_release(&c);
+	}
+	return err;
+}
+
 TEST(snp_guest_pvalidate, validate_zeroes_then_grants_and_invalidate_revokes_first)
 {
 	uint64_t base = setup();
@@ -229,7 +243,7 @@ TEST(snp_guest_pvalidate, validate_zeroes_then_grants_and_invalidate_revokes_fir
 
 	fake_rmp_assign(gpa, false); /* the host made it private (the guest's PSC) */
 	memset(arena + 5 * PG, 0xcc, PG);
-	ASSERT_EQ(snp_guest_pvalidate(gpa, gpa, false, true, &res), SVSM_OK);
+	ASSERT_EQ(guest_pvalidate(gpa, false, true, &res), SVSM_OK);
 	EXPECT_EQ(res, PLAT_PVALIDATE_OK);
 	EXPECT_TRUE(fake_rmp_entry(gpa)->validated);
 	EXPECT_EQ(fake_rmp_entry(gpa)->perms[2], 0xf); /* RWX for VMPL2 */
@@ -241,19 +255,19 @@ TEST(snp_guest_pvalidate, validate_zeroes_then_grants_and_invalidate_revokes_fir
 	EXPECT_EQ(fake_cpu.log[1].arg, RMPADJUST_RWX | SNP_GUEST_VMPL);
 	/* Validating again: "no change", and the page is not zeroed a second time. */
 	arena[5 * PG] = 0x11;
-	ASSERT_EQ(snp_guest_pvalidate(gpa, gpa, false, true, &res), SVSM_OK);
+	ASSERT_EQ(guest_pvalidate(gpa, false, true, &res), SVSM_OK);
 	EXPECT_EQ(res, PLAT_PVALIDATE_NO_CHANGE);
 	EXPECT_EQ(arena[5 * PG], 0x11);
 	/* Invalidate: RMPADJUST revoke (VMPL1..3) before PVALIDATE(0). */
 	n0 = fake_cpu.op_count;
-	ASSERT_EQ(snp_guest_pvalidate(gpa, gpa, false, false, &res), SVSM_OK);
+	ASSERT_EQ(guest_pvalidate(gpa, false, false, &res), SVSM_OK);
 	EXPECT_EQ(res, PLAT_PVALIDATE_OK);
 	EXPECT_FALSE(fake_rmp_entry(gpa)->validated);
 	EXPECT_EQ(fake_rmp_entry(gpa)->perms[2], 0);
 	EXPECT_EQ(fake_cpu.log[n0].kind, FAKE_OP_RMPADJUST);
 	EXPECT_EQ(fake_cpu.log[fake_cpu.op_count - 1].kind, FAKE_OP_PVALIDATE);
 	/* Invalidating an invalid page: "no change". */
-	ASSERT_EQ(snp_guest_pvalidate(gpa, gpa, false, false, &res), SVSM_OK);
+	ASSERT_EQ(guest_pvalidate(gpa, false, false, &res), SVSM_OK);
 	EXPECT_EQ(res, PLAT_PVALIDATE_NO_CHANGE);
 }
 
@@ -267,19 +281,19 @@ TEST(snp_guest_pvalidate, sizes_and_shared_pages)
 	for (unsigned i = 0; i < 512; i++) {
 		fake_rmp_assign(big + i * PG, false);
 	}
-	ASSERT_EQ(snp_guest_pvalidate(big, big, true, true, &res), SVSM_OK);
+	ASSERT_EQ(guest_pvalidate(big, true, true, &res), SVSM_OK);
 	EXPECT_EQ(res, PLAT_PVALIDATE_FAIL_SIZEMISMATCH);
 	/* A 2M RMP entry validates as 2M, grants the whole 2M, and refuses 4K inside it. */
 	fake_rmp_assign(big, true);
-	ASSERT_EQ(snp_guest_pvalidate(big, big, true, true, &res), SVSM_OK);
+	ASSERT_EQ(guest_pvalidate(big, true, true, &res), SVSM_OK);
 	EXPECT_EQ(res, PLAT_PVALIDATE_OK);
 	EXPECT_EQ(fake_rmp_entry(big + 511 * PG)->perms[2], 0xf);
-	ASSERT_EQ(snp_guest_pvalidate(big + PG, big + PG, false, false, &res), SVSM_OK);
+	ASSERT_EQ(guest_pvalidate(big + PG, false, false, &res), SVSM_OK);
 	EXPECT_EQ(res, PLAT_PVALIDATE_FAIL_SIZEMISMATCH);
 	EXPECT_EQ(fake_rmp_entry(big + PG)->perms[2], 0xf); /* nothing revoked */
 	/* A shared page (host-owned) cannot be validated: an address error, not a result. */
-	EXPECT_EQ(snp_guest_pvalidate(base, base, false, true, &res), SVSM_E_INVALID_ADDRESS);
-	EXPECT_EQ(snp_guest_pvalidate(base, base, false, false, &res), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_pvalidate(base, false, true, &res), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_pvalidate(base, false, false, &res), SVSM_E_INVALID_ADDRESS);
 }
 
 TEST(snp_guest_pvalidate, grant_range_uses_2m_where_it_can)

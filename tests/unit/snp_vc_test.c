@@ -3,7 +3,8 @@
  * hypervisor: CPUID from the CPUID page, port I/O (immediate, DX, string and REP forms),
  * RDMSR/WRMSR, RDTSC/RDTSCP and MMIO loads and stores decoded by lib/x86_decode.c, each with
  * the GHCB contents the host sees (golden values computed by hand from the GHCB spec
- * layouts), and termination reasons for everything the SVSM does not emulate.
+ * layouts), termination reasons for everything the SVSM does not emulate, and the
+ * page-not-validated #VC (0x404) that resumes a guest-memory copy at its fixup.
  */
 #include <stdlib.h>
 
@@ -390,4 +391,32 @@ TEST(snp_vc, terminations)
 	EXPECT_EQ(f.rip, RIP0); /* nothing advanced */
 	/* A host that does not mark RAX valid after IN. */
 	EXPECT_EQ(vh.calls, 1);
+}
+
+/* A guest rescinded a page the SVSM copies from: the copy's fixup, not a termination. */
+TEST(snp_vc, page_not_validated_in_a_guest_copy_resumes_at_the_fixup)
+{
+	struct trap_frame f;
+	struct snp_vc_env env = env_setup(&f, "\xf3\xa4", 2, SNP_EXIT_NOT_VALIDATED_CODE);
+
+	EXPECT_EQ(snp_vc_not_validated(&f, RIP0 + 0x40), 0);
+	EXPECT_EQ(f.rip, RIP0 + 0x40);
+	EXPECT_EQ(vh.calls, 0); /* the host is not asked anything */
+	(void)env;
+}
+
+/* The same #VC anywhere else (the SVSM's own memory) still terminates, unchanged frame. */
+TEST(snp_vc, page_not_validated_elsewhere_terminates)
+{
+	struct trap_frame f;
+	struct snp_vc_env env = env_setup(&f, "\x8b\x03", 2, SNP_EXIT_NOT_VALIDATED_CODE);
+
+	EXPECT_EQ(snp_vc_handle(&f, &env), SNP_VC_TERM_NOT_VALIDATED);
+	EXPECT_EQ(snp_vc_not_validated(&f, 0), SNP_VC_TERM_NOT_VALIDATED);
+	EXPECT_EQ(f.rip, RIP0);
+	/* A fixup never applies to another exit code (MMIO #NPF goes through emulation). */
+	f.error_code = SNP_EXIT_NPF_CODE;
+	EXPECT_EQ(snp_vc_not_validated(&f, RIP0 + 0x40), SNP_VC_TERM_NOT_VALIDATED);
+	EXPECT_EQ(f.rip, RIP0);
+	EXPECT_EQ(vh.calls, 0);
 }

@@ -30,13 +30,13 @@ void plat_call_regs(struct vcpu *v, struct svsm_call_regs *regs, bool write)
 	}
 }
 
-enum svsm_err plat_pvalidate(uint64_t gpa, bool huge, bool validate,
+enum svsm_err plat_pvalidate(const struct guest_mem_claim *page, bool validate,
 			     enum plat_pvalidate_result *result)
 {
 	fake_log.pvalidates++;
-	*result = validation_apply(gpa, huge, validate);
+	*result = validation_apply(page->gpa, page->len == 0x200000, validate);
 	if (*result == PLAT_PVALIDATE_OK && validate) {
-		return guest_mem_zero(gpa, huge ? 0x200000 : 0x1000);
+		return guest_mem_claim_zero(page);
 	}
 	return SVSM_OK;
 }

@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 
 #include "kernel/platform/platform.h"
-#include "kernel/services/attest/report_native.h"
+#include "kernel/platform/native/report_native.h"
 
 static uint8_t measurement[48];
 static bool measured;

@@ -671,15 +671,13 @@ void plat_call_regs(struct vcpu *v, struct svsm_call_regs *regs, bool write)
 	}
 }
 
-enum svsm_err plat_pvalidate(uint64_t gpa, bool huge, bool validate,
+enum svsm_err plat_pvalidate(const struct guest_mem_claim *page, bool validate,
 			     enum plat_pvalidate_result *result)
 {
-	uint64_t len = huge ? MM_LARGE_PAGE_SIZE : MM_PAGE_SIZE;
-
-	*result = validation_apply(gpa, huge, validate);
+	*result = validation_apply(page->gpa, page->len == MM_LARGE_PAGE_SIZE, validate);
 	/* Pages validated for the guest start zeroed (against host remapping attacks). */
 	if (*result == PLAT_PVALIDATE_OK && validate) {
-		return guest_mem_zero(gpa, len);
+		return guest_mem_claim_zero(page);
 	}
 	return SVSM_OK;
 }

@@ -34,11 +34,10 @@ static enum plat_pvalidate_result map_rc(uint32_t rc)
 	}
 }
 
-enum svsm_err snp_guest_pvalidate(uint64_t va, uint64_t gpa, bool huge, bool validate,
+enum svsm_err snp_guest_pvalidate(uint64_t va, const struct guest_mem_claim *page, bool validate,
 				  enum plat_pvalidate_result *result)
 {
-	unsigned int size = huge ? RMP_PG_SIZE_2M : RMP_PG_SIZE_4K;
-	uint64_t len = huge ? PAGE_2M : PAGE_4K;
+	unsigned int size = page->len == PAGE_2M ? RMP_PG_SIZE_2M : RMP_PG_SIZE_4K;
 	uint32_t rc = 0;
 	enum svsm_err err = SVSM_OK;
 
@@ -66,7 +65,7 @@ enum svsm_err snp_guest_pvalidate(uint64_t va, uint64_t gpa, bool huge, bool val
 		return SVSM_OK; /* the TLB flush of the guest's ASID is the host's on VMPL switch */
 	}
 	/* A newly validated page starts zeroed (the host may have remapped it), then the grant. */
-	err = guest_mem_zero(gpa, len);
+	err = guest_mem_claim_zero(page);
 	if (err == SVSM_OK) {
 		err = snp_rmpadjust_grant(va, size, SNP_GUEST_VMPL, RMPADJUST_RWX, &rc);
 	}

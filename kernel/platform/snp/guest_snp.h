@@ -16,13 +16,17 @@
 #include "svsm/abi/ghcb.h"
 #include "svsm/abi/vmsa.h"
 
+struct guest_mem_claim;
+
 /**
  * snp_guest_pvalidate() - validate (zeroed, then RWX for the guest VMPL) or invalidate
- * (guest access revoked first) the guest page at @gpa, mapped at @va. PVALIDATE outcomes go
- * to *@result; SVSM_E_INVALID_ADDRESS when the page is not private guest memory (PVALIDATE
- * or RMPADJUST faulted), SVSM_E_IO when the RMP refused a step that must work.
+ * (guest access revoked first) the guest page @page claims (4 KiB or 2 MiB), mapped at @va.
+ * The claim keeps the page from becoming a VMSA page meanwhile, so undoing a failed
+ * validation never rescinds a live VMSA. PVALIDATE outcomes go to *@result;
+ * SVSM_E_INVALID_ADDRESS when the page is not private guest memory (PVALIDATE or RMPADJUST
+ * or the zeroing faulted), SVSM_E_IO when the RMP refused a step that must work.
  */
-enum svsm_err snp_guest_pvalidate(uint64_t va, uint64_t gpa, bool huge, bool validate,
+enum svsm_err snp_guest_pvalidate(uint64_t va, const struct guest_mem_claim *page, bool validate,
 				  enum plat_pvalidate_result *result) SVSM_MUST_CHECK;
 
 /**

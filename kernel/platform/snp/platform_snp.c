@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/extable.h"
 #include "kernel/arch/x86_64/layout.h"
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/trap.h"
@@ -498,16 +499,15 @@ void plat_call_regs(struct vcpu *v, struct svsm_call_regs *regs, bool write)
 	snp_call_regs(sv->vmsa, regs, write);
 }
 
-enum svsm_err plat_pvalidate(uint64_t gpa, bool huge, bool validate,
+enum svsm_err plat_pvalidate(const struct guest_mem_claim *page, bool validate,
 			     enum plat_pvalidate_result *result)
 {
-	uint64_t len = huge ? MM_LARGE_PAGE_SIZE : MM_PAGE_SIZE;
-
 	*result = PLAT_PVALIDATE_OK;
-	if (!guest_mem_valid(gpa, len) || guest_mem_touches_svsm(gpa, len)) {
+	if (!guest_mem_valid(page->gpa, page->len) ||
+	    guest_mem_touches_svsm(page->gpa, page->len)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	return snp_guest_pvalidate((uint64_t)(uintptr_t)phys_to_virt(gpa), gpa, huge, validate,
+	return snp_guest_pvalidate((uint64_t)(uintptr_t)phys_to_virt(page->gpa), page, validate,
 				   result);
 }
 
@@ -546,7 +546,12 @@ bool plat_handle_vc(struct trap_frame *f)
 	struct snp_vc_env env = {c->ghcb, c->ghcb_gpa, snp_state.cpuid};
 	unsigned int reason = 0;
 
-	reason = snp_vc_handle(f, &env);
+	if (f->error_code == SNP_EXIT_NOT_VALIDATED_CODE) {
+		/* A guest copy touching a page the guest rescinded: an error, not a crash. */
+		reason = snp_vc_not_validated(f, extable_search(f->rip));
+	} else {
+		reason = snp_vc_handle(f, &env);
+	}
 	if (reason != 0) {
 		terminate(SNP_TERM_SET_SVSM, reason);
 	}

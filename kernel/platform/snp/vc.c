@@ -2,8 +2,9 @@
  * #VC handling for the SVSM's own instructions (GHCB spec #56421 section 4.1 and the NAE
  * events of its table 6): CPUID from the CPUID page, port I/O (also string and REP forms),
  * RDMSR/WRMSR, RDTSC/RDTSCP and MMIO (#NPF on a page the host reserved) through the GHCB.
- * MMIO and I/O instructions are decoded by lib/x86_decode.c. Anything else is a reason to
- * terminate: the SVSM never executes it on purpose, so emulating it would only hide a bug
+ * MMIO and I/O instructions are decoded by lib/x86_decode.c. A page that is not validated
+ * (error code 0x404) is resumed at an exception fixup when a guest-memory copy touched it
+ * (snp_vc_not_validated()). Anything else is a reason to terminate: the SVSM never executes it on purpose, so emulating it would only hide a bug
  * or a host attack. No state; runs on the CPU's #VC IST stack and never logs (the console
  * itself raises #VC).
  */
@@ -360,10 +361,23 @@ static unsigned int vc_mmio(struct trap_frame *f, const struct snp_vc_env *env,
 	return 0;
 }
 
+unsigned int snp_vc_not_validated(struct trap_frame *f, uint64_t fixup_rip)
+{
+	if (f->error_code != SNP_EXIT_NOT_VALIDATED_CODE || fixup_rip == 0) {
+		return SNP_VC_TERM_NOT_VALIDATED;
+	}
+	f->rip = fixup_rip;
+	return 0;
+}
+
 unsigned int snp_vc_handle(struct trap_frame *f, const struct snp_vc_env *env)
 {
 	struct x86_insn in;
 	uint64_t code = f->error_code;
+
+	if (code == SNP_EXIT_NOT_VALIDATED_CODE) {
+		return SNP_VC_TERM_NOT_VALIDATED; /* no emulation; see snp_vc_not_validated() */
+	}
 
 	if (code != SVM_EXIT_CPUID && code != SVM_EXIT_MSR && code != SVM_EXIT_IOIO &&
 	    code != SNP_EXIT_NPF_CODE && code != SVM_EXIT_RDTSC && code != SVM_EXIT_RDTSCP) {

@@ -22,9 +22,12 @@
 #define SNP_VC_TERM_ADDRESS 5u	   /* MMIO address not mapped, or a segment the SVSM never uses */
 #define SNP_VC_TERM_UNSUPPORTED 6u /* a form the SVSM never uses (DF=1 string I/O, ...) */
 #define SNP_TERM_SHARED_MAP 7u	   /* a page shared with the host could not be mapped */
+#define SNP_VC_TERM_NOT_VALIDATED 8u /* the SVSM touched a page that is not validated */
 #define SNP_TERM_ENTRY 0x80u	   /* entry.S: no usable boot parameter or CPUID page */
 
 #define SNP_EXIT_NPF_CODE 0x400ull /* #VC error code of an MMIO access (nested page fault) */
+/* #VC error code of an access to a private page that is not validated (APM vol. 2, 15.36.10). */
+#define SNP_EXIT_NOT_VALIDATED_CODE 0x404ull
 
 /**
  * struct snp_vc_env - what the #VC handler may use on this CPU.
@@ -44,6 +47,16 @@ struct snp_vc_env {
  * caller must terminate the VM with (nothing was changed in @f then).
  */
 unsigned int snp_vc_handle(struct trap_frame *f, const struct snp_vc_env *env);
+
+/**
+ * snp_vc_not_validated() - the #VC for a page that is not validated (error code 0x404):
+ * nothing can emulate it. When the faulting instruction has an exception fixup, @fixup_rip
+ * (a guest-memory copy of safe_copy.h: the guest rescinded validation of a page it passed
+ * in, or had it made shared), @f resumes there and 0 is returned, so the copy fails with an
+ * error for the guest. Anything else (@fixup_rip 0: the SVSM's own memory) returns
+ * SNP_VC_TERM_NOT_VALIDATED, and the caller terminates.
+ */
+unsigned int snp_vc_not_validated(struct trap_frame *f, uint64_t fixup_rip);
 
 /**
  * snp_cpuid_lookup() - the CPUID page's answer for @leaf/@subleaf in @out (EAX..EDX); a leaf

@@ -1,3 +1,3 @@
-# Attestation service: the manifest and native evidence (OpenSSL).
-portable-y += manifest.c report_native.c
-sysinc-y += manifest.c report_native.c
+# Attestation service: the manifest (OpenSSL).
+portable-y += manifest.c
+sysinc-y += manifest.c

@@ -75,6 +75,21 @@ void fake_cpu_set_hv(fake_hv_fn fn, void *ctx)
 	fake_cpu.hv_ctx = ctx;
 }
 
+bool fake_cpu_svsm_access_faults(uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + len;
+
+	for (uint64_t p = addr & ~(PAGE_4K - 1); p < end; p += PAGE_4K) {
+		const struct fake_rmp_entry *e = fake_rmp_entry(p);
+
+		if (e != NULL && (!e->assigned || !e->validated)) {
+			fake_cpu.svsm_access_faults++;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* ---- Hypervisor-side RMP updates. ---- */
 
 static void rmp_set(uint64_t gpa, bool assigned, bool size_2m)

@@ -50,6 +50,7 @@ struct fake_cpu {
 	size_t op_count;                    /* total ops (log wraps) */
 	size_t pvalidate_count, rmpadjust_count, vmgexit_count;
 	size_t faults;
+	size_t svsm_access_faults;          /* SVSM accesses refused by the access model */
 	bool terminated;
 	uint64_t term_request;
 	/* Default hypervisor configuration. */
@@ -74,6 +75,16 @@ void fake_cpu_set_hv(fake_hv_fn fn, void *ctx);
 
 /** fake_hv_default() - the default hypervisor; a test hypervisor may chain to it. */
 void fake_hv_default(void *ctx);
+
+/**
+ * fake_cpu_svsm_access_faults() - the model of an SVSM data access (VMPL0, encrypted mapping)
+ * for safe_copy_host_set_fault(): touching a page of the RMP window that is not private and
+ * validated faults. On hardware a private page that is not validated raises #VC with error
+ * code 0x404; a private access to a shared page is an RMP #NPF to the host, which (KVM with
+ * guest_memfd) makes the page private and resumes, so the retry raises the same #VC. Counts
+ * in fake_cpu.svsm_access_faults; pages outside the window never fault.
+ */
+bool fake_cpu_svsm_access_faults(uint64_t addr, uint64_t len);
 
 /* Hypervisor-side RMP operations (RMPUPDATE, PSMASH). */
 void fake_rmp_assign(uint64_t gpa, bool size_2m);

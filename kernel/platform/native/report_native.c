@@ -4,7 +4,7 @@
  * a time (the attestation handler), so no lock. Signatures use SNP's encoding: ECDSA
  * P-384 over SHA-384 of bytes 0..0x29F, r and s little-endian, zero-padded to 72 bytes.
  */
-#include "kernel/services/attest/report_native.h"
+#include "kernel/platform/native/report_native.h"
 
 #include <stdbool.h>
 #include <string.h>
