@@ -4,7 +4,8 @@
 
 LIB_SRCS := lib/format.c lib/cmdline.c lib/sha512.c lib/tpm_cmd.c
 PORTABLE_SRCS := kernel/mm/page_alloc.c kernel/mm/pgtable.c kernel/mm/heap.c kernel/libc/string.c \
-	kernel/mm/guest_mem.c kernel/vcpu/vcpu.c kernel/protocols/dispatch.c kernel/protocols/core.c \
+	kernel/mm/guest_mem.c kernel/vcpu/vcpu.c kernel/vcpu/call.c kernel/vcpu/lifecycle.c \
+	kernel/protocols/dispatch.c kernel/protocols/core.c \
 	kernel/platform/native/validation.c kernel/init/boot_info.c kernel/arch/x86_64/acpi.c
 KERNEL_SRCS := \
 	kernel/init/main.c kernel/init/boot_map.c \

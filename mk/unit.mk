@@ -3,6 +3,7 @@
 # and the code they test) and UNIT_LDLIBS.
 
 UNIT_SRCS   += tests/unit/harness.c kernel/mm/mm_host.c kernel/platform/fake/fake_platform.c \
+               kernel/platform/fake/fake_cpus.c \
                kernel/lib/log_host.c kernel/services/services_host.c kernel/init/boot_map_host.c $(wildcard tests/unit/*_test.c) $(LIB_SRCS) $(PORTABLE_SRCS)
 UNIT_SRCS   := $(sort $(UNIT_SRCS))
 UNIT_OBJS   := $(patsubst %.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))

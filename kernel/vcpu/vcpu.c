@@ -1,17 +1,15 @@
 /*
- * The vCPU table (guarded by vcpu_lock) and the per-vCPU request loop of ARCHITECTURE.md:
- * run the guest, serve SVSM calls, wait on HLT, stop on request or violation.
+ * The vCPU table: which slots are live, their APIC IDs, calling areas and VMSAs, and who
+ * is deleting whom. vcpu_lock guards every slot's identity (state changes between FREE,
+ * CREATING and published, apic_id, ca_gpa, vmsa_gpa, deleting); the running states are
+ * written by the vCPU's own loop with atomics. Creation and deletion (lifecycle.c) and
+ * the request loop (vcpu_loop.c, call.c) build on it; it calls nothing above mm/.
  */
 #include "kernel/vcpu/vcpu.h"
 
 #include <stddef.h>
 
-#include "kernel/lib/log.h"
 #include "kernel/lib/spinlock.h"
-#include "kernel/mm/guest_mem.h"
-#include "kernel/platform/platform.h"
-#include "kernel/protocols/dispatch.h"
-#include "svsm/abi/svsm.h"
 
 static struct vcpu vcpus[VCPU_MAX];
 static struct spinlock vcpu_lock = SPINLOCK_INIT;
@@ -165,30 +163,9 @@ bool vcpu_uses_page(uint64_t gpa)
 	return used;
 }
 
-bool vcpu_stop_all(struct vcpu *self, uint64_t spins)
+struct vcpu *vcpu_slot(unsigned id)
 {
-	bool all = true;
-
-	for (unsigned i = 0; i < VCPU_MAX; i++) {
-		struct vcpu *v = &vcpus[i];
-
-		if (v != self && live(v) && v->state != VCPU_STOPPED && v->state != VCPU_CREATING) {
-			__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
-			plat_vcpu_kick(v);
-		}
-	}
-	for (unsigned i = 0; i < VCPU_MAX; i++) {
-		struct vcpu *v = &vcpus[i];
-		uint64_t n = spins;
-
-		while (v != self && live(v) && v->state == VCPU_RUNNING && n-- > 0) {
-			__asm__ volatile("" ::: "memory");
-		}
-		if (v != self && live(v) && v->state == VCPU_RUNNING) {
-			all = false;
-		}
-	}
-	return all;
+	return id < VCPU_MAX ? &vcpus[id] : NULL;
 }
 
 uint64_t vcpu_calls_total(void)
@@ -199,26 +176,4 @@ uint64_t vcpu_calls_total(void)
 		total += vcpus[i].calls;
 	}
 	return total;
-}
-
-void vcpu_handle_call(struct vcpu *v)
-{
-	struct svsm_call_regs regs;
-	bool pending = false;
-
-	/* Not an SVSM call unless the calling area says so (spec 58019). */
-	if (guest_mem_take_call_pending(v->ca_gpa, &pending) != SVSM_OK || !pending) {
-		return;
-	}
-	plat_call_regs(v, &regs, false);
-	if (log_get_level() >= LOG_DEBUG) {
-		pr_debug("call: vCPU %u protocol %u call %u rcx %#lx rdx %#lx r8 %#lx\n", v->id,
-			 (unsigned)(regs.rax >> 32), (unsigned)regs.rax, regs.rcx, regs.rdx, regs.r8);
-	}
-	protocol_dispatch(v, &regs);
-	plat_call_regs(v, &regs, true);
-	if (log_get_level() >= LOG_DEBUG) {
-		pr_debug("call: vCPU %u -> %#lx rcx %#lx\n", v->id, regs.rax, regs.rcx);
-	}
-	v->calls++;
 }

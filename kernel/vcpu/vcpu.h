@@ -1,6 +1,8 @@
 /*
- * Guest vCPUs as the platform-neutral kernel sees them: identity, calling area, and the
- * request loop. Platform-private state hangs off @plat.
+ * Guest vCPUs as the platform-neutral kernel sees them, and the vCPU table (vcpu.c):
+ * identity, calling area, VMSA, deletion claims. Platform-private state hangs off @plat.
+ * Creating, starting, stopping and deleting a vCPU is lifecycle.h; serving its calls is
+ * call.h; vcpu_loop() runs it.
  */
 #pragma once
 
@@ -61,17 +63,10 @@ struct vcpu *vcpu_find_apic(uint32_t apic_id);
 /** vcpu_uses_page - some live vCPU has @gpa as its VMSA or CA page. */
 bool vcpu_uses_page(uint64_t gpa);
 
-/** vcpu_stop_all - ask every live vCPU but @self to stop; true once all have stopped. */
-bool vcpu_stop_all(struct vcpu *self, uint64_t spins);
+/** vcpu_slot - the table slot @id (< VCPU_MAX), live or not, for walks over every vCPU. */
+struct vcpu *vcpu_slot(unsigned id);
 /** vcpu_calls_total - SVSM calls served by all vCPUs. */
 uint64_t vcpu_calls_total(void);
 
-/** vcpu_handle_call - serve one SVSM call of @v if its calling area has call_pending. */
-void vcpu_handle_call(struct vcpu *v);
-/**
- * vcpu_stop_and_wait - stop @v (claimed with vcpu_claim_vmsa) and wait until its loop has
- * ended; after @timeout_us give up, drop the claim and return SVSM_E_BUSY.
- */
-enum svsm_err vcpu_stop_and_wait(struct vcpu *v, uint64_t timeout_us) SVSM_MUST_CHECK;
-/** vcpu_loop - run @v until it stops. */
+/** vcpu_loop - run @v on this CPU until it stops (vcpu_loop.c). */
 void vcpu_loop(struct vcpu *v);

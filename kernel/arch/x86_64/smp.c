@@ -58,6 +58,16 @@ unsigned smp_cpu_index(void)
 	return gs == 0 ? 0 : ((struct percpu *)(uintptr_t)gs)->index;
 }
 
+int smp_cpu_by_apic(uint32_t apic_id)
+{
+	for (unsigned i = 0; i < cpus_online; i++) {
+		if (percpu_area[i].apic_id == apic_id) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
 static void setup_stacks(struct percpu *pc)
 {
 	pc->kstack_top = stack_alloc(KSTACK_PAGES);

@@ -14,6 +14,8 @@ typedef void (*smp_work_fn)(void *arg);
 unsigned smp_init(void);
 unsigned smp_cpu_count(void);
 unsigned smp_cpu_index(void);
+/** smp_cpu_by_apic - index of the online CPU with @apic_id, or -1. */
+int smp_cpu_by_apic(uint32_t apic_id);
 /** smp_run_on - run @fn(@arg) on CPU @cpu and wait for it; false if the CPU is offline. */
 bool smp_run_on(unsigned cpu, smp_work_fn fn, void *arg);
 /** smp_start_on - start @fn(@arg) on CPU @cpu without waiting; false if busy/offline. */
