@@ -1,11 +1,14 @@
 /*
  * CREATE_VCPU and DELETE_VCPU for every platform (see lifecycle.h). Creation claims a
  * table slot (APIC ID, CA and VMSA atomically), protects the VMSA page in guest_mem, lets
- * the platform check and load the state (plat_vcpu_prepare()), publishes the vCPU and
- * starts its loop on the physical CPU with its APIC ID. Deletion claims the vCPU (one
- * deleter at a time), stops it and waits for its loop to end, lets the platform destroy
- * its state (plat_vcpu_destroy()) and returns the page and the slot. The table (vcpu.c)
- * holds the locks; this file holds none across a platform call.
+ * the platform check and load the state (plat_vcpu_prepare()), reserves the work slot of
+ * the physical CPU with the vCPU's APIC ID, and only then publishes the vCPU and starts
+ * its loop there: once published (visible to DELETE_VCPU) nothing can fail, so only a
+ * deleter ever frees a published vCPU. Deletion claims the vCPU (one deleter at a time,
+ * struct vcpu_claim), stops it and waits for its loop to end, lets the platform destroy
+ * its state (plat_vcpu_destroy()) and returns the page and the slot; a claim whose slot
+ * generation changed frees nothing. The table (vcpu.c) holds the locks; this file holds
+ * none across a platform call.
  */
 #include "kernel/vcpu/lifecycle.h"
 
@@ -53,16 +56,21 @@ enum svsm_err vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gp
 	if (err != SVSM_OK) {
 		goto unprotect;
 	}
-	vcpu_publish(v);
-	vcpu_fault_hook(VCPU_FAULT_PUBLISHED, v);
-	if (!smp_start_on((unsigned)cpu, vcpu_thread, v)) {
-		/* The CPU still finishes a previous vCPU: the guest may retry. */
+	/*
+	 * Nothing may fail once the vCPU is published: a DELETE_VCPU may already hold it.
+	 * So the CPU's work slot is taken first; busy means it still finishes a previous
+	 * vCPU, and the guest may retry.
+	 */
+	if (!smp_reserve((unsigned)cpu)) {
 		err = SVSM_E_BUSY;
 		if (plat_vcpu_destroy(v) != SVSM_OK) {
 			pr_warn("vcpu: VMSA %#lx could not be given back\n", vmsa_gpa);
 		}
 		goto unprotect;
 	}
+	vcpu_publish(v);
+	vcpu_fault_hook(VCPU_FAULT_PUBLISHED, v);
+	smp_start_reserved((unsigned)cpu, vcpu_thread, v);
 	pr_debug("vcpu: vCPU %u created on APIC %u from VMSA %#lx\n", v->id, apic_id, vmsa_gpa);
 	return SVSM_OK;
 unprotect:
@@ -73,47 +81,55 @@ release:
 }
 
 /*
- * Stop @v (claimed with vcpu_claim_vmsa()) and wait until its loop has ended; after
- * @timeout_us give up, drop the claim and return SVSM_E_BUSY.
+ * Stop the vCPU of claim @c and wait until its loop has ended; after @timeout_us give up,
+ * drop the claim and return SVSM_E_BUSY. SVSM_E_NOT_FOUND if the slot was freed under
+ * the claim: the vCPU in it now is not the one claimed, and is not ours to free.
  */
-static enum svsm_err stop_and_wait(struct vcpu *v, uint64_t timeout_us)
+static enum svsm_err stop_and_wait(const struct vcpu_claim *c, uint64_t timeout_us)
 {
+	struct vcpu *v = c->v;
 	uint64_t deadline = tsc_now_us() + timeout_us;
 
 	__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
 	plat_vcpu_kick(v);
 	vcpu_fault_hook(VCPU_FAULT_STOP_WAIT, v);
-	while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_STOPPED) {
+	for (;;) {
+		if (vcpu_claim_stale(c)) {
+			return SVSM_E_NOT_FOUND;
+		}
+		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_STOPPED) {
+			break;
+		}
 		if (tsc_now_us() > deadline) {
-			__atomic_store_n(&v->stop_request, false, __ATOMIC_RELEASE);
-			vcpu_unclaim(v);
+			vcpu_unclaim(c);
 			return SVSM_E_BUSY;
 		}
 		cpu_relax();
 	}
 	vcpu_fault_hook(VCPU_FAULT_STOPPED, v);
-	return SVSM_OK;
+	/* The slot is still ours (checked under the table lock): no one else frees it now. */
+	return vcpu_claim_stopped(c) ? SVSM_OK : SVSM_E_NOT_FOUND;
 }
 
 enum svsm_err vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
 {
-	struct vcpu *v = NULL;
-	enum svsm_err err = vcpu_claim_vmsa(vmsa_gpa, caller, &v); /* one deleter at a time */
+	struct vcpu_claim c;
+	enum svsm_err err = vcpu_claim_vmsa(vmsa_gpa, caller, &c); /* one deleter at a time */
 
 	if (err != SVSM_OK) {
 		return err;
 	}
-	err = stop_and_wait(v, VCPU_DELETE_TIMEOUT_US);
+	err = stop_and_wait(&c, VCPU_DELETE_TIMEOUT_US);
 	if (err != SVSM_OK) {
 		return err;
 	}
-	err = plat_vcpu_destroy(v);
+	err = plat_vcpu_destroy(c.v);
 	if (err != SVSM_OK) {
-		vcpu_unclaim(v); /* stopped, still known to the platform: the guest may retry */
+		vcpu_unclaim(&c); /* stopped, still known to the platform: the guest may retry */
 		return err;
 	}
 	guest_mem_unprotect_page(vmsa_gpa);
-	vcpu_release(v);
+	vcpu_release(c.v);
 	return SVSM_OK;
 }
 

@@ -1,8 +1,8 @@
 /*
  * The vCPU table: which slots are live, their APIC IDs, calling areas and VMSAs, and who
  * is deleting whom. vcpu_lock guards every slot's identity (state changes between FREE,
- * CREATING and published, apic_id, ca_gpa, vmsa_gpa, deleting); the running states are
- * written by the vCPU's own loop with atomics. Creation and deletion (lifecycle.c) and
+ * CREATING and published, apic_id, ca_gpa, vmsa_gpa, deleting, gen); the running states
+ * are written by the vCPU's own loop with atomics. Creation and deletion (lifecycle.c) and
  * the request loop (vcpu_loop.c, call.c) build on it; it calls nothing above mm/.
  */
 #include "kernel/vcpu/vcpu.h"
@@ -47,7 +47,8 @@ struct vcpu *vcpu_alloc(uint32_t apic_id, uint64_t ca_gpa, uint64_t vmsa_gpa)
 		if (!live(&vcpus[i])) {
 			found = &vcpus[i];
 			*found = (struct vcpu){.id = i, .apic_id = apic_id, .ca_gpa = ca_gpa,
-					       .vmsa_gpa = vmsa_gpa, .state = VCPU_CREATING};
+					       .vmsa_gpa = vmsa_gpa, .state = VCPU_CREATING,
+					       .gen = found->gen};
 		}
 	}
 	spin_unlock_irqrestore(&vcpu_lock, flags);
@@ -64,12 +65,12 @@ void vcpu_publish(struct vcpu *v)
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 }
 
-enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, struct vcpu **out)
+enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, struct vcpu_claim *out)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 	enum svsm_err err = SVSM_E_NOT_FOUND;
 
-	*out = NULL;
+	*out = (struct vcpu_claim){NULL, 0};
 	for (unsigned i = 0; i < VCPU_MAX; i++) {
 		struct vcpu *v = &vcpus[i];
 
@@ -83,7 +84,7 @@ enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, stru
 			err = SVSM_E_BUSY;
 		} else {
 			v->deleting = true;
-			*out = v;
+			*out = (struct vcpu_claim){v, v->gen};
 			err = SVSM_OK;
 		}
 		break;
@@ -92,11 +93,34 @@ enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, stru
 	return err;
 }
 
-void vcpu_unclaim(struct vcpu *v)
+bool vcpu_claim_stale(const struct vcpu_claim *c)
+{
+	return __atomic_load_n(&c->v->gen, __ATOMIC_ACQUIRE) != c->gen;
+}
+
+/* @c still holds its slot. Lock held. */
+static bool claim_held(const struct vcpu_claim *c)
+{
+	return c->v->gen == c->gen && c->v->deleting && live(c->v);
+}
+
+bool vcpu_claim_stopped(const struct vcpu_claim *c)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+	bool stopped = claim_held(c) && c->v->state == VCPU_STOPPED;
+
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+	return stopped;
+}
+
+void vcpu_unclaim(const struct vcpu_claim *c)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 
-	v->deleting = false;
+	if (claim_held(c)) {
+		__atomic_store_n(&c->v->stop_request, false, __ATOMIC_RELEASE);
+		c->v->deleting = false;
+	}
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 }
 
@@ -119,6 +143,7 @@ void vcpu_release(struct vcpu *v)
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 
 	v->state = VCPU_FREE;
+	__atomic_store_n(&v->gen, v->gen + 1, __ATOMIC_RELEASE); /* stale claims see it */
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 }
 

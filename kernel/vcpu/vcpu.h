@@ -31,6 +31,7 @@ struct vcpu {
 	volatile enum vcpu_state state;
 	volatile bool stop_request;
 	bool deleting;           /* claimed by a DELETE_VCPU (under vcpu_lock) */
+	uint64_t gen;            /* bumped each time the slot is freed (see struct vcpu_claim) */
 	uint64_t calls;          /* SVSM calls served */
 	void *plat;              /* platform-private state */
 };
@@ -44,17 +45,35 @@ struct vcpu *vcpu_alloc(uint32_t apic_id, uint64_t ca_gpa, uint64_t vmsa_gpa);
 /** vcpu_publish - make a vCPU set up by its creator (plat set) visible and runnable. */
 void vcpu_publish(struct vcpu *v);
 /**
+ * struct vcpu_claim - the right to delete one vCPU: its slot and the slot's generation when
+ * it was claimed. The slot may only be freed by the holder; should it be freed anyway
+ * (a bug), the generation has moved on and every use of the claim is refused, so a
+ * stale deleter never frees the slot's next vCPU.
+ */
+struct vcpu_claim {
+	struct vcpu *v;
+	uint64_t gen;
+};
+
+/**
  * vcpu_claim_vmsa - the published vCPU created from @vmsa_gpa, claimed for deletion by
  * @caller: SVSM_E_NOT_FOUND, SVSM_E_INVALID_REQUEST (itself) or SVSM_E_BUSY (another
  * deletion is under way) otherwise.
  */
 enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller,
-			      struct vcpu **out) SVSM_MUST_CHECK;
-/** vcpu_unclaim - give up a deletion claim (the vCPU did not stop in time). */
-void vcpu_unclaim(struct vcpu *v);
+			      struct vcpu_claim *out) SVSM_MUST_CHECK;
+/** vcpu_claim_stale - @c's slot was freed since it was claimed (no lock; a hint in loops). */
+bool vcpu_claim_stale(const struct vcpu_claim *c);
+/** vcpu_claim_stopped - @c still holds its slot and the vCPU's loop has ended. */
+bool vcpu_claim_stopped(const struct vcpu_claim *c);
+/**
+ * vcpu_unclaim - give up a deletion claim (the vCPU did not stop in time, or the platform
+ * could not destroy it): withdraw the stop request, let others claim it. Nothing if stale.
+ */
+void vcpu_unclaim(const struct vcpu_claim *c);
 /** vcpu_set_ca - move @v's calling area unless the page is another vCPU's CA or VMSA. */
 enum svsm_err vcpu_set_ca(struct vcpu *v, uint64_t ca_gpa) SVSM_MUST_CHECK;
-/** vcpu_release - return a stopped vCPU's slot. */
+/** vcpu_release - return a vCPU's slot (never started, or stopped and claimed). */
 void vcpu_release(struct vcpu *v);
 /** vcpu_find_vmsa - the live vCPU created from @vmsa_gpa, or NULL. */
 struct vcpu *vcpu_find_vmsa(uint64_t vmsa_gpa);

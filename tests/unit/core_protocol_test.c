@@ -279,7 +279,8 @@ TEST(guest_mem, protected_pages_and_bounds)
 
 TEST(vcpu_table, claims_are_atomic_and_exclusive)
 {
-	struct vcpu *a, *b, *c = NULL, *d = NULL;
+	struct vcpu *a, *b;
+	struct vcpu_claim c, d;
 	uint64_t vmsa;
 
 	guest_fixture_setup(&g); /* vCPU 0 (APIC 0) with its CA at g.ca */
@@ -300,14 +301,27 @@ TEST(vcpu_table, claims_are_atomic_and_exclusive)
 	/* One deleter at a time; a vCPU cannot delete itself. */
 	EXPECT_EQ(vcpu_claim_vmsa(vmsa, a, &c), SVSM_E_INVALID_REQUEST);
 	EXPECT_EQ(vcpu_claim_vmsa(vmsa, g.v, &c), SVSM_OK);
-	EXPECT_TRUE(c == a);
+	EXPECT_TRUE(c.v == a);
 	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_E_BUSY);
-	vcpu_unclaim(a);
+	vcpu_unclaim(&c);
 	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_OK);
 	/* REMAP_CA onto another vCPU's CA or VMSA is refused, onto a free page accepted. */
 	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + PAGE), SVSM_E_INVALID_PARAM);
 	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + 3 * PAGE), SVSM_E_INVALID_PARAM);
 	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + 6 * PAGE), SVSM_OK);
+	/* A claim whose slot was freed is stale: it frees, unclaims and stops nothing. */
+	vcpu_release(a);
+	EXPECT_TRUE(vcpu_claim_stale(&d));
+	a = vcpu_alloc(1, vmsa + PAGE, vmsa);
+	ASSERT_TRUE(a == d.v); /* the same slot, a new vCPU */
+	vcpu_publish(a);
+	a->state = VCPU_STOPPED;
+	EXPECT_TRUE(vcpu_claim_stale(&d));
+	EXPECT_FALSE(vcpu_claim_stopped(&d));
+	EXPECT_EQ(vcpu_claim_vmsa(vmsa, g.v, &c), SVSM_OK);
+	EXPECT_TRUE(vcpu_claim_stopped(&c));
+	vcpu_unclaim(&d);
+	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_E_BUSY); /* c's claim still stands */
 	vcpu_release(a);
 	vcpu_release(b);
 }

@@ -20,6 +20,16 @@ int smp_cpu_by_apic(uint32_t apic_id);
 bool smp_run_on(unsigned cpu, smp_work_fn fn, void *arg);
 /** smp_start_on - start @fn(@arg) on CPU @cpu without waiting; false if busy/offline. */
 bool smp_start_on(unsigned cpu, smp_work_fn fn, void *arg);
+/**
+ * smp_reserve - take CPU @cpu's work slot for a later smp_start_reserved(), which then
+ * cannot fail; false if the CPU is offline, the BSP, busy or reserved by someone else.
+ * Give an unused reservation back with smp_unreserve().
+ */
+bool smp_reserve(unsigned cpu);
+/** smp_start_reserved - start @fn(@arg) on @cpu, reserved with smp_reserve(). */
+void smp_start_reserved(unsigned cpu, smp_work_fn fn, void *arg);
+/** smp_unreserve - give back a reservation of @cpu that will not be used. */
+void smp_unreserve(unsigned cpu);
 /** smp_wait_idle - wait until every AP is idle; returns false after @timeout_ms. */
 bool smp_wait_idle(uint64_t timeout_ms);
 /** smp_stop_others - NMI every other online CPU into a halt loop (panic). */

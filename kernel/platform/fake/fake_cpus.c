@@ -115,7 +115,7 @@ static void *run_work(void *arg)
 	return NULL;
 }
 
-bool smp_start_on(unsigned cpu, smp_work_fn fn, void *arg)
+bool smp_reserve(unsigned cpu)
 {
 	struct fake_cpu *c;
 
@@ -132,6 +132,17 @@ bool smp_start_on(unsigned cpu, smp_work_fn fn, void *arg)
 		__atomic_store_n(&c->claimed, false, __ATOMIC_RELEASE);
 		return false;
 	}
+	return true;
+}
+
+void smp_start_reserved(unsigned cpu, smp_work_fn fn, void *arg)
+{
+	struct fake_cpu *c = &cpus[cpu];
+
+	if (cpu == 0 || cpu >= cpu_count || !c->claimed || c->fn != NULL) {
+		fprintf(stderr, "fake_cpus: CPU %u started without a reservation\n", cpu);
+		abort();
+	}
 	if (c->has_thread) {
 		pthread_join(c->thread, NULL); /* its work has ended (fn was NULL) */
 		c->has_thread = false;
@@ -144,7 +155,11 @@ bool smp_start_on(unsigned cpu, smp_work_fn fn, void *arg)
 	}
 	c->has_thread = true;
 	__atomic_store_n(&c->claimed, false, __ATOMIC_RELEASE);
-	return true;
+}
+
+void smp_unreserve(unsigned cpu)
+{
+	__atomic_store_n(&cpus[cpu].claimed, false, __ATOMIC_RELEASE);
 }
 
 void vcpu_loop(struct vcpu *v)

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "kernel/lib/panic_portable.h"
 #include "kernel/mm/guest_mem.h"
 #include "kernel/mm/heap.h"
 #include "kernel/platform/native/validation.h"
@@ -66,6 +67,8 @@ enum svsm_err plat_vcpu_prepare(struct vcpu *caller, struct vcpu *v, unsigned cp
 
 enum svsm_err plat_vcpu_destroy(struct vcpu *v)
 {
+	/* Native and SNP dereference their state here: destroying twice would fault. */
+	CHECK(v->plat != NULL);
 	if (fake_log.destroy_result != SVSM_OK) {
 		return fake_log.destroy_result;
 	}
