@@ -254,6 +254,13 @@ void smp_unreserve(unsigned cpu)
 	__atomic_store_n(&cpu_work[cpu].claimed, false, __ATOMIC_RELEASE);
 }
 
+void smp_kick(unsigned cpu)
+{
+	if (cpu < cpus_online && cpu != this_cpu()->index) {
+		apic_send_fixed(percpu_area[cpu].apic_id, VEC_IPI_WAKE);
+	}
+}
+
 bool smp_start_on(unsigned cpu, smp_work_fn fn, void *arg)
 {
 	if (!smp_reserve(cpu)) {

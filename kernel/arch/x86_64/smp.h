@@ -30,6 +30,8 @@ bool smp_reserve(unsigned cpu);
 void smp_start_reserved(unsigned cpu, smp_work_fn fn, void *arg);
 /** smp_unreserve - give back a reservation of @cpu that will not be used. */
 void smp_unreserve(unsigned cpu);
+/** smp_kick - send the wake IPI to @cpu (a guest running there exits), unless it is this CPU. */
+void smp_kick(unsigned cpu);
 /** smp_wait_idle - wait until every AP is idle; returns false after @timeout_ms. */
 bool smp_wait_idle(uint64_t timeout_ms);
 /** smp_stop_others - NMI every other online CPU into a halt loop (panic). */

@@ -9,9 +9,7 @@
  */
 #include <stddef.h>
 
-#include "kernel/arch/x86_64/apic.h"
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/lib/log.h"
 #include "kernel/mm/addr.h"
@@ -180,7 +178,7 @@ void plat_vcpu_kick(struct vcpu *v)
 {
 	struct native_vcpu *nv = v->plat;
 
-	if (nv != NULL && nv->pcpu != this_cpu()->index) {
-		apic_send_fixed(percpu_area[nv->pcpu].apic_id, VEC_IPI_WAKE);
+	if (nv != NULL) {
+		smp_kick(nv->pcpu); /* an interrupt exits VMRUN (INTR intercept) */
 	}
 }

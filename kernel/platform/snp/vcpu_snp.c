@@ -8,9 +8,7 @@
  */
 #include <stddef.h>
 
-#include "kernel/arch/x86_64/apic.h"
-#include "kernel/arch/x86_64/cpu.h"
-#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/x86.h"
 
 #include "kernel/platform/platform.h"
@@ -95,7 +93,7 @@ void plat_vcpu_kick(struct vcpu *v)
 	struct snp_vcpu *sv = v->plat;
 
 	/* An interrupt for VMPL0 makes the host return from SNP_RUN_VMPL (unverified on HW). */
-	if (sv != NULL && sv->pcpu != this_cpu()->index) {
-		apic_send_fixed(percpu_area[sv->pcpu].apic_id, VEC_IPI_WAKE);
+	if (sv != NULL) {
+		smp_kick(sv->pcpu);
 	}
 }
