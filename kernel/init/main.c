@@ -19,6 +19,7 @@
 #include "kernel/mm/page_alloc.h"
 #include "kernel/platform/platform.h"
 #include "kernel/services/services.h"
+#include "kernel/vcpu/lifecycle.h"
 #include "kernel/vcpu/vcpu.h"
 #include "lib/cmdline.h"
 

@@ -1,6 +1,7 @@
 /*
  * Ticket-free test-and-set spinlock with interrupt save/restore. In host builds (unit
- * tests) the lock is a plain flag checked for misuse, since tests are single-threaded.
+ * tests) the same test-and-set without the interrupt flag: some tests run vCPUs and
+ * their calls on several threads (kernel/platform/fake/fake_cpus.c).
  */
 #pragma once
 
@@ -16,14 +17,17 @@ struct spinlock {
 #if defined(SVSM_HOST)
 static inline uint64_t spin_lock_irqsave(struct spinlock *l)
 {
-	l->locked = 1;
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0) {
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0) {
+		}
+	}
 	return 0;
 }
 
 static inline void spin_unlock_irqrestore(struct spinlock *l, uint64_t flags)
 {
 	(void)flags;
-	l->locked = 0;
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 #else
 #include "kernel/arch/x86_64/x86.h"

@@ -73,15 +73,21 @@ enum svsm_err plat_pvalidate(const struct guest_mem_claim *page, bool validate,
 			     enum plat_pvalidate_result *result) SVSM_MUST_CHECK;
 
 /**
- * plat_vcpu_create - check the VMSA-format state at @vmsa_gpa and start a vCPU from it on
- * the CPU with @apic_id, with calling area @ca_gpa. Addresses are already checked to be
- * page-aligned guest RAM that does not overlap.
+ * plat_vcpu_prepare - the platform's part of CREATE_VCPU (kernel/vcpu/lifecycle.c): copy
+ * and check the VMSA-format state at @v->vmsa_gpa (the page is already protected in
+ * guest_mem) against @caller's sev_features, make the page the vCPU's (native: read-only
+ * in the NPT; SNP: VMSA bit, registered with the host for @v->apic_id) and set @v->plat
+ * to run it on CPU @cpu. SVSM_E_INVALID_PARAM for state the platform refuses; on any
+ * failure nothing is held.
  */
-enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gpa,
-			       uint32_t apic_id) SVSM_MUST_CHECK;
+enum svsm_err plat_vcpu_prepare(struct vcpu *caller, struct vcpu *v, unsigned cpu) SVSM_MUST_CHECK;
 
-/** plat_vcpu_delete - stop and forget the vCPU created from @vmsa_gpa. */
-enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa) SVSM_MUST_CHECK;
+/**
+ * plat_vcpu_destroy - undo plat_vcpu_prepare() for @v, which is not running (never
+ * started, or its loop has ended): give the VMSA page back and free @v->plat. On failure
+ * (the host refused) @v keeps its state and the caller may try again.
+ */
+enum svsm_err plat_vcpu_destroy(struct vcpu *v) SVSM_MUST_CHECK;
 
 /** plat_vcpu_kick - make @v leave the guest soon (it then sees its stop request). */
 void plat_vcpu_kick(struct vcpu *v);

@@ -11,6 +11,7 @@
 #include "kernel/mm/addr.h"
 #include "kernel/mm/guest_mem.h"
 #include "kernel/protocols/dispatch.h"
+#include "kernel/vcpu/lifecycle.h"
 #include "kernel/vcpu/vcpu.h"
 #include "svsm/abi/svsm.h"
 
@@ -140,7 +141,7 @@ static enum svsm_err core_create_vcpu(struct vcpu *v, struct svsm_call_regs *r)
 	if (vmsa == ca || vcpu_uses_page(vmsa) || vcpu_uses_page(ca)) {
 		return SVSM_E_INVALID_PARAM;
 	}
-	return plat_vcpu_create(v, vmsa, ca, apic_id);
+	return vcpu_create(v, vmsa, ca, apic_id);
 }
 
 static enum svsm_err core_delete_vcpu(struct vcpu *v, struct svsm_call_regs *r)
@@ -150,7 +151,7 @@ static enum svsm_err core_delete_vcpu(struct vcpu *v, struct svsm_call_regs *r)
 	if (err != SVSM_OK) {
 		return err;
 	}
-	return plat_vcpu_delete(v, r->rcx);
+	return vcpu_delete(v, r->rcx);
 }
 
 static enum svsm_err core_query_protocol(struct svsm_call_regs *r)

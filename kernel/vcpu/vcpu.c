@@ -1,17 +1,15 @@
 /*
- * The vCPU table (guarded by vcpu_lock) and the per-vCPU request loop of ARCHITECTURE.md:
- * run the guest, serve SVSM calls, wait on HLT, stop on request or violation.
+ * The vCPU table: which slots are live, their APIC IDs, calling areas and VMSAs, and who
+ * is deleting whom. vcpu_lock guards every slot's identity (state changes between FREE,
+ * CREATING and published, apic_id, ca_gpa, vmsa_gpa, deleting, gen); the running states
+ * are written by the vCPU's own loop with atomics. Creation and deletion (lifecycle.c) and
+ * the request loop (vcpu_loop.c, call.c) build on it; it calls nothing above mm/.
  */
 #include "kernel/vcpu/vcpu.h"
 
 #include <stddef.h>
 
-#include "kernel/lib/log.h"
 #include "kernel/lib/spinlock.h"
-#include "kernel/mm/guest_mem.h"
-#include "kernel/platform/platform.h"
-#include "kernel/protocols/dispatch.h"
-#include "svsm/abi/svsm.h"
 
 static struct vcpu vcpus[VCPU_MAX];
 static struct spinlock vcpu_lock = SPINLOCK_INIT;
@@ -49,7 +47,8 @@ struct vcpu *vcpu_alloc(uint32_t apic_id, uint64_t ca_gpa, uint64_t vmsa_gpa)
 		if (!live(&vcpus[i])) {
 			found = &vcpus[i];
 			*found = (struct vcpu){.id = i, .apic_id = apic_id, .ca_gpa = ca_gpa,
-					       .vmsa_gpa = vmsa_gpa, .state = VCPU_CREATING};
+					       .vmsa_gpa = vmsa_gpa, .state = VCPU_CREATING,
+					       .gen = found->gen};
 		}
 	}
 	spin_unlock_irqrestore(&vcpu_lock, flags);
@@ -66,12 +65,12 @@ void vcpu_publish(struct vcpu *v)
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 }
 
-enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, struct vcpu **out)
+enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, struct vcpu_claim *out)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 	enum svsm_err err = SVSM_E_NOT_FOUND;
 
-	*out = NULL;
+	*out = (struct vcpu_claim){NULL, 0};
 	for (unsigned i = 0; i < VCPU_MAX; i++) {
 		struct vcpu *v = &vcpus[i];
 
@@ -85,7 +84,7 @@ enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, stru
 			err = SVSM_E_BUSY;
 		} else {
 			v->deleting = true;
-			*out = v;
+			*out = (struct vcpu_claim){v, v->gen};
 			err = SVSM_OK;
 		}
 		break;
@@ -94,11 +93,34 @@ enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, stru
 	return err;
 }
 
-void vcpu_unclaim(struct vcpu *v)
+bool vcpu_claim_stale(const struct vcpu_claim *c)
+{
+	return __atomic_load_n(&c->v->gen, __ATOMIC_ACQUIRE) != c->gen;
+}
+
+/* @c still holds its slot. Lock held. */
+static bool claim_held(const struct vcpu_claim *c)
+{
+	return c->v->gen == c->gen && c->v->deleting && live(c->v);
+}
+
+bool vcpu_claim_stopped(const struct vcpu_claim *c)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+	bool stopped = claim_held(c) && c->v->state == VCPU_STOPPED;
+
+	spin_unlock_irqrestore(&vcpu_lock, flags);
+	return stopped;
+}
+
+void vcpu_unclaim(const struct vcpu_claim *c)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 
-	v->deleting = false;
+	if (claim_held(c)) {
+		__atomic_store_n(&c->v->stop_request, false, __ATOMIC_RELEASE);
+		c->v->deleting = false;
+	}
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 }
 
@@ -121,6 +143,7 @@ void vcpu_release(struct vcpu *v)
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 
 	v->state = VCPU_FREE;
+	__atomic_store_n(&v->gen, v->gen + 1, __ATOMIC_RELEASE); /* stale claims see it */
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 }
 
@@ -165,30 +188,9 @@ bool vcpu_uses_page(uint64_t gpa)
 	return used;
 }
 
-bool vcpu_stop_all(struct vcpu *self, uint64_t spins)
+struct vcpu *vcpu_slot(unsigned id)
 {
-	bool all = true;
-
-	for (unsigned i = 0; i < VCPU_MAX; i++) {
-		struct vcpu *v = &vcpus[i];
-
-		if (v != self && live(v) && v->state != VCPU_STOPPED && v->state != VCPU_CREATING) {
-			__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
-			plat_vcpu_kick(v);
-		}
-	}
-	for (unsigned i = 0; i < VCPU_MAX; i++) {
-		struct vcpu *v = &vcpus[i];
-		uint64_t n = spins;
-
-		while (v != self && live(v) && v->state == VCPU_RUNNING && n-- > 0) {
-			__asm__ volatile("" ::: "memory");
-		}
-		if (v != self && live(v) && v->state == VCPU_RUNNING) {
-			all = false;
-		}
-	}
-	return all;
+	return id < VCPU_MAX ? &vcpus[id] : NULL;
 }
 
 uint64_t vcpu_calls_total(void)
@@ -199,38 +201,4 @@ uint64_t vcpu_calls_total(void)
 		total += vcpus[i].calls;
 	}
 	return total;
-}
-
-void vcpu_handle_call(struct vcpu *v)
-{
-	struct svsm_call_regs regs;
-	bool pending = false;
-	enum svsm_err err = guest_mem_take_call_pending(v->ca_gpa, &pending);
-
-	if (err != SVSM_OK) {
-		/*
-		 * The guest made its calling area unreachable (SNP: rescinded its validation or
-		 * had it made shared), so call_pending cannot be read: answer the exit with the
-		 * error instead of ignoring it or touching the page again.
-		 */
-		plat_call_regs(v, &regs, false);
-		regs.rax = svsm_err_to_result(err);
-		plat_call_regs(v, &regs, true);
-		return;
-	}
-	/* Not an SVSM call unless the calling area says so (spec 58019). */
-	if (!pending) {
-		return;
-	}
-	plat_call_regs(v, &regs, false);
-	if (log_get_level() >= LOG_DEBUG) {
-		pr_debug("call: vCPU %u protocol %u call %u rcx %#lx rdx %#lx r8 %#lx\n", v->id,
-			 (unsigned)(regs.rax >> 32), (unsigned)regs.rax, regs.rcx, regs.rdx, regs.r8);
-	}
-	protocol_dispatch(v, &regs);
-	plat_call_regs(v, &regs, true);
-	if (log_get_level() >= LOG_DEBUG) {
-		pr_debug("call: vCPU %u -> %#lx rcx %#lx\n", v->id, regs.rax, regs.rcx);
-	}
-	v->calls++;
 }

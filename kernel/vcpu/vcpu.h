@@ -1,6 +1,8 @@
 /*
- * Guest vCPUs as the platform-neutral kernel sees them: identity, calling area, and the
- * request loop. Platform-private state hangs off @plat.
+ * Guest vCPUs as the platform-neutral kernel sees them, and the vCPU table (vcpu.c):
+ * identity, calling area, VMSA, deletion claims. Platform-private state hangs off @plat.
+ * Creating, starting, stopping and deleting a vCPU is lifecycle.h; serving its calls is
+ * call.h; vcpu_loop() runs it.
  */
 #pragma once
 
@@ -29,6 +31,7 @@ struct vcpu {
 	volatile enum vcpu_state state;
 	volatile bool stop_request;
 	bool deleting;           /* claimed by a DELETE_VCPU (under vcpu_lock) */
+	uint64_t gen;            /* bumped each time the slot is freed (see struct vcpu_claim) */
 	uint64_t calls;          /* SVSM calls served */
 	void *plat;              /* platform-private state */
 };
@@ -42,17 +45,35 @@ struct vcpu *vcpu_alloc(uint32_t apic_id, uint64_t ca_gpa, uint64_t vmsa_gpa);
 /** vcpu_publish - make a vCPU set up by its creator (plat set) visible and runnable. */
 void vcpu_publish(struct vcpu *v);
 /**
+ * struct vcpu_claim - the right to delete one vCPU: its slot and the slot's generation when
+ * it was claimed. The slot may only be freed by the holder; should it be freed anyway
+ * (a bug), the generation has moved on and every use of the claim is refused, so a
+ * stale deleter never frees the slot's next vCPU.
+ */
+struct vcpu_claim {
+	struct vcpu *v;
+	uint64_t gen;
+};
+
+/**
  * vcpu_claim_vmsa - the published vCPU created from @vmsa_gpa, claimed for deletion by
  * @caller: SVSM_E_NOT_FOUND, SVSM_E_INVALID_REQUEST (itself) or SVSM_E_BUSY (another
  * deletion is under way) otherwise.
  */
 enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller,
-			      struct vcpu **out) SVSM_MUST_CHECK;
-/** vcpu_unclaim - give up a deletion claim (the vCPU did not stop in time). */
-void vcpu_unclaim(struct vcpu *v);
+			      struct vcpu_claim *out) SVSM_MUST_CHECK;
+/** vcpu_claim_stale - @c's slot was freed since it was claimed (no lock; a hint in loops). */
+bool vcpu_claim_stale(const struct vcpu_claim *c);
+/** vcpu_claim_stopped - @c still holds its slot and the vCPU's loop has ended. */
+bool vcpu_claim_stopped(const struct vcpu_claim *c);
+/**
+ * vcpu_unclaim - give up a deletion claim (the vCPU did not stop in time, or the platform
+ * could not destroy it): withdraw the stop request, let others claim it. Nothing if stale.
+ */
+void vcpu_unclaim(const struct vcpu_claim *c);
 /** vcpu_set_ca - move @v's calling area unless the page is another vCPU's CA or VMSA. */
 enum svsm_err vcpu_set_ca(struct vcpu *v, uint64_t ca_gpa) SVSM_MUST_CHECK;
-/** vcpu_release - return a stopped vCPU's slot. */
+/** vcpu_release - return a vCPU's slot (never started, or stopped and claimed). */
 void vcpu_release(struct vcpu *v);
 /** vcpu_find_vmsa - the live vCPU created from @vmsa_gpa, or NULL. */
 struct vcpu *vcpu_find_vmsa(uint64_t vmsa_gpa);
@@ -61,17 +82,10 @@ struct vcpu *vcpu_find_apic(uint32_t apic_id);
 /** vcpu_uses_page - some live vCPU has @gpa as its VMSA or CA page. */
 bool vcpu_uses_page(uint64_t gpa);
 
-/** vcpu_stop_all - ask every live vCPU but @self to stop; true once all have stopped. */
-bool vcpu_stop_all(struct vcpu *self, uint64_t spins);
+/** vcpu_slot - the table slot @id (< VCPU_MAX), live or not, for walks over every vCPU. */
+struct vcpu *vcpu_slot(unsigned id);
 /** vcpu_calls_total - SVSM calls served by all vCPUs. */
 uint64_t vcpu_calls_total(void);
 
-/** vcpu_handle_call - serve one SVSM call of @v if its calling area has call_pending. */
-void vcpu_handle_call(struct vcpu *v);
-/**
- * vcpu_stop_and_wait - stop @v (claimed with vcpu_claim_vmsa) and wait until its loop has
- * ended; after @timeout_us give up, drop the claim and return SVSM_E_BUSY.
- */
-enum svsm_err vcpu_stop_and_wait(struct vcpu *v, uint64_t timeout_us) SVSM_MUST_CHECK;
-/** vcpu_loop - run @v until it stops. */
+/** vcpu_loop - run @v on this CPU until it stops (vcpu_loop.c). */
 void vcpu_loop(struct vcpu *v);

@@ -1,12 +1,10 @@
 /*
  * The per-vCPU request loop (ARCHITECTURE.md section 2): enter the guest, serve SVSM
- * calls, wait on HLT until an interrupt, stop when asked or when the platform says so;
- * and the stop-and-wait that DELETE_VCPU uses on every platform.
+ * calls, wait on HLT until an interrupt, stop when asked or when the platform says so.
  * Runs on the physical CPU that owns the vCPU; only that CPU touches its registers.
  */
-#include "kernel/arch/x86_64/tsc.h"
-#include "kernel/arch/x86_64/x86.h"
 #include "kernel/platform/platform.h"
+#include "kernel/vcpu/call.h"
 #include "kernel/vcpu/vcpu.h"
 
 void vcpu_loop(struct vcpu *v)
@@ -32,21 +30,4 @@ void vcpu_loop(struct vcpu *v)
 		}
 	}
 	__atomic_store_n(&v->state, VCPU_STOPPED, __ATOMIC_RELEASE);
-}
-
-enum svsm_err vcpu_stop_and_wait(struct vcpu *v, uint64_t timeout_us)
-{
-	uint64_t deadline = tsc_now_us() + timeout_us;
-
-	__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
-	plat_vcpu_kick(v);
-	while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_STOPPED) {
-		if (tsc_now_us() > deadline) {
-			__atomic_store_n(&v->stop_request, false, __ATOMIC_RELEASE);
-			vcpu_unclaim(v);
-			return SVSM_E_BUSY;
-		}
-		cpu_relax();
-	}
-	return SVSM_OK;
 }

@@ -3,9 +3,10 @@
 
 # The SVSM call decoder and the PVALIDATE list decoder, on the fake platform.
 FUZZ_CORE_SRCS := kernel/mm/page_alloc.c kernel/mm/heap.c kernel/mm/guest_mem.c \
-	kernel/mm/mm_host.c kernel/arch/x86_64/safe_copy_host.c kernel/vcpu/vcpu.c kernel/protocols/dispatch.c \
+	kernel/mm/mm_host.c kernel/arch/x86_64/safe_copy_host.c kernel/vcpu/vcpu.c kernel/vcpu/call.c kernel/vcpu/lifecycle.c \
+	kernel/protocols/dispatch.c \
 	kernel/protocols/core.c kernel/platform/native/validation.c \
-	kernel/platform/fake/fake_platform.c kernel/lib/log_host.c kernel/protocols/services_absent.c
+	kernel/platform/fake/fake_platform.c kernel/platform/fake/fake_cpus.c kernel/lib/log_host.c kernel/protocols/services_absent.c
 FUZZ_TARGETS += svsm_call pvalidate_list
 FUZZ_SRCS_svsm_call := $(FUZZ_CORE_SRCS)
 FUZZ_SRCS_pvalidate_list := $(FUZZ_CORE_SRCS)

@@ -200,6 +200,7 @@ TEST(vcpu_calls, create_checks_before_platform)
 	uint64_t vmsa, ca2;
 
 	guest_fixture_setup(&g);
+	fake_cpus_setup(8);
 	vmsa = g.ram + 0x500000;
 	ca2 = vmsa + PAGE;
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, g.svsm, ca2, 1).rax, SVSM_ERR_INVALID_ADDRESS);
@@ -207,25 +208,28 @@ TEST(vcpu_calls, create_checks_before_platform)
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa + 8, ca2, 1).rax, SVSM_ERR_INVALID_PARAMETER);
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, vmsa, 1).rax, SVSM_ERR_INVALID_PARAMETER);
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, g.ca, 1).rax, SVSM_ERR_INVALID_PARAMETER);
-	EXPECT_EQ(fake_log.creates, 0);
+	EXPECT_EQ(fake_log.prepares, 0);
+	fake_log.prepare_result = SVSM_E_BUSY;
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, ca2, 1).rax, SVSM_ERR_BUSY);
+	fake_log.prepare_result = SVSM_OK;
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, ca2, 0x100000007ull).rax, SVSM_SUCCESS);
-	EXPECT_EQ(fake_log.creates, 1);
+	EXPECT_EQ(fake_log.prepares, 1);
 	EXPECT_EQ(fake_log.last_apic, 7);
+	EXPECT_EQ(fake_log.last_cpu, 7);
 	EXPECT_EQ(fake_log.last_vmsa, vmsa);
 	EXPECT_EQ(fake_log.last_ca, ca2);
-	fake_log.create_result = SVSM_E_BUSY;
-	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, ca2, 1).rax, SVSM_ERR_BUSY);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DELETE_VCPU, vmsa, 0, 0).rax, SVSM_SUCCESS);
 }
 
 TEST(vcpu_calls, delete_unknown_and_checks)
 {
 	guest_fixture_setup(&g);
-	fake_log.delete_result = SVSM_E_NOT_FOUND;
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DELETE_VCPU, g.ram + 0x500000, 0, 0).rax,
 		  SVSM_ERR_INVALID_PARAMETER);
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DELETE_VCPU, g.svsm, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DELETE_VCPU, g.ram + 3, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
-	EXPECT_EQ(fake_log.deletes, 1);
+	EXPECT_EQ(fake_log.kicks, 0);
+	EXPECT_EQ(fake_log.destroys, 0);
 }
 
 TEST(guest_mem, protected_pages_and_bounds)
@@ -275,7 +279,8 @@ TEST(guest_mem, protected_pages_and_bounds)
 
 TEST(vcpu_table, claims_are_atomic_and_exclusive)
 {
-	struct vcpu *a, *b, *c = NULL, *d = NULL;
+	struct vcpu *a, *b;
+	struct vcpu_claim c, d;
 	uint64_t vmsa;
 
 	guest_fixture_setup(&g); /* vCPU 0 (APIC 0) with its CA at g.ca */
@@ -296,14 +301,27 @@ TEST(vcpu_table, claims_are_atomic_and_exclusive)
 	/* One deleter at a time; a vCPU cannot delete itself. */
 	EXPECT_EQ(vcpu_claim_vmsa(vmsa, a, &c), SVSM_E_INVALID_REQUEST);
 	EXPECT_EQ(vcpu_claim_vmsa(vmsa, g.v, &c), SVSM_OK);
-	EXPECT_TRUE(c == a);
+	EXPECT_TRUE(c.v == a);
 	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_E_BUSY);
-	vcpu_unclaim(a);
+	vcpu_unclaim(&c);
 	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_OK);
 	/* REMAP_CA onto another vCPU's CA or VMSA is refused, onto a free page accepted. */
 	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + PAGE), SVSM_E_INVALID_PARAM);
 	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + 3 * PAGE), SVSM_E_INVALID_PARAM);
 	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + 6 * PAGE), SVSM_OK);
+	/* A claim whose slot was freed is stale: it frees, unclaims and stops nothing. */
+	vcpu_release(a);
+	EXPECT_TRUE(vcpu_claim_stale(&d));
+	a = vcpu_alloc(1, vmsa + PAGE, vmsa);
+	ASSERT_TRUE(a == d.v); /* the same slot, a new vCPU */
+	vcpu_publish(a);
+	a->state = VCPU_STOPPED;
+	EXPECT_TRUE(vcpu_claim_stale(&d));
+	EXPECT_FALSE(vcpu_claim_stopped(&d));
+	EXPECT_EQ(vcpu_claim_vmsa(vmsa, g.v, &c), SVSM_OK);
+	EXPECT_TRUE(vcpu_claim_stopped(&c));
+	vcpu_unclaim(&d);
+	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_E_BUSY); /* c's claim still stands */
 	vcpu_release(a);
 	vcpu_release(b);
 }

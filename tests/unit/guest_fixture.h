@@ -1,7 +1,9 @@
 /*
  * Test fixture for protocol code: a 16 MiB "guest RAM" arena (2 MiB aligned) whose first
- * 2 MiB play the SVSM's region, the fake platform, and one vCPU whose calling area is at
- * GUEST_CA. Page allocator and heap come from mm_fixture.h.
+ * 2 MiB play the SVSM's region, the fake platform with no CPU to start vCPUs on (a test
+ * that wants some calls fake_cpus_setup()), and one vCPU (APIC ID 0) whose calling area is
+ * at GUEST_CA; every other vCPU slot is free. Page allocator and heap come from
+ * mm_fixture.h.
  */
 #pragma once
 
@@ -10,8 +12,10 @@
 
 #include "kernel/mm/guest_mem.h"
 #include "kernel/mm/heap.h"
+#include "kernel/platform/fake/fake_cpus.h"
 #include "kernel/platform/fake/fake_platform.h"
 #include "kernel/platform/native/validation.h"
+#include "kernel/vcpu/call.h"
 #include "kernel/vcpu/vcpu.h"
 #include "svsm/abi/svsm.h"
 #include "tests/unit/mm_fixture.h"
@@ -51,9 +55,12 @@ static inline void guest_fixture_setup(struct guest_fixture *g)
 		abort();
 	}
 	fake_platform_reset();
+	fake_cpus_setup(0); /* joins the CPU threads of an earlier test */
 	g->ca = g->ram;
-	while (vcpu_find_apic(0) != NULL) {
-		vcpu_release(vcpu_find_apic(0));
+	for (unsigned i = 0; i < VCPU_MAX; i++) {
+		if (vcpu_slot(i)->state != VCPU_FREE) {
+			vcpu_release(vcpu_slot(i));
+		}
 	}
 	g->v = vcpu_alloc(0, g->ca, VCPU_NO_VMSA);
 	g->v->plat = &g->fv;

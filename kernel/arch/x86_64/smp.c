@@ -58,6 +58,16 @@ unsigned smp_cpu_index(void)
 	return gs == 0 ? 0 : ((struct percpu *)(uintptr_t)gs)->index;
 }
 
+int smp_cpu_by_apic(uint32_t apic_id)
+{
+	for (unsigned i = 0; i < cpus_online; i++) {
+		if (percpu_area[i].apic_id == apic_id) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
 static void setup_stacks(struct percpu *pc)
 {
 	pc->kstack_top = stack_alloc(KSTACK_PAGES);
@@ -205,30 +215,58 @@ unsigned smp_init(void)
 	return cpus_online;
 }
 
-bool smp_start_on(unsigned cpu, smp_work_fn fn, void *arg)
+bool smp_reserve(unsigned cpu)
 {
-	struct percpu *pc;
 	struct smp_work *w;
 
 	if (cpu == 0 || cpu >= cpus_online) {
 		return false;
 	}
-	pc = &percpu_area[cpu];
 	w = &cpu_work[cpu];
-	/* Claim the slot atomically (two starters must not both succeed), then publish. */
+	/* Claim the slot atomically (two starters must not both succeed). */
 	if (!__atomic_compare_exchange_n(&w->claimed, &(bool){false}, true, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE)) {
 		return false;
 	}
+	/* Work still running there (fn is cleared only after it returns): busy. */
 	if (__atomic_load_n(&w->fn, __ATOMIC_ACQUIRE) != NULL) {
 		__atomic_store_n(&w->claimed, false, __ATOMIC_RELEASE);
 		return false;
 	}
+	return true;
+}
+
+void smp_start_reserved(unsigned cpu, smp_work_fn fn, void *arg)
+{
+	struct smp_work *w = &cpu_work[cpu];
+
+	CHECK(cpu != 0 && cpu < cpus_online && w->claimed && w->fn == NULL);
 	w->arg = arg;
 	w->done = false;
 	__atomic_store_n(&w->fn, fn, __ATOMIC_RELEASE);
 	__atomic_store_n(&w->claimed, false, __ATOMIC_RELEASE);
-	apic_send_fixed(pc->apic_id, VEC_IPI_WAKE);
+	apic_send_fixed(percpu_area[cpu].apic_id, VEC_IPI_WAKE);
+}
+
+void smp_unreserve(unsigned cpu)
+{
+	CHECK(cpu < MAX_CPUS && cpu_work[cpu].claimed);
+	__atomic_store_n(&cpu_work[cpu].claimed, false, __ATOMIC_RELEASE);
+}
+
+void smp_kick(unsigned cpu)
+{
+	if (cpu < cpus_online && cpu != this_cpu()->index) {
+		apic_send_fixed(percpu_area[cpu].apic_id, VEC_IPI_WAKE);
+	}
+}
+
+bool smp_start_on(unsigned cpu, smp_work_fn fn, void *arg)
+{
+	if (!smp_reserve(cpu)) {
+		return false;
+	}
+	smp_start_reserved(cpu, fn, arg);
 	return true;
 }
 

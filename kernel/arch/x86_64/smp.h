@@ -14,10 +14,24 @@ typedef void (*smp_work_fn)(void *arg);
 unsigned smp_init(void);
 unsigned smp_cpu_count(void);
 unsigned smp_cpu_index(void);
+/** smp_cpu_by_apic - index of the online CPU with @apic_id, or -1. */
+int smp_cpu_by_apic(uint32_t apic_id);
 /** smp_run_on - run @fn(@arg) on CPU @cpu and wait for it; false if the CPU is offline. */
 bool smp_run_on(unsigned cpu, smp_work_fn fn, void *arg);
 /** smp_start_on - start @fn(@arg) on CPU @cpu without waiting; false if busy/offline. */
 bool smp_start_on(unsigned cpu, smp_work_fn fn, void *arg);
+/**
+ * smp_reserve - take CPU @cpu's work slot for a later smp_start_reserved(), which then
+ * cannot fail; false if the CPU is offline, the BSP, busy or reserved by someone else.
+ * Give an unused reservation back with smp_unreserve().
+ */
+bool smp_reserve(unsigned cpu);
+/** smp_start_reserved - start @fn(@arg) on @cpu, reserved with smp_reserve(). */
+void smp_start_reserved(unsigned cpu, smp_work_fn fn, void *arg);
+/** smp_unreserve - give back a reservation of @cpu that will not be used. */
+void smp_unreserve(unsigned cpu);
+/** smp_kick - send the wake IPI to @cpu (a guest running there exits), unless it is this CPU. */
+void smp_kick(unsigned cpu);
 /** smp_wait_idle - wait until every AP is idle; returns false after @timeout_ms. */
 bool smp_wait_idle(uint64_t timeout_ms);
 /** smp_stop_others - NMI every other online CPU into a halt loop (panic). */

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include "kernel/lib/panic_portable.h"
 #include "kernel/mm/guest_mem.h"
+#include "kernel/mm/heap.h"
 #include "kernel/platform/native/validation.h"
 #include "kernel/vcpu/vcpu.h"
 
@@ -41,28 +43,45 @@ enum svsm_err plat_pvalidate(const struct guest_mem_claim *page, bool validate,
 	return SVSM_OK;
 }
 
-enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gpa,
-			       uint32_t apic_id)
+enum svsm_err plat_vcpu_prepare(struct vcpu *caller, struct vcpu *v, unsigned cpu)
 {
+	struct fake_vcpu *fv = NULL;
+
 	(void)caller;
-	fake_log.creates++;
-	fake_log.last_vmsa = vmsa_gpa;
-	fake_log.last_ca = ca_gpa;
-	fake_log.last_apic = apic_id;
-	return fake_log.create_result;
+	fake_log.last_vmsa = v->vmsa_gpa;
+	fake_log.last_ca = v->ca_gpa;
+	fake_log.last_apic = v->apic_id;
+	fake_log.last_cpu = cpu;
+	if (fake_log.prepare_result != SVSM_OK) {
+		return fake_log.prepare_result;
+	}
+	/* From the SVSM heap, as on the real platforms: a double free is a CHECK there. */
+	fv = heap_calloc(1, sizeof(*fv));
+	if (fv == NULL) {
+		return SVSM_E_NOMEM;
+	}
+	v->plat = fv;
+	__atomic_add_fetch(&fake_log.prepares, 1, __ATOMIC_SEQ_CST);
+	return SVSM_OK;
 }
 
-enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
+enum svsm_err plat_vcpu_destroy(struct vcpu *v)
 {
-	(void)caller;
-	fake_log.deletes++;
-	fake_log.last_vmsa = vmsa_gpa;
-	return fake_log.delete_result;
+	/* Native and SNP dereference their state here: destroying twice would fault. */
+	CHECK(v->plat != NULL);
+	if (fake_log.destroy_result != SVSM_OK) {
+		return fake_log.destroy_result;
+	}
+	heap_free(v->plat);
+	v->plat = NULL;
+	__atomic_add_fetch(&fake_log.destroys, 1, __ATOMIC_SEQ_CST);
+	return SVSM_OK;
 }
 
 void plat_vcpu_kick(struct vcpu *v)
 {
 	(void)v;
+	__atomic_add_fetch(&fake_log.kicks, 1, __ATOMIC_SEQ_CST);
 }
 
 uint64_t plat_sev_features(struct vcpu *v)

@@ -1,26 +1,38 @@
 /*
  * Fake platform for host unit tests and fuzzing: call registers live in memory, page
- * validation uses the native validation model, vCPU creation and deletion are recorded
- * and answered as the test configures.
+ * validation uses the native validation model, the platform part of vCPU creation and
+ * deletion is recorded and answered as the test configures (fake_platform.c). The CPUs
+ * the vCPUs run on, the clock and the vCPU loop are fake_cpus.h.
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/platform/platform.h"
 
+/**
+ * struct fake_vcpu - a vCPU's platform state on the fake platform.
+ * @regs:      its SVSM call registers.
+ * @hold:      the vCPU does not stop when asked (a guest spinning with interrupts off).
+ * @runs:      times its loop started.
+ */
 struct fake_vcpu {
 	struct svsm_call_regs regs;
+	volatile bool hold;
+	volatile unsigned runs;
 };
 
 struct fake_platform_log {
-	unsigned creates;
-	unsigned deletes;
+	unsigned prepares;               /* plat_vcpu_prepare() calls that succeeded */
+	unsigned destroys;               /* plat_vcpu_destroy() calls that succeeded */
 	uint64_t last_vmsa;
 	uint64_t last_ca;
 	uint32_t last_apic;
-	enum svsm_err create_result;   /* what plat_vcpu_create answers */
-	enum svsm_err delete_result;   /* what plat_vcpu_delete answers */
+	unsigned last_cpu;
+	enum svsm_err prepare_result;    /* what plat_vcpu_prepare answers */
+	enum svsm_err destroy_result;    /* what plat_vcpu_destroy answers */
+	unsigned kicks;
 	unsigned pvalidates;
 };
 

@@ -266,45 +266,6 @@ void native_vmcb_init_control(struct vmcb *vmcb)
 	vmcb->save.g_pat = GPAT_DEFAULT;
 }
 
-struct native_vcpu *native_vcpu_new(void)
-{
-	struct native_vcpu *nv = heap_calloc(1, sizeof(*nv));
-
-	if (nv == NULL) {
-		return NULL;
-	}
-	nv->vmcb_pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
-	if (nv->vmcb_pa == 0) {
-		heap_free(nv);
-		return NULL;
-	}
-	nv->vmcb = phys_to_virt(nv->vmcb_pa);
-	if (vcpu_fpu_init(&nv->fpu) != SVSM_OK) {
-		page_alloc_put(nv->vmcb_pa);
-		heap_free(nv);
-		return NULL;
-	}
-	native_vmcb_init_control(nv->vmcb);
-	return nv;
-}
-
-void native_vcpu_free(struct native_vcpu *nv)
-{
-	vcpu_fpu_free(&nv->fpu);
-	page_alloc_put(nv->vmcb_pa);
-	heap_free(nv);
-}
-
-int native_cpu_by_apic(uint32_t apic_id)
-{
-	for (unsigned i = 0; i < smp_cpu_count(); i++) {
-		if (percpu_area[i].apic_id == apic_id) {
-			return (int)i;
-		}
-	}
-	return -1;
-}
-
 /* ---- launching the test guest -------------------------------------------------------- */
 
 static enum svsm_err load_guest_image(struct native_guest_header *hdr)

@@ -1,6 +1,7 @@
 /*
  * Private interface of the native platform: per-vCPU state and helpers shared by its
- * files (native.c: init, launch, run loop exits; vcpu_native.c: CREATE/DELETE_VCPU).
+ * files (native.c: init, launch, run loop exits; vcpu_native.c: per-vCPU state and the
+ * platform part of CREATE/DELETE_VCPU).
  */
 #pragma once
 
@@ -25,13 +26,11 @@ extern struct pgtable native_npt;
 
 /** native_vmcb_init_control - intercepts, NPT, IOPM/MSRPM for a new VMCB. */
 void native_vmcb_init_control(struct vmcb *vmcb);
-/** native_vcpu_new - allocate a native vCPU with a zeroed VMCB. */
+/** native_vcpu_new - allocate a native vCPU with a zeroed VMCB (vcpu_native.c). */
 struct native_vcpu *native_vcpu_new(void);
 void native_vcpu_free(struct native_vcpu *nv);
 /** native_npt_set_writable - make one guest page writable or read-only in the NPT. */
 enum svsm_err native_npt_set_writable(uint64_t gpa, bool writable) SVSM_MUST_CHECK;
-/** native_cpu_by_apic - physical CPU index with @apic_id, or -1. */
-int native_cpu_by_apic(uint32_t apic_id);
 /** native_stop_guest - stop every vCPU of the guest (after a violation). */
 void native_stop_guest(const char *why);
 /** native_pat_valid - every entry of @pat is a memory type the PAT accepts. */

@@ -1,28 +1,55 @@
 /*
- * CREATE_VCPU and DELETE_VCPU on the native platform. A new vCPU's state comes from a
+ * The native platform's vCPUs: their state (struct native_vcpu: a VMCB, the general and
+ * vector registers, the physical CPU) and the platform part of CREATE_VCPU and
+ * DELETE_VCPU (kernel/vcpu/lifecycle.c does the rest). A new vCPU's state comes from a
  * VMSA-format page in guest memory, copied once and checked (VMPL, EFER.SVME,
  * sev_features, and the register consistency rules VMRUN enforces), then loaded into a
- * fresh VMCB and run on the physical CPU with the requested APIC ID. While the vCPU
- * lives its VMSA page is read-only to the guest (NPT) and never written by the SVSM,
- * as the RMP VMSA bit makes it on SNP.
+ * fresh VMCB. While the vCPU lives its VMSA page is read-only to the guest (NPT) and never
+ * written by the SVSM, as the RMP VMSA bit makes it on SNP.
  */
 #include <stddef.h>
 
-#include "kernel/arch/x86_64/apic.h"
-#include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/smp.h"
-#include "kernel/arch/x86_64/trap.h"
-#include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/lib/log.h"
+#include "kernel/mm/addr.h"
 #include "kernel/mm/guest_mem.h"
 #include "kernel/mm/heap.h"
+#include "kernel/mm/page_alloc.h"
 #include "kernel/platform/native/native.h"
 #include "kernel/platform/platform.h"
 #include "kernel/vcpu/vcpu.h"
 #include "svsm/abi/native_guest.h"
 
-#define DELETE_TIMEOUT_US 2000000
+struct native_vcpu *native_vcpu_new(void)
+{
+	struct native_vcpu *nv = heap_calloc(1, sizeof(*nv));
+
+	if (nv == NULL) {
+		return NULL;
+	}
+	nv->vmcb_pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
+	if (nv->vmcb_pa == 0) {
+		heap_free(nv);
+		return NULL;
+	}
+	nv->vmcb = phys_to_virt(nv->vmcb_pa);
+	if (vcpu_fpu_init(&nv->fpu) != SVSM_OK) {
+		page_alloc_put(nv->vmcb_pa);
+		heap_free(nv);
+		return NULL;
+	}
+	native_vmcb_init_control(nv->vmcb);
+	return nv;
+}
+
+void native_vcpu_free(struct native_vcpu *nv)
+{
+	vcpu_fpu_free(&nv->fpu);
+	page_alloc_put(nv->vmcb_pa);
+	heap_free(nv);
+}
+
 #define CR0_RESERVED_HI 0xffffffff00000000ull
 #define CR3_RESERVED    0xfff0000000000000ull
 #define CR4_RESERVED    0xffffffffff000000ull /* bits above PKS (24) */
@@ -97,29 +124,21 @@ static void load_state(struct native_vcpu *nv, const struct vmsa *s)
 	};
 }
 
-static void vcpu_thread(void *arg)
-{
-	vcpu_loop(arg);
-}
-
-enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gpa,
-			       uint32_t apic_id)
+enum svsm_err plat_vcpu_prepare(struct vcpu *caller, struct vcpu *v, unsigned cpu)
 {
 	struct vmsa *s = heap_alloc(sizeof(*s));
 	struct native_vcpu *nv = NULL;
-	struct vcpu *v = NULL;
 	enum svsm_err err;
-	int cpu = native_cpu_by_apic(apic_id);
 
 	if (s == NULL) {
 		return SVSM_E_NOMEM;
 	}
-	err = guest_mem_read(vmsa_gpa, s, sizeof(*s)); /* the one copy we act on */
+	err = guest_mem_read(v->vmsa_gpa, s, sizeof(*s)); /* the one copy we act on */
 	if (err != SVSM_OK) {
 		goto out;
 	}
-	if (cpu < 0 || s->vmpl != NATIVE_GUEST_VMPL ||
-	    (s->efer & VMSA_EFER_SVME) == 0 || s->sev_features != plat_sev_features(caller)) {
+	if (s->vmpl != NATIVE_GUEST_VMPL || (s->efer & VMSA_EFER_SVME) == 0 ||
+	    s->sev_features != plat_sev_features(caller)) {
 		err = SVSM_E_INVALID_PARAM;
 		goto out;
 	}
@@ -133,76 +152,33 @@ enum svsm_err plat_vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t 
 		goto out;
 	}
 	load_state(nv, s);
-	nv->pcpu = (unsigned)cpu;
-	/* Claims the APIC ID, the VMSA and the CA page atomically; invisible until published. */
-	v = vcpu_alloc(apic_id, ca_gpa, vmsa_gpa);
-	if (v == NULL) {
-		err = SVSM_E_INVALID_PARAM;
+	nv->pcpu = cpu;
+	err = native_npt_set_writable(v->vmsa_gpa, false);
+	if (err != SVSM_OK) {
+		native_vcpu_free(nv);
 		goto out;
 	}
 	v->plat = nv;
-	err = guest_mem_protect_page(vmsa_gpa);
-	if (err == SVSM_OK) {
-		err = native_npt_set_writable(vmsa_gpa, false);
-		if (err != SVSM_OK) {
-			guest_mem_unprotect_page(vmsa_gpa);
-		}
-	}
-	if (err != SVSM_OK) {
-		goto out;
-	}
-	vcpu_publish(v);
-	if (!smp_start_on((unsigned)cpu, vcpu_thread, v)) {
-		/* The CPU still finishes a previous vCPU: the guest may retry. */
-		guest_mem_unprotect_page(vmsa_gpa);
-		if (native_npt_set_writable(vmsa_gpa, true) != SVSM_OK) {
-			pr_warn("native: could not restore write access to %#lx\n", vmsa_gpa);
-		}
-		err = SVSM_E_BUSY;
-		goto out;
-	}
-	pr_debug("native: vCPU %u created on APIC %u from VMSA %#lx\n", v->id, apic_id, vmsa_gpa);
-	v = NULL;
-	nv = NULL;
 out:
-	if (v != NULL) {
-		vcpu_release(v);
-	}
-	if (nv != NULL) {
-		native_vcpu_free(nv);
-	}
 	heap_free(s);
 	return err;
+}
+
+enum svsm_err plat_vcpu_destroy(struct vcpu *v)
+{
+	if (native_npt_set_writable(v->vmsa_gpa, true) != SVSM_OK) {
+		pr_warn("native: could not restore write access to %#lx\n", v->vmsa_gpa);
+	}
+	native_vcpu_free(v->plat);
+	v->plat = NULL;
+	return SVSM_OK;
 }
 
 void plat_vcpu_kick(struct vcpu *v)
 {
 	struct native_vcpu *nv = v->plat;
 
-	if (nv != NULL && nv->pcpu != this_cpu()->index) {
-		apic_send_fixed(percpu_area[nv->pcpu].apic_id, VEC_IPI_WAKE);
+	if (nv != NULL) {
+		smp_kick(nv->pcpu); /* an interrupt exits VMRUN (INTR intercept) */
 	}
-}
-
-enum svsm_err plat_vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
-{
-	struct vcpu *v = NULL;
-	struct native_vcpu *nv;
-	enum svsm_err err = vcpu_claim_vmsa(vmsa_gpa, caller, &v); /* one deleter at a time */
-
-	if (err != SVSM_OK) {
-		return err;
-	}
-	nv = v->plat;
-	err = vcpu_stop_and_wait(v, DELETE_TIMEOUT_US);
-	if (err != SVSM_OK) {
-		return err;
-	}
-	guest_mem_unprotect_page(vmsa_gpa);
-	if (native_npt_set_writable(vmsa_gpa, true) != SVSM_OK) {
-		pr_warn("native: could not restore write access to %#lx\n", vmsa_gpa);
-	}
-	native_vcpu_free(nv);
-	vcpu_release(v);
-	return SVSM_OK;
 }
