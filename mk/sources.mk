@@ -5,7 +5,10 @@
 LIB_SRCS := lib/format.c lib/cmdline.c lib/sha512.c lib/tpm_cmd.c
 PORTABLE_SRCS := kernel/mm/page_alloc.c kernel/mm/pgtable.c kernel/mm/heap.c kernel/libc/string.c \
 	kernel/mm/guest_mem.c kernel/vcpu/vcpu.c kernel/protocols/dispatch.c kernel/protocols/core.c \
-	kernel/platform/native/validation.c kernel/init/boot_info.c kernel/arch/x86_64/acpi.c
+	kernel/platform/native/validation.c kernel/init/boot_info.c kernel/arch/x86_64/acpi.c \
+	kernel/vcpu/exit.c kernel/vcpu/msr.c kernel/vcpu/cpuid.c kernel/vcpu/mmio.c \
+	kernel/devices/bus.c kernel/devices/guest_done.c kernel/devices/intc_absent.c \
+	kernel/guest/ram_map.c kernel/guest/stop.c
 KERNEL_SRCS := \
 	kernel/init/main.c kernel/init/boot_map.c \
 	kernel/arch/x86_64/cpu.c kernel/arch/x86_64/trap.c kernel/arch/x86_64/extable.c kernel/arch/x86_64/apic.c \
@@ -14,7 +17,8 @@ KERNEL_SRCS := \
 	kernel/mm/mm.c kernel/mm/stack.c kernel/arch/x86_64/svm.c kernel/drivers/fw_cfg.c \
 	kernel/drivers/pci.c \
 	kernel/vcpu/vcpu_loop.c kernel/platform/native/native.c kernel/platform/native/vcpu_native.c \
-	kernel/platform/native/panic_native.c
+	kernel/platform/native/panic_native.c kernel/platform/native/npt.c \
+	kernel/guest/launch.c kernel/guest/test_guest.c
 
 # The attestation and vTPM protocols need the services (libtpms, libcrypto in the kernel):
 # a fragment that links them sets KERNEL_SERVICE_SRCS; otherwise the protocols are absent.

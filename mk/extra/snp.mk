@@ -44,6 +44,7 @@ SNP_KERNEL_CRYPTO ?= 1
 
 SNP_GLUE_SRCS := \
 	kernel/platform/snp/platform_snp.c \
+	kernel/platform/snp/run_snp.c \
 	kernel/platform/snp/vcpu_snp.c \
 	kernel/platform/snp/insn_hw.c
 ifeq ($(SNP_KERNEL_CRYPTO),1)

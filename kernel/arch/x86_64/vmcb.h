@@ -16,6 +16,7 @@
 #define VMCB_INTERCEPT_SMI      (1u << 2)
 #define VMCB_INTERCEPT_INIT     (1u << 3)
 #define VMCB_INTERCEPT_CPUID    (1u << 18)
+#define VMCB_INTERCEPT_INVD     (1u << 22)
 #define VMCB_INTERCEPT_HLT      (1u << 24)
 #define VMCB_INTERCEPT_IOIO     (1u << 27)
 #define VMCB_INTERCEPT_MSR      (1u << 28)
@@ -35,6 +36,7 @@
 #define SVM_EXIT_NMI      0x061
 #define SVM_EXIT_INIT     0x063
 #define SVM_EXIT_CPUID    0x072
+#define SVM_EXIT_INVD     0x076
 #define SVM_EXIT_HLT      0x078
 #define SVM_EXIT_IOIO     0x07b
 #define SVM_EXIT_MSR      0x07c

@@ -9,8 +9,10 @@
 
 #include "kernel/platform/platform.h"
 
+/** struct fake_vcpu - RAX, RCX, RDX, R8, R9 live in @regs, the other registers in @reg. */
 struct fake_vcpu {
 	struct svsm_call_regs regs;
+	uint64_t reg[VM_REG_COUNT];
 };
 
 struct fake_platform_log {
@@ -22,6 +24,8 @@ struct fake_platform_log {
 	enum svsm_err create_result;   /* what plat_vcpu_create answers */
 	enum svsm_err delete_result;   /* what plat_vcpu_delete answers */
 	unsigned pvalidates;
+	unsigned injections;           /* plat_vcpu_inject() calls */
+	uint8_t last_vector;
 };
 
 extern struct fake_platform_log fake_log;

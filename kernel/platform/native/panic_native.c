@@ -1,11 +1,10 @@
 /*
  * The native platform's side of the small platform hooks of the boot, panic and trap paths:
- * no early set-up, nothing to wipe on panic (native holds no platform keys), no #VC, and the
- * result of the test guest from native.c. No state.
+ * no early set-up, nothing to wipe on panic (native holds no platform keys), no #VC.
+ * No state.
  */
 #include <stdbool.h>
 
-#include "kernel/platform/native/native.h"
 #include "kernel/platform/platform.h"
 
 enum svsm_err plat_early_init(void)
@@ -21,9 +20,4 @@ bool plat_handle_vc(struct trap_frame *frame)
 {
 	(void)frame;
 	return false; /* a #VC on native is an unexpected exception: trap_handle() panics */
-}
-
-int plat_guest_result(void)
-{
-	return native_guest_result();
 }
