@@ -87,7 +87,7 @@ static __attribute__((noreturn)) void run_guest(void)
 	vcpu_loop(bsp);
 	healthy = vcpu_stop_all(bsp, 100000000) && page_alloc_check();
 	result = guest_done_result();
-	pr_info("guest: finished: %s; %lu SVSM calls served; %lu INVD emulated as WBINVD; "
+	pr_info("guest: finished: %s; %lu SVSM calls served; %lu INVD/WBINVD run as WBINVD; "
 		"SVSM %s\n", result < 0 ? "stopped without reporting" :
 		result == 0 ? "reported all checks passed" : "reported failures",
 		vcpu_calls_total(), vcpu_exit_invd_count(), healthy ? "healthy" : "NOT healthy");

@@ -21,7 +21,7 @@ enum vm_exit_kind {
 	VM_EXIT_CPUID,        /* CPUID: @cpuid */
 	VM_EXIT_HLT,          /* HLT: wait for an event */
 	VM_EXIT_INTR_WINDOW,  /* the guest can take an interrupt now */
-	VM_EXIT_INVD,         /* INVD: emulated as WBINVD */
+	VM_EXIT_INVD,         /* INVD or WBINVD: both run as WBINVD */
 	VM_EXIT_UD,           /* an instruction the guest may not use (SVM's own): #UD */
 	VM_EXIT_SHUTDOWN,     /* triple fault: the whole guest stops */
 	VM_EXIT_STOP,         /* this vCPU must not run again (VMRUN refused it, host failure) */

@@ -6,7 +6,7 @@
  *   VM_EXIT_MMIO      -> vcpu/mmio.c -> devices/ bus; unowned: the guest stops
  *   VM_EXIT_MSR       -> vcpu/msr.c (deny by default: #GP)
  *   VM_EXIT_CPUID     -> vcpu/cpuid.c
- * and HLT, INVD, #UD, shutdown here. Runs on the vCPU's own CPU; the INVD count is atomic.
+ * and HLT, INVD/WBINVD, #UD, shutdown here. Runs on the vCPU's own CPU; the INVD count is atomic.
  */
 #include "kernel/vcpu/exit.h"
 
@@ -64,7 +64,8 @@ static enum vcpu_next io_exit(struct vcpu *v, const struct vm_exit *e)
 
 /*
  * INVD would discard dirty cache lines, the SVSM's included, on CPUs that do not turn it
- * into WBINVD: it is always emulated as WBINVD.
+ * into WBINVD: it is always emulated as WBINVD (and so is WBINVD, which native intercepts
+ * too because QEMU up to 8.0 checks the WBINVD intercept for a guest INVD).
  */
 static void invd_exit(struct vcpu *v, const struct vm_exit *e)
 {

@@ -33,5 +33,5 @@ void vcpu_cpuid_exit(struct vcpu *v, const struct vm_exit *e);
 enum vcpu_next vcpu_mmio_exit(struct vcpu *v, const struct vm_exit *e);
 /** vcpu_complete - the exiting instruction is done: advance RIP past it. */
 void vcpu_complete(struct vcpu *v, const struct vm_exit *e);
-/** vcpu_exit_invd_count - INVD exits emulated so far (all vCPUs). */
+/** vcpu_exit_invd_count - INVD/WBINVD exits emulated so far (all vCPUs). */
 uint64_t vcpu_exit_invd_count(void);

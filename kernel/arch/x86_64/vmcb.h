@@ -29,6 +29,7 @@
 #define VMCB_INTERCEPT_STGI     (1u << 4)
 #define VMCB_INTERCEPT_CLGI     (1u << 5)
 #define VMCB_INTERCEPT_SKINIT   (1u << 6)
+#define VMCB_INTERCEPT_WBINVD   (1u << 9)
 #define VMCB_INTERCEPT_XSETBV   (1u << 13)
 
 /* Exit codes. */
@@ -48,6 +49,7 @@
 #define SVM_EXIT_STGI     0x084
 #define SVM_EXIT_CLGI     0x085
 #define SVM_EXIT_SKINIT   0x086
+#define SVM_EXIT_WBINVD   0x089
 #define SVM_EXIT_XSETBV   0x08d
 #define SVM_EXIT_NPF      0x400
 #define SVM_EXIT_INVALID  0xffffffffffffffffull

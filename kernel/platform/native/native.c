@@ -1,7 +1,7 @@
 /*
  * The native platform: the SVSM is the hypervisor of its guest. It runs the guest with
  * VMRUN under nested paging (npt.c maps guest RAM and MMIO, never SVSM memory), intercepts
- * VMMCALL (SVSM calls), HLT, INVD, shutdown, interrupts, NMIs, the SVM instructions, every
+ * VMMCALL (SVSM calls), HLT, INVD and WBINVD, shutdown, interrupts, NMIs, the SVM instructions, every
  * port but COM1 and every MSR it does not switch, and translates each exit into struct
  * vm_exit for the dispatcher in kernel/vcpu/exit.c; it emulates nothing itself. Launch-time
  * state (permission maps) is written on the BSP before any vCPU runs.
@@ -151,7 +151,7 @@ void native_vmcb_init_control(struct vmcb *vmcb)
 			     VMCB_INTERCEPT_INVD;
 	c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL | VMCB_INTERCEPT_VMLOAD |
 			     VMCB_INTERCEPT_VMSAVE | VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI |
-			     VMCB_INTERCEPT_SKINIT;
+			     VMCB_INTERCEPT_SKINIT | VMCB_INTERCEPT_WBINVD;
 	c->iopm_base_pa = iopm_pa;
 	c->msrpm_base_pa = msrpm_pa;
 	c->asid = NATIVE_ASID;
@@ -355,6 +355,7 @@ static void translate(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *e)
 		translate_npf(vmcb, e);
 		break;
 	case SVM_EXIT_INVD:
+	case SVM_EXIT_WBINVD: /* QEMU up to 8.0 reports a guest INVD as this exit */
 		e->kind = VM_EXIT_INVD;
 		e->insn_len = 2;
 		break;
