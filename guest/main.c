@@ -53,7 +53,8 @@ static uint64_t scratch; /* 2 MiB-aligned scratch area in guest RAM above the SV
 #define S_SHARED2   (S_VMSA2 + 9 * PAGE)
 
 struct ap_shared {
-	volatile uint64_t mode;       /* 0 idle loop, 1 count, 2 scribble on S_REQ, 3 delete racer */
+	volatile uint64_t mode;       /* 0 idle loop, 1 count, 2 scribble on S_REQ, 3 delete racer,
+				       * 4 write the counter to *target */
 	volatile uint64_t counter;
 	volatile uint64_t query_rax;
 	volatile uint64_t query_rcx;
@@ -61,6 +62,7 @@ struct ap_shared {
 	uint64_t ca;                  /* this vCPU's calling area */
 	volatile uint64_t deleted;    /* mode 3: DELETE_VCPU calls that succeeded */
 	volatile uint64_t bad;        /* mode 3: answers that are not an SVSM result */
+	volatile uint64_t *target;    /* mode 4 */
 };
 
 static struct call mk(uint32_t protocol, uint32_t id, uint64_t rcx, uint64_t rdx, uint64_t r8)
@@ -332,6 +334,24 @@ static void test_pvalidate_hostile(void)
 						core(SVSM_CORE_PVALIDATE, 0, 0, 0) == SVSM_ERR_INVALID_ADDRESS);
 }
 
+/*
+ * INVD must not discard data (the SVSM intercepts it and runs WBINVD; QEMU TCG would treat
+ * an unintercepted INVD as a no-op too, so test-e2e also checks the SVSM counted the exits:
+ * QEMU up to 8.0 reports a guest INVD as a WBINVD exit, which the SVSM intercepts as well).
+ */
+static void test_invd(void)
+{
+	volatile uint64_t value = 0;
+	bool ok = true;
+
+	for (uint64_t i = 1; i <= 3; i++) {
+		value = 0x1234567800000000ull | i;
+		__asm__ volatile("invd" ::: "memory");
+		ok = ok && value == (0x1234567800000000ull | i);
+	}
+	check("invd_keeps_data", ok);
+}
+
 /* ---- vCPUs ------------------------------------------------------------------------- */
 
 static void build_ap_vmsa(struct vmsa *s, uint32_t apic_id, uint8_t vmpl);
@@ -444,6 +464,8 @@ void guest_ap_main(void *arg)
 			req->next = (uint16_t)((seed >> 10) & 0x3);
 			req->entries[(seed >> 20) % 8] = (seed & 1) ? boot->svsm_base | (seed & 0xff7)
 								    : S_PAGES + ((seed >> 30) & 7) * PAGE;
+		} else if (sh->mode == 4) {
+			*sh->target = sh->counter;
 		} else if (sh->mode == 3) {
 			/* Delete the counting vCPU whenever it exists, racing the BSP. */
 			struct call d = mk(SVSM_CORE_PROTOCOL, SVSM_CORE_DELETE_VCPU, S_VMSA, 0, 0);
@@ -458,6 +480,60 @@ void guest_ap_main(void *arg)
 		}
 		sh->counter++;
 	}
+}
+
+/*
+ * Mode vmsa_tlb: a second vCPU writes a page in a loop (its nested TLB holds a writable
+ * translation) while we make that page the VMSA of a third vCPU. Once CREATE_VCPU returns,
+ * no write may land: the SVSM must flush every nested TLB and stop the guest at the next
+ * write ("write to a VMSA page"). If the page still changes, we report it.
+ */
+static void vmsa_tlb_test(void)
+{
+	struct ap_shared *writer = (struct ap_shared *)S_SHARED;
+	struct vmsa *target = (struct vmsa *)S_VMSA2;
+	volatile uint64_t *word = (volatile uint64_t *)(S_VMSA2 + 0x800); /* unused by VMRUN */
+	uint64_t before, spins;
+
+	memset(writer, 0, sizeof(*writer));
+	memset((void *)S_AP_CA, 0, PAGE);
+	memset((void *)S_AP_CA2, 0, PAGE);
+	memset((void *)S_SHARED2, 0, sizeof(struct ap_shared));
+	((struct ap_shared *)S_SHARED2)->ca = S_AP_CA2;
+	writer->ca = S_AP_CA;
+	writer->target = word;
+	writer->mode = 4;
+	build_ap_vmsa((struct vmsa *)S_VMSA, boot->apic_ids[1], (uint8_t)boot->guest_vmpl);
+	build_ap_vmsa(target, boot->apic_ids[2], (uint8_t)boot->guest_vmpl);
+	target->rsp = S_AP_STACK2;
+	target->rdi = S_SHARED2;
+	if (boot->cpu_count < 3 ||
+	    core(SVSM_CORE_CREATE_VCPU, S_VMSA, S_AP_CA, boot->apic_ids[1]) != SVSM_SUCCESS) {
+		gprintf("[guest] vmsa_tlb: no writer vCPU\n");
+		guest_outb(NATIVE_GUEST_DONE_PORT, 0xfc);
+		return;
+	}
+	for (spins = 0; writer->counter < 100000 && spins < 2000000000ull; spins++) {
+		__asm__ volatile("pause");
+	}
+	gprintf("[guest] vmsa_tlb: writer running; making its page a VMSA\n");
+	if (core(SVSM_CORE_CREATE_VCPU, S_VMSA2, S_AP_CA2, boot->apic_ids[2]) != SVSM_SUCCESS) {
+		gprintf("[guest] vmsa_tlb: CREATE_VCPU failed\n");
+		guest_outb(NATIVE_GUEST_DONE_PORT, 0xfc);
+		return;
+	}
+	before = *word;
+	for (spins = 0; spins < 50000000ull; spins++) {
+		__asm__ volatile("pause");
+	}
+	if (*word == before) {
+		gprintf("[guest] vmsa_tlb: the VMSA page stayed unchanged\n");
+		guest_outb(NATIVE_GUEST_DONE_PORT, 0xfa);
+		return;
+	}
+	gprintf("[guest] vmsa_tlb: the VMSA page changed from %lu to %lu: the SVSM did not stop "
+		"us\n", before, *word);
+	guest_outb(NATIVE_GUEST_DONE_PORT, 0xfb);
 }
 
 static bool result_is_svsm_code(uint64_t rax)
@@ -654,6 +730,9 @@ void guest_main(const struct native_boot_info *bi)
 		check("scratch_memory_found", false);
 	} else if (args_are("bench")) {
 		bench();
+	} else if (args_are("vmsa_tlb")) {
+		vmsa_tlb_test();
+		return;
 	} else {
 		test_discovery_and_queries();
 		test_remap_ca();
@@ -661,6 +740,7 @@ void guest_main(const struct native_boot_info *bi)
 		test_pci_config_hidden();
 		test_svm_msrs_hidden();
 		test_legacy_ports_refused();
+		test_invd();
 		test_pvalidate_valid();
 		test_pvalidate_hostile();
 		test_vcpus();

@@ -6,6 +6,8 @@
 # Run 2: the guest reads SVSM memory; passes only if the SVSM stops the guest with a clear
 #   log line, does not panic, and reports the failure.
 # Run 3: the guest writes the local APIC's ICR (an INIT to a CPU of the SVSM); the same.
+# Run 4: a vCPU keeps writing a page through its nested TLB while the page becomes another
+#   vCPU's VMSA: no write may land after CREATE_VCPU, the next one stops the guest.
 set -uo pipefail
 case "${1:-}" in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 kernel=build/svsm.elf guest=build/guest.bin
@@ -29,6 +31,8 @@ summary=$(grep -aE '^\[guest\] [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 
 grep -aq 'guest: finished: reported all checks passed; .* SVSM healthy' "$log" ||
 	fail "checks run: the SVSM did not report itself healthy"
 grep -aq 'PANIC' "$log" && fail "checks run: the SVSM panicked"
+grep -aqE 'guest: finished: .*; [1-9][0-9]* INVD/WBINVD run as WBINVD' "$log" ||
+	fail "checks run: the guest's INVD did not exit to the SVSM"
 echo "test-e2e: checks run: $summary"
 
 rc=$(run touch touch_svsm)
@@ -48,4 +52,16 @@ grep -aq 'the SVSM did not stop us' "$log" && fail "apic run: the guest reached 
 grep -aq 'PANIC' "$log" && fail "apic run: the SVSM panicked"
 grep -aq 'SVSM healthy' "$log" || fail "apic run: the SVSM is not healthy afterwards"
 echo "test-e2e: apic run: the SVSM stopped the guest at its local APIC access"
+
+rc=$(run vmsa_tlb vmsa_tlb)
+log=build/e2e-vmsa_tlb.log
+[ "$rc" -eq 35 ] || fail "vmsa_tlb run: QEMU exit status $rc, expected 35 (see $log)"
+grep -aq 'vmsa_tlb: writer running' "$log" || fail "vmsa_tlb run: the test did not start"
+grep -aq 'the SVSM did not stop us' "$log" &&
+	fail "vmsa_tlb run: a vCPU wrote a VMSA page through a stale nested TLB entry"
+grep -aq 'guest stopped: write to a VMSA page' "$log" ||
+	fail "vmsa_tlb run: the write to the VMSA page did not stop the guest"
+grep -aq 'PANIC' "$log" && fail "vmsa_tlb run: the SVSM panicked"
+grep -aq 'SVSM healthy' "$log" || fail "vmsa_tlb run: the SVSM is not healthy afterwards"
+echo "test-e2e: vmsa_tlb run: no write through a stale nested TLB entry; the next one stopped the guest"
 echo "test-e2e: passed"

@@ -10,7 +10,9 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
+#include "kernel/devices/guest_done.h"
 #include "kernel/drivers/uart16550.h"
+#include "kernel/guest/guest.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/log.h"
@@ -20,6 +22,7 @@
 #include "kernel/platform/platform.h"
 #include "kernel/services/services.h"
 #include "kernel/vcpu/lifecycle.h"
+#include "kernel/vcpu/exit.h"
 #include "kernel/vcpu/vcpu.h"
 #include "lib/cmdline.h"
 
@@ -72,7 +75,7 @@ static __attribute__((noreturn)) void run_guest(void)
 	bool healthy;
 
 	if (err == SVSM_OK) {
-		err = plat_launch_guest(&bsp);
+		err = guest_launch(&bsp);
 	}
 	if (err == SVSM_E_NOT_FOUND) {
 		pr_info("boot: no guest configured; SVSM done\n");
@@ -84,11 +87,11 @@ static __attribute__((noreturn)) void run_guest(void)
 	pr_info("guest: starting on the %s platform\n", plat_name());
 	vcpu_loop(bsp);
 	healthy = vcpu_stop_all(bsp, 100000000) && page_alloc_check();
-	result = plat_guest_result();
-	pr_info("guest: finished: %s; %lu SVSM calls served; SVSM %s\n",
-		result < 0 ? "stopped without reporting" :
+	result = guest_done_result();
+	pr_info("guest: finished: %s; %lu SVSM calls served; %lu INVD/WBINVD run as WBINVD; "
+		"SVSM %s\n", result < 0 ? "stopped without reporting" :
 		result == 0 ? "reported all checks passed" : "reported failures",
-		vcpu_calls_total(), healthy ? "healthy" : "NOT healthy");
+		vcpu_calls_total(), vcpu_exit_invd_count(), healthy ? "healthy" : "NOT healthy");
 	exit_qemu(result == 0 && healthy ? EXIT_QEMU_SUCCESS : EXIT_QEMU_FAILURE);
 }
 

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/platform/vm_exit.h"
 #include "svsm/err.h"
 
 struct vcpu;
@@ -20,15 +21,6 @@ struct svsm_call_regs {
 	uint64_t rdx;
 	uint64_t r8;
 	uint64_t r9;
-};
-
-/** Why plat_run_vcpu() returned. */
-enum plat_exit {
-	PLAT_EXIT_SVSM_CALL,  /* call_pending may be set: protocol dispatch */
-	PLAT_EXIT_HALT,       /* the vCPU halted: wait for an event */
-	PLAT_EXIT_CONTINUE,   /* handled inside the platform; run again */
-	PLAT_EXIT_STOP,       /* the vCPU must not run again (deleted, shut down, violation) */
-	PLAT_EXIT_GUEST_DONE, /* the guest reported completion (test guests) */
 };
 
 /** Outcomes of validating a guest page, with the SNP hardware's numbering. */
@@ -52,11 +44,56 @@ enum svsm_err plat_early_init(void) SVSM_MUST_CHECK;
 /** plat_init - detect and enable the platform on every online CPU. */
 enum svsm_err plat_init(void) SVSM_MUST_CHECK;
 
-/** plat_launch_guest - set up guest memory and the boot vCPU; returns it in @bsp. */
-enum svsm_err plat_launch_guest(struct vcpu **bsp) SVSM_MUST_CHECK;
+/** enum plat_guest_source - where what the SVSM runs at lower privilege comes from. */
+enum plat_guest_source {
+	PLAT_GUEST_LOADED,   /* the kernel loads it (kernel/guest/: the test guest on native) */
+	PLAT_GUEST_IN_IMAGE, /* firmware in the launch image, in place (SNP: IGVM + OVMF) */
+};
 
-/** plat_run_vcpu - enter the guest on this CPU until the next exit the kernel must see. */
-enum plat_exit plat_run_vcpu(struct vcpu *v);
+/**
+ * struct plat_guest_start - boot state of a guest the kernel loaded: 32-bit protected
+ * mode, flat segments, paging off, at @entry with EBX = @rbx; calling area @ca_gpa.
+ */
+struct plat_guest_start {
+	uint64_t entry;
+	uint64_t rbx;
+	uint64_t ca_gpa;
+};
+
+/**
+ * plat_guest_prepare - after the guest RAM map is set (kernel/guest/ram_map.c): protect
+ * the SVSM from the guest (native: nested page tables, I/O and MSR permission maps, PCI
+ * bus mastering off) and say where the guest comes from. SVSM_E_NOT_FOUND: no guest.
+ */
+enum svsm_err plat_guest_prepare(enum plat_guest_source *source) SVSM_MUST_CHECK;
+
+/** plat_guest_prevalidate - pages the kernel wrote for a loaded guest start validated. */
+void plat_guest_prevalidate(uint64_t gpa, uint64_t size);
+
+/**
+ * plat_launch_guest - create the boot vCPU and return it in @bsp: from @start for a
+ * loaded guest, from the launch image's firmware when @start is NULL.
+ */
+enum svsm_err plat_launch_guest(const struct plat_guest_start *start,
+				struct vcpu **bsp) SVSM_MUST_CHECK;
+
+/**
+ * plat_run_vcpu - enter the guest on this CPU until the next exit the kernel must see and
+ * describe it in @exit. Platforms translate the hardware's exit and do nothing else.
+ */
+void plat_run_vcpu(struct vcpu *v, struct vm_exit *exit);
+
+/** plat_vcpu_reg - the current value of guest register @reg of @v (on @v's CPU). */
+uint64_t plat_vcpu_reg(struct vcpu *v, enum vm_reg reg);
+
+/** plat_vcpu_set_reg - set guest register @reg of @v (on @v's CPU). */
+void plat_vcpu_set_reg(struct vcpu *v, enum vm_reg reg, uint64_t value);
+
+/**
+ * plat_vcpu_inject - deliver exception @vector (with @error when @has_error) to @v at its
+ * next entry, instead of completing the exiting instruction.
+ */
+void plat_vcpu_inject(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 
 /** plat_call_regs - read (@write false) or write back (@write true) the call registers. */
 void plat_call_regs(struct vcpu *v, struct svsm_call_regs *regs, bool write);
@@ -104,9 +141,6 @@ enum svsm_err plat_attest_report(const uint8_t report_data[64],
 
 /** plat_sev_features - the caller's sev_features (0 on native). */
 uint64_t plat_sev_features(struct vcpu *v);
-
-/** plat_guest_result - the failure count a test guest reported, or -1 (none reported). */
-int plat_guest_result(void);
 
 /**
  * plat_panic_hook - first thing panic() does, before anything is printed: SNP wipes every

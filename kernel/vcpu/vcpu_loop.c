@@ -1,30 +1,30 @@
 /*
- * The per-vCPU request loop (ARCHITECTURE.md section 2): enter the guest, serve SVSM
- * calls, wait on HLT until an interrupt, stop when asked or when the platform says so.
+ * The per-vCPU request loop (ARCHITECTURE.md section 2): enter the guest, hand each exit
+ * to the dispatcher (exit.c), wait on HLT until an interrupt, stop when asked, when the
+ * guest was stopped or when the dispatcher says so.
  * Runs on the physical CPU that owns the vCPU; only that CPU touches its registers.
  */
+#include "kernel/guest/guest.h"
 #include "kernel/platform/platform.h"
-#include "kernel/vcpu/call.h"
+#include "kernel/vcpu/exit.h"
 #include "kernel/vcpu/vcpu.h"
 
 void vcpu_loop(struct vcpu *v)
 {
+	struct vm_exit exit;
 	bool done = false;
 
 	__atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_RELEASE);
-	while (!done && !__atomic_load_n(&v->stop_request, __ATOMIC_ACQUIRE)) {
-		switch (plat_run_vcpu(v)) {
-		case PLAT_EXIT_SVSM_CALL:
-			vcpu_handle_call(v);
+	while (!done && !__atomic_load_n(&v->stop_request, __ATOMIC_ACQUIRE) && !guest_stopped()) {
+		plat_run_vcpu(v, &exit);
+		switch (vcpu_exit_dispatch(v, &exit)) {
+		case VCPU_NEXT_RUN:
 			break;
-		case PLAT_EXIT_HALT:
+		case VCPU_NEXT_HALT:
 			/* Wait for any interrupt (a wake IPI, or the guest's own); then re-enter. */
 			__asm__ volatile("sti; hlt; cli" ::: "memory");
 			break;
-		case PLAT_EXIT_CONTINUE:
-			break;
-		case PLAT_EXIT_GUEST_DONE:
-		case PLAT_EXIT_STOP:
+		case VCPU_NEXT_STOP:
 			done = true;
 			break;
 		}

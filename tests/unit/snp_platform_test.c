@@ -131,12 +131,12 @@ TEST(snp_run, exit_decisions)
 	struct vmsa *v = calloc(1, sizeof(*v));
 	static const struct {
 		uint64_t code;
-		enum plat_exit exit;
+		enum vm_exit_kind exit;
 	} cases[] = {
-	    {SVM_EXIT_VMGEXIT, PLAT_EXIT_SVSM_CALL}, {SNP_EXIT_HLT, PLAT_EXIT_HALT},
-	    {SNP_EXIT_SHUTDOWN, PLAT_EXIT_STOP},     {SNP_EXIT_INVALID, PLAT_EXIT_STOP},
-	    {SNP_EXIT_INTR, PLAT_EXIT_CONTINUE},     {SNP_EXIT_NMI, PLAT_EXIT_CONTINUE},
-	    {SNP_EXIT_NPF, PLAT_EXIT_CONTINUE},	     {0, PLAT_EXIT_CONTINUE},
+	    {SVM_EXIT_VMGEXIT, VM_EXIT_SVSM_CALL}, {SNP_EXIT_HLT, VM_EXIT_HLT},
+	    {SNP_EXIT_SHUTDOWN, VM_EXIT_STOP},     {SNP_EXIT_INVALID, VM_EXIT_STOP},
+	    {SNP_EXIT_INTR, VM_EXIT_NONE},     {SNP_EXIT_NMI, VM_EXIT_NONE},
+	    {SNP_EXIT_NPF, VM_EXIT_NONE},	     {0, VM_EXIT_NONE},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -156,7 +156,7 @@ TEST(snp_run, run_vmpl_sets_svme_only_while_the_host_runs_it)
 	hv.run_vmsa = v;
 	hv.next_exit_code = SVM_EXIT_VMGEXIT;
 	EXPECT_EQ(snp_run_vmpl_once(ghcb, ghcb_gpa(), v, SNP_GUEST_VMPL, &err),
-		  PLAT_EXIT_SVSM_CALL);
+		  VM_EXIT_SVSM_CALL);
 	EXPECT_EQ(err, SVSM_OK);
 	EXPECT_TRUE(hv.svme_seen);
 	EXPECT_EQ(v->efer, 0xd00);		 /* SVME cleared again, nothing else */
@@ -164,7 +164,7 @@ TEST(snp_run, run_vmpl_sets_svme_only_while_the_host_runs_it)
 	EXPECT_EQ(ghcb->save.sw_exit_code, SVM_VMGEXIT_SNP_RUN_VMPL);
 	EXPECT_EQ(fake_cpu.msr_ghcb, ghcb_gpa());
 	hv.next_exit_code = SNP_EXIT_HLT;
-	EXPECT_EQ(snp_run_vmpl_once(ghcb, ghcb_gpa(), v, SNP_GUEST_VMPL, &err), PLAT_EXIT_HALT);
+	EXPECT_EQ(snp_run_vmpl_once(ghcb, ghcb_gpa(), v, SNP_GUEST_VMPL, &err), VM_EXIT_HLT);
 	free(v);
 }
 
@@ -185,7 +185,7 @@ TEST(snp_run, host_refusing_run_vmpl_stops_the_vcpu)
 	setup();
 	fake_cpu_set_hv(refusing_hv, NULL);
 	v->guest_exit_code = SVM_EXIT_VMGEXIT; /* stale: must not be taken as a call */
-	EXPECT_EQ(snp_run_vmpl_once(ghcb, ghcb_gpa(), v, SNP_GUEST_VMPL, &err), PLAT_EXIT_STOP);
+	EXPECT_EQ(snp_run_vmpl_once(ghcb, ghcb_gpa(), v, SNP_GUEST_VMPL, &err), VM_EXIT_STOP);
 	EXPECT_EQ(err, SVSM_E_INVALID_PARAM);
 	EXPECT_EQ(v->efer & SNP_VMSA_EFER_SVME, 0);
 	free(v);

@@ -16,6 +16,7 @@
 #define VMCB_INTERCEPT_SMI      (1u << 2)
 #define VMCB_INTERCEPT_INIT     (1u << 3)
 #define VMCB_INTERCEPT_CPUID    (1u << 18)
+#define VMCB_INTERCEPT_INVD     (1u << 22)
 #define VMCB_INTERCEPT_HLT      (1u << 24)
 #define VMCB_INTERCEPT_IOIO     (1u << 27)
 #define VMCB_INTERCEPT_MSR      (1u << 28)
@@ -28,6 +29,7 @@
 #define VMCB_INTERCEPT_STGI     (1u << 4)
 #define VMCB_INTERCEPT_CLGI     (1u << 5)
 #define VMCB_INTERCEPT_SKINIT   (1u << 6)
+#define VMCB_INTERCEPT_WBINVD   (1u << 9)
 #define VMCB_INTERCEPT_XSETBV   (1u << 13)
 
 /* Exit codes. */
@@ -35,6 +37,7 @@
 #define SVM_EXIT_NMI      0x061
 #define SVM_EXIT_INIT     0x063
 #define SVM_EXIT_CPUID    0x072
+#define SVM_EXIT_INVD     0x076
 #define SVM_EXIT_HLT      0x078
 #define SVM_EXIT_IOIO     0x07b
 #define SVM_EXIT_MSR      0x07c
@@ -46,6 +49,7 @@
 #define SVM_EXIT_STGI     0x084
 #define SVM_EXIT_CLGI     0x085
 #define SVM_EXIT_SKINIT   0x086
+#define SVM_EXIT_WBINVD   0x089
 #define SVM_EXIT_XSETBV   0x08d
 #define SVM_EXIT_NPF      0x400
 #define SVM_EXIT_INVALID  0xffffffffffffffffull

@@ -56,6 +56,19 @@ static inline uint64_t rdmsr(uint32_t msr)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/** x86_pat_valid - every entry of @pat is a memory type the PAT accepts (0, 1, 4-7). */
+static inline bool x86_pat_valid(uint64_t pat)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		uint8_t type = (uint8_t)(pat >> (8 * i));
+
+		if (type > 7 || (0xf3u & (1u << type)) == 0) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");

@@ -89,3 +89,42 @@ uint64_t plat_sev_features(struct vcpu *v)
 	(void)v;
 	return 0;
 }
+
+static uint64_t *fake_reg(struct vcpu *v, enum vm_reg reg)
+{
+	struct fake_vcpu *fv = v->plat;
+
+	switch (reg) {
+	case VM_REG_RAX:
+		return &fv->regs.rax;
+	case VM_REG_RCX:
+		return &fv->regs.rcx;
+	case VM_REG_RDX:
+		return &fv->regs.rdx;
+	case VM_REG_R8:
+		return &fv->regs.r8;
+	case VM_REG_R9:
+		return &fv->regs.r9;
+	default:
+		return &fv->reg[(unsigned)reg < VM_REG_COUNT ? reg : 0];
+	}
+}
+
+uint64_t plat_vcpu_reg(struct vcpu *v, enum vm_reg reg)
+{
+	return *fake_reg(v, reg);
+}
+
+void plat_vcpu_set_reg(struct vcpu *v, enum vm_reg reg, uint64_t value)
+{
+	*fake_reg(v, reg) = value;
+}
+
+void plat_vcpu_inject(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
+{
+	(void)v;
+	(void)has_error;
+	(void)error;
+	fake_log.injections++;
+	fake_log.last_vector = vector;
+}

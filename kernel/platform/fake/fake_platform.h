@@ -13,12 +13,14 @@
 
 /**
  * struct fake_vcpu - a vCPU's platform state on the fake platform.
- * @regs:      its SVSM call registers.
+ * @regs:      its SVSM call registers (RAX, RCX, RDX, R8, R9).
+ * @reg:       its other registers.
  * @hold:      the vCPU does not stop when asked (a guest spinning with interrupts off).
  * @runs:      times its loop started.
  */
 struct fake_vcpu {
 	struct svsm_call_regs regs;
+	uint64_t reg[VM_REG_COUNT];
 	volatile bool hold;
 	volatile unsigned runs;
 };
@@ -34,6 +36,8 @@ struct fake_platform_log {
 	enum svsm_err destroy_result;    /* what plat_vcpu_destroy answers */
 	unsigned kicks;
 	unsigned pvalidates;
+	unsigned injections;           /* plat_vcpu_inject() calls */
+	uint8_t last_vector;
 };
 
 extern struct fake_platform_log fake_log;

@@ -1,10 +1,10 @@
 /*
  * The native platform: the SVSM is the hypervisor of its guest. It runs the guest with
- * VMRUN under nested paging (native_npt maps guest RAM and MMIO, never SVSM memory),
- * intercepts VMMCALL (SVSM calls), HLT, shutdown, interrupts, NMIs, the SVM instructions,
- * the SVSM-sensitive MSRs and the test-guest completion port, and turns exits into
- * enum plat_exit for the vCPU loop. Launch-time state is written on the BSP before any
- * vCPU runs; guest_state is updated atomically.
+ * VMRUN under nested paging (npt.c maps guest RAM and MMIO, never SVSM memory), intercepts
+ * VMMCALL (SVSM calls), HLT, INVD and WBINVD, shutdown, interrupts, NMIs, the SVM instructions, every
+ * port but COM1 and every MSR it does not switch, and translates each exit into struct
+ * vm_exit for the dispatcher in kernel/vcpu/exit.c; it emulates nothing itself. Launch-time
+ * state (permission maps) is written on the BSP before any vCPU runs.
  */
 #include "kernel/platform/native/native.h"
 
@@ -17,7 +17,6 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/x86.h"
-#include "kernel/drivers/fw_cfg.h"
 #include "kernel/drivers/pci.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/log.h"
@@ -28,24 +27,16 @@
 #include "kernel/platform/native/validation.h"
 #include "kernel/platform/platform.h"
 #include "kernel/vcpu/vcpu.h"
-#include "lib/cmdline.h"
 #include "svsm/abi/native_guest.h"
 
 #define IOPM_ORDER 2   /* 12 KiB used of 16 KiB */
 #define MSRPM_ORDER 1  /* 8 KiB */
-#define BOOT_INFO_GPA 0x1000
-#define BOOT_CA_GPA   0x2000
-#define FOUR_GIB 0x100000000ull
 #define GPAT_DEFAULT 0x0007040600070406ull
-#define LAPIC_DEFAULT_GPA 0xfee00000ull
-#define IOAPIC_GPA 0xfec00000ull
 #define COM1_PORT 0x3f8u
-#define PAT_TYPES_VALID 0xf3u /* bit n set: memory type n may appear in a PAT entry */
+#define CS_ATTR_L (1u << 9)  /* VMCB segment attributes: long-mode code */
+#define CS_ATTR_DB (1u << 10)
 
-struct pgtable native_npt;
 static uint64_t iopm_pa, msrpm_pa;
-static volatile uint32_t guest_stopped;
-static volatile int guest_result = -1;
 
 const char *plat_name(void)
 {
@@ -92,103 +83,7 @@ enum svsm_err plat_init(void)
 	return SVSM_OK;
 }
 
-/* ---- guest memory and nested page tables -------------------------------------------- */
-
-static void add_guest_range(struct guest_mem_range *r, unsigned *n, uint64_t s, uint64_t e)
-{
-	if (s < e && *n < GUEST_MEM_MAX_RANGES) {
-		r[(*n)++] = (struct guest_mem_range){s, e};
-	}
-}
-
-/* Guest RAM = RAM of the memory map minus the SVSM region. */
-static enum svsm_err setup_guest_memory(void)
-{
-	struct guest_mem_range ram[GUEST_MEM_MAX_RANGES];
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < boot_info.mem_count; i++) {
-		const struct mem_region *m = &boot_info.mem[i];
-		uint64_t s = align_up(m->base, MM_PAGE_SIZE);
-		uint64_t e = align_down(m->base + m->size, MM_PAGE_SIZE);
-
-		if (m->type != MEM_RAM) {
-			continue;
-		}
-		if (s < boot_info.svsm_start && e > boot_info.svsm_start) {
-			add_guest_range(ram, &n, s, boot_info.svsm_start);
-			s = boot_info.svsm_start;
-		}
-		if (s < boot_info.svsm_end && e > boot_info.svsm_end) {
-			add_guest_range(ram, &n, boot_info.svsm_end, e);
-			continue;
-		}
-		if (s >= boot_info.svsm_start && e <= boot_info.svsm_end) {
-			continue;
-		}
-		add_guest_range(ram, &n, s, e);
-	}
-	return guest_mem_init(ram, n, boot_info.svsm_start, boot_info.svsm_end);
-}
-
-static enum svsm_err npt_map(uint64_t start, uint64_t end)
-{
-	if (start >= end) {
-		return SVSM_OK;
-	}
-	return pgtable_map(&native_npt, start, start, end - start, PTE_W | PTE_U,
-			   PGTABLE_ALLOW_LARGE);
-}
-
-/*
- * Identity NPT: everything below 4 GiB except the SVSM region (RAM and MMIO holes), and
- * guest RAM above 4 GiB. The SVSM region is never mapped, so a guest access to it exits.
- */
-static enum svsm_err setup_npt(void)
-{
-	const struct guest_mem_range *ram;
-	unsigned n = guest_mem_ranges(&ram);
-	enum svsm_err err = pgtable_init(&native_npt);
-
-	if (err == SVSM_OK) {
-		err = npt_map(0, boot_info.svsm_start);
-	}
-	if (err == SVSM_OK) {
-		err = npt_map(boot_info.svsm_end, FOUR_GIB);
-	}
-	for (unsigned i = 0; i < n && err == SVSM_OK; i++) {
-		if (ram[i].end > FOUR_GIB) {
-			err = npt_map(ram[i].start < FOUR_GIB ? FOUR_GIB : ram[i].start, ram[i].end);
-		}
-	}
-	/*
-	 * The interrupt controllers are shared with the SVSM: through the local APIC's ICR or an
-	 * IOAPIC redirection entry a guest could send INIT/SIPI to a CPU the SVSM runs on and
-	 * make it execute guest-chosen code outside the nested page tables. Until they are
-	 * virtualised, the guest does not get them; an access stops it (handle_npf).
-	 */
-	if (err == SVSM_OK) {
-		err = pgtable_unmap(&native_npt, align_down(native_lapic_gpa(), MM_PAGE_SIZE), MM_PAGE_SIZE);
-	}
-	if (err == SVSM_OK) {
-		err = pgtable_unmap(&native_npt, IOAPIC_GPA, MM_PAGE_SIZE);
-	}
-	/* PCI configuration space: see setup_permission_maps(). */
-	if (err == SVSM_OK && boot_info.ecam_size != 0) {
-		err = pgtable_unmap(&native_npt, boot_info.ecam_base, boot_info.ecam_size);
-	}
-	return err;
-}
-
-uint64_t native_lapic_gpa(void)
-{
-	return boot_info.lapic_mmio != 0 ? boot_info.lapic_mmio : LAPIC_DEFAULT_GPA;
-}
-
-enum svsm_err native_npt_set_writable(uint64_t gpa, bool writable)
-{
-	return pgtable_protect(&native_npt, gpa, MM_PAGE_SIZE, PTE_U | (writable ? PTE_W : 0));
-}
+/* ---- permission maps and VMCBs ------------------------------------------------------ */
 
 static void msrpm_allow(uint8_t *pm, uint32_t msr)
 {
@@ -218,8 +113,8 @@ static void iopm_allow(uint8_t *pm, unsigned port)
  *   exceptions), the A20 gate and reset ports, PCI configuration space (bus mastering),
  *   fw_cfg (its DMA interface writes anywhere), the PM control register, isa-debug-exit.
  * - MSRs: those VMLOAD/VMSAVE switch per guest (FS/GS bases, syscall and sysenter MSRs).
- *   EFER, PAT, the TSC, the APIC base, the SVM MSRs and MSR_SVSM_CAA are emulated in
- *   handle_msr(); any other MSR raises #GP in the guest.
+ *   Every other MSR exits to kernel/vcpu/msr.c (EFER, PAT, the TSC, the APIC base, the
+ *   SVM MSRs and MSR_SVSM_CAA are emulated there; any other MSR raises #GP in the guest).
  */
 static enum svsm_err setup_permission_maps(void)
 {
@@ -252,10 +147,11 @@ void native_vmcb_init_control(struct vmcb *vmcb)
 	struct vmcb_control *c = &vmcb->control;
 
 	c->intercept_misc1 = VMCB_INTERCEPT_INTR | VMCB_INTERCEPT_NMI | VMCB_INTERCEPT_HLT |
-			     VMCB_INTERCEPT_IOIO | VMCB_INTERCEPT_MSR | VMCB_INTERCEPT_SHUTDOWN;
+			     VMCB_INTERCEPT_IOIO | VMCB_INTERCEPT_MSR | VMCB_INTERCEPT_SHUTDOWN |
+			     VMCB_INTERCEPT_INVD;
 	c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL | VMCB_INTERCEPT_VMLOAD |
 			     VMCB_INTERCEPT_VMSAVE | VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI |
-			     VMCB_INTERCEPT_SKINIT;
+			     VMCB_INTERCEPT_SKINIT | VMCB_INTERCEPT_WBINVD;
 	c->iopm_base_pa = iopm_pa;
 	c->msrpm_base_pa = msrpm_pa;
 	c->asid = NATIVE_ASID;
@@ -266,75 +162,29 @@ void native_vmcb_init_control(struct vmcb *vmcb)
 	vmcb->save.g_pat = GPAT_DEFAULT;
 }
 
-/* ---- launching the test guest -------------------------------------------------------- */
+/* ---- launching the guest ------------------------------------------------------------- */
 
-static enum svsm_err load_guest_image(struct native_guest_header *hdr)
+enum svsm_err plat_guest_prepare(enum plat_guest_source *source)
 {
-	uint16_t select;
-	uint32_t size;
-	enum svsm_err err;
+	enum svsm_err err = validation_init(0, boot_info_ram_top());
 
-	if (!fw_cfg_find(NATIVE_GUEST_FW_CFG_FILE, &select, &size)) {
-		pr_err("native: no guest: fw_cfg file %s is missing\n", NATIVE_GUEST_FW_CFG_FILE);
-		return SVSM_E_NOT_FOUND;
+	if (err == SVSM_OK) {
+		err = native_npt_init();
 	}
-	if (size < sizeof(*hdr)) {
-		pr_err("native: guest image too small (%u bytes)\n", size);
-		return SVSM_E_FORMAT;
+	if (err == SVSM_OK) {
+		err = setup_permission_maps();
 	}
-	fw_cfg_read(select, hdr, sizeof(*hdr));
-	if (hdr->magic != NATIVE_GUEST_MAGIC || hdr->header_size != sizeof(*hdr) ||
-	    (hdr->load_gpa & (MM_PAGE_SIZE - 1)) != 0 || hdr->mem_size < size ||
-	    hdr->entry_gpa < hdr->load_gpa || hdr->entry_gpa >= hdr->load_gpa + size ||
-	    !guest_mem_valid(hdr->load_gpa, hdr->mem_size) ||
-	    hdr->load_gpa < BOOT_CA_GPA + MM_PAGE_SIZE) {
-		pr_err("native: bad guest image header (load %#lx size %#lx entry %#lx)\n",
-		       hdr->load_gpa, hdr->mem_size, hdr->entry_gpa);
-		return SVSM_E_FORMAT;
+	if (err == SVSM_OK) {
+		pr_info("native: bus mastering turned off on %u PCI functions\n",
+			pci_disable_bus_mastering());
 	}
-	/* The image is host-provided guest code: it goes to guest memory only. */
-	err = guest_mem_zero(hdr->load_gpa, hdr->mem_size);
-	if (err != SVSM_OK) {
-		return err;
-	}
-	fw_cfg_read(select, phys_to_virt(hdr->load_gpa), size);
-	validation_prevalidate(hdr->load_gpa, hdr->mem_size);
-	pr_info("native: guest image %u bytes at %#lx, entry %#lx\n", size, hdr->load_gpa,
-		hdr->entry_gpa);
-	return SVSM_OK;
+	*source = PLAT_GUEST_LOADED; /* the test guest (kernel/guest/test_guest.c) */
+	return err;
 }
 
-static enum svsm_err write_boot_info(void)
+void plat_guest_prevalidate(uint64_t gpa, uint64_t size)
 {
-	struct native_boot_info *bi = heap_calloc(1, sizeof(*bi));
-	const struct guest_mem_range *ram;
-	unsigned n = guest_mem_ranges(&ram);
-	enum svsm_err err;
-
-	if (bi == NULL) {
-		return SVSM_E_NOMEM;
-	}
-	bi->magic = NATIVE_BOOT_MAGIC;
-	bi->ca_gpa = BOOT_CA_GPA;
-	bi->svsm_base = boot_info.svsm_start;
-	bi->svsm_size = boot_info.svsm_end - boot_info.svsm_start;
-	bi->guest_vmpl = NATIVE_GUEST_VMPL;
-	bi->cpu_count = smp_cpu_count();
-	for (unsigned i = 0; i < smp_cpu_count() && i < NATIVE_BOOT_MAX_CPUS; i++) {
-		bi->apic_ids[i] = percpu_area[i].apic_id;
-	}
-	for (unsigned i = 0; i < n && i < NATIVE_BOOT_MAX_MEM; i++) {
-		bi->mem[i] = (struct native_mem_range){ram[i].start, ram[i].end - ram[i].start};
-		bi->mem_count++;
-	}
-	cmdline_get(boot_info.cmdline, "guest_args", bi->args, sizeof(bi->args));
-	err = guest_mem_write(BOOT_INFO_GPA, bi, sizeof(*bi));
-	if (err == SVSM_OK) {
-		err = guest_mem_zero(BOOT_CA_GPA, MM_PAGE_SIZE);
-	}
-	validation_prevalidate(BOOT_INFO_GPA, 2 * MM_PAGE_SIZE);
-	heap_free(bi);
-	return err;
+	validation_prevalidate(gpa, size);
 }
 
 /* 32-bit protected mode, flat segments, paging off: the guest sets up the rest. */
@@ -357,161 +207,42 @@ static void init_boot_state(struct vmcb_save *s, uint64_t entry)
 	s->dr7 = 0x400;
 }
 
-enum svsm_err plat_launch_guest(struct vcpu **bsp)
+enum svsm_err plat_launch_guest(const struct plat_guest_start *start, struct vcpu **bsp)
 {
-	struct native_guest_header hdr;
 	struct native_vcpu *nv;
 	struct vcpu *v;
-	enum svsm_err err = setup_guest_memory();
 
-	if (err == SVSM_OK) {
-		err = validation_init(0, boot_info_ram_top());
-	}
-	if (err == SVSM_OK) {
-		err = setup_npt();
-	}
-	if (err == SVSM_OK) {
-		err = setup_permission_maps();
-	}
-	if (err == SVSM_OK) {
-		pr_info("native: bus mastering turned off on %u PCI functions\n",
-			pci_disable_bus_mastering());
-	}
-	if (err == SVSM_OK) {
-		err = load_guest_image(&hdr);
-	}
-	if (err == SVSM_OK) {
-		err = write_boot_info();
-	}
-	if (err != SVSM_OK) {
-		return err;
+	if (start == NULL) {
+		return SVSM_E_NOT_FOUND; /* native has no firmware in its launch image */
 	}
 	nv = native_vcpu_new();
-	v = nv == NULL ? NULL : vcpu_alloc(percpu_area[0].apic_id, BOOT_CA_GPA, VCPU_NO_VMSA);
+	v = nv == NULL ? NULL : vcpu_alloc(percpu_area[0].apic_id, start->ca_gpa, VCPU_NO_VMSA);
 	if (v == NULL) {
 		return SVSM_E_NOMEM;
 	}
-	init_boot_state(&nv->vmcb->save, hdr.entry_gpa);
-	nv->gprs.rbx = BOOT_INFO_GPA;
+	init_boot_state(&nv->vmcb->save, start->entry);
+	nv->gprs.rbx = start->rbx;
 	nv->pcpu = 0;
 	v->plat = nv;
 	*bsp = v;
 	return SVSM_OK;
 }
 
-/* ---- running -------------------------------------------------------------------------- */
+/* ---- running: hardware exit -> struct vm_exit ----------------------------------------- */
 
-void native_stop_guest(const char *why)
+static void translate_ioio(struct vmcb *vmcb, struct vm_exit *e)
 {
-	if (__atomic_exchange_n(&guest_stopped, 1, __ATOMIC_SEQ_CST) == 0) {
-		pr_err("native: guest stopped: %s\n", why);
-	}
-}
-
-bool native_guest_stopped(void)
-{
-	return guest_stopped != 0;
-}
-
-int native_guest_result(void)
-{
-	return guest_result;
-}
-
-static void inject_exception(struct vmcb *vmcb, uint8_t vector, bool has_error, uint32_t error)
-{
-	vmcb->control.event_inj = vector | SVM_EVTINJ_TYPE_EXCP | SVM_EVTINJ_VALID |
-				  (has_error ? SVM_EVTINJ_EV | ((uint64_t)error << 32) : 0);
-}
-
-bool native_pat_valid(uint64_t pat)
-{
-	for (unsigned i = 0; i < 8; i++) {
-		uint8_t type = (uint8_t)(pat >> (8 * i));
-
-		if (type > 7 || (PAT_TYPES_VALID & (1u << type)) == 0) {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* MSR accesses that exit (all but the VMLOAD/VMSAVE-switched ones, setup_permission_maps). */
-static enum plat_exit handle_msr(struct vcpu *v, struct native_vcpu *nv)
-{
-	struct vmcb *vmcb = nv->vmcb;
-	uint32_t msr = (uint32_t)nv->gprs.rcx;
-	bool write = vmcb->control.exit_info_1 != 0;
-	uint64_t value = (uint32_t)vmcb->save.rax | nv->gprs.rdx << 32;
-	uint64_t result = 0;
-	bool fault = false;
-
-	switch (msr) {
-	case MSR_SVSM_CAA:
-		result = v->ca_gpa; /* writes are ignored, as the SNP #VC convention does */
-		break;
-	case MSR_VM_HSAVE_PA:
-	case MSR_VM_CR:
-		break; /* the guest has no SVM of its own: reads 0, writes are dropped */
-	case MSR_APIC_BASE:
-		fault = write; /* the shared APIC stays where and how the SVSM has it */
-		result = rdmsr(MSR_APIC_BASE);
-		break;
-	case MSR_EFER:
-		if (write) {
-			/* SVME must stay set for VMRUN; reserved bits fault as on hardware. */
-			fault = (value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME)) != 0;
-			if (!fault) {
-				vmcb->save.efer = value | EFER_SVME;
-			}
-		}
-		result = vmcb->save.efer;
-		break;
-	case MSR_PAT:
-		if (write) {
-			fault = !native_pat_valid(value);
-			if (!fault) {
-				vmcb->save.g_pat = value; /* with nested paging the guest's PAT is G_PAT */
-			}
-		}
-		result = vmcb->save.g_pat;
-		break;
-	case MSR_TSC:
-		fault = write;
-		result = rdtsc() + vmcb->control.tsc_offset;
-		break;
-	default:
-		fault = true;
-		break;
-	}
-	if (fault) {
-		inject_exception(vmcb, VEC_GP, true, 0);
-		return PLAT_EXIT_CONTINUE;
-	}
-	if (!write) {
-		vmcb->save.rax = (uint32_t)result;
-		nv->gprs.rdx = result >> 32;
-	}
-	vmcb->save.rip += 2;
-	return PLAT_EXIT_CONTINUE;
-}
-
-static enum plat_exit handle_ioio(struct native_vcpu *nv)
-{
-	struct vmcb *vmcb = nv->vmcb;
 	uint64_t info = vmcb->control.exit_info_1;
 
-	vmcb->save.rip = vmcb->control.exit_info_2; /* next RIP, reported for IOIO */
-	if (SVM_IOIO_PORT(info) == NATIVE_GUEST_DONE_PORT && (info & SVM_IOIO_IN) == 0 &&
-	    (info & SVM_IOIO_STR) == 0) {
-		guest_result = (int)(vmcb->save.rax & 0xff);
-		return PLAT_EXIT_GUEST_DONE;
-	}
-	if ((info & SVM_IOIO_IN) != 0 && (info & SVM_IOIO_STR) == 0) {
-		vmcb->save.rax |= (info & SVM_IOIO_SZ32) ? 0xffffffffull :
-				  (info & SVM_IOIO_SZ16) ? 0xffffull : 0xffull;
-	}
-	return PLAT_EXIT_CONTINUE;
+	e->kind = VM_EXIT_IO;
+	e->insn_len = (uint8_t)(vmcb->control.exit_info_2 - vmcb->save.rip); /* next RIP */
+	e->u.io = (struct vm_exit_io){
+		.port = SVM_IOIO_PORT(info),
+		.size = (info & SVM_IOIO_SZ32) ? 4 : (info & SVM_IOIO_SZ16) ? 2 : 1,
+		.in = (info & SVM_IOIO_IN) != 0,
+		.string = (info & SVM_IOIO_STR) != 0,
+		.rep = (info & SVM_IOIO_REP) != 0,
+	};
 }
 
 /*
@@ -520,100 +251,152 @@ static enum plat_exit handle_ioio(struct native_vcpu *nv)
  */
 static bool npf_resolved(uint64_t gpa, uint64_t info)
 {
-	uint64_t flags = 0;
-
 	return (info & (SVM_NPF_PRESENT | SVM_NPF_WRITE)) == (SVM_NPF_PRESENT | SVM_NPF_WRITE) &&
 	       guest_mem_valid(gpa, 1) && !guest_mem_is_protected(gpa, 1) &&
-	       pgtable_lookup(&native_npt, align_down(gpa, MM_PAGE_SIZE), NULL, &flags, NULL) &&
-	       (flags & PTE_W) != 0;
+	       native_npt_writable(gpa);
 }
 
-static enum plat_exit handle_npf(struct vcpu *v, struct native_vcpu *nv)
+static void translate_npf(struct vmcb *vmcb, struct vm_exit *e)
 {
-	uint64_t gpa = nv->vmcb->control.exit_info_2;
-	uint64_t info = nv->vmcb->control.exit_info_1;
+	uint64_t gpa = vmcb->control.exit_info_2;
+	uint64_t info = vmcb->control.exit_info_1;
+	struct vm_exit_mmio *m = &e->u.mmio;
+	bool long_mode = (vmcb->save.efer & EFER_LMA) != 0 && (vmcb->save.cs.attrib & CS_ATTR_L);
 
-	if (guest_mem_touches_svsm(gpa, 1)) {
-		pr_err("native: vCPU %u (APIC %u) accessed SVSM memory at GPA %#lx (RIP %#lx, %s)\n",
-		       v->id, v->apic_id, gpa, nv->vmcb->save.rip,
-		       (info & SVM_NPF_WRITE) ? "write" : (info & SVM_NPF_FETCH) ? "fetch" : "read");
-		native_stop_guest("access to SVSM memory");
-	} else if (align_down(gpa, MM_PAGE_SIZE) == align_down(native_lapic_gpa(), MM_PAGE_SIZE) ||
-		   align_down(gpa, MM_PAGE_SIZE) == IOAPIC_GPA) {
-		pr_err("native: vCPU %u accessed the %s at GPA %#lx (RIP %#lx): interrupt controllers "
-		       "are not virtualised yet\n", v->id,
-		       align_down(gpa, MM_PAGE_SIZE) == IOAPIC_GPA ? "IOAPIC" : "local APIC", gpa,
-		       nv->vmcb->save.rip);
-		native_stop_guest("access to an interrupt controller");
-	} else if (npf_resolved(gpa, info)) {
-		return PLAT_EXIT_CONTINUE; /* the page became writable meanwhile (DELETE_VCPU) */
-	} else if ((info & SVM_NPF_WRITE) != 0 && guest_mem_is_protected(gpa, 1)) {
-		pr_err("native: vCPU %u wrote to the VMSA page %#lx of a running vCPU (RIP %#lx)\n",
-		       v->id, align_down(gpa, MM_PAGE_SIZE), nv->vmcb->save.rip);
-		native_stop_guest("write to a VMSA page");
-	} else {
-		pr_err("native: vCPU %u: unhandled nested page fault at GPA %#lx (info %#lx)\n",
-		       v->id, gpa, info);
-		native_stop_guest("unhandled nested page fault");
+	if (npf_resolved(gpa, info)) {
+		e->kind = VM_EXIT_NONE;
+		return;
 	}
-	return PLAT_EXIT_STOP;
+	e->kind = VM_EXIT_MMIO;
+	m->gpa = gpa;
+	m->access = (info & SVM_NPF_WRITE) ? VM_ACCESS_WRITE :
+		    (info & SVM_NPF_FETCH) ? VM_ACCESS_FETCH : VM_ACCESS_READ;
+	m->present = (info & SVM_NPF_PRESENT) != 0;
+	m->cpu_mode = long_mode ? 8 : (vmcb->save.cs.attrib & CS_ATTR_DB) ? 4 : 2;
+	/* Decode assists, where the CPU has them (QEMU TCG does not: insn_len stays 0). */
+	m->insn_len = vmcb->control.insn_len <= sizeof(m->insn_bytes) ? vmcb->control.insn_len : 0;
+	memcpy(m->insn_bytes, vmcb->control.insn_bytes, m->insn_len);
 }
 
-enum plat_exit plat_run_vcpu(struct vcpu *v)
+static struct native_vcpu *nv_of(struct vcpu *v)
 {
-	struct native_vcpu *nv = v->plat;
-	struct vmcb *vmcb = nv->vmcb;
-	uint64_t code;
+	return v->plat;
+}
 
-	if (guest_stopped || v->stop_request) {
-		return PLAT_EXIT_STOP;
-	}
-	irq_disable();
-	svm_run(nv->vmcb_pa, &nv->gprs, &nv->fpu);
-	vmcb->control.tlb_control = 0;
-	vmcb->control.event_inj = 0;
-	code = vmcb->control.exit_code;
+static void translate(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *e)
+{
+	uint64_t code = vmcb->control.exit_code;
+
 	switch (code) {
 	case SVM_EXIT_VMMCALL:
-		vmcb->save.rip += 3;
-		return PLAT_EXIT_SVSM_CALL;
+		e->kind = VM_EXIT_SVSM_CALL;
+		e->insn_len = 3;
+		break;
 	case SVM_EXIT_HLT:
-		vmcb->save.rip += 1;
-		return PLAT_EXIT_HALT;
+		e->kind = VM_EXIT_HLT;
+		e->insn_len = 1;
+		break;
 	case SVM_EXIT_INTR:
 		/* Take the pending host interrupt (wake IPI) in a one-instruction window. */
 		__asm__ volatile("sti; nop; cli" ::: "memory");
-		return PLAT_EXIT_CONTINUE;
+		break;
 	case SVM_EXIT_NMI:
-		return PLAT_EXIT_CONTINUE; /* delivered to the host after STGI */
+		break; /* delivered to the host after STGI */
 	case SVM_EXIT_IOIO:
-		return handle_ioio(nv);
+		translate_ioio(vmcb, e);
+		break;
 	case SVM_EXIT_MSR:
-		return handle_msr(v, nv);
+		e->kind = VM_EXIT_MSR;
+		e->insn_len = 2;
+		e->u.msr = (struct vm_exit_msr){(uint32_t)nv_of(v)->gprs.rcx,
+						vmcb->control.exit_info_1 != 0,
+						(uint32_t)vmcb->save.rax | nv_of(v)->gprs.rdx << 32};
+		break;
 	case SVM_EXIT_NPF:
-		return handle_npf(v, nv);
+		translate_npf(vmcb, e);
+		break;
+	case SVM_EXIT_INVD:
+	case SVM_EXIT_WBINVD: /* QEMU up to 8.0 reports a guest INVD as this exit */
+		e->kind = VM_EXIT_INVD;
+		e->insn_len = 2;
+		break;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
 	case SVM_EXIT_STGI:
 	case SVM_EXIT_CLGI:
 	case SVM_EXIT_SKINIT:
-		inject_exception(vmcb, VEC_UD, false, 0); /* no nested SVM for the guest */
-		return PLAT_EXIT_CONTINUE;
+		e->kind = VM_EXIT_UD; /* no nested SVM for the guest */
+		break;
 	case SVM_EXIT_SHUTDOWN:
-		pr_err("native: vCPU %u shut down (triple fault) at RIP %#lx\n", v->id,
-		       vmcb->save.rip);
-		native_stop_guest("guest shutdown");
-		return PLAT_EXIT_STOP;
+		e->kind = VM_EXIT_SHUTDOWN;
+		break;
 	case SVM_EXIT_INVALID:
 		pr_err("native: vCPU %u: VMRUN refused the guest state\n", v->id);
-		return PLAT_EXIT_STOP;
+		e->kind = VM_EXIT_STOP;
+		break;
 	default:
-		pr_err("native: vCPU %u: unexpected exit %#lx (info %#lx/%#lx)\n", v->id, code,
-		       vmcb->control.exit_info_1, vmcb->control.exit_info_2);
-		native_stop_guest("unexpected exit");
-		return PLAT_EXIT_STOP;
+		e->kind = VM_EXIT_UNKNOWN;
+		break;
 	}
+}
+
+void plat_run_vcpu(struct vcpu *v, struct vm_exit *e)
+{
+	struct native_vcpu *nv = v->plat;
+	struct vmcb *vmcb = nv->vmcb;
+
+	irq_disable();
+	native_npt_enter(vmcb);
+	svm_run(nv->vmcb_pa, &nv->gprs, &nv->fpu);
+	native_npt_leave();
+	vmcb->control.tlb_control = 0;
+	vmcb->control.event_inj = 0;
+	*e = (struct vm_exit){.kind = VM_EXIT_NONE, .hw_code = vmcb->control.exit_code,
+			      .hw_info1 = vmcb->control.exit_info_1,
+			      .hw_info2 = vmcb->control.exit_info_2};
+	translate(v, vmcb, e);
+}
+
+/* ---- guest registers ------------------------------------------------------------------ */
+
+static uint64_t *gpr(struct native_vcpu *nv, enum vm_reg reg)
+{
+	struct guest_gprs *g = &nv->gprs;
+	uint64_t *const regs[] = {
+		[VM_REG_RAX] = &nv->vmcb->save.rax, [VM_REG_RCX] = &g->rcx,
+		[VM_REG_RDX] = &g->rdx,	[VM_REG_RBX] = &g->rbx,
+		[VM_REG_RSP] = &nv->vmcb->save.rsp, [VM_REG_RBP] = &g->rbp,
+		[VM_REG_RSI] = &g->rsi,	[VM_REG_RDI] = &g->rdi,
+		[VM_REG_R8] = &g->r8,	[VM_REG_R9] = &g->r9,
+		[VM_REG_R10] = &g->r10,	[VM_REG_R11] = &g->r11,
+		[VM_REG_R12] = &g->r12,	[VM_REG_R13] = &g->r13,
+		[VM_REG_R14] = &g->r14,	[VM_REG_R15] = &g->r15,
+		[VM_REG_RIP] = &nv->vmcb->save.rip, [VM_REG_EFER] = &nv->vmcb->save.efer,
+		[VM_REG_PAT] = &nv->vmcb->save.g_pat,
+		[VM_REG_TSC_OFFSET] = &nv->vmcb->control.tsc_offset,
+	};
+
+	CHECK((unsigned)reg < VM_REG_COUNT);
+	return regs[reg];
+}
+
+uint64_t plat_vcpu_reg(struct vcpu *v, enum vm_reg reg)
+{
+	return *gpr(v->plat, reg);
+}
+
+void plat_vcpu_set_reg(struct vcpu *v, enum vm_reg reg, uint64_t value)
+{
+	*gpr(v->plat, reg) = value;
+}
+
+void plat_vcpu_inject(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)
+{
+	struct native_vcpu *nv = v->plat;
+
+	nv->vmcb->control.event_inj = vector | SVM_EVTINJ_TYPE_EXCP | SVM_EVTINJ_VALID |
+				      (has_error ? SVM_EVTINJ_EV | ((uint64_t)error << 32) : 0);
 }
 
 void plat_call_regs(struct vcpu *v, struct svsm_call_regs *regs, bool write)

@@ -1,7 +1,7 @@
 /*
  * Private interface of the native platform: per-vCPU state and helpers shared by its
- * files (native.c: init, launch, run loop exits; vcpu_native.c: per-vCPU state and the
- * platform part of CREATE/DELETE_VCPU).
+ * files (native.c: init, launch, exit translation; npt.c: nested page tables and nested
+ * TLB flushes; vcpu_native.c: per-vCPU state and the platform part of CREATE/DELETE_VCPU).
  */
 #pragma once
 
@@ -10,6 +10,7 @@
 
 #include "kernel/arch/x86_64/svm.h"
 #include "kernel/mm/pgtable.h"
+#include "kernel/arch/x86_64/x86.h"
 #include "svsm/abi/vmsa.h"
 
 #define NATIVE_ASID 1
@@ -29,15 +30,22 @@ void native_vmcb_init_control(struct vmcb *vmcb);
 /** native_vcpu_new - allocate a native vCPU with a zeroed VMCB (vcpu_native.c). */
 struct native_vcpu *native_vcpu_new(void);
 void native_vcpu_free(struct native_vcpu *nv);
-/** native_npt_set_writable - make one guest page writable or read-only in the NPT. */
+/**
+ * native_npt_set_writable - make one guest page writable or read-only in the NPT. Making
+ * it read-only returns once no CPU can still write it through a cached translation.
+ */
 enum svsm_err native_npt_set_writable(uint64_t gpa, bool writable) SVSM_MUST_CHECK;
-/** native_stop_guest - stop every vCPU of the guest (after a violation). */
-void native_stop_guest(const char *why);
+/** native_npt_init - build the nested page tables (boot CPU, before any vCPU). */
+enum svsm_err native_npt_init(void) SVSM_MUST_CHECK;
+/** native_npt_writable - the NPT maps @gpa's page writable now. */
+bool native_npt_writable(uint64_t gpa);
+/** native_npt_enter - before VMRUN (interrupts off): flush the nested TLB if it is stale. */
+void native_npt_enter(struct vmcb *vmcb);
+/** native_npt_leave - after #VMEXIT. */
+void native_npt_leave(void);
+
 /** native_pat_valid - every entry of @pat is a memory type the PAT accepts. */
-bool native_pat_valid(uint64_t pat);
-/** native_lapic_gpa - physical address of the local APIC page (not given to the guest). */
-uint64_t native_lapic_gpa(void);
-/** native_guest_stopped - the guest was stopped. */
-bool native_guest_stopped(void);
-/** native_guest_result - the failure count the test guest reported, or -1. */
-int native_guest_result(void);
+static inline bool native_pat_valid(uint64_t pat)
+{
+	return x86_pat_valid(pat);
+}

@@ -1,14 +1,12 @@
 /*
  * The native platform's side of the small platform hooks of the boot, panic and trap paths:
  * no early set-up, nothing to wipe on panic (native holds no platform keys), no #VC, the
- * guest's lazily switched vector state saved before library code runs, and the result of
- * the test guest from native.c. No state.
+ * guest's lazily switched vector state saved before library code runs. No state.
  */
 #include <stdbool.h>
 
 #include "kernel/arch/x86_64/svm.h"
 
-#include "kernel/platform/native/native.h"
 #include "kernel/platform/platform.h"
 
 enum svsm_err plat_early_init(void)
@@ -29,9 +27,4 @@ bool plat_handle_vc(struct trap_frame *frame)
 {
 	(void)frame;
 	return false; /* a #VC on native is an unexpected exception: trap_handle() panics */
-}
-
-int plat_guest_result(void)
-{
-	return native_guest_result();
 }

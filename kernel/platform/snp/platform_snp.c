@@ -1,12 +1,13 @@
 /*
  * The SNP platform's kernel glue (kernel build only): detection and GHCB set-up (plat_init),
- * validation of the SVSM's own memory, the firmware launch at VMPL2, the run loop step, the
- * SVSM call registers, PVALIDATE for the guest, the #VC and panic hooks. The logic it calls
- * is portable and host-tested (run_vmpl.c, guest_snp.c, vc.c, psc.c, ...). State: written on
+ * validation of the SVSM's own memory, the firmware launch at VMPL2 (run_snp.c runs it),
+ * PVALIDATE for the guest, the #VC and panic hooks. The logic it calls is portable and
+ * host-tested (run_vmpl.c, guest_snp.c, vc.c, psc.c, ...). State: written on
  * the boot CPU before any vCPU runs (snp_state), per-CPU GHCBs touched only by their CPU with
  * interrupts off.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/extable.h"
@@ -14,7 +15,6 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/x86.h"
-
 #include "kernel/platform/platform.h"
 #include "kernel/platform/snp/ghcb_msr.h"
 #include "kernel/platform/snp/guest_snp.h"
@@ -27,9 +27,7 @@
 #include "kernel/platform/snp/snp_platform.h"
 #include "kernel/platform/snp/vc.h"
 #include "kernel/platform/snp/vmsa_snp.h"
-
 #include "svsm/abi/boot_params.h"
-
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/log.h"
 #include "kernel/mm/addr.h"
@@ -39,7 +37,6 @@
 #include "kernel/mm/pgtable.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/vcpu/vcpu.h"
-#include <string.h>
 
 #define SEV_STATUS_SEV (1ull << 0)
 #define SEV_STATUS_SEV_ES (1ull << 1)
@@ -377,35 +374,24 @@ bool plat_ap_start(struct percpu *pc, uint32_t apic_id)
 
 /* ---- guest launch ---------------------------------------------------------------------- */
 
-static void add_range(struct guest_mem_range *r, unsigned *n, uint64_t s, uint64_t e)
+enum svsm_err plat_guest_prepare(enum plat_guest_source *source)
 {
-	if (s < e && *n < GUEST_MEM_MAX_RANGES) {
-		r[(*n)++] = (struct guest_mem_range){s, e};
+	*source = PLAT_GUEST_IN_IMAGE; /* the firmware of the IGVM file, at VMPL2 */
+	if (boot_info.firmware_size == 0 || boot_info.snp.fw_caa_gpa == 0) {
+		pr_info("snp: no firmware with an SVSM calling area in the IGVM file\n");
+		return SVSM_E_NOT_FOUND;
 	}
+	return SVSM_OK;
 }
 
-/* Guest RAM = RAM of the memory map minus the SVSM region (as on native). */
-static enum svsm_err setup_guest_memory(void)
+void plat_guest_prevalidate(uint64_t gpa, uint64_t size)
 {
-	struct guest_mem_range ram[GUEST_MEM_MAX_RANGES];
-	uint64_t ss = boot_info.svsm_start, se = boot_info.svsm_end;
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < boot_info.mem_count; i++) {
-		const struct mem_region *m = &boot_info.mem[i];
-		uint64_t s = align_up(m->base, MM_PAGE_SIZE);
-		uint64_t e = align_down(m->base + m->size, MM_PAGE_SIZE);
-
-		if (m->type != MEM_RAM) {
-			continue;
-		}
-		add_range(ram, &n, s, e < ss ? e : ss);
-		add_range(ram, &n, s > se ? s : se, e);
-	}
-	return guest_mem_init(ram, n, ss, se);
+	/* The kernel loads nothing on SNP: the launch validated the firmware's pages. */
+	(void)gpa;
+	(void)size;
 }
 
-enum svsm_err plat_launch_guest(struct vcpu **bsp)
+enum svsm_err plat_launch_guest(const struct plat_guest_start *start, struct vcpu **bsp)
 {
 	const struct boot_snp *b = &boot_info.snp;
 	struct snp_fw_launch l = {
@@ -424,14 +410,10 @@ enum svsm_err plat_launch_guest(struct vcpu **bsp)
 	uint32_t rc = 0;
 	enum svsm_err err;
 
-	if (boot_info.firmware_size == 0 || b->fw_caa_gpa == 0) {
-		pr_info("snp: no firmware with an SVSM calling area in the IGVM file\n");
-		return SVSM_E_NOT_FOUND;
+	if (start != NULL || boot_info.firmware_size == 0 || b->fw_caa_gpa == 0) {
+		return SVSM_E_NOT_FOUND; /* only the launch image's firmware runs on SNP */
 	}
-	err = setup_guest_memory();
-	if (err == SVSM_OK) {
-		err = snp_fw_prepare(&l, snp_state.secrets, snp_state.cpuid, DIRECT_MAP_BASE);
-	}
+	err = snp_fw_prepare(&l, snp_state.secrets, snp_state.cpuid, DIRECT_MAP_BASE);
 	sv = err == SVSM_OK ? heap_calloc(1, sizeof(*sv)) : NULL;
 	if (err != SVSM_OK || sv == NULL) {
 		heap_free(sv);
@@ -467,38 +449,6 @@ enum svsm_err plat_launch_guest(struct vcpu **bsp)
 	return SVSM_OK;
 }
 
-/* ---- running ---------------------------------------------------------------------------- */
-
-enum plat_exit plat_run_vcpu(struct vcpu *v)
-{
-	struct snp_vcpu *sv = v->plat;
-	struct snp_cpu *c = NULL;
-	enum svsm_err err = SVSM_OK;
-	enum plat_exit exit;
-
-	if (v->stop_request) {
-		return PLAT_EXIT_STOP;
-	}
-	irq_disable();
-	c = snp_this_cpu();
-	exit = snp_run_vmpl_once(c->ghcb, c->ghcb_gpa, sv->vmsa, SNP_GUEST_VMPL, &err);
-	if (err != SVSM_OK) {
-		pr_err("snp: vCPU %u: the host did not run VMPL%u (error %d)\n", v->id,
-		       SNP_GUEST_VMPL, err);
-	} else if (exit == PLAT_EXIT_STOP) {
-		pr_err("snp: vCPU %u stopped: exit code %#lx at RIP %#lx\n", v->id,
-		       sv->vmsa->guest_exit_code, sv->vmsa->rip);
-	}
-	return exit;
-}
-
-void plat_call_regs(struct vcpu *v, struct svsm_call_regs *regs, bool write)
-{
-	struct snp_vcpu *sv = v->plat;
-
-	snp_call_regs(sv->vmsa, regs, write);
-}
-
 enum svsm_err plat_pvalidate(const struct guest_mem_claim *page, bool validate,
 			     enum plat_pvalidate_result *result)
 {
@@ -516,11 +466,6 @@ uint64_t plat_sev_features(struct vcpu *v)
 	struct snp_vcpu *sv = v->plat;
 
 	return sv->vmsa->sev_features;
-}
-
-int plat_guest_result(void)
-{
-	return -1; /* SNP runs real firmware, never the test guest */
 }
 
 /* ---- hooks ------------------------------------------------------------------------------ */

@@ -1,0 +1,64 @@
+/*
+ * The device bus: emulated devices register the port and guest-physical ranges they own;
+ * the exit dispatcher (kernel/vcpu/exit.c) hands each port I/O or MMIO access to the owner.
+ * An access nobody owns gets the platform-neutral default of the dispatcher (docs/design.md
+ * "Exits"): port reads all-ones, writes dropped; MMIO stops the guest.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svsm/err.h"
+
+struct vcpu;
+
+#define BUS_MAX_IO_RANGES 16
+#define BUS_MAX_MMIO_RANGES 16
+
+/** enum bus_result - what a device made of an access. */
+enum bus_result {
+	BUS_DONE = 0,     /* emulated: complete the instruction and run on */
+	BUS_UNOWNED,      /* nobody owns it (or the owner declined): the default applies */
+	BUS_STOP_VCPU,    /* emulated, and this vCPU's run ends (e.g. a completion port) */
+	BUS_STOP_GUEST,   /* a violation: the device stopped the guest (guest_stop()) */
+};
+
+/**
+ * struct bus_access - one access as a device sees it.
+ * @addr:  port, or guest-physical address.
+ * @size:  1, 2, 4 or 8 bytes; 0 for MMIO whose instruction was not decoded (the device
+ *         may still refuse it, e.g. by stopping the guest).
+ * @write: a write of @value; else the device sets @value.
+ * @value: the data, in the low @size bytes.
+ */
+struct bus_access {
+	uint64_t addr;
+	uint8_t size;
+	bool write;
+	uint64_t value;
+};
+
+/** bus_handler_fn - a device's handler for the range it registered with @ctx. */
+typedef enum bus_result (*bus_handler_fn)(void *ctx, struct vcpu *v, struct bus_access *a);
+
+/**
+ * bus_register_io / bus_register_mmio - @handler(@ctx) owns ports [@first, @first + @count)
+ * or guest-physical [@gpa, @gpa + @size). Set-up time only (before vCPUs run).
+ * SVSM_E_INVALID_PARAM for an empty or wrapping range, SVSM_E_BUSY when it overlaps a
+ * range already owned, SVSM_E_NOMEM when the bus is full.
+ */
+enum svsm_err bus_register_io(uint32_t first, uint32_t count, bus_handler_fn handler,
+			      void *ctx) SVSM_MUST_CHECK;
+enum svsm_err bus_register_mmio(uint64_t gpa, uint64_t size, bus_handler_fn handler,
+				void *ctx) SVSM_MUST_CHECK;
+
+/** bus_io - hand a port access to its owner; BUS_UNOWNED when there is none. */
+enum bus_result bus_io(struct vcpu *v, struct bus_access *a);
+/** bus_mmio - hand an MMIO access to the owner of a->addr; BUS_UNOWNED when none. */
+enum bus_result bus_mmio(struct vcpu *v, struct bus_access *a);
+/** bus_mmio_owned - some device owns @gpa. */
+bool bus_mmio_owned(uint64_t gpa);
+
+/** bus_reset - forget every registration (host unit tests). */
+void bus_reset(void);

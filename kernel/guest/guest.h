@@ -1,0 +1,43 @@
+/*
+ * What the SVSM runs at lower privilege, as the platform-neutral kernel sees it: the one
+ * guest-physical map (RAM = RAM of the memory map minus the SVSM region; the interrupt
+ * controllers' pages), the launch (the test guest is loaded by test_guest.c; SNP firmware
+ * comes in the launch image), and stopping the whole guest after a violation.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "svsm/err.h"
+
+struct vcpu;
+struct plat_guest_start;
+
+#define GUEST_PAGE_SIZE 4096ull
+#define GUEST_IOAPIC_GPA 0xfec00000ull
+#define GUEST_LAPIC_DEFAULT_GPA 0xfee00000ull
+
+/**
+ * guest_ram_map_init - build the guest RAM map from boot_info (every platform, once) and
+ * give it to guest_mem.
+ */
+enum svsm_err guest_ram_map_init(void) SVSM_MUST_CHECK;
+/** guest_lapic_gpa - the page of the local APIC (from the MADT, else the default). */
+uint64_t guest_lapic_gpa(void);
+
+/**
+ * guest_launch - build the guest map, let the platform protect the SVSM, load the guest
+ * if the kernel loads it, and create the boot vCPU (@bsp). SVSM_E_NOT_FOUND: no guest.
+ */
+enum svsm_err guest_launch(struct vcpu **bsp) SVSM_MUST_CHECK;
+
+/** test_guest_load - load the test guest from fw_cfg and describe how it starts. */
+enum svsm_err test_guest_load(struct plat_guest_start *start) SVSM_MUST_CHECK;
+
+/** guest_stop - stop every vCPU of the guest (after a violation); logs @why once. */
+void guest_stop(const char *why);
+/** guest_stopped - guest_stop() was called. */
+bool guest_stopped(void);
+/** guest_stop_reset - forget a guest_stop() (host unit tests). */
+void guest_stop_reset(void);

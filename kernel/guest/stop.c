@@ -1,0 +1,26 @@
+/*
+ * Stopping the whole guest after a violation (guest.h): one flag, set atomically by any
+ * CPU, read by every vCPU loop before it enters the guest again.
+ */
+#include "kernel/guest/guest.h"
+
+#include "kernel/lib/log.h"
+
+static volatile uint32_t guest_is_stopped;
+
+void guest_stop(const char *why)
+{
+	if (__atomic_exchange_n(&guest_is_stopped, 1, __ATOMIC_SEQ_CST) == 0) {
+		pr_err("guest stopped: %s\n", why);
+	}
+}
+
+bool guest_stopped(void)
+{
+	return __atomic_load_n(&guest_is_stopped, __ATOMIC_ACQUIRE) != 0;
+}
+
+void guest_stop_reset(void)
+{
+	__atomic_store_n(&guest_is_stopped, 0, __ATOMIC_SEQ_CST);
+}

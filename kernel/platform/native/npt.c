@@ -1,0 +1,146 @@
+/*
+ * The native platform's nested page tables: an identity map of everything below 4 GiB
+ * but the SVSM region (guest RAM and MMIO holes) and of guest RAM above 4 GiB, minus the
+ * interrupt controllers and PCI configuration space. Built on the boot CPU before any vCPU
+ * runs; afterwards every change takes npt_lock (a 2 MiB split by two CPUs at once would lose
+ * one table: a leaked page and a lost read-only bit).
+ *
+ * Nested TLB: all vCPUs share one ASID, so a CPU may still hold a translation the tables
+ * no longer allow. After every downgrade (a page made read-only) npt_gen is bumped; a CPU
+ * that enters the guest with an older generation flushes its TLB (VMCB TLB_CONTROL), and
+ * the downgrade waits until every CPU that is in the guest with an older generation has left
+ * it (a wake IPI makes it exit). npt_cpu[] is written by its own CPU only.
+ */
+#include <stddef.h>
+
+#include "kernel/arch/x86_64/apic.h"
+#include "kernel/arch/x86_64/cpu.h"
+#include "kernel/arch/x86_64/smp.h"
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/x86.h"
+#include "kernel/guest/guest.h"
+#include "kernel/init/boot_info.h"
+#include "kernel/lib/spinlock.h"
+#include "kernel/mm/guest_mem.h"
+#include "kernel/platform/native/native.h"
+
+#define FOUR_GIB 0x100000000ull
+#define KICK_SPINS 100000u
+
+struct pgtable native_npt;
+static struct spinlock npt_lock = SPINLOCK_INIT;
+static uint64_t npt_gen = 1;
+
+static struct {
+	uint32_t in_guest;
+	uint64_t flushed_gen;
+} npt_cpu[MAX_CPUS];
+
+static enum svsm_err npt_map(uint64_t start, uint64_t end)
+{
+	if (start >= end) {
+		return SVSM_OK;
+	}
+	return pgtable_map(&native_npt, start, start, end - start, PTE_W | PTE_U,
+			   PGTABLE_ALLOW_LARGE);
+}
+
+enum svsm_err native_npt_init(void)
+{
+	const struct guest_mem_range *ram;
+	unsigned n = guest_mem_ranges(&ram);
+	enum svsm_err err = pgtable_init(&native_npt);
+
+	if (err == SVSM_OK) {
+		err = npt_map(0, boot_info.svsm_start);
+	}
+	if (err == SVSM_OK) {
+		err = npt_map(boot_info.svsm_end, FOUR_GIB);
+	}
+	for (unsigned i = 0; i < n && err == SVSM_OK; i++) {
+		if (ram[i].end > FOUR_GIB) {
+			err = npt_map(ram[i].start < FOUR_GIB ? FOUR_GIB : ram[i].start, ram[i].end);
+		}
+	}
+	/*
+	 * The interrupt controllers are shared with the SVSM: through the local APIC's ICR or an
+	 * IOAPIC redirection entry a guest could send INIT/SIPI to a CPU the SVSM runs on and
+	 * make it execute guest-chosen code outside the nested page tables. Until they are
+	 * virtualised, the guest does not get them (devices/intc_absent.c stops it).
+	 */
+	if (err == SVSM_OK) {
+		err = pgtable_unmap(&native_npt, guest_lapic_gpa(), MM_PAGE_SIZE);
+	}
+	if (err == SVSM_OK) {
+		err = pgtable_unmap(&native_npt, GUEST_IOAPIC_GPA, MM_PAGE_SIZE);
+	}
+	/* PCI configuration space: see native.c setup_permission_maps(). */
+	if (err == SVSM_OK && boot_info.ecam_size != 0) {
+		err = pgtable_unmap(&native_npt, boot_info.ecam_base, boot_info.ecam_size);
+	}
+	return err;
+}
+
+/* Every CPU in the guest with a generation older than @gen has left it. */
+static void wait_for_flush(uint64_t gen)
+{
+	unsigned self = this_cpu()->index;
+
+	for (unsigned cpu = 0; cpu < smp_cpu_count(); cpu++) {
+		unsigned spins = 0;
+
+		while (cpu != self && __atomic_load_n(&npt_cpu[cpu].in_guest, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&npt_cpu[cpu].flushed_gen, __ATOMIC_SEQ_CST) < gen) {
+			if (spins++ % KICK_SPINS == 0) {
+				apic_send_fixed(percpu_area[cpu].apic_id, VEC_IPI_WAKE);
+			}
+			cpu_relax();
+		}
+	}
+}
+
+enum svsm_err native_npt_set_writable(uint64_t gpa, bool writable)
+{
+	uint64_t flags = spin_lock_irqsave(&npt_lock);
+	enum svsm_err err = pgtable_protect(&native_npt, gpa, MM_PAGE_SIZE,
+					    PTE_U | (writable ? PTE_W : 0));
+	uint64_t gen = 0;
+
+	if (err == SVSM_OK && !writable) {
+		gen = __atomic_add_fetch(&npt_gen, 1, __ATOMIC_SEQ_CST);
+	}
+	spin_unlock_irqrestore(&npt_lock, flags);
+	if (gen != 0) {
+		wait_for_flush(gen);
+	}
+	return err;
+}
+
+bool native_npt_writable(uint64_t gpa)
+{
+	uint64_t flags = spin_lock_irqsave(&npt_lock);
+	uint64_t pte_flags = 0;
+	bool writable = pgtable_lookup(&native_npt, align_down(gpa, MM_PAGE_SIZE), NULL,
+				       &pte_flags, NULL) && (pte_flags & PTE_W) != 0;
+
+	spin_unlock_irqrestore(&npt_lock, flags);
+	return writable;
+}
+
+void native_npt_enter(struct vmcb *vmcb)
+{
+	unsigned cpu = this_cpu()->index;
+	uint64_t gen;
+
+	__atomic_store_n(&npt_cpu[cpu].in_guest, 1, __ATOMIC_SEQ_CST);
+	gen = __atomic_load_n(&npt_gen, __ATOMIC_SEQ_CST);
+	if (npt_cpu[cpu].flushed_gen != gen) {
+		vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
+		__atomic_store_n(&npt_cpu[cpu].flushed_gen, gen, __ATOMIC_SEQ_CST);
+	}
+}
+
+void native_npt_leave(void)
+{
+	__atomic_store_n(&npt_cpu[this_cpu()->index].in_guest, 0, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,175 @@
+/*
+ * MMIO emulation for guest-physical ranges a device owns on the bus: the instruction the
+ * platform fetched is decoded with lib/x86_decode.c (MOV to and from memory, MOV with an
+ * immediate, MOVZX/MOVSX), the access goes to the device, a load is written back to its
+ * register and RIP moves past the instruction. An instruction that cannot be decoded or is
+ * not one of these is offered to the device with size 0 (it may refuse it by stopping the
+ * guest); if the device accepts it, the guest is stopped: it cannot be completed. No state.
+ */
+#include <stddef.h>
+
+#include "kernel/devices/bus.h"
+#include "kernel/guest/guest.h"
+#include "kernel/mm/guest_mem.h"
+#include "kernel/lib/log.h"
+#include "kernel/platform/platform.h"
+#include "kernel/vcpu/exit.h"
+#include "kernel/vcpu/vcpu.h"
+#include "lib/x86_decode.h"
+
+static uint64_t size_mask(unsigned size)
+{
+	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+/* Register operand @r (decoder numbering) of @size bytes. */
+static uint64_t reg_read(struct vcpu *v, uint8_t r, unsigned size)
+{
+	if (r >= X86_REG_AH && r <= X86_REG_BH) {
+		return (plat_vcpu_reg(v, (enum vm_reg)(r - X86_REG_AH)) >> 8) & 0xff;
+	}
+	return plat_vcpu_reg(v, (enum vm_reg)r) & size_mask(size);
+}
+
+/* Write as the CPU does: 4-byte results zero-extend, 1- and 2-byte ones merge. */
+static void reg_write(struct vcpu *v, uint8_t r, unsigned size, uint64_t value)
+{
+	enum vm_reg reg = (enum vm_reg)(r >= X86_REG_AH && r <= X86_REG_BH ? r - X86_REG_AH : r);
+	uint64_t old = plat_vcpu_reg(v, reg);
+
+	if (r >= X86_REG_AH && r <= X86_REG_BH) {
+		value = (old & ~0xff00ull) | ((value & 0xff) << 8);
+	} else if (size < 4) {
+		value = (old & ~size_mask(size)) | (value & size_mask(size));
+	} else {
+		value &= size_mask(size);
+	}
+	plat_vcpu_set_reg(v, reg, value);
+}
+
+static bool reg_ok(uint8_t r)
+{
+	return r <= 15u || (r >= X86_REG_AH && r <= X86_REG_BH);
+}
+
+/* The access @in makes, in @a; false for instructions not emulated here. */
+static bool access_of(struct vcpu *v, const struct x86_insn *in, struct bus_access *a)
+{
+	switch (in->cls) {
+	case X86_MOV_STORE:
+	case X86_MOV_STORE_MOFFS:
+		if (!reg_ok(in->reg)) {
+			return false;
+		}
+		a->write = true;
+		a->size = in->op_size;
+		a->value = reg_read(v, in->reg, in->op_size);
+		return true;
+	case X86_MOV_STORE_IMM:
+		a->write = true;
+		a->size = in->op_size;
+		a->value = in->imm & size_mask(in->op_size);
+		return true;
+	case X86_MOV_LOAD:
+	case X86_MOV_LOAD_MOFFS:
+		a->write = false;
+		a->size = in->op_size;
+		return reg_ok(in->reg);
+	case X86_MOVZX:
+	case X86_MOVSX:
+		a->write = false;
+		a->size = in->src_size;
+		return reg_ok(in->reg);
+	default:
+		return false;
+	}
+}
+
+static void finish_load(struct vcpu *v, const struct x86_insn *in, uint64_t value)
+{
+	uint64_t x = value & size_mask(in->src_size);
+
+	if (in->cls == X86_MOVSX) {
+		unsigned shift = 64 - 8 * in->src_size;
+
+		x = (uint64_t)((int64_t)(x << shift) >> shift);
+	}
+	reg_write(v, in->reg, in->op_size, in->cls == X86_MOVZX || in->cls == X86_MOVSX ?
+						     x : value);
+}
+
+/* An access to a range a device owns. BUS_UNOWNED: the device declined it. */
+static enum bus_result emulate(struct vcpu *v, const struct vm_exit_mmio *m)
+{
+	struct bus_access a = {m->gpa, 0, m->access == VM_ACCESS_WRITE, 0};
+	struct x86_insn in;
+	bool decoded = m->access != VM_ACCESS_FETCH && m->insn_len > 0 &&
+		       x86_decode(m->insn_bytes, m->insn_len, (enum x86_mode)m->cpu_mode, &in) ==
+			   X86_DECODE_OK && access_of(v, &in, &a);
+	enum bus_result r;
+
+	if (!decoded) {
+		a = (struct bus_access){m->gpa, 0, m->access == VM_ACCESS_WRITE, 0};
+	}
+	r = bus_mmio(v, &a);
+	if (r == BUS_STOP_GUEST || r == BUS_UNOWNED) {
+		return r;
+	}
+	if (!decoded) {
+		pr_err("vcpu: vCPU %u: MMIO at GPA %#lx (RIP %#lx) by an instruction that is not "
+		       "emulated\n", v->id, m->gpa, plat_vcpu_reg(v, VM_REG_RIP));
+		guest_stop("MMIO instruction not emulated");
+		return BUS_STOP_GUEST;
+	}
+	if (!a.write) {
+		finish_load(v, &in, a.value);
+	}
+	plat_vcpu_set_reg(v, VM_REG_RIP, plat_vcpu_reg(v, VM_REG_RIP) + in.length);
+	return r;
+}
+
+static const char *access_name(enum vm_access access)
+{
+	return access == VM_ACCESS_WRITE ? "write" : access == VM_ACCESS_FETCH ? "fetch" : "read";
+}
+
+/*
+ * In order: SVSM memory and a write to a live VMSA page are violations that stop the guest;
+ * a range a device owns is emulated; anything else is the default for unowned MMIO: the
+ * guest stops (there is nothing behind the address for it).
+ */
+enum vcpu_next vcpu_mmio_exit(struct vcpu *v, const struct vm_exit *e)
+{
+	const struct vm_exit_mmio *m = &e->u.mmio;
+	enum bus_result r = BUS_UNOWNED;
+
+	if (guest_mem_touches_svsm(m->gpa, 1)) {
+		pr_err("vcpu: vCPU %u (APIC %u) accessed SVSM memory at GPA %#lx (RIP %#lx, %s)\n",
+		       v->id, v->apic_id, m->gpa, plat_vcpu_reg(v, VM_REG_RIP),
+		       access_name(m->access));
+		guest_stop("access to SVSM memory");
+		return VCPU_NEXT_STOP;
+	}
+	if (m->access == VM_ACCESS_WRITE && guest_mem_is_protected(m->gpa, 1)) {
+		pr_err("vcpu: vCPU %u wrote to the VMSA page %#lx of a running vCPU (RIP %#lx)\n",
+		       v->id, m->gpa & ~(uint64_t)(GUEST_PAGE_SIZE - 1), plat_vcpu_reg(v, VM_REG_RIP));
+		guest_stop("write to a VMSA page");
+		return VCPU_NEXT_STOP;
+	}
+	if (bus_mmio_owned(m->gpa)) {
+		r = emulate(v, m);
+	}
+	switch (r) {
+	case BUS_DONE:
+		return VCPU_NEXT_RUN;
+	case BUS_STOP_VCPU:
+	case BUS_STOP_GUEST:
+		return VCPU_NEXT_STOP;
+	case BUS_UNOWNED:
+		break;
+	}
+	pr_err("vcpu: vCPU %u: unhandled nested page fault at GPA %#lx (info %#lx)\n", v->id,
+	       m->gpa, e->hw_info1);
+	guest_stop("unhandled nested page fault");
+	return VCPU_NEXT_STOP;
+}

@@ -1,0 +1,214 @@
+/*
+ * Tests of the exit dispatcher (kernel/vcpu/exit.c, msr.c, mmio.c) on the fake platform:
+ * what the guest observes in its registers and RIP, and when its vCPU or the whole guest
+ * stops, for each kind of struct vm_exit.
+ */
+#include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/x86.h"
+#include "kernel/devices/bus.h"
+#include "kernel/devices/guest_done.h"
+#include "kernel/guest/guest.h"
+#include "kernel/vcpu/exit.h"
+#include "svsm/abi/native_guest.h"
+#include "tests/unit/guest_fixture.h"
+#include "tests/unit/harness.h"
+
+#define RIP0 0x100000ull
+
+static struct guest_fixture g;
+static struct bus_access seen;
+static uint64_t device_value;
+
+static void setup(void)
+{
+	guest_fixture_setup(&g);
+	memset(g.fv.reg, 0, sizeof(g.fv.reg));
+	g.fv.reg[VM_REG_RIP] = RIP0;
+	bus_reset();
+	guest_stop_reset();
+}
+
+static struct vm_exit io_exit(uint16_t port, uint8_t size, bool in, bool string)
+{
+	return (struct vm_exit){.kind = VM_EXIT_IO, .insn_len = 1,
+				.u.io = {port, size, in, string, false}};
+}
+
+static enum bus_result device(void *ctx, struct vcpu *v, struct bus_access *a)
+{
+	(void)ctx;
+	(void)v;
+	seen = *a;
+	if (!a->write) {
+		a->value = device_value;
+	}
+	return BUS_DONE;
+}
+
+TEST(exit, unowned_port_reads_all_ones_and_drops_writes)
+{
+	struct vm_exit e = io_exit(0x92, 1, true, false);
+
+	setup();
+	g.fv.regs.rax = 0x1234567812345600ull;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.regs.rax, 0x12345678123456ffull);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 1);
+	e = io_exit(0xcfc, 4, true, false);
+	g.fv.regs.rax = 0xaaaaaaaa00000000ull; /* the upper half stays, as before the bus */
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.regs.rax, 0xaaaaaaaaffffffffull);
+	e = io_exit(0x92, 1, false, false);
+	g.fv.regs.rax = 0;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.regs.rax, 0);
+	EXPECT_FALSE(guest_stopped());
+}
+
+TEST(exit, owned_port_goes_to_the_device_string_io_does_not)
+{
+	struct vm_exit e = io_exit(0x60, 2, true, false);
+
+	setup();
+	ASSERT_EQ(bus_register_io(0x60, 1, device, NULL), SVSM_OK);
+	device_value = 0xbeef;
+	g.fv.regs.rax = 0xffffffffffff0000ull;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.regs.rax, 0xffffffffffffbeefull);
+	e = io_exit(0x60, 1, false, false);
+	g.fv.regs.rax = 0x1ab;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_TRUE(seen.write);
+	EXPECT_EQ(seen.value, 0xab);
+	seen = (struct bus_access){0, 0, false, 0};
+	e = io_exit(0x60, 1, true, true);
+	g.fv.regs.rax = 7;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(seen.size, 0); /* not offered to the device */
+	EXPECT_EQ(g.fv.regs.rax, 7);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 3);
+}
+
+TEST(exit, completion_port_ends_the_vcpu_with_the_result)
+{
+	struct vm_exit e = io_exit(NATIVE_GUEST_DONE_PORT, 1, true, false);
+
+	setup();
+	ASSERT_EQ(guest_done_register(NATIVE_GUEST_DONE_PORT), SVSM_OK);
+	g.fv.regs.rax = 0;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN); /* a read: bus default */
+	EXPECT_EQ(g.fv.regs.rax, 0xff);
+	e = io_exit(NATIVE_GUEST_DONE_PORT, 1, false, false);
+	g.fv.regs.rax = 0x305;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_STOP);
+	EXPECT_EQ(guest_done_result(), 5);
+	EXPECT_FALSE(guest_stopped());
+}
+
+TEST(exit, msrs_deny_by_default)
+{
+	struct vm_exit e = {.kind = VM_EXIT_MSR, .insn_len = 2, .u.msr = {0x10000, false, 0}};
+
+	setup();
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(fake_log.injections, 1u);
+	EXPECT_EQ(fake_log.last_vector, VEC_GP);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0); /* faulted: not completed */
+	e.u.msr = (struct vm_exit_msr){MSR_SVSM_CAA, false, 0};
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.regs.rax, g.ca & 0xffffffffu);
+	EXPECT_EQ(g.fv.regs.rdx, g.ca >> 32);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 2);
+	g.fv.reg[VM_REG_EFER] = EFER_SVME;
+	e.u.msr = (struct vm_exit_msr){MSR_EFER, true, EFER_LME | (1ull << 20)};
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(fake_log.injections, 2u);
+	EXPECT_EQ(g.fv.reg[VM_REG_EFER], EFER_SVME);
+	e.u.msr = (struct vm_exit_msr){MSR_EFER, true, EFER_LME};
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.reg[VM_REG_EFER], EFER_LME | EFER_SVME);
+	e.u.msr = (struct vm_exit_msr){MSR_PAT, true, 0x0202020202020202ull};
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(fake_log.injections, 3u);
+}
+
+TEST(exit, svsm_call_hlt_and_ud)
+{
+	struct vm_exit e = {.kind = VM_EXIT_SVSM_CALL, .insn_len = 3};
+
+	setup();
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 3);
+	e = (struct vm_exit){.kind = VM_EXIT_HLT, .insn_len = 1};
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_HALT);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 4);
+	e = (struct vm_exit){.kind = VM_EXIT_UD};
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(fake_log.last_vector, VEC_UD);
+	e = (struct vm_exit){.kind = VM_EXIT_STOP};
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_STOP);
+	EXPECT_FALSE(guest_stopped());
+	e = (struct vm_exit){.kind = VM_EXIT_SHUTDOWN};
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_STOP);
+	EXPECT_TRUE(guest_stopped());
+}
+
+static struct vm_exit mmio_exit(uint64_t gpa, enum vm_access access, const uint8_t *insn,
+				uint8_t len)
+{
+	struct vm_exit e = {.kind = VM_EXIT_MMIO};
+
+	e.u.mmio = (struct vm_exit_mmio){.gpa = gpa, .access = access, .cpu_mode = 8,
+					 .insn_len = len};
+	if (len > 0) {
+		memcpy(e.u.mmio.insn_bytes, insn, len);
+	}
+	return e;
+}
+
+TEST(exit, mmio_svsm_memory_and_unowned_stop_the_guest)
+{
+	struct vm_exit e;
+
+	setup();
+	e = mmio_exit(g.svsm + 0x1000, VM_ACCESS_READ, NULL, 0);
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_STOP);
+	EXPECT_TRUE(guest_stopped());
+	guest_stop_reset();
+	e = mmio_exit(0xfed00000, VM_ACCESS_WRITE, NULL, 0);
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_STOP);
+	EXPECT_TRUE(guest_stopped());
+}
+
+TEST(exit, mmio_owned_range_is_decoded_and_emulated)
+{
+	static const uint8_t store[] = {0x89, 0x18};        /* mov [rax], ebx */
+	static const uint8_t load[] = {0x8a, 0x60, 0x04};   /* mov ah, [rax + 4] */
+	static const uint8_t movzx[] = {0x0f, 0xb7, 0x08};  /* movzx ecx, word [rax] */
+	struct vm_exit e = mmio_exit(0xfed00000, VM_ACCESS_WRITE, store, sizeof(store));
+
+	setup();
+	ASSERT_EQ(bus_register_mmio(0xfed00000, 0x1000, device, NULL), SVSM_OK);
+	g.fv.reg[VM_REG_RBX] = 0x1122334455667788ull;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_TRUE(seen.write);
+	EXPECT_EQ(seen.size, 4);
+	EXPECT_EQ(seen.value, 0x55667788u);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 2);
+	device_value = 0xab;
+	g.fv.regs.rax = 0xffff;
+	e = mmio_exit(0xfed00004, VM_ACCESS_READ, load, sizeof(load));
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.regs.rax, 0xabff);
+	device_value = 0xfffe;
+	g.fv.regs.rcx = ~0ull;
+	e = mmio_exit(0xfed00000, VM_ACCESS_READ, movzx, sizeof(movzx));
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.regs.rcx, 0xfffe);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 2 + 3 + 3);
+	/* No instruction bytes (QEMU TCG has no decode assists): cannot be completed. */
+	e = mmio_exit(0xfed00000, VM_ACCESS_READ, NULL, 0);
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_STOP);
+	EXPECT_TRUE(guest_stopped());
+	bus_reset();
+}
