@@ -1,5 +1,5 @@
 /*
- * Private interface of the SNP platform's kernel glue (platform_snp.c, vcpu_snp.c,
+ * Private interface of the SNP platform's kernel glue (platform_snp.c, ap_snp.c, vcpu_snp.c,
  * attest_snp.c): per-CPU GHCBs, per-vCPU state, the SVSM's own SNP pages.
  */
 #pragma once
@@ -26,6 +26,8 @@ struct snp_vcpu {
 	bool svsm_page; /* the VMSA page is SVSM memory (boot vCPU), else guest memory */
 };
 
+/** snp_cpu_of - the SNP state of the CPU with index @index. */
+struct snp_cpu *snp_cpu_of(unsigned index);
 /** snp_this_cpu - this CPU's SNP state. */
 struct snp_cpu *snp_this_cpu(void);
 /** snp_own_features - the SVSM's own sev_features (SEV_STATUS >> 2). */
