@@ -24,14 +24,15 @@ ATTEST_SERVICE_SRCS := \
 # unit tests with the services they call.
 VTPM_GLUE_SRCS := kernel/protocols/vtpm.c kernel/protocols/attest.c \
 	kernel/platform/native/attest_native.c
-UNIT_SRCS   += $(VTPM_SERVICE_SRCS) $(VTPM_PROTO_SRCS) $(ATTEST_SERVICE_SRCS) $(VTPM_GLUE_SRCS)
+UNIT_SRCS   += $(VTPM_SERVICE_SRCS) $(VTPM_PROTO_SRCS) $(ATTEST_SERVICE_SRCS) $(VTPM_GLUE_SRCS) \
+               tools/vtpm-server/conn_policy.c
 UNIT_LDLIBS += $(VTPM_LDLIBS)
 
 # Host vTPM server and EK benchmark: the same service sources, built with TOOLCFLAGS.
 VTPM_SERVER     := $(BUILD)/tools/vtpm-server
 VTPM_EK_BENCH   := $(BUILD)/tools/vtpm-ek-bench
 VTPM_TOOL_COMMON := $(VTPM_SERVICE_SRCS) lib/tpm_marshal.c lib/tpm_cmd.c
-VTPM_SERVER_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/main.c tools/vtpm-server/mssim_frame.c $(VTPM_TOOL_COMMON))
+VTPM_SERVER_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/main.c tools/vtpm-server/mssim_frame.c tools/vtpm-server/conn_policy.c $(VTPM_TOOL_COMMON))
 VTPM_EK_BENCH_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/ek_bench.c $(VTPM_TOOL_COMMON))
 
 $(BUILD)/tools/obj/%.o: %.c
