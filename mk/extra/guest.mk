@@ -1,7 +1,7 @@
 # The native test guest (guest/): a flat binary the SVSM loads from fw_cfg and runs at
 # lower privilege; and the e2e tier that boots SVSM + guest.
 
-GUEST_SRCS := guest/main.c guest/support.c guest/tpm.c lib/format.c lib/sha512.c \
+GUEST_SRCS := guest/main.c guest/support.c guest/tpm.c tests/common/tpm_client.c lib/format.c lib/sha512.c \
               lib/tpm_marshal.c lib/tpm_cmd.c kernel/libc/string.c
 GUEST_ASM  := guest/entry.S
 GUEST_OBJS := $(patsubst %.c,$(BUILD)/guest/%.o,$(GUEST_SRCS)) \

@@ -39,6 +39,8 @@ $(patsubst %.c,$(BUILD)/kernel/%.o,$(KVTPM_SERVICE_SRCS) kernel/services/service
 	KCFLAGS += -isystem $(KVTPM_SYSINC)
 $(patsubst %.c,$(BUILD)/kernel/%.o,$(KVTPM_SERVICE_SRCS) kernel/services/services.c): \
 	| $(KVTPM_SYSINC)/libtpms
+# The tests' shared TPM client (tests/common/tpm_client.c), for tests/kernel/vtpm_test.c.
+KTEST_SRCS += tests/common/tpm_client.c
 $(BUILD)/kernel/tests/kernel/vtpm_test.o: KCFLAGS += -isystem $(KVTPM_SYSINC)
 $(BUILD)/kernel/tests/kernel/vtpm_test.o: | $(KVTPM_SYSINC)/libtpms
 

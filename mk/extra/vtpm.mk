@@ -25,7 +25,7 @@ ATTEST_SERVICE_SRCS := \
 VTPM_GLUE_SRCS := kernel/protocols/vtpm.c kernel/protocols/attest.c \
 	kernel/platform/native/attest_native.c
 UNIT_SRCS   += $(VTPM_SERVICE_SRCS) $(VTPM_PROTO_SRCS) $(ATTEST_SERVICE_SRCS) $(VTPM_GLUE_SRCS) \
-               tools/vtpm-server/conn_policy.c
+               tools/vtpm-server/conn_policy.c tests/common/tpm_client.c
 UNIT_LDLIBS += $(VTPM_LDLIBS)
 
 # Host vTPM server and EK benchmark: the same service sources, built with TOOLCFLAGS.
