@@ -8,16 +8,13 @@
 
 #include "guest/guest.h"
 #include "lib/sha512.h"
-#include "lib/tpm_cmd.h"
 #include "svsm/abi/attest.h"
 #include "svsm/abi/vtpm.h"
+#include "tests/common/tpm_client.h"
 
 #define PCR_TEST 16
 
-static uint8_t cmdbuf[2048];
 static volatile uint8_t *vbuf; /* the 4 KiB vTPM buffer in guest memory */
-static const uint8_t *rsp;      /* response bytes inside vbuf */
-static uint32_t rsp_len;
 static uint64_t tpm_rax;        /* RAX of the last SVSM_VTPM_CMD */
 
 static const uint8_t zero32[32];
@@ -36,43 +33,17 @@ static uint64_t vtpm_call(uint32_t id, uint64_t rcx, struct call *out)
 	return c.rax;
 }
 
-/* Sends @len bytes of cmdbuf once; the TPM response code, or ~0 if the call failed. */
-static uint32_t tpm_once(size_t len)
+/* The shared test TPM client (tests/common/tpm_client.c) sends through SVSM_VTPM_CMD. */
+bool tpm_client_transport(uint8_t *cmd, uint32_t len, const uint8_t **rsp, uint32_t *rsp_size)
 {
-	uint32_t send = TPM_SEND_COMMAND, size = (uint32_t)len;
-
-	memcpy((void *)vbuf, &send, 4);
-	vbuf[4] = 0;
-	memcpy((void *)(vbuf + 5), &size, 4);
-	memcpy((void *)(vbuf + 9), cmdbuf, len);
+	tpm_client_put_envelope((void *)vbuf, 0, cmd, len);
 	tpm_rax = vtpm_call(SVSM_VTPM_CMD, (uint64_t)vbuf, NULL);
 	if (tpm_rax != SVSM_SUCCESS) {
-		return ~0u;
+		return false;
 	}
-	memcpy(&rsp_len, (const void *)vbuf, 4);
-	rsp = (const uint8_t *)vbuf + 4;
-	return rsp_len >= 10 ? tpm_be32(rsp + 6) : ~0u;
-}
-
-#define TPM_RC_YIELDED 0x908u
-#define TPM_RC_TESTING 0x90au
-#define TPM_RC_RETRY   0x922u
-
-/*
- * Sends a command, resending on the warnings that ask for it, as TPM client stacks do.
- * libtpms answers TPM_RC_RETRY to the first authorisation of a DA-protected object after
- * Startup (it records SU_DA_USED in NV first): the quote with our signing key meets it.
- */
-static uint32_t tpm(size_t len)
-{
-	uint32_t rc = tpm_once(len);
-
-	for (unsigned i = 0; i < 5 && (rc == TPM_RC_RETRY || rc == TPM_RC_YIELDED ||
-				       rc == TPM_RC_TESTING); i++) {
-		gprintf("[guest] TPM asked for a retry (%#x)\n", rc);
-		rc = tpm_once(len);
-	}
-	return rc;
+	memcpy(rsp_size, (const void *)vbuf, 4);
+	*rsp = (const uint8_t *)vbuf + 4;
+	return true;
 }
 
 static void signing_key_template(struct tpm_writer *w)
@@ -94,10 +65,10 @@ static void signing_key_template(struct tpm_writer *w)
 static uint32_t create_primary(uint32_t hierarchy, bool ek, uint32_t *handle, uint8_t *pub,
 			       uint16_t *pub_size)
 {
-	struct tpm_writer w;
 	uint8_t tmpl[256];
 	struct tpm_writer t;
 	size_t tmpl_size;
+	const uint8_t *out;
 	uint32_t rc;
 
 	tpm_writer_init(&t, tmpl, sizeof(tmpl));
@@ -107,73 +78,42 @@ static uint32_t create_primary(uint32_t hierarchy, bool ek, uint32_t *handle, ui
 		signing_key_template(&t);
 		tmpl_size = t.len;
 	}
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_create_primary(&w, hierarchy, tmpl, (uint16_t)tmpl_size);
-	rc = tpm(tpm_cmd_end(&w));
+	rc = tpm_client_create_primary(hierarchy, tmpl, (uint16_t)tmpl_size, handle);
 	if (rc == 0) {
-		*handle = tpm_be32(rsp + 10);
-		*pub_size = tpm_be16(rsp + 18);
+		out = tpm_client_public(pub_size);
 		if (*pub_size <= 512) {
-			memcpy(pub, rsp + 20, *pub_size);
+			memcpy(pub, out, *pub_size);
 		}
 	}
 	return rc;
 }
 
-static uint32_t flush(uint32_t handle)
-{
-	struct tpm_writer w;
-
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_flush(&w, handle);
-	return tpm(tpm_cmd_end(&w));
-}
-
 static bool pcr_read(uint8_t out[32])
 {
-	struct tpm_writer w;
-
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_pcr_read(&w, PCR_TEST);
-	/* Response: header, updateCounter, selection (4+2+1+3), count, TPM2B digest. */
-	if (tpm(tpm_cmd_end(&w)) != 0 || rsp_len < 10 + 4 + 10 + 4 + 2 + 32) {
-		return false;
-	}
-	memcpy(out, rsp + 10 + 4 + 10 + 4 + 2, 32);
-	return tpm_be16(rsp + 10 + 4 + 10 + 4) == 32;
+	return tpm_client_pcr_read(PCR_TEST, out) == 0;
 }
 
 static uint32_t pcr_extend(uint8_t byte)
 {
-	struct tpm_writer w;
 	uint8_t d[32];
 
 	memset(d, byte, sizeof(d));
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_pcr_extend(&w, PCR_TEST, d);
-	return tpm(tpm_cmd_end(&w));
+	return tpm_client_pcr_extend(PCR_TEST, d);
 }
 
 static void test_tpm_commands(uint8_t *ek_pub, uint16_t *ek_pub_size)
 {
 	struct tpm_writer w;
-	uint8_t r1[16], p0[32], p1[32], p2[32], pub[512];
+	uint8_t r1[16], r2[16], p0[32], p1[32], p2[32], pub[512];
 	uint8_t qdata[16] = "svsm-test-nonce";
 	uint32_t ek_handle = 0, key_handle = 0;
 	uint16_t pub_size = 0;
 	bool ok;
 
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_startup(&w, TPM_SU_CLEAR);
-	check("tpm_startup", tpm(tpm_cmd_end(&w)) == 0);
+	check("tpm_startup", tpm_client_startup() == 0);
 
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_get_random(&w, 16);
-	ok = tpm(tpm_cmd_end(&w)) == 0 && tpm_be16(rsp + 10) == 16;
-	memcpy(r1, rsp + 12, 16);
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
-	tpm_cmd_get_random(&w, 16);
-	ok = ok && tpm(tpm_cmd_end(&w)) == 0 && memcmp(r1, rsp + 12, 16) != 0;
+	ok = tpm_client_get_random(r1, 16) == 0;
+	ok = ok && tpm_client_get_random(r2, 16) == 0 && memcmp(r1, r2, 16) != 0;
 	check("tpm_get_random", ok);
 
 	ok = pcr_read(p0) && memcmp(p0, zero32, 32) == 0;
@@ -184,12 +124,12 @@ static void test_tpm_commands(uint8_t *ek_pub, uint16_t *ek_pub_size)
 	ok = create_primary(TPM_RH_ENDORSEMENT, true, &ek_handle, ek_pub, ek_pub_size) == 0;
 	check("tpm_create_primary_ek", ok && *ek_pub_size > 100);
 	if (ok) {
-		check("tpm_flush_ek", flush(ek_handle) == 0);
+		check("tpm_flush_ek", tpm_client_flush(ek_handle) == 0);
 	}
 
 	ok = create_primary(TPM_RH_OWNER, false, &key_handle, pub, &pub_size) == 0;
 	check("tpm_create_primary_signing_key", ok);
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_client_begin(&w);
 	tpm_cmd_begin(&w, TPM_ST_SESSIONS, TPM_CC_QUOTE);
 	tpm_put_u32(&w, key_handle);
 	tpm_put_pw_session(&w);
@@ -197,7 +137,7 @@ static void test_tpm_commands(uint8_t *ek_pub, uint16_t *ek_pub_size)
 	tpm_put_u16(&w, TPM_ALG_NULL); /* the key's own scheme */
 	tpm_cmd_pcr_selection(&w, PCR_TEST);
 	if (ok) {
-		uint32_t rc = tpm(tpm_cmd_end(&w));
+		uint32_t rc = tpm_client_run(&w);
 
 		if (rc != 0) {
 			gprintf("[guest] TPM2_Quote: response code %#x (call %#lx)\n", rc, tpm_rax);
@@ -206,7 +146,7 @@ static void test_tpm_commands(uint8_t *ek_pub, uint16_t *ek_pub_size)
 	}
 	/* Response: header, parameterSize, TPM2B_ATTEST { magic, type, qualifiedSigner, extraData ... } */
 	if (ok) {
-		const uint8_t *att = rsp + 10 + 4 + 2;
+		const uint8_t *att = tpm_client_rsp + 10 + 4 + 2;
 		uint16_t signer = tpm_be16(att + 6);
 
 		ok = tpm_be32(att) == 0xff544347 && tpm_be16(att + 4) == 0x8018 &&
@@ -215,7 +155,7 @@ static void test_tpm_commands(uint8_t *ek_pub, uint16_t *ek_pub_size)
 	}
 	check("tpm_quote", ok);
 	if (key_handle != 0) {
-		(void)flush(key_handle);
+		(void)tpm_client_flush(key_handle);
 	}
 }
 
@@ -346,9 +286,9 @@ static void test_vector_state(void)
 	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
 	__asm__ volatile("xsetbv" ::"c"(0), "a"(7), "d"(0)); /* x87 | SSE | AVX */
 	__asm__ volatile("vmovdqu (%0), %%ymm0; vmovdqu (%0), %%xmm15" ::"r"(pattern) : "memory");
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_client_begin(&w);
 	tpm_cmd_get_random(&w, 32);
-	(void)tpm(tpm_cmd_end(&w));
+	(void)tpm_client_run(&w);
 	__asm__ volatile("vmovdqu %%ymm0, (%0); vmovdqu %%xmm15, (%1)" ::"r"(ymm0), "r"(xmm15)
 			 : "memory");
 	check("vector_state_preserved_across_svsm_calls",
@@ -373,9 +313,9 @@ static void test_sse_state_with_x87_xcr0(void)
 	__asm__ volatile("xsetbv" ::"c"(0), "a"(1), "d"(0)); /* x87 only */
 	__asm__ volatile("movdqu (%0), %%xmm0; movdqu (%0), %%xmm7; movdqu (%0), %%xmm15"
 			 ::"r"(pattern) : "memory");
-	tpm_writer_init(&w, cmdbuf, sizeof(cmdbuf));
+	tpm_client_begin(&w);
 	tpm_cmd_pcr_extend(&w, PCR_TEST, zero32); /* hashing runs SSE code in the SVSM */
-	(void)tpm(tpm_cmd_end(&w));
+	(void)tpm_client_run(&w);
 	__asm__ volatile("movdqu %%xmm0, (%0); movdqu %%xmm7, (%1); movdqu %%xmm15, (%2)"
 			 ::"r"(x0), "r"(x7), "r"(x15) : "memory");
 	check("sse_state_preserved_with_x87_xcr0", memcmp(x0, pattern, 16) == 0 &&

@@ -41,7 +41,7 @@ VTPM_EK_BENCH    := $(BUILD)/tools/vtpm-ek-bench
 VTPM_TOOL_COMMON := $(addprefix kernel/services/vtpm/,vtpm.c nv.c ram_store.c ek.c) \
 	lib/tpm_marshal.c lib/tpm_cmd.c
 VTPM_SERVER_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/main.c \
-	tools/vtpm-server/mssim_frame.c $(VTPM_TOOL_COMMON))
+	tools/vtpm-server/mssim_frame.c tools/vtpm-server/conn_policy.c $(VTPM_TOOL_COMMON))
 VTPM_EK_BENCH_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/ek_bench.c \
 	$(VTPM_TOOL_COMMON))
 

@@ -1,7 +1,8 @@
 /*
  * Normalises the PVH start_info into struct boot_info. The host wrote start_info, so
- * every field is bounded: the memory map is capped at BOOT_MAX_MEM_REGIONS, the command
- * line at BOOT_CMDLINE_MAX, and regions are sanitised (no overflow, no zero size).
+ * every field is bounded: the memory map is capped at BOOT_MAX_MEM_REGIONS, regions are
+ * sanitised (no overflow, no zero size), and a command line longer than BOOT_CMDLINE_MAX - 1
+ * bytes or without an end stops the boot (a cut one would drop the options past the cut).
  */
 #include "kernel/init/boot_info.h"
 
@@ -28,6 +29,30 @@ static const void *boot_need(uint64_t pa, uint64_t len, const char *what)
 		panic("boot: %s at %#lx (+%#lx) is not in mapped memory", what, pa, len);
 	}
 	return p;
+}
+
+/*
+ * Copies the host's NUL-terminated command line from @src, of which @avail bytes can be read,
+ * into boot_info.cmdline. Cutting it would silently drop the options past the cut (a trailing
+ * svsm_mem=, say, and boot with the default in its place), so a line that does not fit, or
+ * whose end cannot be read, stops the boot instead.
+ */
+static void boot_cmdline_copy(const char *src, size_t avail, uint64_t pa)
+{
+	size_t n = 0;
+
+	while (n < avail && n < BOOT_CMDLINE_MAX && src[n] != '\0') {
+		n++;
+	}
+	if (n == BOOT_CMDLINE_MAX) {
+		panic("boot: the command line is longer than %u bytes; refusing to boot with a "
+		      "truncated one (shorten it)", BOOT_CMDLINE_MAX - 1);
+	}
+	if (n == avail) {
+		panic("boot: the command line at %#lx has no terminating NUL in readable memory", pa);
+	}
+	memcpy(boot_info.cmdline, src, n);
+	boot_info.cmdline[n] = '\0';
 }
 
 static uint64_t parse_mib(const char *s)
@@ -107,7 +132,6 @@ static void boot_info_from_igvm(uint64_t bp_pa)
 	const struct svsm_boot_params *bp = &copy;
 
 	memcpy(&copy, boot_need(bp_pa, sizeof(copy), "IGVM boot parameters"), sizeof(copy));
-	size_t n = 0;
 
 	boot_info.source = BOOT_IGVM;
 	if (bp->version < SVSM_BOOT_PARAMS_VERSION ||
@@ -124,10 +148,7 @@ static void boot_info_from_igvm(uint64_t bp_pa)
 	if (boot_info.mem_count == 0) {
 		panic("IGVM loader provided no memory map");
 	}
-	for (; n + 1 < BOOT_CMDLINE_MAX && n + 1 < sizeof(bp->cmdline) && bp->cmdline[n] != '\0'; n++) {
-		boot_info.cmdline[n] = bp->cmdline[n];
-	}
-	boot_info.cmdline[n] = '\0';
+	boot_cmdline_copy(bp->cmdline, sizeof(bp->cmdline), bp_pa + SVSM_BOOT_PARAMS_CMDLINE_OFFSET);
 	boot_info.igvm_vp_count = 1;
 	if (bp->vp_count_gpa != 0) {
 		memcpy(&boot_info.igvm_vp_count, boot_need(bp->vp_count_gpa, 4, "VP count"), 4);
@@ -204,15 +225,14 @@ void boot_info_from_pvh(uint64_t start_info_pa)
 		panic("PVH start_info carries no memory map");
 	}
 	if (si->cmdline_paddr != 0) {
-		const char *c = NULL;
-		size_t i = 0;
+		/* As much as fits, or up to the end of mapped memory. */
+		uint64_t avail = BOOT_CMDLINE_MAX;
 
-		/* The command line may end before BOOT_CMDLINE_MAX at the end of mapped memory. */
-		for (; i + 1 < BOOT_CMDLINE_MAX && (c = boot_map(si->cmdline_paddr + i, 1)) != NULL &&
-		       *c != '\0'; i++) {
-			boot_info.cmdline[i] = *c;
+		while (avail > 1 && boot_map(si->cmdline_paddr, avail) == NULL) {
+			avail--;
 		}
-		boot_info.cmdline[i] = '\0';
+		boot_cmdline_copy(boot_need(si->cmdline_paddr, avail, "command line"), avail,
+				  si->cmdline_paddr);
 	}
 	boot_info.rsdp = si->rsdp_paddr;
 	acpi_parse(&boot_info);

@@ -1,8 +1,11 @@
 /*
  * libFuzzer target for the PVALIDATE list decoder: the fuzzer writes a request (header
  * and entries) at a fuzzer-chosen offset in guest RAM; entry addresses are biased into
- * guest RAM (away from the request itself) and the SVSM region. The SVSM must answer with a result code, never touch
- * memory outside guest RAM (ASan), and leave `next` within [old next, entry_count].
+ * guest RAM (away from the request itself) and the SVSM region. The SVSM must answer with a
+ * result code, never touch memory outside guest RAM (ASan), and leave `next` within
+ * [old next, entry_count]. The request area is zeroed per input: entries the header counts
+ * past the input's end read as 0 (GPA 0, not guest RAM), never as bytes of an earlier input
+ * that the address bias did not see.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,6 +13,9 @@
 #include <string.h>
 
 #include "tests/unit/guest_fixture.h"
+
+#define REQ_AREA 0x10000u /* the request lies in [ram + REQ_AREA, + REQ_AREA_SIZE) */
+#define REQ_AREA_SIZE (0x2000u + 4096u)
 
 static struct guest_fixture g;
 static int ready;
@@ -30,14 +36,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	memcpy(&off, data, 2);
-	gpa = g.ram + 0x10000 + (off & 0x1fff);
+	gpa = g.ram + REQ_AREA + (off & 0x1fff);
 	n = size - 2;
 	if (n > 4096) {
 		n = 4096;
 	}
+	memset((void *)(uintptr_t)(g.ram + REQ_AREA), 0, REQ_AREA_SIZE);
 	memcpy((void *)(uintptr_t)gpa, data + 2, n);
 	req = (uint8_t *)(uintptr_t)gpa; /* may be unaligned: use memcpy */
-	for (size_t i = 0; (i + 1) * 8 + 8 <= n; i++) {
+	/* Every entry the input reaches, a partial last one too (its other bytes are 0). */
+	for (size_t i = 0; 8 + i * 8 < n && 8 + (i + 1) * 8 <= 4096; i++) {
 		uint64_t e;
 
 		memcpy(&e, req + 8 + i * 8, 8);

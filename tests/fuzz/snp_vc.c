@@ -10,66 +10,35 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-
-#include "kernel/platform/snp/ghcb.h"
-#include "kernel/platform/snp/vc.h"
-
-#include "lib/x86_decode.h"
 #include <string.h>
 
-/* The fake CPU's instruction layer, reduced to what vc.c and ghcb.c use. */
-static uint64_t msr_ghcb;
+#include "kernel/platform/snp/fake/fake_cpu.h"
+#include "kernel/platform/snp/ghcb.h"
+#include "kernel/platform/snp/vc.h"
+#include "lib/x86_decode.h"
+
+/* The host's answer for this input; the instruction layer is the unit tests' fake CPU. */
 static const uint8_t *answer;
 static size_t answer_len;
 static uint8_t host_flags;
 
-uint32_t snp_insn_pvalidate(uint64_t vaddr, unsigned int size, bool validate, bool *no_change);
-uint32_t snp_insn_rmpadjust(uint64_t vaddr, unsigned int size, uint64_t attrs);
-void snp_insn_vmgexit(void);
-uint64_t snp_insn_rdmsr(uint32_t msr);
-void snp_insn_wrmsr(uint32_t msr, uint64_t value);
-void snp_insn_terminated(void);
-
-uint32_t snp_insn_pvalidate(uint64_t vaddr, unsigned int size, bool validate, bool *no_change)
+/* A hostile hypervisor on the fake CPU: any valid bits, registers and shared buffer. */
+static void fuzz_hv(void *ctx)
 {
-	(void)vaddr, (void)size, (void)validate;
-	*no_change = false;
-	return 0;
-}
-
-uint32_t snp_insn_rmpadjust(uint64_t vaddr, unsigned int size, uint64_t attrs)
-{
-	(void)vaddr, (void)size, (void)attrs;
-	return 0;
-}
-
-void snp_insn_vmgexit(void)
-{
-	struct ghcb *g = (struct ghcb *)(uintptr_t)msr_ghcb;
+	struct ghcb *g = (struct ghcb *)(uintptr_t)fake_cpu.msr_ghcb;
 	size_t n = answer_len < GHCB_SHARED_BUF_SIZE ? answer_len : GHCB_SHARED_BUF_SIZE;
 
+	if ((fake_cpu.msr_ghcb & GHCB_MSR_INFO_MASK) != 0) {
+		fake_hv_default(ctx); /* the GHCB MSR protocol: vc.c does not use it */
+		return;
+	}
 	g->save.sw_exit_info_1 = host_flags & 3;
 	memset(g->save.valid_bitmap, (host_flags & 4) ? 0xff : 0, sizeof(g->save.valid_bitmap));
 	g->save.rax = host_flags & 8 ? ~0ull : 0x1234;
 	memcpy(g->shared_buffer, answer, n);
 }
 
-uint64_t snp_insn_rdmsr(uint32_t msr)
-{
-	return msr == MSR_AMD64_SEV_ES_GHCB ? msr_ghcb : 0;
-}
-
-void snp_insn_wrmsr(uint32_t msr, uint64_t value)
-{
-	if (msr == MSR_AMD64_SEV_ES_GHCB) {
-		msr_ghcb = value;
-	}
-}
-
-void snp_insn_terminated(void)
-{
-}
-
+/* The kernel walks its page tables; here even addresses map to their low 40 bits. */
 bool snp_vc_virt_to_phys(uint64_t va, uint64_t *pa)
 {
 	*pa = va & 0xffffffffffull;
@@ -100,6 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g = aligned_alloc(4096, 4096);
 		cpuid = calloc(1, sizeof(*cpuid));
 		cpuid->count = 0xffffffff; /* a lying CPUID page must not be walked past its end */
+		fake_cpu_reset(0);
+		fake_cpu_set_hv(fuzz_hv, NULL);
 	}
 	memset(g, 0, 4096);
 	memcpy(code, data + 19, sizeof(code));

@@ -32,4 +32,5 @@ FUZZ_TARGETS += x86_decode snp_guest_msg snp_vc
 FUZZ_SRCS_x86_decode := lib/x86_decode.c
 FUZZ_SRCS_snp_guest_msg := kernel/platform/snp/guest_request.c kernel/platform/snp/secrets.c
 FUZZ_LDLIBS_snp_guest_msg := -lcrypto
-FUZZ_SRCS_snp_vc := kernel/platform/snp/vc.c kernel/platform/snp/ghcb.c lib/x86_decode.c
+FUZZ_SRCS_snp_vc := kernel/platform/snp/vc.c kernel/platform/snp/ghcb.c lib/x86_decode.c \
+	kernel/platform/snp/fake/fake_cpu.c

@@ -8,13 +8,18 @@ set -u
 
 SERVER=${1:-build/tools/vtpm-server}
 SERVER=$(realpath "$SERVER")
+HERE=$(dirname "$(realpath "$0")")
 T=${INTEROP_TIMEOUT:-30}
 WORK=$(mktemp -d /tmp/vtpm-interop.XXXXXX)
 SERVER_PID=
+TRICKLE_PID=
 PASS=0
 FAIL=0
 
 cleanup() {
+	if [ -n "$TRICKLE_PID" ] && kill -0 "$TRICKLE_PID" 2>/dev/null; then
+		kill -TERM "$TRICKLE_PID" 2>/dev/null; wait "$TRICKLE_PID" 2>/dev/null
+	fi
 	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
 		kill -TERM "$SERVER_PID" 2>/dev/null
 		for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -147,6 +152,11 @@ bad_frame "$((PORT + 1))" '\x00\x00\x00\x63'
 check getrandom-after-bad-frames tpm2_getrandom --hex 8
 kill -0 "$SERVER_PID" 2>/dev/null; result server-alive-after-bad-frames $?
 
+raw() { # port, bytes as printf escapes, reply length -> reply as hex
+	timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf '$2' >&3 && head -c $3 <&3" 2>/dev/null |
+		od -An -tx1 -v | tr -d ' \n'
+}
+
 # --- 16 silent connections fill the table; once idle 1 s they make room for real clients.
 SILENT=()
 for _ in $(seq 16); do exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"; SILENT+=("$fd"); done
@@ -154,11 +164,26 @@ sleep 1.3
 check getrandom-with-table-full-of-idle tpm2_getrandom --hex 8
 for fd in "${SILENT[@]}"; do exec {fd}>&-; done
 
+# --- 16 slow clients, each trickling one byte of a never-ending frame every 0.4 s (security
+# finding 5): the platform port keeps a slot even while they are fresh; once 1 s passes
+# without a complete frame, one makes room for a real client; and every frame that stays
+# incomplete is cut 2 s after its first byte (3 s allowed here), trickle or not.
+rm -f trickle.ready
+timeout 20 python3 "$HERE/trickle-clients.py" "$PORT" 16 0.4 4.5 trickle.ready >trickle.out 2>trickle.err &
+TRICKLE_PID=$!
+for _ in $(seq 50); do [ -e trickle.ready ] && break; sleep 0.1; done
+[ -e trickle.ready ]; result trickle-clients-connected $? "$(tail -n 1 trickle.err 2>/dev/null)"
+# TPM_SIGNAL_NV_ON on the platform port -> u32 0
+[ "$(raw "$((PORT + 1))" '\x00\x00\x00\x0b' 4)" = 00000000 ]
+result platform-port-answers-with-16-trickling-clients $?
+sleep 1.1
+check getrandom-with-16-trickling-clients tpm2_getrandom --hex 8
+wait "$TRICKLE_PID"; rc=$?; TRICKLE_PID=
+result trickle-clients-ran $rc "exit $rc: $(tail -n 1 trickle.err 2>/dev/null)"
+[ "$(grep -c '^closed [0-2]\.\|^closed 3\.00' trickle.out)" -eq 16 ]
+result incomplete-frames-cut-within-3s $? "$(sort trickle.out | uniq -c | tr -s ' \n' ' ')"
+
 # --- other simulator commands: REMOTE_HANDSHAKE, and _TPM_Hash_* (after Startup: DRTM, PCR 17)
-raw() { # port, bytes as printf escapes, reply length -> reply as hex
-	timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf '$2' >&3 && head -c $3 <&3" 2>/dev/null |
-		od -An -tx1 -v | tr -d ' \n'
-}
 [ "$(raw "$PORT" '\x00\x00\x00\x0f\x00\x00\x00\x01' 12)" = 000000010000000d00000000 ]
 result mssim-remote-handshake $?
 check pcr17-before-hash tpm2_pcrread sha256:17

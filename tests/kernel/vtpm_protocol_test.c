@@ -2,7 +2,8 @@
  * The vTPM protocol (2) inside the SVSM, without a guest: SVSM_VTPM_CMD served from a page
  * of (otherwise unused) guest RAM, checked for a correct response, and - when the command
  * line has `vtpm_bench` - timed against the same command run straight through the vTPM
- * service, interleaved call by call so both see the same warm caches; the figure is the
+ * service (tests/kernel/tpm_client_kernel.c), interleaved call by call so both see the same
+ * warm caches; the figure is the
  * median of the per-batch ratios. That is the
  * protocol's own overhead with the world switch excluded (bench-kvtpm prints it).
  */
@@ -20,24 +21,10 @@
 #include "lib/cmdline.h"
 #include "lib/tpm_cmd.h"
 #include "svsm/abi/vtpm.h"
+#include "tests/common/tpm_client.h"
 
 #define BATCHES 41
 #define PER_BATCH 10
-
-struct direct_job {
-	uint8_t *cmd;
-	uint32_t size;
-	const uint8_t *rsp;
-	uint32_t rsp_size;
-	enum svsm_err err;
-};
-
-static void direct_fn(void *arg)
-{
-	struct direct_job *j = arg;
-
-	j->err = vtpm_run(0, j->cmd, j->size, &j->rsp, &j->rsp_size);
-}
 
 static void reset_fn(void *arg)
 {
@@ -52,18 +39,6 @@ static uint64_t ticks(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-/* Writes the TPM_SEND_COMMAND envelope of @cmd at @gpa, as a guest would. */
-static void put_envelope(uint64_t gpa, const uint8_t *cmd, uint32_t size)
-{
-	uint8_t *b = phys_to_virt(gpa);
-	uint32_t send = TPM_SEND_COMMAND;
-
-	memcpy(b, &send, 4);
-	b[4] = 0;
-	memcpy(b + 5, &size, 4);
-	memcpy(b + 9, cmd, size);
-}
-
 /*
  * Serves @cmd through SVSM_VTPM_CMD and straight through the service, alternately, in
  * batches; checks every response code is success. Returns the median batch ratio x1000.
@@ -74,7 +49,9 @@ static uint64_t measure(uint64_t gpa, const uint8_t *cmd, uint32_t size, bool *o
 	static uint8_t direct_cmd[SVSM_VTPM_BUFFER_SIZE];
 	uint64_t ratios[BATCHES], t, t_proto = 0, t_direct = 0;
 	struct svsm_call_regs r;
-	struct direct_job j;
+	const uint8_t *direct_rsp = NULL;
+	uint32_t direct_rsp_size = 0;
+	bool sent = false;
 	enum svsm_err err;
 
 	for (unsigned b = 0; b < BATCHES; b++) {
@@ -84,7 +61,7 @@ static uint64_t measure(uint64_t gpa, const uint8_t *cmd, uint32_t size, bool *o
 			const uint8_t *out = phys_to_virt(gpa);
 			uint32_t rsp_size = 0;
 
-			put_envelope(gpa, cmd, size);
+			tpm_client_put_envelope(phys_to_virt(gpa), 0, cmd, size);
 			r = (struct svsm_call_regs){.rcx = gpa};
 			t = ticks();
 			err = vtpm_protocol_call(NULL, SVSM_VTPM_CMD, &r);
@@ -93,11 +70,10 @@ static uint64_t measure(uint64_t gpa, const uint8_t *cmd, uint32_t size, bool *o
 			*ok = *ok && err == SVSM_OK && rsp_size >= 10 && tpm_be32(out + 4 + 6) == 0;
 
 			memcpy(direct_cmd, cmd, size);
-			j = (struct direct_job){.cmd = direct_cmd, .size = size};
 			t = ticks();
-			services_run(direct_fn, &j);
+			sent = tpm_client_transport(direct_cmd, size, &direct_rsp, &direct_rsp_size);
 			bd += ticks() - t;
-			*ok = *ok && j.err == SVSM_OK && j.rsp_size >= 10 && tpm_be32(j.rsp + 6) == 0;
+			*ok = *ok && sent && direct_rsp_size >= 10 && tpm_be32(direct_rsp + 6) == 0;
 		}
 		ratios[b] = bd != 0 ? bp * 1000 / bd : 0;
 		for (unsigned k = b; k > 0 && ratios[k - 1] > ratios[k]; k--) {
@@ -140,7 +116,7 @@ KTEST(vtpm_protocol, served_from_guest_memory_and_timed)
 	tpm_writer_init(&w, cmd, sizeof(cmd));
 	tpm_cmd_startup(&w, TPM_SU_CLEAR);
 	size = (uint32_t)tpm_cmd_end(&w);
-	put_envelope(gpa, cmd, size);
+	tpm_client_put_envelope(phys_to_virt(gpa), 0, cmd, size);
 	r = (struct svsm_call_regs){.rcx = gpa};
 	KASSERT(vtpm_protocol_call(NULL, SVSM_VTPM_CMD, &r) == SVSM_OK);
 

@@ -5,7 +5,8 @@
  * kernel), CreatePrimary of the EK (equal to the cached EK public area), and the EK
  * creation benchmark (`vtpm_bench=N` on the command line: N fresh TPMs per key type;
  * default 1), which prints "bench ek_create_ms_ecc_p256|rsa2048" lines (medians in the SVSM) for make bench-kvtpm.
- * All TPM work runs through services_run() (library stack, interrupts off).
+ * All TPM work runs through services_run() (library stack, interrupts off): the shared test
+ * TPM client over tests/kernel/tpm_client_kernel.c.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,7 +25,7 @@
 #include "kernel/services/vtpm/ram_store.h"
 #include "kernel/services/vtpm/vtpm.h"
 #include "lib/cmdline.h"
-#include "lib/tpm_cmd.h"
+#include "tests/common/tpm_client.h"
 #include <string.h>
 
 #define BENCH_MAX 15
@@ -35,10 +36,6 @@ const struct evp_md_st *EVP_sha256(void);
 int EVP_Digest(const void *data, size_t count, unsigned char *md, unsigned int *size,
 	       const struct evp_md_st *type, void *engine);
 
-static uint8_t cmd[1024];
-static const uint8_t *rsp;
-static uint32_t rsp_size;
-
 static void ensure_services(void)
 {
 	if (!services_ready() && services_init() != SVSM_OK) {
@@ -46,59 +43,9 @@ static void ensure_services(void)
 	}
 }
 
-struct tpm_call {
-	size_t len;
-	uint32_t rc;
-};
-
-static void run_fn(void *arg)
-{
-	struct tpm_call *c = arg;
-
-	c->rc = 0xdeadu;
-	if (c->len != 0 && vtpm_run(0, cmd, (uint32_t)c->len, &rsp, &rsp_size) == SVSM_OK) {
-		c->rc = vtpm_rsp_code(rsp, rsp_size);
-	}
-}
-
-/* Finish the command in @w and run it in the library context; the TPM response code. */
-static uint32_t run(struct tpm_writer *w)
-{
-	struct tpm_call c = {tpm_cmd_end(w), 0};
-
-	services_run(run_fn, &c);
-	return c.rc;
-}
-
 static void reset_fn(void *arg)
 {
 	*(enum svsm_err *)arg = vtpm_reset();
-}
-
-static uint32_t startup_clear(void)
-{
-	struct tpm_writer w;
-
-	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_startup(&w, TPM_SU_CLEAR);
-	return run(&w);
-}
-
-static uint32_t get_random(uint8_t out[16])
-{
-	struct tpm_writer w;
-	uint32_t rc;
-
-	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_get_random(&w, 16);
-	rc = run(&w);
-	if (rc == 0 && (rsp_size != 12 + 16 || tpm_be16(rsp + 10) != 16)) {
-		return 0xbadu;
-	}
-	if (rc == 0) {
-		memcpy(out, rsp + 12, 16);
-	}
-	return rc;
 }
 
 /* Tests run in any order: each starts from a reset TPM (state kept, PCRs fresh). */
@@ -108,7 +55,7 @@ static bool started_tpm(void)
 
 	ensure_services();
 	services_run(reset_fn, &err);
-	return err == SVSM_OK && startup_clear() == 0;
+	return err == SVSM_OK && tpm_client_startup() == 0;
 }
 
 KTEST(vtpm, services_init_creates_ek)
@@ -134,10 +81,10 @@ KTEST(vtpm, startup_and_getrandom)
 	ensure_services();
 	services_run(reset_fn, &err); /* a TPM awaiting Startup, whatever ran before */
 	KEXPECT_EQ(err, SVSM_OK);
-	KEXPECT_EQ(startup_clear(), 0);
-	KEXPECT_EQ(startup_clear(), VTPM_RC_INITIALIZE); /* second Startup is refused */
-	KEXPECT_EQ(get_random(a), 0);
-	KEXPECT_EQ(get_random(b), 0);
+	KEXPECT_EQ(tpm_client_startup(), 0);
+	KEXPECT_EQ(tpm_client_startup(), VTPM_RC_INITIALIZE); /* second Startup is refused */
+	KEXPECT_EQ(tpm_client_get_random(a, 16), 0);
+	KEXPECT_EQ(tpm_client_get_random(b, 16), 0);
 	KEXPECT(memcmp(a, b, sizeof(a)) != 0);
 }
 
@@ -170,18 +117,18 @@ KTEST(vtpm, pcr_extend_and_read)
 	for (unsigned i = 0; i < 32; i++) {
 		digest[i] = (uint8_t)(i + 1);
 	}
-	tpm_writer_init(&w, cmd, sizeof(cmd));
+	tpm_client_begin(&w);
 	tpm_cmd_pcr_extend(&w, 16, digest);
-	KEXPECT_EQ(run(&w), 0);
+	KEXPECT_EQ(tpm_client_run(&w), 0);
 
-	tpm_writer_init(&w, cmd, sizeof(cmd));
+	tpm_client_begin(&w);
 	tpm_cmd_pcr_read(&w, 16);
-	KASSERT(run(&w) == 0);
+	KASSERT(tpm_client_run(&w) == 0);
 	/* header, updateCounter, selection (10), digest count, TPM2B size */
-	KASSERT(rsp_size >= 30 + 32);
-	KEXPECT_EQ(tpm_be32(rsp + 24), 1);
-	KEXPECT_EQ(tpm_be16(rsp + 28), 32);
-	KEXPECT(memcmp(rsp + 30, expect, 32) == 0);
+	KASSERT(tpm_client_rsp_size >= 30 + 32);
+	KEXPECT_EQ(tpm_be32(tpm_client_rsp + 24), 1);
+	KEXPECT_EQ(tpm_be16(tpm_client_rsp + 28), 32);
+	KEXPECT(memcmp(tpm_client_rsp + 30, expect, 32) == 0);
 	/* And libcrypto in the kernel agrees. */
 	memcpy(job.in + 32, digest, 32);
 	services_run(sha256_fn, &job);
@@ -198,20 +145,20 @@ KTEST(vtpm, create_primary_ek_matches_cache)
 	struct tpm_writer w;
 
 	KASSERT(started_tpm());
-	tpm_writer_init(&w, cmd, sizeof(cmd));
+	tpm_client_begin(&w);
 	tpm_cmd_create_primary(&w, TPM_RH_ENDORSEMENT, tmpl, (uint16_t)n);
-	KASSERT(run(&w) == 0);
-	handle = tpm_be32(rsp + 10);
+	KASSERT(tpm_client_run(&w) == 0);
+	handle = tpm_be32(tpm_client_rsp + 10);
 	KEXPECT_EQ(handle >> 24, 0x80); /* transient */
 	cached = vtpm_ek_public(&cached_size);
 	/* The boot EK is ECC unless the command line asked for RSA. */
 	if (!cmdline_has(boot_info.cmdline, "vtpm_ek") && cached != NULL) {
-		KEXPECT_EQ(tpm_be16(rsp + 18), cached_size);
-		KEXPECT(memcmp(rsp + 20, cached, cached_size) == 0);
+		KEXPECT_EQ(tpm_be16(tpm_client_rsp + 18), cached_size);
+		KEXPECT(memcmp(tpm_client_rsp + 20, cached, cached_size) == 0);
 	}
-	tpm_writer_init(&w, cmd, sizeof(cmd));
+	tpm_client_begin(&w);
 	tpm_cmd_flush(&w, handle);
-	KEXPECT_EQ(run(&w), 0);
+	KEXPECT_EQ(tpm_client_run(&w), 0);
 }
 
 struct ek_bench {

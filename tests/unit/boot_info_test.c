@@ -142,3 +142,98 @@ TEST(boot_info, igvm_parameters)
 	EXPECT_EQ(boot_info.cpu_count, 4); /* no MADT: APIC IDs 0..3 */
 	EXPECT_EQ(boot_info.cpu_apic_ids[3], 3);
 }
+
+/*
+ * Security finding 6: a command line longer than BOOT_CMDLINE_MAX - 1 bytes was cut at 511
+ * bytes, so "log=debug <700 x> svsm_mem=8" booted with the default 64 MiB instead of
+ * refusing svsm_mem=8. Now such a line stops the boot with a message naming the limit.
+ */
+#define CMDLINE_PA 0x3000u
+
+/* A PVH start_info at 0x1000 with 256 MiB of RAM and the command line at CMDLINE_PA. */
+static void put_pvh(void)
+{
+	struct hvm_start_info si = {.magic = PVH_START_MAGIC, .version = 1,
+				    .cmdline_paddr = CMDLINE_PA, .memmap_paddr = 0x2000,
+				    .memmap_entries = 1};
+	struct hvm_memmap_table_entry ram = {0, 0x10000000, PVH_MEMMAP_RAM, 0};
+
+	memset(boot_fake_mem, 0, BOOT_FAKE_SIZE);
+	memset(&boot_info, 0, sizeof(boot_info));
+	memcpy(boot_fake_mem + 0x1000, &si, sizeof(si));
+	memcpy(boot_fake_mem + 0x2000, &ram, sizeof(ram));
+}
+
+/* "log=debug " + @x_count x's + " svsm_mem=8" at @dst. */
+static void put_long_cmdline(char *dst, unsigned x_count)
+{
+	strcpy(dst, "log=debug ");
+	memset(dst + 10, 'x', x_count);
+	strcpy(dst + 10 + x_count, " svsm_mem=8");
+}
+
+static void boot_pvh_700(void)
+{
+	put_pvh();
+	put_long_cmdline((char *)boot_fake_mem + CMDLINE_PA, 700);
+	boot_info_from_entry(0x1000);
+}
+
+static void boot_igvm_700(void)
+{
+	struct svsm_boot_params bp = {.magic = SVSM_BOOT_PARAMS_MAGIC,
+				      .version = SVSM_BOOT_PARAMS_VERSION,
+				      .platform = SVSM_BOOT_PLATFORM_NATIVE,
+				      .memory_map_gpa = 0x11000, .memory_map_size = 0x1000,
+				      .svsm_region_gpa = 0x200000, .svsm_region_size = 0x400000};
+	struct igvm_memory_map_entry map[2] = {{0, 0x10000, IGVM_MEMORY_MAP_MEMORY, 0, 0}};
+
+	memset(boot_fake_mem, 0, BOOT_FAKE_SIZE);
+	memset(&boot_info, 0, sizeof(boot_info));
+	put_long_cmdline(bp.cmdline, 700);
+	memcpy(boot_fake_mem + 0x10000, &bp, sizeof(bp));
+	memcpy(boot_fake_mem + 0x11000, map, sizeof(map));
+	boot_info_from_entry(0x10000);
+}
+
+/* A command line that runs to the end of the fake memory without a NUL. */
+static void boot_pvh_unterminated(void)
+{
+	struct hvm_start_info si = {.magic = PVH_START_MAGIC, .version = 1,
+				    .cmdline_paddr = BOOT_FAKE_SIZE - 16, .memmap_paddr = 0x2000,
+				    .memmap_entries = 1};
+
+	put_pvh();
+	memcpy(boot_fake_mem + 0x1000, &si, sizeof(si));
+	memset(boot_fake_mem + BOOT_FAKE_SIZE - 16, 'a', 16);
+	boot_info_from_entry(0x1000);
+}
+
+TEST(boot_info, cmdline_longer_than_511_bytes_stops_pvh_boot)
+{
+	EXPECT_TRUE(unit_dies(boot_pvh_700, "command line is longer than 511 bytes"));
+}
+
+TEST(boot_info, cmdline_longer_than_511_bytes_stops_igvm_boot)
+{
+	EXPECT_TRUE(unit_dies(boot_igvm_700, "command line is longer than 511 bytes"));
+}
+
+TEST(boot_info, cmdline_without_end_stops_boot)
+{
+	EXPECT_TRUE(unit_dies(boot_pvh_unterminated, "no terminating NUL"));
+}
+
+TEST(boot_info, cmdline_of_511_bytes_is_kept_whole)
+{
+	char *line = (char *)boot_fake_mem + CMDLINE_PA;
+
+	put_pvh();
+	strcpy(line, "log=debug ");
+	memset(line + 10, 'x', 489);
+	strcpy(line + 499, " svsm_mem=19"); /* a cut at 510 bytes would read svsm_mem=1 */
+	ASSERT_EQ(strlen(line), BOOT_CMDLINE_MAX - 1);
+	boot_info_from_entry(0x1000);
+	EXPECT_STREQ(boot_info.cmdline, line);
+	EXPECT_EQ(boot_info.svsm_end, boot_info.svsm_start + (19u << 20));
+}

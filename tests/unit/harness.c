@@ -6,9 +6,12 @@
  */
 #include "tests/unit/harness.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static struct unit_test *unit_head;
 static struct unit_test **unit_tail = &unit_head;
@@ -39,6 +42,38 @@ void unit_fail(const char *file, int line, const char *fmt, ...)
 bool unit_current_failed(void)
 {
 	return unit_failed;
+}
+
+bool unit_dies(void (*fn)(void), const char *text)
+{
+	char out[4096] = "";
+	FILE *err = tmpfile();
+	int status = 0;
+	size_t n = 0;
+	pid_t pid = -1;
+
+	if (err == NULL) {
+		return false;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fileno(err), STDERR_FILENO);
+		fn();
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		fclose(err);
+		return false;
+	}
+	rewind(err);
+	n = fread(out, 1, sizeof(out) - 1, err);
+	out[n] = '\0';
+	fclose(err);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT) {
+		return false;
+	}
+	return text == NULL || strstr(out, text) != NULL;
 }
 
 static void xml_escape(FILE *f, const char *s)

@@ -22,6 +22,12 @@ void unit_register(struct unit_test *t);
 void unit_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool unit_current_failed(void);
+/**
+ * unit_dies - run @fn in a child process; true if the child was killed by SIGABRT (a host
+ * panic() or CHECK()) and, unless @text is NULL, printed @text on stderr first. A child
+ * that returns from @fn exits 0, so "it went on" reads as false.
+ */
+bool unit_dies(void (*fn)(void), const char *text);
 
 #define TEST(suite, name)                                                   \
 	static void unit_fn_##suite##_##name(void);                         \

@@ -3,9 +3,6 @@
 #include "tests/unit/harness.h"
 #include "tests/unit/mm_fixture.h"
 
-#include <signal.h>
-#include <stdio.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static void setup(void)
@@ -101,18 +98,7 @@ TEST(heap, absurd_sizes_fail_without_hanging)
 /* Runs @fn in a child; true if the child died of SIGABRT (a CHECK on the host). */
 static bool aborts(void (*fn)(void))
 {
-	int status = 0;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		(void)freopen("/dev/null", "w", stderr);
-		fn();
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		return false;
-	}
-	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+	return unit_dies(fn, NULL);
 }
 
 static void double_free(void)

@@ -11,6 +11,7 @@
 #include "kernel/services/vtpm/vtpm.h"
 #include "svsm/abi/attest.h"
 #include "svsm/abi/vtpm.h"
+#include "tests/common/tpm_client.h"
 #include "tests/unit/guest_fixture.h"
 #include "tests/unit/harness.h"
 
@@ -29,23 +30,12 @@ static bool vtpm_up(void)
 /* Puts a TPM_SEND_COMMAND envelope with @cmd at @gpa. */
 static void put_envelope(uint64_t gpa, uint8_t locality, const uint8_t *cmd, uint32_t size)
 {
-	uint8_t *b = (uint8_t *)(uintptr_t)gpa;
-	uint32_t send = TPM_SEND_COMMAND;
-
-	memset(b, 0, SVSM_VTPM_BUFFER_SIZE);
-	memcpy(b, &send, 4);
-	b[4] = locality;
-	memcpy(b + 5, &size, 4);
-	memcpy(b + 9, cmd, size);
+	memset((void *)(uintptr_t)gpa, 0, SVSM_VTPM_BUFFER_SIZE);
+	tpm_client_put_envelope((void *)(uintptr_t)gpa, locality, cmd, size);
 }
 
 static const uint8_t startup_clear[] = {0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x44, 0, 0};
 static const uint8_t get_random_8[] = {0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7b, 0, 8};
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 TEST(vtpm_protocol, absent_when_tpm_off)
 {
@@ -76,12 +66,12 @@ TEST(vtpm_protocol, query_and_commands)
 	EXPECT_EQ(guest_call(&g, SVSM_VTPM_PROTOCOL, SVSM_VTPM_CMD, buf, 0, 0).rax, SVSM_SUCCESS);
 	rsp = (const uint8_t *)(uintptr_t)buf;
 	EXPECT_EQ(*(const uint32_t *)rsp, 10);
-	EXPECT_EQ(be32(rsp + 4 + 6), 0); /* TPM_RC_SUCCESS */
+	EXPECT_EQ(tpm_be32(rsp + 4 + 6), 0); /* TPM_RC_SUCCESS */
 
 	put_envelope(buf, 0, get_random_8, sizeof(get_random_8));
 	EXPECT_EQ(guest_call(&g, SVSM_VTPM_PROTOCOL, SVSM_VTPM_CMD, buf, 0, 0).rax, SVSM_SUCCESS);
 	EXPECT_EQ(*(const uint32_t *)rsp, 10 + 2 + 8);
-	EXPECT_EQ(be32(rsp + 4 + 6), 0);
+	EXPECT_EQ(tpm_be32(rsp + 4 + 6), 0);
 }
 
 TEST(vtpm_protocol, malformed_envelopes)

@@ -11,14 +11,15 @@
 #include "kernel/protocols/vtpm_envelope.h"
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/ram_store.h"
-#include "lib/tpm_cmd.h"
 #include "svsm/abi/vtpm.h"
+#include "tests/common/tpm_client.h"
 #include "tests/unit/harness.h"
 
-
-static uint8_t cmd[1024];
-static const uint8_t *rsp;
-static uint32_t rsp_size;
+/* The shared test TPM client (tests/common/tpm_client.c) runs commands straight in-process. */
+bool tpm_client_transport(uint8_t *cmd, uint32_t len, const uint8_t **rsp, uint32_t *rsp_size)
+{
+	return vtpm_run(0, cmd, len, rsp, rsp_size) == SVSM_OK;
+}
 
 /* Power off, forget all state, power on: a freshly manufactured TPM. */
 static bool fresh_tpm(void)
@@ -29,78 +30,19 @@ static bool fresh_tpm(void)
 	return vtpm_power_on() == SVSM_OK;
 }
 
-static uint32_t run(struct tpm_writer *w)
-{
-	size_t len = tpm_cmd_end(w);
-
-	if (len == 0 || vtpm_run(0, cmd, (uint32_t)len, &rsp, &rsp_size) != SVSM_OK) {
-		return 0xdeadu;
-	}
-	return vtpm_rsp_code(rsp, rsp_size);
-}
-
-static uint32_t startup(void)
-{
-	struct tpm_writer w;
-
-	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_startup(&w, TPM_SU_CLEAR);
-	return run(&w);
-}
-
 static uint32_t create_primary_ek(enum vtpm_ek_type type, uint32_t *handle)
 {
 	uint8_t tmpl[VTPM_EK_PUBLIC_MAX];
 	size_t n = vtpm_ek_template(type, tmpl, sizeof(tmpl));
-	struct tpm_writer w;
-	uint32_t rc;
 
-	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_create_primary(&w, TPM_RH_ENDORSEMENT, tmpl, (uint16_t)n);
-	rc = run(&w);
-	*handle = rc == 0 ? tpm_be32(rsp + 10) : 0;
-	return rc;
-}
-
-static uint32_t flush(uint32_t handle)
-{
-	struct tpm_writer w;
-
-	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_flush(&w, handle);
-	return run(&w);
-}
-
-static uint32_t pcr_read16(uint8_t out[32])
-{
-	struct tpm_writer w;
-	uint32_t rc;
-
-	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_pcr_read(&w, 16);
-	rc = run(&w);
-	if (rc == 0) {
-		/* header, updateCounter, selection (10), digest count, TPM2B size */
-		if (rsp_size < 30 + 32 || tpm_be32(rsp + 24) != 1 || tpm_be16(rsp + 28) != 32) {
-			return 0xbadu;
-		}
-		memcpy(out, rsp + 30, 32);
-	}
-	return rc;
-}
-
-static uint32_t pcr_extend16(const uint8_t digest[32])
-{
-	struct tpm_writer w;
-
-	tpm_writer_init(&w, cmd, sizeof(cmd));
-	tpm_cmd_pcr_extend(&w, 16, digest);
-	return run(&w);
+	return tpm_client_create_primary(TPM_RH_ENDORSEMENT, tmpl, (uint16_t)n, handle);
 }
 
 TEST(vtpm_service, off_tpm_refuses_commands)
 {
 	uint8_t c[12] = { 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7b, 0, 8 };
+	const uint8_t *rsp = c; /* must come back NULL */
+	uint32_t rsp_size = 1;
 
 	vtpm_power_off();
 	EXPECT_FALSE(vtpm_is_on());
@@ -114,18 +56,18 @@ TEST(vtpm_service, startup_and_getrandom)
 	uint8_t first[16];
 
 	ASSERT_TRUE(fresh_tpm());
-	ASSERT_EQ(startup(), 0);
-	EXPECT_EQ(startup(), VTPM_RC_INITIALIZE);	/* already started */
-	tpm_writer_init(&w, cmd, sizeof(cmd));
+	ASSERT_EQ(tpm_client_startup(), 0);
+	EXPECT_EQ(tpm_client_startup(), VTPM_RC_INITIALIZE);	/* already started */
+	tpm_client_begin(&w);
 	tpm_cmd_get_random(&w, 16);
-	ASSERT_EQ(run(&w), 0);
-	ASSERT_EQ(rsp_size, 10 + 2 + 16);
-	EXPECT_EQ(tpm_be16(rsp + 10), 16);
-	memcpy(first, rsp + 12, 16);
-	tpm_writer_init(&w, cmd, sizeof(cmd));
+	ASSERT_EQ(tpm_client_run(&w), 0);
+	ASSERT_EQ(tpm_client_rsp_size, 10 + 2 + 16);
+	EXPECT_EQ(tpm_be16(tpm_client_rsp + 10), 16);
+	memcpy(first, tpm_client_rsp + 12, 16);
+	tpm_client_begin(&w);
 	tpm_cmd_get_random(&w, 16);
-	ASSERT_EQ(run(&w), 0);
-	EXPECT_TRUE(memcmp(first, rsp + 12, 16) != 0);
+	ASSERT_EQ(tpm_client_run(&w), 0);
+	EXPECT_TRUE(memcmp(first, tpm_client_rsp + 12, 16) != 0);
 }
 
 TEST(vtpm_service, command_before_startup_fails_in_tpm)
@@ -133,9 +75,9 @@ TEST(vtpm_service, command_before_startup_fails_in_tpm)
 	struct tpm_writer w;
 
 	ASSERT_TRUE(fresh_tpm());
-	tpm_writer_init(&w, cmd, sizeof(cmd));
+	tpm_client_begin(&w);
 	tpm_cmd_get_random(&w, 8);
-	EXPECT_EQ(run(&w), VTPM_RC_INITIALIZE);
+	EXPECT_EQ(tpm_client_run(&w), VTPM_RC_INITIALIZE);
 }
 
 TEST(vtpm_service, pcr_extend_and_read)
@@ -148,14 +90,14 @@ TEST(vtpm_service, pcr_extend_and_read)
 	int i;
 
 	ASSERT_TRUE(fresh_tpm());
-	ASSERT_EQ(startup(), 0);
-	ASSERT_EQ(pcr_read16(pcr), 0);
+	ASSERT_EQ(tpm_client_startup(), 0);
+	ASSERT_EQ(tpm_client_pcr_read(16, pcr), 0);
 	for (i = 0; i < 32; i++) {
 		EXPECT_EQ(pcr[i], 0);
 		digest[i] = (uint8_t)(i * 7 + 1);
 	}
-	ASSERT_EQ(pcr_extend16(digest), 0);
-	ASSERT_EQ(pcr_read16(pcr), 0);
+	ASSERT_EQ(tpm_client_pcr_extend(16, digest), 0);
+	ASSERT_EQ(tpm_client_pcr_read(16, pcr), 0);
 	/* PCR := SHA-256(old || digest) */
 	memset(buf, 0, 32);
 	memcpy(buf + 32, digest, 32);
@@ -170,11 +112,11 @@ TEST(vtpm_service, pcrs_reset_on_power_cycle)
 	uint8_t zero[32] = { 0 };
 
 	ASSERT_TRUE(fresh_tpm());
-	ASSERT_EQ(startup(), 0);
-	ASSERT_EQ(pcr_extend16(digest), 0);
+	ASSERT_EQ(tpm_client_startup(), 0);
+	ASSERT_EQ(tpm_client_pcr_extend(16, digest), 0);
 	ASSERT_EQ(vtpm_reset(), SVSM_OK);
-	ASSERT_EQ(startup(), 0);
-	ASSERT_EQ(pcr_read16(pcr), 0);
+	ASSERT_EQ(tpm_client_startup(), 0);
+	ASSERT_EQ(tpm_client_pcr_read(16, pcr), 0);
 	EXPECT_MEMEQ(pcr, zero, 32);
 }
 
@@ -191,17 +133,17 @@ static void check_ek(enum vtpm_ek_type type, uint32_t want_size)
 	ASSERT_TRUE(cached != NULL);
 	EXPECT_EQ(cached_size, want_size);
 	/* vtpm_ek_create leaves the TPM awaiting the guest's TPM2_Startup. */
-	ASSERT_EQ(startup(), 0);
+	ASSERT_EQ(tpm_client_startup(), 0);
 	ASSERT_EQ(create_primary_ek(type, &handle), 0);
-	ASSERT_EQ(tpm_be16(rsp + 18), cached_size);
-	EXPECT_MEMEQ(rsp + 20, cached, cached_size);
-	tpm_writer_init(&w, cmd, sizeof(cmd));
+	ASSERT_EQ(tpm_be16(tpm_client_rsp + 18), cached_size);
+	EXPECT_MEMEQ(tpm_client_rsp + 20, cached, cached_size);
+	tpm_client_begin(&w);
 	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, TPM_CC_READ_PUBLIC);
 	tpm_put_u32(&w, handle);
-	ASSERT_EQ(run(&w), 0);
-	ASSERT_EQ(tpm_be16(rsp + 10), cached_size);
-	EXPECT_MEMEQ(rsp + 12, cached, cached_size);
-	EXPECT_EQ(flush(handle), 0);
+	ASSERT_EQ(tpm_client_run(&w), 0);
+	ASSERT_EQ(tpm_be16(tpm_client_rsp + 10), cached_size);
+	EXPECT_MEMEQ(tpm_client_rsp + 12, cached, cached_size);
+	EXPECT_EQ(tpm_client_flush(handle), 0);
 }
 
 TEST(vtpm_service, ek_ecc_cache_matches_createprimary_and_readpublic)
@@ -268,12 +210,12 @@ TEST(vtpm_service, ek_create_when_guest_already_started)
 	uint8_t before[32];
 
 	ASSERT_TRUE(fresh_tpm());
-	ASSERT_EQ(startup(), 0);
-	ASSERT_EQ(pcr_extend16(digest), 0);
-	ASSERT_EQ(pcr_read16(before), 0);
+	ASSERT_EQ(tpm_client_startup(), 0);
+	ASSERT_EQ(tpm_client_pcr_extend(16, digest), 0);
+	ASSERT_EQ(tpm_client_pcr_read(16, before), 0);
 	ASSERT_EQ(vtpm_ek_create(VTPM_EK_ECC_P256), SVSM_OK);
 	/* No reset: the running TPM keeps its PCRs. */
-	ASSERT_EQ(pcr_read16(pcr), 0);
+	ASSERT_EQ(tpm_client_pcr_read(16, pcr), 0);
 	EXPECT_MEMEQ(pcr, before, 32);
 }
 
@@ -284,10 +226,10 @@ TEST(vtpm_service, no_state_write_per_command)
 	int i;
 
 	ASSERT_TRUE(fresh_tpm());
-	ASSERT_EQ(startup(), 0);
+	ASSERT_EQ(tpm_client_startup(), 0);
 	writes = ram_store_write_count();
 	for (i = 0; i < 20; i++) {
-		ASSERT_EQ(pcr_extend16(digest), 0);
+		ASSERT_EQ(tpm_client_pcr_extend(16, digest), 0);
 	}
 	EXPECT_LE(ram_store_write_count() - writes, 1);
 }
@@ -301,7 +243,7 @@ TEST(vtpm_service, envelope_round_trip)
 	uint32_t r_size = 0;
 
 	ASSERT_TRUE(fresh_tpm());
-	ASSERT_EQ(startup(), 0);
+	ASSERT_EQ(tpm_client_startup(), 0);
 	memset(page, 0, sizeof(page));
 	page[0] = TPM_SEND_COMMAND;
 	page[5] = sizeof(getrandom);

@@ -17,10 +17,12 @@
  * Anything else is bad framing: that connection is closed and the server goes on.
  *
  * Any local process may connect (and, as with every mssim server, send STOP). So that
- * silent connections cannot hold all SERVER_MAX_CONNS slots, a new connection that finds
- * the table full evicts the one idle longest if it has been idle SERVER_EVICT_IDLE_MS;
- * otherwise the newcomer is closed. A response write gives up after SERVER_WRITE_MS in
- * all, so a client that does not read stalls the others at most that long.
+ * silent or slow connections cannot hold all SERVER_MAX_CONNS slots (conn_policy.h): a
+ * frame must be complete CONN_POLICY_FRAME_MS after its first byte or the connection is
+ * closed; a new connection that finds no slot evicts the one whose last complete frame (or
+ * connect) is oldest, if over CONN_POLICY_IDLE_MS; command connections leave one slot for
+ * the platform port. A response write gives up after SERVER_WRITE_MS in all, so a client
+ * that does not read stalls the others at most that long.
  */
 #define _GNU_SOURCE 1 /* accept4, ppoll */
 #include <errno.h>
@@ -44,6 +46,7 @@
 #include "kernel/services/vtpm/vtpm.h"
 #include "lib/tpm_marshal.h"
 #include "svsm/abi/vtpm.h"
+#include "tools/vtpm-server/conn_policy.h"
 #include "tools/vtpm-server/mssim_frame.h"
 
 #define SERVER_MAX_CONNS   16
@@ -51,15 +54,12 @@
 #define SERVER_MAX_PAYLOAD MSSIM_MAX_PAYLOAD
 #define SERVER_INBUF_SIZE  (9u + SERVER_MAX_PAYLOAD)
 #define SERVER_WRITE_MS    2000
-#define SERVER_EVICT_IDLE_MS 1000
-
-enum conn_kind { CONN_COMMAND, CONN_PLATFORM };
 
 /** struct conn - one client connection and the bytes it sent that are not yet used. */
 struct conn {
 	int fd;
 	enum conn_kind kind;
-	uint64_t last_ms; /* when it connected or last sent bytes (CLOCK_MONOTONIC) */
+	struct conn_timing timing; /* what conn_policy decides on */
 	uint32_t len;
 	uint8_t in[SERVER_INBUF_SIZE];
 };
@@ -102,7 +102,9 @@ static void usage(FILE *f)
 		"The TPM starts powered on and not yet started (send TPM2_Startup).\n"
 		"Prints \"vtpm-server ready <N>\" on stdout once listening; SIGTERM or SIGINT\n"
 		"(or the mssim STOP command) stops it cleanly. Any local user can connect:\n"
-		"up to 16 connections; when full, one idle over 1 s makes room.\n"
+		"up to 16 connections, one of them kept for the platform port; a frame must\n"
+		"arrive whole within 2 s of its first byte; when full, a connection without a\n"
+		"complete frame for 1 s makes room.\n"
 		"Example: TPM2TOOLS_TCTI=mssim:host=127.0.0.1,port=2321 tpm2_startup -c\n");
 }
 
@@ -141,30 +143,47 @@ static void conn_close(int slot)
 	conns[slot] = NULL;
 }
 
-/* A free slot, or the slot of a connection evicted for being idle longest; -1 if none. */
-static int server_free_slot(void)
+/* The slot for a new @kind connection (after evicting its holder if need be); -1 if none. */
+static int server_free_slot(enum conn_kind kind)
 {
+	struct conn_timing view[SERVER_MAX_CONNS];
 	uint64_t now = now_ms();
-	int oldest = 0;
+	bool evict = false;
 	int slot;
 
 	for (slot = 0; slot < SERVER_MAX_CONNS; slot++) {
-		if (conns[slot] == NULL) {
-			return slot;
+		view[slot] = conns[slot] != NULL ? conns[slot]->timing : (struct conn_timing){0};
+	}
+	slot = conn_policy_place(view, SERVER_MAX_CONNS, kind, now, &evict);
+	if (slot >= 0 && evict) {
+		if (server_verbose) {
+			fprintf(stderr, "vtpm-server: table full, evicting a connection without a "
+				"complete frame for %llu ms\n",
+				(unsigned long long)(now - conns[slot]->timing.progress_ms));
 		}
-		if (conns[slot]->last_ms < conns[oldest]->last_ms) {
-			oldest = slot;
+		conn_close(slot);
+	}
+	return slot;
+}
+
+/* Closes every connection whose frame has been incomplete too long; ms to the next deadline. */
+static int server_expire(void)
+{
+	struct conn_timing view[SERVER_MAX_CONNS];
+	uint64_t now = now_ms();
+	int slot;
+
+	for (slot = 0; slot < SERVER_MAX_CONNS; slot++) {
+		if (conns[slot] != NULL && conn_policy_expired(&conns[slot]->timing, now)) {
+			if (server_verbose) {
+				fprintf(stderr, "vtpm-server: frame incomplete after %u ms\n",
+					CONN_POLICY_FRAME_MS);
+			}
+			conn_close(slot);
 		}
+		view[slot] = conns[slot] != NULL ? conns[slot]->timing : (struct conn_timing){0};
 	}
-	if (now - conns[oldest]->last_ms < SERVER_EVICT_IDLE_MS) {
-		return -1;
-	}
-	if (server_verbose) {
-		fprintf(stderr, "vtpm-server: table full, evicting a connection idle %llu ms\n",
-			(unsigned long long)(now - conns[oldest]->last_ms));
-	}
-	conn_close(oldest);
-	return oldest;
+	return conn_policy_wait_ms(view, SERVER_MAX_CONNS, now);
 }
 
 static void server_accept(int lfd, enum conn_kind kind)
@@ -176,7 +195,7 @@ static void server_accept(int lfd, enum conn_kind kind)
 	if (fd < 0) {
 		return;
 	}
-	slot = server_free_slot();
+	slot = server_free_slot(kind);
 	if (slot < 0) {
 		close(fd);
 		return;
@@ -190,7 +209,7 @@ static void server_accept(int lfd, enum conn_kind kind)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
 	conns[slot]->fd = fd;
 	conns[slot]->kind = kind;
-	conns[slot]->last_ms = now_ms();
+	conns[slot]->timing = conn_policy_accepted(kind, now_ms());
 	if (server_verbose) {
 		fprintf(stderr, "vtpm-server: %s connection accepted\n",
 			kind == CONN_COMMAND ? "command" : "platform");
@@ -378,6 +397,7 @@ static enum frame_result server_platform_frame(struct conn *c, const struct mssi
 static enum frame_result server_conn_input(struct conn *c)
 {
 	enum frame_result res = FRAME_DONE;
+	uint32_t frames = 0;
 	uint32_t used = 0;
 	int one = 1;
 	ssize_t n = read(c->fd, c->in + c->len, sizeof(c->in) - c->len);
@@ -394,16 +414,15 @@ static enum frame_result server_conn_input(struct conn *c)
 	 * Linux clears TCP_QUICKACK by itself, hence after every read.
 	 */
 	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
-	c->last_ms = now_ms();
 	c->len += (uint32_t)n;
-	while (c->len >= 4) {
+	while (c->len > 0) {
 		struct mssim_frame f;
 		enum mssim_decode d = mssim_frame_decode(
 			c->kind == CONN_COMMAND ? MSSIM_COMMAND_PORT : MSSIM_PLATFORM_PORT, c->in,
 			c->len, &f);
 
 		if (d == MSSIM_NEED_MORE) {
-			return FRAME_DONE;
+			break;
 		}
 		if (d == MSSIM_BAD) {
 			if (c->kind == CONN_PLATFORM) {
@@ -419,7 +438,9 @@ static enum frame_result server_conn_input(struct conn *c)
 		used = f.used;
 		memmove(c->in, c->in + used, c->len - used);
 		c->len -= used;
+		frames++;
 	}
+	conn_policy_after_input(&c->timing, frames, c->len, now_ms());
 	return FRAME_DONE;
 }
 
@@ -441,7 +462,9 @@ static int server_run(int lfd_cmd, int lfd_plat)
 	struct pollfd pfds[2 + SERVER_MAX_CONNS];
 	int slots[2 + SERVER_MAX_CONNS];
 	enum frame_result res = FRAME_DONE;
+	struct timespec timeout;
 	sigset_t run_mask;
+	int wait_ms = -1;
 	sigset_t block;
 	int count;
 	int i;
@@ -462,8 +485,10 @@ static int server_run(int lfd_cmd, int lfd_plat)
 				slots[count++] = i;
 			}
 		}
+		timeout = (struct timespec){ .tv_sec = wait_ms / 1000,
+					     .tv_nsec = (long)(wait_ms % 1000) * 1000000 };
 		/* Signals are unblocked only inside ppoll: none is lost between checks. */
-		if (ppoll(pfds, (nfds_t)count, NULL, &run_mask) < 0) {
+		if (ppoll(pfds, (nfds_t)count, wait_ms >= 0 ? &timeout : NULL, &run_mask) < 0) {
 			if (errno == EINTR) {
 				continue;
 			}
@@ -482,6 +507,8 @@ static int server_run(int lfd_cmd, int lfd_plat)
 				conn_close(slots[i]);
 			}
 		}
+		/* After the reads: a client whose bytes were waiting is not blamed for our delay. */
+		wait_ms = server_expire();
 		if (pfds[0].revents & POLLIN) {
 			server_accept(lfd_cmd, CONN_COMMAND);
 		}
