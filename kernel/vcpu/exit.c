@@ -51,13 +51,11 @@ static enum vcpu_next io_exit(struct vcpu *v, const struct vm_exit *e)
 		r = bus_io(v, &a);
 	}
 	if (io->in && !io->string) {
-		if (r == BUS_UNOWNED) {
-			rax |= mask; /* the default: nothing answers, the bus floats high */
-		} else if (io->size == 4) {
-			rax = a.value & mask;
-		} else {
-			rax = (rax & ~mask) | (a.value & mask);
-		}
+		uint64_t value = r == BUS_UNOWNED ? mask : a.value & mask; /* nothing answers: the
+									       * bus floats high */
+
+		/* A 32-bit IN zero-extends into RAX, as a register write does; 8/16 merge. */
+		rax = io->size == 4 ? value : (rax & ~mask) | value;
 		plat_vcpu_set_reg(v, VM_REG_RAX, rax);
 	}
 	return r == BUS_STOP_VCPU || r == BUS_STOP_GUEST ? VCPU_NEXT_STOP : VCPU_NEXT_RUN;

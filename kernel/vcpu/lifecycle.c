@@ -52,20 +52,20 @@ enum svsm_err vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gp
 	if (err != SVSM_OK) {
 		goto release;
 	}
-	err = plat_vcpu_prepare(caller, v, (unsigned)cpu);
-	if (err != SVSM_OK) {
-		goto unprotect;
-	}
 	/*
-	 * Nothing may fail once the vCPU is published: a DELETE_VCPU may already hold it.
-	 * So the CPU's work slot is taken first; busy means it still finishes a previous
-	 * vCPU, and the guest may retry.
+	 * Nothing may fail once the platform made the page a VMSA: undoing that can fail
+	 * (SNP: the host refuses AP_DESTROY), and a page that is still a VMSA must never be
+	 * given back to the guest. Nor once the vCPU is published: a DELETE_VCPU may already
+	 * hold it. So the CPU's work slot is taken first; busy means it still finishes a
+	 * previous vCPU, and the guest may retry.
 	 */
 	if (!smp_reserve((unsigned)cpu)) {
 		err = SVSM_E_BUSY;
-		if (plat_vcpu_destroy(v) != SVSM_OK) {
-			pr_warn("vcpu: VMSA %#lx could not be given back\n", vmsa_gpa);
-		}
+		goto unprotect;
+	}
+	err = plat_vcpu_prepare(caller, v, (unsigned)cpu);
+	if (err != SVSM_OK) {
+		smp_unreserve((unsigned)cpu);
 		goto unprotect;
 	}
 	vcpu_publish(v);
@@ -137,15 +137,7 @@ bool vcpu_stop_all(struct vcpu *self, uint64_t spins)
 {
 	bool all = true;
 
-	for (unsigned i = 0; i < VCPU_MAX; i++) {
-		struct vcpu *v = vcpu_slot(i);
-
-		if (v != self && v->state != VCPU_FREE && v->state != VCPU_STOPPED &&
-		    v->state != VCPU_CREATING) {
-			__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
-			plat_vcpu_kick(v);
-		}
-	}
+	vcpu_request_stop_all(self);
 	for (unsigned i = 0; i < VCPU_MAX; i++) {
 		struct vcpu *v = vcpu_slot(i);
 		uint64_t n = spins;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "kernel/lib/spinlock.h"
+#include "kernel/platform/platform.h"
 
 static struct vcpu vcpus[VCPU_MAX];
 static struct spinlock vcpu_lock = SPINLOCK_INIT;
@@ -186,6 +187,26 @@ bool vcpu_uses_page(uint64_t gpa)
 	}
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 	return used;
+}
+
+void vcpu_request_stop_all(const struct vcpu *self)
+{
+	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
+
+	for (unsigned i = 0; i < VCPU_MAX; i++) {
+		struct vcpu *v = &vcpus[i];
+
+		/*
+		 * Under the lock no deleter can free v->plat meanwhile; a vCPU being deleted is
+		 * being stopped by its deleter already.
+		 */
+		if (v != self && v->state != VCPU_FREE && v->state != VCPU_CREATING &&
+		    v->state != VCPU_STOPPED && !v->deleting) {
+			__atomic_store_n(&v->stop_request, true, __ATOMIC_RELEASE);
+			plat_vcpu_kick(v);
+		}
+	}
+	spin_unlock_irqrestore(&vcpu_lock, flags);
 }
 
 struct vcpu *vcpu_slot(unsigned id)

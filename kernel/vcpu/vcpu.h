@@ -82,6 +82,12 @@ struct vcpu *vcpu_find_apic(uint32_t apic_id);
 /** vcpu_uses_page - some live vCPU has @gpa as its VMSA or CA page. */
 bool vcpu_uses_page(uint64_t gpa);
 
+/**
+ * vcpu_request_stop_all - ask every published vCPU but @self (and those a DELETE_VCPU is
+ * stopping already) to stop, and kick it; under the table lock, so no vCPU's platform
+ * state is freed meanwhile.
+ */
+void vcpu_request_stop_all(const struct vcpu *self);
 /** vcpu_slot - the table slot @id (< VCPU_MAX), live or not, for walks over every vCPU. */
 struct vcpu *vcpu_slot(unsigned id);
 /** vcpu_calls_total - SVSM calls served by all vCPUs. */

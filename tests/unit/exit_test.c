@@ -55,9 +55,9 @@ TEST(exit, unowned_port_reads_all_ones_and_drops_writes)
 	EXPECT_EQ(g.fv.regs.rax, 0x12345678123456ffull);
 	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 1);
 	e = io_exit(0xcfc, 4, true, false);
-	g.fv.regs.rax = 0xaaaaaaaa00000000ull; /* the upper half stays, as before the bus */
+	g.fv.regs.rax = 0xaaaaaaaa00000000ull; /* a 32-bit IN zero-extends, as on hardware */
 	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
-	EXPECT_EQ(g.fv.regs.rax, 0xaaaaaaaaffffffffull);
+	EXPECT_EQ(g.fv.regs.rax, 0xffffffffull);
 	e = io_exit(0x92, 1, false, false);
 	g.fv.regs.rax = 0;
 	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);

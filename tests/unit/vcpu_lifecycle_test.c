@@ -221,6 +221,29 @@ TEST(vcpu_lifecycle, create_failures_hold_nothing)
 	EXPECT_EQ(fake_log.prepares, fake_log.destroys);
 }
 
+/*
+ * From the review: CREATE_VCPU used to let the platform make the page a VMSA before it
+ * reserved the target CPU; on a busy CPU it then asked the platform to undo that, and gave
+ * the page back to the guest even when the undo failed (SNP: a host refusing AP_DESTROY),
+ * leaving a live VMSA page writable by SVSM calls on the guest's behalf. Now the CPU is
+ * reserved first, so a busy CPU never gets as far as a VMSA.
+ */
+TEST(vcpu_lifecycle, create_on_a_busy_cpu_never_makes_a_vmsa)
+{
+	setup();
+	fake_log.destroy_result = SVSM_E_BUSY; /* a host that would refuse to destroy it */
+	fake_cpus_set_busy(X_APIC, true);
+	EXPECT_EQ(create_x(), SVSM_ERR_BUSY);
+	EXPECT_EQ(fake_log.prepares, 0);
+	EXPECT_FALSE(page_is_svsm(x_vmsa));
+	fake_cpus_set_busy(X_APIC, false);
+	fake_log.destroy_result = SVSM_OK;
+	EXPECT_EQ(create_x(), SVSM_SUCCESS);
+	EXPECT_TRUE(x_runs());
+	EXPECT_EQ(delete_as(g.v, x_vmsa), SVSM_SUCCESS);
+	EXPECT_EQ(fake_log.prepares, fake_log.destroys);
+}
+
 TEST(vcpu_lifecycle, create_with_full_table)
 {
 	struct vcpu *fill[VCPU_MAX];
