@@ -3,6 +3,8 @@
  * addresses. They are written at set-up time on the boot CPU, before any vCPU runs, and
  * only read afterwards, so lookups take no lock. Every port and GPA a guest can produce is
  * a valid lookup key: a range is matched with `addr - start < size`, which cannot wrap.
+ * The tables hold both kinds as raw numbers; bus_register_mmio(), bus_mmio() and
+ * bus_mmio_owned() take a gpa_t and unwrap it here, nowhere else.
  */
 #include "kernel/devices/bus.h"
 
@@ -55,9 +57,10 @@ static const struct bus_range *find(const struct bus_table *t, uint64_t addr)
 	return NULL;
 }
 
-static enum bus_result call(const struct bus_table *t, struct vcpu *v, struct bus_access *a)
+static enum bus_result call(const struct bus_table *t, uint64_t addr, struct vcpu *v,
+			    struct bus_access *a)
 {
-	const struct bus_range *r = find(t, a->addr);
+	const struct bus_range *r = find(t, addr);
 
 	return r == NULL ? BUS_UNOWNED : r->handler(r->ctx, v, a);
 }
@@ -67,24 +70,24 @@ enum svsm_err bus_register_io(uint32_t first, uint32_t count, bus_handler_fn han
 	return add(&io_table, first, count, UINT16_MAX, handler, ctx);
 }
 
-enum svsm_err bus_register_mmio(uint64_t gpa, uint64_t size, bus_handler_fn handler, void *ctx)
+enum svsm_err bus_register_mmio(gpa_t gpa, uint64_t size, bus_handler_fn handler, void *ctx)
 {
-	return add(&mmio_table, gpa, size, UINT64_MAX, handler, ctx);
+	return add(&mmio_table, gpa_addr(gpa), size, UINT64_MAX, handler, ctx);
 }
 
 enum bus_result bus_io(struct vcpu *v, struct bus_access *a)
 {
-	return call(&io_table, v, a);
+	return call(&io_table, a->port, v, a);
 }
 
 enum bus_result bus_mmio(struct vcpu *v, struct bus_access *a)
 {
-	return call(&mmio_table, v, a);
+	return call(&mmio_table, gpa_addr(a->gpa), v, a);
 }
 
-bool bus_mmio_owned(uint64_t gpa)
+bool bus_mmio_owned(gpa_t gpa)
 {
-	return find(&mmio_table, gpa) != NULL;
+	return find(&mmio_table, gpa_addr(gpa)) != NULL;
 }
 
 void bus_reset(void)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
 #include "svsm/err.h"
 
 struct vcpu;
@@ -26,14 +27,16 @@ enum bus_result {
 
 /**
  * struct bus_access - one access as a device sees it.
- * @addr:  port, or guest-physical address.
+ * @port:  port I/O: the port (0 for MMIO).
+ * @gpa:   MMIO: the guest-physical address (0 for port I/O).
  * @size:  1, 2, 4 or 8 bytes; 0 for MMIO whose instruction was not decoded (the device
  *         may still refuse it, e.g. by stopping the guest).
  * @write: a write of @value; else the device sets @value.
  * @value: the data, in the low @size bytes.
  */
 struct bus_access {
-	uint64_t addr;
+	uint16_t port;
+	gpa_t gpa;
 	uint8_t size;
 	bool write;
 	uint64_t value;
@@ -50,15 +53,15 @@ typedef enum bus_result (*bus_handler_fn)(void *ctx, struct vcpu *v, struct bus_
  */
 enum svsm_err bus_register_io(uint32_t first, uint32_t count, bus_handler_fn handler,
 			      void *ctx) SVSM_MUST_CHECK;
-enum svsm_err bus_register_mmio(uint64_t gpa, uint64_t size, bus_handler_fn handler,
+enum svsm_err bus_register_mmio(gpa_t gpa, uint64_t size, bus_handler_fn handler,
 				void *ctx) SVSM_MUST_CHECK;
 
-/** bus_io - hand a port access to its owner; BUS_UNOWNED when there is none. */
+/** bus_io - hand a port access (a->port) to its owner; BUS_UNOWNED when there is none. */
 enum bus_result bus_io(struct vcpu *v, struct bus_access *a);
-/** bus_mmio - hand an MMIO access to the owner of a->addr; BUS_UNOWNED when none. */
+/** bus_mmio - hand an MMIO access to the owner of a->gpa; BUS_UNOWNED when none. */
 enum bus_result bus_mmio(struct vcpu *v, struct bus_access *a);
 /** bus_mmio_owned - some device owns @gpa. */
-bool bus_mmio_owned(uint64_t gpa);
+bool bus_mmio_owned(gpa_t gpa);
 
 /** bus_reset - forget every registration (host unit tests). */
 void bus_reset(void);

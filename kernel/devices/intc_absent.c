@@ -18,7 +18,8 @@ static enum bus_result intc_access(void *ctx, struct vcpu *v, struct bus_access 
 	const char *name = ctx;
 
 	pr_err("vcpu: vCPU %u accessed the %s at GPA %#lx (RIP %#lx): interrupt controllers "
-	       "are not virtualised yet\n", v->id, name, a->addr, plat_vcpu_reg(v, VM_REG_RIP));
+	       "are not virtualised yet\n",
+	       v->id, name, gpa_addr(a->gpa), plat_vcpu_reg(v, VM_REG_RIP));
 	guest_stop("access to an interrupt controller");
 	return BUS_STOP_GUEST;
 }

@@ -9,14 +9,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
 #include "svsm/err.h"
 
 struct vcpu;
 struct plat_guest_start;
 
 #define GUEST_PAGE_SIZE 4096ull
-#define GUEST_IOAPIC_GPA 0xfec00000ull
-#define GUEST_LAPIC_DEFAULT_GPA 0xfee00000ull
+#define GUEST_IOAPIC_GPA GPA_C(0xfec00000ull)
+#define GUEST_LAPIC_DEFAULT_GPA GPA_C(0xfee00000ull)
 
 /**
  * guest_ram_map_init - build the guest RAM map from boot_info (every platform, once) and
@@ -24,7 +25,7 @@ struct plat_guest_start;
  */
 enum svsm_err guest_ram_map_init(void) SVSM_MUST_CHECK;
 /** guest_lapic_gpa - the page of the local APIC (from the MADT, else the default). */
-uint64_t guest_lapic_gpa(void);
+gpa_t guest_lapic_gpa(void);
 
 /**
  * guest_launch - build the guest map, let the platform protect the SVSM, load the guest

@@ -1,7 +1,8 @@
 /*
  * The guest-physical map, built once for every platform: guest RAM is the RAM of the boot
  * memory map minus the SVSM region, page-aligned; guest_mem keeps it. Runs on the boot CPU
- * before any vCPU exists; no state of its own.
+ * before any vCPU exists; no state of its own. The boot memory map's raw addresses become
+ * gpa_t here (guest RAM is the machine's RAM at the same address, see pa_from_gpa()).
  */
 #include "kernel/guest/guest.h"
 
@@ -12,7 +13,7 @@
 static void add_range(struct guest_mem_range *r, unsigned *n, uint64_t s, uint64_t e)
 {
 	if (s < e && *n < GUEST_MEM_MAX_RANGES) {
-		r[(*n)++] = (struct guest_mem_range){s, e};
+		r[(*n)++] = (struct guest_mem_range){gpa_init(s), gpa_init(e)};
 	}
 }
 
@@ -33,12 +34,13 @@ enum svsm_err guest_ram_map_init(void)
 		add_range(ram, &n, s, e < ss ? e : ss);
 		add_range(ram, &n, s > se ? s : se, e);
 	}
-	return guest_mem_init(ram, n, ss, se);
+	return guest_mem_init(ram, n, gpa_init(ss), gpa_init(se));
 }
 
-uint64_t guest_lapic_gpa(void)
+gpa_t guest_lapic_gpa(void)
 {
-	uint64_t gpa = boot_info.lapic_mmio != 0 ? boot_info.lapic_mmio : GUEST_LAPIC_DEFAULT_GPA;
+	gpa_t gpa = boot_info.lapic_mmio != 0 ? gpa_init(boot_info.lapic_mmio)
+					      : GUEST_LAPIC_DEFAULT_GPA;
 
-	return align_down(gpa, MM_PAGE_SIZE);
+	return gpa_align_down(gpa, MM_PAGE_SIZE);
 }

@@ -21,13 +21,15 @@
 #include "lib/cmdline.h"
 #include "svsm/abi/native_guest.h"
 
-#define BOOT_INFO_GPA 0x1000
-#define BOOT_CA_GPA   0x2000
+#define BOOT_INFO_GPA GPA_C(0x1000)
+#define BOOT_CA_GPA   GPA_C(0x2000)
 
+/* The header's raw load address becomes a gpa_t here, once. */
 static enum svsm_err load_guest_image(struct native_guest_header *hdr)
 {
 	uint16_t select;
 	uint32_t size;
+	gpa_t load;
 	enum svsm_err err;
 
 	if (!fw_cfg_find(NATIVE_GUEST_FW_CFG_FILE, &select, &size)) {
@@ -39,22 +41,24 @@ static enum svsm_err load_guest_image(struct native_guest_header *hdr)
 		return SVSM_E_FORMAT;
 	}
 	fw_cfg_read(select, hdr, sizeof(*hdr));
+	load = gpa_init(hdr->load_gpa);
 	if (hdr->magic != NATIVE_GUEST_MAGIC || hdr->header_size != sizeof(*hdr) ||
-	    (hdr->load_gpa & (MM_PAGE_SIZE - 1)) != 0 || hdr->mem_size < size ||
+	    !gpa_aligned(load, MM_PAGE_SIZE) || hdr->mem_size < size ||
 	    hdr->entry_gpa < hdr->load_gpa || hdr->entry_gpa >= hdr->load_gpa + size ||
-	    !guest_mem_valid(hdr->load_gpa, hdr->mem_size) ||
-	    hdr->load_gpa < BOOT_CA_GPA + MM_PAGE_SIZE) {
+	    !guest_mem_valid(load, hdr->mem_size) ||
+	    gpa_lt(load, gpa_add(BOOT_CA_GPA, MM_PAGE_SIZE))) {
 		pr_err("native: bad guest image header (load %#lx size %#lx entry %#lx)\n",
 		       hdr->load_gpa, hdr->mem_size, hdr->entry_gpa);
 		return SVSM_E_FORMAT;
 	}
 	/* The image is host-provided guest code: it goes to guest memory only. */
-	err = guest_mem_zero(hdr->load_gpa, hdr->mem_size);
+	err = guest_mem_zero(load, hdr->mem_size);
 	if (err != SVSM_OK) {
 		return err;
 	}
-	fw_cfg_read(select, phys_to_virt(hdr->load_gpa), size);
-	plat_guest_prevalidate(hdr->load_gpa, hdr->mem_size);
+	/* Checked guest RAM, just zeroed through guest_mem: fw_cfg's DMA-free copy lands there. */
+	fw_cfg_read(select, phys_to_virt(pa_from_gpa(load)), size);
+	plat_guest_prevalidate(load, hdr->mem_size);
 	pr_info("native: guest image %u bytes at %#lx, entry %#lx\n", size, hdr->load_gpa,
 		hdr->entry_gpa);
 	return SVSM_OK;
@@ -71,7 +75,7 @@ static enum svsm_err write_boot_info(void)
 		return SVSM_E_NOMEM;
 	}
 	bi->magic = NATIVE_BOOT_MAGIC;
-	bi->ca_gpa = BOOT_CA_GPA;
+	bi->ca_gpa = gpa_addr(BOOT_CA_GPA);
 	bi->svsm_base = boot_info.svsm_start;
 	bi->svsm_size = boot_info.svsm_end - boot_info.svsm_start;
 	bi->guest_vmpl = NATIVE_GUEST_VMPL;
@@ -80,7 +84,8 @@ static enum svsm_err write_boot_info(void)
 		bi->apic_ids[i] = percpu_area[i].apic_id;
 	}
 	for (unsigned i = 0; i < n && i < NATIVE_BOOT_MAX_MEM; i++) {
-		bi->mem[i] = (struct native_mem_range){ram[i].start, ram[i].end - ram[i].start};
+		bi->mem[i] = (struct native_mem_range){gpa_addr(ram[i].start),
+							gpa_diff(ram[i].end, ram[i].start)};
 		bi->mem_count++;
 	}
 	cmdline_get(boot_info.cmdline, "guest_args", bi->args, sizeof(bi->args));
@@ -105,7 +110,8 @@ enum svsm_err test_guest_load(struct plat_guest_start *start)
 		err = guest_done_register(NATIVE_GUEST_DONE_PORT);
 	}
 	if (err == SVSM_OK) {
-		*start = (struct plat_guest_start){hdr.entry_gpa, BOOT_INFO_GPA, BOOT_CA_GPA};
+		*start =
+		    (struct plat_guest_start){hdr.entry_gpa, gpa_addr(BOOT_INFO_GPA), BOOT_CA_GPA};
 	}
 	return err;
 }

@@ -30,11 +30,11 @@ static int frame_ok(uint64_t rbp)
 	if (rbp >= STACK_AREA_BASE + STACK_AREA_SIZE && rbp < KERNEL_VBASE) {
 		return 0;
 	}
-	if (kernel_pt.root == 0) {
+	if (pa_is_null(kernel_pt.root)) {
 		return 1; /* before mm_init: only the boot stack exists, in the kernel image */
 	}
-	return pgtable_lookup(&kernel_pt, rbp, NULL, NULL, NULL) &&
-	       pgtable_lookup(&kernel_pt, rbp + 15, NULL, NULL, NULL);
+	return pgtable_lookup(&kernel_pt, va_init(rbp), NULL, NULL, NULL) &&
+	       pgtable_lookup(&kernel_pt, va_init(rbp + 15), NULL, NULL, NULL);
 }
 
 void panic_backtrace(uint64_t rbp)

@@ -14,25 +14,26 @@
 
 static struct guest_mem_range gm_ram[GUEST_MEM_MAX_RANGES];
 static unsigned gm_count;
-static uint64_t gm_svsm_start, gm_svsm_end;
-static uint64_t gm_protected[GUEST_MEM_MAX_PROTECTED];
+static gpa_t gm_svsm_start, gm_svsm_end;
+static gpa_t gm_protected[GUEST_MEM_MAX_PROTECTED]; /* page-aligned */
 static unsigned gm_protected_count;
 static struct guest_mem_range gm_claims[GUEST_MEM_MAX_CLAIMS]; /* end 0: free slot */
 static struct spinlock gm_lock = SPINLOCK_INIT;
 
-static bool overlaps(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
+/* [a0, a1) and [b0, b1) share a byte. */
+static bool overlaps(gpa_t a0, gpa_t a1, gpa_t b0, gpa_t b1)
 {
-	return a0 < b1 && b0 < a1;
+	return gpa_lt(a0, b1) && gpa_lt(b0, a1);
 }
 
 enum svsm_err guest_mem_init(const struct guest_mem_range *ram, unsigned count,
-			     uint64_t svsm_start, uint64_t svsm_end)
+			     gpa_t svsm_start, gpa_t svsm_end)
 {
-	if (count > GUEST_MEM_MAX_RANGES || svsm_end < svsm_start) {
+	if (count > GUEST_MEM_MAX_RANGES || gpa_lt(svsm_end, svsm_start)) {
 		return SVSM_E_INVALID_PARAM;
 	}
 	for (unsigned i = 0; i < count; i++) {
-		if (ram[i].end <= ram[i].start ||
+		if (!gpa_lt(ram[i].start, ram[i].end) ||
 		    overlaps(ram[i].start, ram[i].end, svsm_start, svsm_end)) {
 			return SVSM_E_INVALID_PARAM;
 		}
@@ -51,25 +52,25 @@ enum svsm_err guest_mem_init(const struct guest_mem_range *ram, unsigned count,
 	return SVSM_OK;
 }
 
-bool guest_mem_touches_svsm(uint64_t gpa, uint64_t len)
+bool guest_mem_touches_svsm(gpa_t gpa, uint64_t len)
 {
-	uint64_t end = gpa + len;
+	gpa_t end = gpa_add(gpa, len);
 
-	if (end < gpa) {
+	if (gpa_lt(end, gpa)) {
 		return true;
 	}
 	return overlaps(gpa, end, gm_svsm_start, gm_svsm_end);
 }
 
-bool guest_mem_valid(uint64_t gpa, uint64_t len)
+bool guest_mem_valid(gpa_t gpa, uint64_t len)
 {
-	uint64_t end = gpa + len;
+	gpa_t end = gpa_add(gpa, len);
 
-	if (len == 0 || end < gpa || guest_mem_touches_svsm(gpa, len)) {
+	if (len == 0 || gpa_lt(end, gpa) || guest_mem_touches_svsm(gpa, len)) {
 		return false;
 	}
 	for (unsigned i = 0; i < gm_count; i++) {
-		if (gpa >= gm_ram[i].start && end <= gm_ram[i].end) {
+		if (!gpa_lt(gpa, gm_ram[i].start) && !gpa_lt(gm_ram[i].end, end)) {
 			return true;
 		}
 	}
@@ -77,17 +78,18 @@ bool guest_mem_valid(uint64_t gpa, uint64_t len)
 }
 
 /* Caller holds gm_lock. */
-static bool protected_locked(uint64_t gpa, uint64_t len)
+static bool protected_locked(gpa_t gpa, uint64_t len)
 {
 	for (unsigned i = 0; i < gm_protected_count; i++) {
-		if (overlaps(gpa, gpa + len, gm_protected[i], gm_protected[i] + MM_PAGE_SIZE)) {
+		if (overlaps(gpa, gpa_add(gpa, len), gm_protected[i],
+			     gpa_add(gm_protected[i], MM_PAGE_SIZE))) {
 			return true;
 		}
 	}
 	return false;
 }
 
-bool guest_mem_is_protected(uint64_t gpa, uint64_t len)
+bool guest_mem_is_protected(gpa_t gpa, uint64_t len)
 {
 	uint64_t flags;
 	bool hit = false;
@@ -101,18 +103,24 @@ bool guest_mem_is_protected(uint64_t gpa, uint64_t len)
 	return hit;
 }
 
+/* The SVSM's mapping of guest page @gpa: the direct map of the same physical page. */
+static void *guest_va(gpa_t gpa)
+{
+	return phys_to_virt(pa_from_gpa(gpa));
+}
+
 /* A guest page may fault (SNP: not validated, or shared; native: not mapped): not a crash. */
-static enum svsm_err copy_in(void *dst, uint64_t gpa, size_t len)
+static enum svsm_err copy_in(void *dst, gpa_t gpa, size_t len)
 {
-	return arch_safe_copy(dst, phys_to_virt(gpa), len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+	return arch_safe_copy(dst, guest_va(gpa), len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
 }
 
-static enum svsm_err copy_out(uint64_t gpa, const void *src, size_t len)
+static enum svsm_err copy_out(gpa_t gpa, const void *src, size_t len)
 {
-	return arch_safe_copy(phys_to_virt(gpa), src, len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+	return arch_safe_copy(guest_va(gpa), src, len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
 }
 
-enum svsm_err guest_mem_read(uint64_t gpa, void *dst, size_t len)
+enum svsm_err guest_mem_read(gpa_t gpa, void *dst, size_t len)
 {
 	if (!guest_mem_valid(gpa, len)) {
 		return SVSM_E_INVALID_ADDRESS;
@@ -120,7 +128,7 @@ enum svsm_err guest_mem_read(uint64_t gpa, void *dst, size_t len)
 	return copy_in(dst, gpa, len);
 }
 
-enum svsm_err guest_mem_write(uint64_t gpa, const void *src, size_t len)
+enum svsm_err guest_mem_write(gpa_t gpa, const void *src, size_t len)
 {
 	if (!guest_mem_valid(gpa, len) || guest_mem_is_protected(gpa, len)) {
 		return SVSM_E_INVALID_ADDRESS;
@@ -128,20 +136,20 @@ enum svsm_err guest_mem_write(uint64_t gpa, const void *src, size_t len)
 	return copy_out(gpa, src, len);
 }
 
-enum svsm_err guest_mem_zero(uint64_t gpa, size_t len)
+enum svsm_err guest_mem_zero(gpa_t gpa, size_t len)
 {
 	if (!guest_mem_valid(gpa, len) || guest_mem_is_protected(gpa, len)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	return arch_safe_zero(phys_to_virt(gpa), len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+	return arch_safe_zero(guest_va(gpa), len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
 }
 
-enum svsm_err guest_mem_claim_unprotected(struct guest_mem_claim *c, uint64_t gpa, uint64_t len)
+enum svsm_err guest_mem_claim_unprotected(struct guest_mem_claim *c, gpa_t gpa, uint64_t len)
 {
 	uint64_t flags;
 	enum svsm_err err = SVSM_E_BUSY;
 
-	*c = (struct guest_mem_claim){0, 0, GUEST_MEM_MAX_CLAIMS};
+	*c = (struct guest_mem_claim){GPA_C(0), 0, GUEST_MEM_MAX_CLAIMS};
 	if (!guest_mem_valid(gpa, len)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
@@ -150,8 +158,8 @@ enum svsm_err guest_mem_claim_unprotected(struct guest_mem_claim *c, uint64_t gp
 		err = SVSM_E_INVALID_ADDRESS;
 	} else {
 		for (unsigned i = 0; i < GUEST_MEM_MAX_CLAIMS; i++) {
-			if (gm_claims[i].end == 0) {
-				gm_claims[i] = (struct guest_mem_range){gpa, gpa + len};
+			if (gpa_eq(gm_claims[i].end, GPA_C(0))) {
+				gm_claims[i] = (struct guest_mem_range){gpa, gpa_add(gpa, len)};
 				*c = (struct guest_mem_claim){gpa, len, i};
 				err = SVSM_OK;
 				break;
@@ -170,7 +178,7 @@ void guest_mem_claim_release(struct guest_mem_claim *c)
 		return; /* never claimed */
 	}
 	flags = spin_lock_irqsave(&gm_lock);
-	gm_claims[c->slot] = (struct guest_mem_range){0, 0};
+	gm_claims[c->slot] = (struct guest_mem_range){GPA_C(0), GPA_C(0)};
 	spin_unlock_irqrestore(&gm_lock, flags);
 	c->slot = GUEST_MEM_MAX_CLAIMS;
 }
@@ -181,13 +189,13 @@ enum svsm_err guest_mem_claim_zero(const struct guest_mem_claim *c)
 		return SVSM_E_INVALID_ADDRESS;
 	}
 	/* No protection check: the claim keeps every page of it unprotected until released. */
-	return arch_safe_zero(phys_to_virt(c->gpa), c->len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+	return arch_safe_zero(guest_va(c->gpa), c->len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
 }
 
-enum svsm_err guest_mem_window_open(struct guest_mem_window *w, uint64_t gpa, uint64_t len)
+enum svsm_err guest_mem_window_open(struct guest_mem_window *w, gpa_t gpa, uint64_t len)
 {
 	if (!guest_mem_valid(gpa, len)) {
-		*w = (struct guest_mem_window){0, 0};
+		*w = (struct guest_mem_window){GPA_C(0), 0};
 		return SVSM_E_INVALID_ADDRESS;
 	}
 	*w = (struct guest_mem_window){gpa, len};
@@ -205,49 +213,50 @@ enum svsm_err guest_mem_window_read(const struct guest_mem_window *w, uint64_t o
 	if (!window_fits(w, off, n)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	return copy_in(dst, w->gpa + off, n);
+	return copy_in(dst, gpa_add(w->gpa, off), n);
 }
 
 enum svsm_err guest_mem_window_write(const struct guest_mem_window *w, uint64_t off,
 				     const void *src, size_t n)
 {
-	if (!window_fits(w, off, n) || guest_mem_is_protected(w->gpa + off, n)) {
+	if (!window_fits(w, off, n) || guest_mem_is_protected(gpa_add(w->gpa, off), n)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	return copy_out(w->gpa + off, src, n);
+	return copy_out(gpa_add(w->gpa, off), src, n);
 }
 
-enum svsm_err guest_mem_take_call_pending(uint64_t ca_gpa, bool *pending)
+enum svsm_err guest_mem_take_call_pending(gpa_t ca_gpa, bool *pending)
 {
 	uint8_t old = 0;
 
 	if (!guest_mem_valid(ca_gpa, 1) || guest_mem_is_protected(ca_gpa, 1)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	if (!arch_safe_xchg_u8((uint8_t *)phys_to_virt(ca_gpa), 0, &old)) {
+	if (!arch_safe_xchg_u8((uint8_t *)guest_va(ca_gpa), 0, &old)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
 	*pending = old != 0;
 	return SVSM_OK;
 }
 
-enum svsm_err guest_mem_protect_page(uint64_t gpa)
+enum svsm_err guest_mem_protect_page(gpa_t gpa)
 {
 	uint64_t flags;
 	enum svsm_err err = SVSM_OK;
 
-	if ((gpa & (MM_PAGE_SIZE - 1)) != 0 || !guest_mem_valid(gpa, MM_PAGE_SIZE)) {
+	if (!gpa_aligned(gpa, MM_PAGE_SIZE) || !guest_mem_valid(gpa, MM_PAGE_SIZE)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
 	flags = spin_lock_irqsave(&gm_lock);
 	for (unsigned i = 0; i < gm_protected_count; i++) {
-		if (gm_protected[i] == gpa) {
+		if (gpa_eq(gm_protected[i], gpa)) {
 			err = SVSM_E_EXISTS;
 		}
 	}
 	/* A PVALIDATE of this page is under way: it must not become a VMSA meanwhile. */
 	for (unsigned i = 0; i < GUEST_MEM_MAX_CLAIMS && err == SVSM_OK; i++) {
-		if (overlaps(gpa, gpa + MM_PAGE_SIZE, gm_claims[i].start, gm_claims[i].end)) {
+		if (overlaps(gpa, gpa_add(gpa, MM_PAGE_SIZE), gm_claims[i].start,
+			     gm_claims[i].end)) {
 			err = SVSM_E_BUSY;
 		}
 	}
@@ -261,12 +270,12 @@ enum svsm_err guest_mem_protect_page(uint64_t gpa)
 	return err;
 }
 
-void guest_mem_unprotect_page(uint64_t gpa)
+void guest_mem_unprotect_page(gpa_t gpa)
 {
 	uint64_t flags = spin_lock_irqsave(&gm_lock);
 
 	for (unsigned i = 0; i < gm_protected_count; i++) {
-		if (gm_protected[i] == gpa) {
+		if (gpa_eq(gm_protected[i], gpa)) {
 			gm_protected[i] = gm_protected[--gm_protected_count];
 			break;
 		}

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
 #include "svsm/err.h"
 
 #define GUEST_MEM_MAX_RANGES 32
@@ -21,8 +22,8 @@
 #define GUEST_MEM_MAX_CLAIMS 64 /* PVALIDATEs under way at once: at most one per CPU */
 
 struct guest_mem_range {
-	uint64_t start;
-	uint64_t end; /* exclusive */
+	gpa_t start;
+	gpa_t end; /* exclusive */
 };
 
 /**
@@ -30,23 +31,23 @@ struct guest_mem_range {
  * region. RAM ranges must not overlap the SVSM region; that is checked.
  */
 enum svsm_err guest_mem_init(const struct guest_mem_range *ram, unsigned count,
-			     uint64_t svsm_start, uint64_t svsm_end) SVSM_MUST_CHECK;
+			     gpa_t svsm_start, gpa_t svsm_end) SVSM_MUST_CHECK;
 
 /** guest_mem_valid - [gpa, gpa + len) is guest RAM (len > 0, no overflow). */
-bool guest_mem_valid(uint64_t gpa, uint64_t len);
+bool guest_mem_valid(gpa_t gpa, uint64_t len);
 /** guest_mem_touches_svsm - the range overlaps the SVSM region. */
-bool guest_mem_touches_svsm(uint64_t gpa, uint64_t len);
+bool guest_mem_touches_svsm(gpa_t gpa, uint64_t len);
 
-enum svsm_err guest_mem_read(uint64_t gpa, void *dst, size_t len) SVSM_MUST_CHECK;
-enum svsm_err guest_mem_write(uint64_t gpa, const void *src, size_t len) SVSM_MUST_CHECK;
+enum svsm_err guest_mem_read(gpa_t gpa, void *dst, size_t len) SVSM_MUST_CHECK;
+enum svsm_err guest_mem_write(gpa_t gpa, const void *src, size_t len) SVSM_MUST_CHECK;
 /** guest_mem_zero - zero guest memory (validation). */
-enum svsm_err guest_mem_zero(uint64_t gpa, size_t len) SVSM_MUST_CHECK;
+enum svsm_err guest_mem_zero(gpa_t gpa, size_t len) SVSM_MUST_CHECK;
 
 /**
  * guest_mem_take_call_pending - atomically read and clear the call_pending byte of the
  * calling area at @ca_gpa (one access, so a racing guest sees a consistent answer).
  */
-enum svsm_err guest_mem_take_call_pending(uint64_t ca_gpa, bool *pending) SVSM_MUST_CHECK;
+enum svsm_err guest_mem_take_call_pending(gpa_t ca_gpa, bool *pending) SVSM_MUST_CHECK;
 
 /**
  * struct guest_mem_window - a guest range checked once (guest RAM, not SVSM memory) for a
@@ -54,11 +55,11 @@ enum svsm_err guest_mem_take_call_pending(uint64_t ca_gpa, bool *pending) SVSM_M
  * pages the SVSM has taken meanwhile.
  */
 struct guest_mem_window {
-	uint64_t gpa;
+	gpa_t gpa;
 	uint64_t len;
 };
 
-enum svsm_err guest_mem_window_open(struct guest_mem_window *w, uint64_t gpa,
+enum svsm_err guest_mem_window_open(struct guest_mem_window *w, gpa_t gpa,
 				    uint64_t len) SVSM_MUST_CHECK;
 /** guest_mem_window_read - copy @n bytes at offset @off of the window into @dst. */
 enum svsm_err guest_mem_window_read(const struct guest_mem_window *w, uint64_t off, void *dst,
@@ -74,7 +75,7 @@ enum svsm_err guest_mem_window_write(const struct guest_mem_window *w, uint64_t 
  * CREATE_VCPU, without holding a spinlock across the instruction and the zeroing.
  */
 struct guest_mem_claim {
-	uint64_t gpa;
+	gpa_t gpa;
 	uint64_t len;
 	unsigned slot; /* GUEST_MEM_MAX_CLAIMS: not claimed */
 };
@@ -84,7 +85,7 @@ struct guest_mem_claim {
  * not guest RAM or overlaps a protected page, SVSM_E_BUSY if every claim slot is taken.
  * Overlapping claims are allowed (two vCPUs may PVALIDATE the same page).
  */
-enum svsm_err guest_mem_claim_unprotected(struct guest_mem_claim *c, uint64_t gpa,
+enum svsm_err guest_mem_claim_unprotected(struct guest_mem_claim *c, gpa_t gpa,
 					  uint64_t len) SVSM_MUST_CHECK;
 /** guest_mem_claim_release - end the claim (no-op on one that was never taken). */
 void guest_mem_claim_release(struct guest_mem_claim *c);
@@ -95,9 +96,9 @@ enum svsm_err guest_mem_claim_zero(const struct guest_mem_claim *c) SVSM_MUST_CH
  * guest_mem_protect_page - stop SVSM writes to a page the SVSM took (VMSA). SVSM_E_EXISTS
  * if it is already protected, SVSM_E_BUSY while a PVALIDATE claims it.
  */
-enum svsm_err guest_mem_protect_page(uint64_t gpa) SVSM_MUST_CHECK;
-void guest_mem_unprotect_page(uint64_t gpa);
-bool guest_mem_is_protected(uint64_t gpa, uint64_t len);
+enum svsm_err guest_mem_protect_page(gpa_t gpa) SVSM_MUST_CHECK;
+void guest_mem_unprotect_page(gpa_t gpa);
+bool guest_mem_is_protected(gpa_t gpa, uint64_t len);
 
 /** guest_mem_ranges - the RAM map, for the guest's boot information. */
 unsigned guest_mem_ranges(const struct guest_mem_range **ranges);

@@ -75,7 +75,7 @@ static bool slab_refill(unsigned c)
 	struct page_meta *m;
 	uint8_t *base;
 
-	if (pa == 0) {
+	if (pa_is_null(pa)) {
 		return false;
 	}
 	m = page_alloc_block_meta(pa, NULL);
@@ -110,7 +110,7 @@ void *heap_alloc(size_t size)
 			return NULL;
 		}
 		pa = page_alloc_get(order, PAGE_OWNER_HEAP_LARGE);
-		if (pa == 0) {
+		if (pa_is_null(pa)) {
 			return NULL;
 		}
 		flags = spin_lock_irqsave(&heap_lock);
@@ -182,7 +182,7 @@ void heap_free(void *ptr)
 	if (m->owner == PAGE_OWNER_HEAP_LARGE) {
 		size_t bytes = MM_PAGE_SIZE << m->order;
 
-		CHECK(head == pa);
+		CHECK(pa_eq(head, pa));
 		memset(ptr, HEAP_JUNK, bytes);
 		flags = spin_lock_irqsave(&heap_lock);
 		bytes_in_use -= bytes;
@@ -196,7 +196,8 @@ void heap_free(void *ptr)
 		size_t obj = (size_t)1 << (c + HEAP_MIN_SHIFT);
 		struct free_obj *o = ptr;
 
-		CHECK(((pa - head) & (obj - 1)) == 0); /* pointer into the middle of an object */
+		CHECK((pa_diff(pa, head) & (obj - 1)) ==
+		      0); /* pointer into the middle of an object */
 		flags = spin_lock_irqsave(&heap_lock);
 		CHECK(o->marker != free_marker(o)); /* double free */
 		memset(ptr, HEAP_JUNK, obj);

@@ -81,9 +81,10 @@ static uint64_t find_early_ram(uint64_t size)
 	panic("mm: no RAM for %lu bytes of allocator metadata", size);
 }
 
+/* Boot-time mappings from the raw addresses of the memory map and the linker symbols. */
 static void map_or_panic(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags, unsigned opts)
 {
-	enum svsm_err err = pgtable_map(&kernel_pt, va, pa, size, flags, opts);
+	enum svsm_err err = pgtable_map(&kernel_pt, va_init(va), pa_init(pa), size, flags, opts);
 
 	if (err != SVSM_OK) {
 		panic("mm: cannot map %#lx -> %#lx (+%#lx): error %d", va, pa, size, err);
@@ -92,7 +93,7 @@ static void map_or_panic(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags
 
 static void protect_or_panic(uint64_t va, uint64_t size, uint64_t flags)
 {
-	enum svsm_err err = pgtable_protect(&kernel_pt, va, size, flags);
+	enum svsm_err err = pgtable_protect(&kernel_pt, va_init(va), size, flags);
 
 	if (err != SVSM_OK) {
 		panic("mm: cannot protect %#lx (+%#lx): error %d", va, size, err);
@@ -143,7 +144,7 @@ static void add_ram(uint64_t lo, uint64_t hi)
 		uint64_t end = r->base + r->size > hi ? hi : r->base + r->size;
 
 		if (r->type == MEM_RAM && start < end) {
-			page_alloc_add_range(start, end);
+			page_alloc_add_range(pa_init(start), pa_init(end));
 		}
 	}
 }
@@ -156,33 +157,35 @@ void mm_init(void)
 	uint64_t meta_pa = find_early_ram(meta_size);
 	uint64_t kstart, kend;
 
-	page_alloc_init(0, pages, phys_to_virt(meta_pa));
+	page_alloc_init(pa_init(0), pages, phys_to_virt(pa_init(meta_pa)));
 	/* The allocator owns only the SVSM region; the rest of RAM is the guest's. */
 	add_ram(boot_info.svsm_start, boot_info.svsm_end);
 	mm_kernel_phys_range(&kstart, &kend);
-	page_alloc_reserve_range(kstart, kend);
-	page_alloc_reserve_range(meta_pa, meta_pa + meta_size);
+	page_alloc_reserve_range(pa_init(kstart), pa_init(kend));
+	page_alloc_reserve_range(pa_init(meta_pa), pa_init(meta_pa + meta_size));
 	if (!page_alloc_check()) {
 		panic("mm: page allocator inconsistent after set-up");
 	}
 	build_kernel_pt();
-	write_cr3(kernel_pt.root | pgtable_enc_mask); /* SNP: the PML4 is private */
+	write_cr3(pa_addr(kernel_pt.root) | pgtable_enc_mask); /* SNP: the PML4 is private */
 	heap_init(entropy_u64());
 	pr_info("mm: SVSM memory %#lx-%#lx (%lu MiB free), kernel %#lx-%#lx\n",
 		boot_info.svsm_start, boot_info.svsm_end, page_alloc_free_pages() >> 8, kstart, kend);
 }
 
-void *mm_map_mmio(uint64_t pa, uint64_t size)
+void *mm_map_mmio(paddr_t mmio, uint64_t size)
 {
+	uint64_t pa = pa_addr(mmio);
 	uint64_t start = align_down(pa, MM_PAGE_SIZE);
 	uint64_t end = align_up(pa + size, MM_PAGE_SIZE);
 	uint64_t flags = spin_lock_irqsave(&mm_lock);
 	enum svsm_err err = SVSM_OK;
 
 	for (uint64_t p = start; p < end; p += MM_PAGE_SIZE) {
-		if (!pgtable_lookup(&kernel_pt, DIRECT_MAP_BASE + p, NULL, NULL, NULL)) {
+		if (!pgtable_lookup(&kernel_pt, va_init(DIRECT_MAP_BASE + p), NULL, NULL, NULL)) {
 			/* MMIO is never encrypted (PTE_SHARED: no C-bit on SNP). */
-			err = pgtable_map(&kernel_pt, DIRECT_MAP_BASE + p, p, MM_PAGE_SIZE,
+			err = pgtable_map(&kernel_pt, va_init(DIRECT_MAP_BASE + p), pa_init(p),
+					  MM_PAGE_SIZE,
 					  PTE_W | PTE_NX | PTE_PCD | PTE_PWT | PTE_SHARED, 0);
 			if (err != SVSM_OK) {
 				break;
@@ -193,10 +196,10 @@ void *mm_map_mmio(uint64_t pa, uint64_t size)
 	if (err != SVSM_OK) {
 		panic("mm: cannot map MMIO %#lx: error %d", pa, err);
 	}
-	return phys_to_virt(pa);
+	return phys_to_virt(mmio);
 }
 
-enum svsm_err mm_map_kernel(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags)
+enum svsm_err mm_map_kernel(vaddr_t va, paddr_t pa, uint64_t size, uint64_t flags)
 {
 	uint64_t irq = spin_lock_irqsave(&mm_lock);
 	enum svsm_err err = pgtable_map(&kernel_pt, va, pa, size, flags, 0);
@@ -205,7 +208,7 @@ enum svsm_err mm_map_kernel(uint64_t va, uint64_t pa, uint64_t size, uint64_t fl
 	return err;
 }
 
-enum svsm_err mm_protect_kernel(uint64_t va, uint64_t size, uint64_t flags)
+enum svsm_err mm_protect_kernel(vaddr_t va, uint64_t size, uint64_t flags)
 {
 	uint64_t irq = spin_lock_irqsave(&mm_lock);
 	enum svsm_err err = pgtable_protect(&kernel_pt, va, size, flags);
@@ -241,19 +244,20 @@ static void *map_shared_early(uint64_t pa)
 	return (void *)(uintptr_t)va;
 }
 
-void *mm_map_shared(uint64_t pa)
+void *mm_map_shared(paddr_t page)
 {
+	uint64_t pa = pa_addr(page);
 	uint64_t irq = 0;
 	enum svsm_err err = SVSM_OK;
 
 	if ((pa & (MM_PAGE_SIZE - 1)) != 0 || pa >= SHARED_AREA_SIZE) {
 		return NULL;
 	}
-	if (kernel_pt.root == 0) {
+	if (pa_is_null(kernel_pt.root)) {
 		return map_shared_early(pa);
 	}
 	irq = spin_lock_irqsave(&mm_lock);
-	err = pgtable_map(&kernel_pt, SHARED_AREA_BASE + pa, pa, MM_PAGE_SIZE,
+	err = pgtable_map(&kernel_pt, va_init(SHARED_AREA_BASE + pa), page, MM_PAGE_SIZE,
 			  PTE_W | PTE_NX | PTE_SHARED, 0);
 	spin_unlock_irqrestore(&mm_lock, irq);
 	return err == SVSM_OK ? (void *)(uintptr_t)(SHARED_AREA_BASE + pa) : NULL;

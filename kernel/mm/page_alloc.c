@@ -14,8 +14,9 @@
 
 enum { PAGE_STATE_RESERVED = 0, PAGE_STATE_FREE = 1, PAGE_STATE_USED = 2, PAGE_STATE_TAIL = 3 };
 
+/* Internals count in page indices from the raw base; paddr_t is unwrapped at each entry. */
 static struct {
-	paddr_t base;
+	uint64_t base;
 	uint64_t count;
 	struct page_meta *meta;
 	uint32_t free_head[PAGE_ALLOC_MAX_ORDER + 1];
@@ -66,8 +67,10 @@ static void list_remove(unsigned order, uint32_t idx)
 	m->next = m->prev = PAGE_META_NONE;
 }
 
-void page_alloc_init(paddr_t base, uint64_t page_count, struct page_meta *meta)
+void page_alloc_init(paddr_t base_pa, uint64_t page_count, struct page_meta *meta)
 {
+	uint64_t base = pa_addr(base_pa);
+
 	CHECK((base & ((MM_PAGE_SIZE << PAGE_ALLOC_MAX_ORDER) - 1)) == 0);
 	CHECK(page_count < PAGE_META_NONE);
 	pa_state.base = base;
@@ -109,8 +112,9 @@ static void free_block(uint32_t idx, unsigned order)
 }
 
 
-void page_alloc_add_range(paddr_t start, paddr_t end)
+void page_alloc_add_range(paddr_t start_pa, paddr_t end_pa)
 {
+	uint64_t start = pa_addr(start_pa), end = pa_addr(end_pa);
 	uint64_t flags;
 	uint64_t first, last;
 
@@ -193,7 +197,8 @@ void page_alloc_reserve_range(paddr_t start, paddr_t end)
 {
 	uint64_t flags = spin_lock_irqsave(&alloc_lock);
 
-	for (paddr_t pa = align_down(start, MM_PAGE_SIZE); pa < end; pa += MM_PAGE_SIZE) {
+	for (uint64_t pa = align_down(pa_addr(start), MM_PAGE_SIZE); pa < pa_addr(end);
+	     pa += MM_PAGE_SIZE) {
 		uint64_t idx;
 
 		if (pa < pa_state.base) {
@@ -223,7 +228,7 @@ paddr_t page_alloc_get(unsigned order, enum page_owner owner)
 	uint32_t idx;
 
 	if (order > PAGE_ALLOC_MAX_ORDER) {
-		return 0;
+		return pa_init(0);
 	}
 	flags = spin_lock_irqsave(&alloc_lock);
 	for (o = order; o <= PAGE_ALLOC_MAX_ORDER; o++) {
@@ -233,7 +238,7 @@ paddr_t page_alloc_get(unsigned order, enum page_owner owner)
 	}
 	if (o > PAGE_ALLOC_MAX_ORDER) {
 		spin_unlock_irqrestore(&alloc_lock, flags);
-		return 0;
+		return pa_init(0);
 	}
 	idx = pa_state.free_head[o];
 	list_remove(o, idx);
@@ -247,21 +252,22 @@ paddr_t page_alloc_get(unsigned order, enum page_owner owner)
 	pa_state.meta[idx].aux = 0;
 	pa_state.free_pages -= 1ull << order;
 	spin_unlock_irqrestore(&alloc_lock, flags);
-	return pa_state.base + ((paddr_t)idx << MM_PAGE_SHIFT);
+	return pa_init(pa_state.base + ((uint64_t)idx << MM_PAGE_SHIFT));
 }
 
 paddr_t page_alloc_get_zeroed(unsigned order, enum page_owner owner)
 {
 	paddr_t pa = page_alloc_get(order, owner);
 
-	if (pa != 0) {
+	if (!pa_is_null(pa)) {
 		memset(phys_to_virt(pa), 0, MM_PAGE_SIZE << order);
 	}
 	return pa;
 }
 
-void page_alloc_put(paddr_t pa)
+void page_alloc_put(paddr_t block)
 {
+	uint64_t pa = pa_addr(block);
 	uint64_t flags;
 	uint64_t idx;
 	struct page_meta *m;
@@ -285,14 +291,15 @@ void page_alloc_put_zeroed(paddr_t pa)
 	paddr_t head;
 	struct page_meta *m = page_alloc_block_meta(pa, &head);
 
-	CHECK(m != NULL && head == pa);
+	CHECK(m != NULL && pa_eq(head, pa));
 	memset(phys_to_virt(pa), 0, MM_PAGE_SIZE << m->order);
 	__asm__ volatile("" ::: "memory"); /* keep the wipe */
 	page_alloc_put(pa);
 }
 
-struct page_meta *page_alloc_block_meta(paddr_t pa, paddr_t *head)
+struct page_meta *page_alloc_block_meta(paddr_t block, paddr_t *head)
 {
+	uint64_t pa = pa_addr(block);
 	uint64_t idx;
 
 	if (pa < pa_state.base) {
@@ -309,7 +316,7 @@ struct page_meta *page_alloc_block_meta(paddr_t pa, paddr_t *head)
 		m = &pa_state.meta[h];
 		if (m->state == PAGE_STATE_USED && m->order >= order && idx < h + (1ull << m->order)) {
 			if (head != NULL) {
-				*head = pa_state.base + (h << MM_PAGE_SHIFT);
+				*head = pa_init(pa_state.base + (h << MM_PAGE_SHIFT));
 			}
 			return m;
 		}

@@ -44,7 +44,10 @@ void page_alloc_add_range(paddr_t start, paddr_t end);
 /** page_alloc_reserve_range - take the pages in [@start, @end) out (before any alloc). */
 void page_alloc_reserve_range(paddr_t start, paddr_t end);
 
-/** page_alloc_get - allocate 2^@order contiguous pages aligned to their size; 0 on failure. */
+/**
+ * page_alloc_get - allocate 2^@order contiguous pages aligned to their size; physical
+ * address 0 (pa_is_null()) on failure.
+ */
 paddr_t page_alloc_get(unsigned order, enum page_owner owner) SVSM_MUST_CHECK;
 
 /** page_alloc_get_zeroed - like page_alloc_get, with the block zeroed. */

@@ -1,21 +1,23 @@
 /*
  * Page-table editing (see pgtable.h). Intermediate entries are always present, writable
  * and user (for nested tables) with permissions enforced at the leaf; a 2 MiB leaf is
- * split into 512 4 KiB leaves when an operation covers only part of it.
+ * split into 512 4 KiB leaves when an operation covers only part of it. Entries are the
+ * hardware's raw format, so the walk works on raw addresses: the public functions unwrap
+ * their vaddr_t/paddr_t arguments once and wrap what they return.
  */
 #include "kernel/mm/pgtable.h"
 
 #include "kernel/mm/page_alloc.h"
 
 #if defined(SVSM_HOST)
-static void tlb_flush_page(vaddr_t va)
+static void tlb_flush_page(uint64_t va)
 {
 	(void)va;
 }
 #else
 #include "kernel/arch/x86_64/x86.h"
 
-static void tlb_flush_page(vaddr_t va)
+static void tlb_flush_page(uint64_t va)
 {
 	invlpg(va);
 }
@@ -32,13 +34,13 @@ void pgtable_set_enc_mask(uint64_t mask)
 }
 
 /* The physical address in entry @e, without flags and without the encryption mask. */
-static paddr_t entry_addr(uint64_t e)
+static uint64_t entry_addr(uint64_t e)
 {
 	return e & PTE_ADDR_MASK & ~pgtable_enc_mask;
 }
 
 /* A table entry pointing at @table: table pages are always private. */
-static uint64_t table_entry(paddr_t table)
+static uint64_t table_entry(uint64_t table)
 {
 	return table | TABLE_FLAGS | pgtable_enc_mask;
 }
@@ -49,12 +51,12 @@ static uint64_t leaf_enc(uint64_t flags)
 	return (flags & PTE_SHARED) != 0 ? PTE_SHARED : pgtable_enc_mask;
 }
 
-static uint64_t *table_of(paddr_t pa)
+static uint64_t *table_of(uint64_t pa)
 {
-	return phys_to_virt(entry_addr(pa));
+	return phys_to_virt(pa_init(entry_addr(pa)));
 }
 
-static unsigned index_at(vaddr_t va, unsigned level)
+static unsigned index_at(uint64_t va, unsigned level)
 {
 	return (unsigned)(va >> (12 + 9 * (level - 1))) & (PT_ENTRIES - 1);
 }
@@ -62,16 +64,16 @@ static unsigned index_at(vaddr_t va, unsigned level)
 enum svsm_err pgtable_init(struct pgtable *pt)
 {
 	pt->root = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
-	return pt->root == 0 ? SVSM_E_NOMEM : SVSM_OK;
+	return pa_is_null(pt->root) ? SVSM_E_NOMEM : SVSM_OK;
 }
 
 /* Splits the 2 MiB leaf at *pde into a table of 4 KiB leaves with the same rights. */
 static enum svsm_err split_large(uint64_t *pde)
 {
 	uint64_t old = *pde;
-	paddr_t base = entry_addr(old) & ~(MM_LARGE_PAGE_SIZE - 1);
+	uint64_t base = entry_addr(old) & ~(MM_LARGE_PAGE_SIZE - 1);
 	uint64_t perms = old & (PTE_PERM_MASK | PTE_A | PTE_D | PTE_SHARED | pgtable_enc_mask);
-	paddr_t table = page_alloc_get(0, PAGE_OWNER_KERNEL);
+	uint64_t table = pa_addr(page_alloc_get(0, PAGE_OWNER_KERNEL));
 	uint64_t *t;
 
 	if (table == 0) {
@@ -89,22 +91,22 @@ static enum svsm_err split_large(uint64_t *pde)
  * Returns the entry for @va at @level (1 = PTE, 2 = PDE), creating tables on the way
  * when @create. Splits a 2 MiB leaf when @level is 1 and @split. NULL when absent.
  */
-static uint64_t *walk(const struct pgtable *pt, vaddr_t va, unsigned level, bool create,
+static uint64_t *walk(const struct pgtable *pt, uint64_t va, unsigned level, bool create,
 		      bool split, enum svsm_err *err)
 {
-	uint64_t *t = table_of(pt->root);
+	uint64_t *t = table_of(pa_addr(pt->root));
 
 	*err = SVSM_OK;
 	for (unsigned l = 4; l > level; l--) {
 		uint64_t *e = &t[index_at(va, l)];
 
 		if ((*e & PTE_P) == 0) {
-			paddr_t n;
+			uint64_t n;
 
 			if (!create) {
 				return NULL;
 			}
-			n = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
+			n = pa_addr(page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL));
 			if (n == 0) {
 				*err = SVSM_E_NOMEM;
 				return NULL;
@@ -124,11 +126,12 @@ static uint64_t *walk(const struct pgtable *pt, vaddr_t va, unsigned level, bool
 	return &t[index_at(va, level)];
 }
 
-enum svsm_err pgtable_map(struct pgtable *pt, vaddr_t va, paddr_t pa, uint64_t size,
+enum svsm_err pgtable_map(struct pgtable *pt, vaddr_t va_start, paddr_t pa_start, uint64_t size,
 			  uint64_t flags, unsigned opts)
 {
+	uint64_t va = va_addr(va_start), pa = pa_addr(pa_start);
 	enum svsm_err err = SVSM_OK;
-	vaddr_t end = va + size;
+	uint64_t end = va + size;
 
 	if (((va | pa | size) & (MM_PAGE_SIZE - 1)) != 0 || end < va) {
 		return SVSM_E_INVALID_PARAM;
@@ -160,11 +163,11 @@ enum svsm_err pgtable_map(struct pgtable *pt, vaddr_t va, paddr_t pa, uint64_t s
 }
 
 /* Applies @op to every mapped leaf in the range; splits 2 MiB leaves partly covered. */
-static enum svsm_err for_each_leaf(struct pgtable *pt, vaddr_t va, uint64_t size,
+static enum svsm_err for_each_leaf(struct pgtable *pt, uint64_t va, uint64_t size,
 				   void (*op)(uint64_t *e, uint64_t flags), uint64_t flags)
 {
 	enum svsm_err err = SVSM_OK;
-	vaddr_t end = va + size;
+	uint64_t end = va + size;
 
 	if (((va | size) & (MM_PAGE_SIZE - 1)) != 0 || end < va) {
 		return SVSM_E_INVALID_PARAM;
@@ -213,18 +216,19 @@ static void op_protect(uint64_t *e, uint64_t flags)
 
 enum svsm_err pgtable_unmap(struct pgtable *pt, vaddr_t va, uint64_t size)
 {
-	return for_each_leaf(pt, va, size, op_unmap, 0);
+	return for_each_leaf(pt, va_addr(va), size, op_unmap, 0);
 }
 
 enum svsm_err pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t size, uint64_t flags)
 {
-	return for_each_leaf(pt, va, size, op_protect, flags);
+	return for_each_leaf(pt, va_addr(va), size, op_protect, flags);
 }
 
-bool pgtable_lookup(const struct pgtable *pt, vaddr_t va, paddr_t *pa, uint64_t *flags,
+bool pgtable_lookup(const struct pgtable *pt, vaddr_t va_in, paddr_t *pa, uint64_t *flags,
 		    uint64_t *page_size)
 {
-	const uint64_t *t = table_of(pt->root);
+	uint64_t va = va_addr(va_in);
+	const uint64_t *t = table_of(pa_addr(pt->root));
 
 	for (unsigned l = 4; l >= 1; l--) {
 		uint64_t e = t[index_at(va, l)];
@@ -235,7 +239,7 @@ bool pgtable_lookup(const struct pgtable *pt, vaddr_t va, paddr_t *pa, uint64_t 
 		}
 		if (l == 1 || (e & PTE_PS) != 0) {
 			if (pa != NULL) {
-				*pa = (entry_addr(e) & ~(span - 1)) + (va & (span - 1));
+				*pa = pa_init((entry_addr(e) & ~(span - 1)) + (va & (span - 1)));
 			}
 			if (flags != NULL) {
 				*flags = e & (PTE_PERM_MASK | PTE_P | PTE_SHARED);
@@ -250,7 +254,7 @@ bool pgtable_lookup(const struct pgtable *pt, vaddr_t va, paddr_t *pa, uint64_t 
 	return false;
 }
 
-static void free_level(paddr_t table, unsigned level)
+static void free_level(uint64_t table, unsigned level)
 {
 	const uint64_t *t = table_of(table);
 
@@ -261,13 +265,13 @@ static void free_level(paddr_t table, unsigned level)
 			}
 		}
 	}
-	page_alloc_put(table);
+	page_alloc_put(pa_init(table));
 }
 
 void pgtable_free(struct pgtable *pt)
 {
-	if (pt->root != 0) {
-		free_level(pt->root, 4);
-		pt->root = 0;
+	if (!pa_is_null(pt->root)) {
+		free_level(pa_addr(pt->root), 4);
+		pt->root = pa_init(0);
 	}
 }

@@ -24,10 +24,10 @@ uint64_t stack_alloc(unsigned pages)
 	for (unsigned i = 0; i < pages; i++) {
 		paddr_t pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
 
-		if (pa == 0) {
+		if (pa_is_null(pa)) {
 			panic("stack: out of memory");
 		}
-		if (mm_map_kernel(base + (uint64_t)i * MM_PAGE_SIZE, pa, MM_PAGE_SIZE,
+		if (mm_map_kernel(va_init(base + (uint64_t)i * MM_PAGE_SIZE), pa, MM_PAGE_SIZE,
 				  PTE_W | PTE_NX | PTE_G) != SVSM_OK) {
 			panic("stack: cannot map");
 		}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
 #include "kernel/platform/vm_exit.h"
 #include "svsm/err.h"
 
@@ -55,9 +56,9 @@ enum plat_guest_source {
  * mode, flat segments, paging off, at @entry with EBX = @rbx; calling area @ca_gpa.
  */
 struct plat_guest_start {
-	uint64_t entry;
+	uint64_t entry; /* a register value (RIP), also a GPA while paging is off */
 	uint64_t rbx;
-	uint64_t ca_gpa;
+	gpa_t ca_gpa;
 };
 
 /**
@@ -68,7 +69,7 @@ struct plat_guest_start {
 enum svsm_err plat_guest_prepare(enum plat_guest_source *source) SVSM_MUST_CHECK;
 
 /** plat_guest_prevalidate - pages the kernel wrote for a loaded guest start validated. */
-void plat_guest_prevalidate(uint64_t gpa, uint64_t size);
+void plat_guest_prevalidate(gpa_t gpa, uint64_t size);
 
 /**
  * plat_launch_guest - create the boot vCPU and return it in @bsp: from @start for a

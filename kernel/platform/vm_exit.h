@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
+
 /** enum vm_exit_kind - what made the guest leave. */
 enum vm_exit_kind {
 	VM_EXIT_NONE = 0,     /* nothing for the kernel (host interrupt, NMI, stale fault): run again */
@@ -62,7 +64,7 @@ struct vm_exit_io {
  * @insn_bytes: the instruction at RIP, for lib/x86_decode.c.
  */
 struct vm_exit_mmio {
-	uint64_t gpa;
+	gpa_t gpa;
 	enum vm_access access;
 	bool present;
 	uint8_t cpu_mode;

@@ -57,7 +57,7 @@ static enum svsm_err attest_serve(uint32_t call, struct svsm_call_regs *r)
 	if (req_size == 0 || req_size > sizeof(raw)) {
 		return SVSM_E_UNSUPPORTED;
 	}
-	err = guest_mem_read(r->rcx, raw, req_size);
+	err = guest_mem_read(gpa_init(r->rcx), raw, req_size); /* the request's GPA in RCX */
 	if (err == SVSM_OK) {
 		err = attest_req_decode(call, raw, req_size, &req);
 	}

@@ -92,12 +92,12 @@ enum svsm_err attest_req_decode(uint32_t call, const uint8_t *buf, size_t len,
 		return SVSM_E_INVALID_PARAM;
 	}
 	out->call = call;
-	out->report_gpa = req.base.report_gpa;
+	out->report_gpa = gpa_init(req.base.report_gpa);
 	out->report_size = req.base.report_size;
-	out->nonce_gpa = req.base.nonce_gpa;
-	out->manifest_gpa = req.base.manifest_gpa;
+	out->nonce_gpa = gpa_init(req.base.nonce_gpa);
+	out->manifest_gpa = gpa_init(req.base.manifest_gpa);
 	out->manifest_size = req.base.manifest_size;
-	out->cert_gpa = req.base.cert_gpa;
+	out->cert_gpa = gpa_init(req.base.cert_gpa);
 	out->cert_size = req.base.cert_size;
 	out->service_guid = req.service_guid;
 	out->manifest_version = req.manifest_version;

@@ -7,24 +7,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
 #include "svsm/abi/attest.h"
 #include "svsm/err.h"
 
 /**
  * struct attest_req - a validated attestation request; GPAs are not yet checked
- * against the guest's memory map (guest_mem does that when it maps them).
+ * against the guest's memory map (guest_mem does that when it maps them). The request
+ * layout's raw addresses become gpa_t here.
  * @call:             SVSM_ATTEST_SERVICES or SVSM_ATTEST_SINGLE_SERVICE.
  * @cert_size:        0 means no certificates requested.
  * @service_guid, @manifest_version: single-service calls only (zero otherwise).
  */
 struct attest_req {
 	uint32_t call;
-	uint64_t report_gpa;
+	gpa_t report_gpa;
 	uint32_t report_size;
-	uint64_t nonce_gpa;
-	uint64_t manifest_gpa;
+	gpa_t nonce_gpa;
+	gpa_t manifest_gpa;
 	uint32_t manifest_size;
-	uint64_t cert_gpa;
+	gpa_t cert_gpa;
 	uint32_t cert_size;
 	struct svsm_guid service_guid;
 	uint32_t manifest_version;

@@ -3,6 +3,7 @@
  * DELETE_VCPU, QUERY_PROTOCOL, CONFIGURE_VTOM; DEPOSIT_MEM and WITHDRAW_MEM are not
  * offered (SVSM_ERR_UNSUPPORTED_CALL, docs/protocols.md). Each handler decodes its
  * registers, copies guest memory in once through guest_mem, checks every field, then acts.
+ * Register values that name guest memory become gpa_t where they are decoded, once.
  */
 #include "kernel/protocols/core.h"
 
@@ -15,15 +16,10 @@
 #include "kernel/vcpu/vcpu.h"
 #include "svsm/abi/svsm.h"
 
-static bool page_aligned(uint64_t gpa)
-{
-	return (gpa & (MM_PAGE_SIZE - 1)) == 0;
-}
-
 /* A page the guest hands over must be whole guest RAM, not the SVSM's. */
-static enum svsm_err check_guest_page(uint64_t gpa)
+static enum svsm_err check_guest_page(gpa_t gpa)
 {
-	if (!page_aligned(gpa)) {
+	if (!gpa_aligned(gpa, MM_PAGE_SIZE)) {
 		return SVSM_E_INVALID_PARAM;
 	}
 	if (!guest_mem_valid(gpa, MM_PAGE_SIZE)) {
@@ -34,18 +30,19 @@ static enum svsm_err check_guest_page(uint64_t gpa)
 
 static enum svsm_err core_remap_ca(struct vcpu *v, struct svsm_call_regs *r)
 {
-	enum svsm_err err = check_guest_page(r->rcx);
+	gpa_t ca = gpa_init(r->rcx);
+	enum svsm_err err = check_guest_page(ca);
 
 	if (err != SVSM_OK) {
 		return err;
 	}
-	return vcpu_set_ca(v, r->rcx); /* not another vCPU's CA or a VMSA */
+	return vcpu_set_ca(v, ca); /* not another vCPU's CA or a VMSA */
 }
 
 /* Validates one decoded entry. */
 static enum svsm_err pvalidate_entry(uint64_t entry)
 {
-	uint64_t gpa = svsm_pvalidate_entry_gpa(entry);
+	gpa_t gpa = gpa_init(svsm_pvalidate_entry_gpa(entry));
 	unsigned size = svsm_pvalidate_entry_size(entry);
 	bool huge = size == SVSM_PVALIDATE_ENTRY_SIZE_2M;
 	uint64_t len = huge ? MM_LARGE_PAGE_SIZE : MM_PAGE_SIZE;
@@ -56,7 +53,7 @@ static enum svsm_err pvalidate_entry(uint64_t entry)
 	if ((entry & SVSM_PVALIDATE_ENTRY_RESERVED_MASK) != 0 || size > SVSM_PVALIDATE_ENTRY_SIZE_2M) {
 		return SVSM_E_INVALID_PARAM;
 	}
-	if (huge && (gpa & (MM_LARGE_PAGE_SIZE - 1)) != 0) {
+	if (huge && !gpa_aligned(gpa, MM_LARGE_PAGE_SIZE)) {
 		return SVSM_E_INVALID_PARAM;
 	}
 	/* Not a VMSA page, and none until the PVALIDATE is done (CREATE_VCPU gets BUSY). */
@@ -86,12 +83,12 @@ static enum svsm_err core_pvalidate(struct svsm_call_regs *r)
 {
 	struct svsm_pvalidate_call hdr;
 	uint64_t entries[SVSM_PVALIDATE_MAX_COUNT];
-	uint64_t gpa = r->rcx;
+	gpa_t gpa = gpa_init(r->rcx);
 	uint64_t room;
 	enum svsm_err err = SVSM_OK;
 	uint16_t next;
 
-	if ((gpa & 7) != 0) {
+	if (!gpa_aligned(gpa, 8)) {
 		return SVSM_E_INVALID_PARAM;
 	}
 	err = guest_mem_read(gpa, &hdr, sizeof(hdr));
@@ -99,13 +96,13 @@ static enum svsm_err core_pvalidate(struct svsm_call_regs *r)
 		return err;
 	}
 	/* The whole request must sit in one page (spec; Linux and EDK2 use the CA buffer). */
-	room = (MM_PAGE_SIZE - (gpa & (MM_PAGE_SIZE - 1)) - sizeof(hdr)) / sizeof(uint64_t);
+	room = (MM_PAGE_SIZE - gpa_offset(gpa, MM_PAGE_SIZE) - sizeof(hdr)) / sizeof(uint64_t);
 	if (hdr.entry_count == 0 || hdr.entry_count > room ||
 	    hdr.entry_count > SVSM_PVALIDATE_MAX_COUNT || hdr.next >= hdr.entry_count) {
 		return SVSM_E_INVALID_PARAM;
 	}
 	/* One copy of the entries still to do; the guest may rewrite its copy meanwhile. */
-	err = guest_mem_read(gpa + sizeof(hdr) + (uint64_t)hdr.next * sizeof(uint64_t),
+	err = guest_mem_read(gpa_add(gpa, sizeof(hdr) + (uint64_t)hdr.next * sizeof(uint64_t)),
 			     entries, (size_t)(hdr.entry_count - hdr.next) * sizeof(uint64_t));
 	if (err != SVSM_OK) {
 		return err;
@@ -119,7 +116,7 @@ static enum svsm_err core_pvalidate(struct svsm_call_regs *r)
 		next++;
 	}
 	/* Write back only `next`, so the guest learns where processing stopped. */
-	if (guest_mem_write(gpa + offsetof(struct svsm_pvalidate_call, next), &next,
+	if (guest_mem_write(gpa_add(gpa, offsetof(struct svsm_pvalidate_call, next)), &next,
 			    sizeof(next)) != SVSM_OK && err == SVSM_OK) {
 		err = SVSM_E_INVALID_ADDRESS;
 	}
@@ -128,7 +125,7 @@ static enum svsm_err core_pvalidate(struct svsm_call_regs *r)
 
 static enum svsm_err core_create_vcpu(struct vcpu *v, struct svsm_call_regs *r)
 {
-	uint64_t vmsa = r->rcx, ca = r->rdx;
+	gpa_t vmsa = gpa_init(r->rcx), ca = gpa_init(r->rdx);
 	uint32_t apic_id = (uint32_t)r->r8;
 	enum svsm_err err = check_guest_page(vmsa);
 
@@ -138,7 +135,7 @@ static enum svsm_err core_create_vcpu(struct vcpu *v, struct svsm_call_regs *r)
 	if (err != SVSM_OK) {
 		return err;
 	}
-	if (vmsa == ca || vcpu_uses_page(vmsa) || vcpu_uses_page(ca)) {
+	if (gpa_eq(vmsa, ca) || vcpu_uses_page(vmsa) || vcpu_uses_page(ca)) {
 		return SVSM_E_INVALID_PARAM;
 	}
 	return vcpu_create(v, vmsa, ca, apic_id);
@@ -146,12 +143,13 @@ static enum svsm_err core_create_vcpu(struct vcpu *v, struct svsm_call_regs *r)
 
 static enum svsm_err core_delete_vcpu(struct vcpu *v, struct svsm_call_regs *r)
 {
-	enum svsm_err err = check_guest_page(r->rcx);
+	gpa_t vmsa = gpa_init(r->rcx);
+	enum svsm_err err = check_guest_page(vmsa);
 
 	if (err != SVSM_OK) {
 		return err;
 	}
-	return vcpu_delete(v, r->rcx);
+	return vcpu_delete(v, vmsa);
 }
 
 static enum svsm_err core_query_protocol(struct svsm_call_regs *r)

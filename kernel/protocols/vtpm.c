@@ -38,7 +38,7 @@ static void vtpm_job_run(void *arg)
 	job->err = vtpm_run(0, job->cmd, job->size, &job->rsp, &job->rsp_size);
 }
 
-static enum svsm_err vtpm_cmd(uint64_t gpa)
+static enum svsm_err vtpm_cmd(gpa_t gpa)
 {
 	struct guest_mem_window win;
 	struct vtpm_envelope_cmd cmd;
@@ -98,7 +98,7 @@ enum svsm_err vtpm_protocol_call(struct vcpu *v, uint32_t call, struct svsm_call
 		return SVSM_OK;
 	case SVSM_VTPM_CMD:
 		flags = spin_lock_irqsave(&vtpm_proto_lock);
-		err = vtpm_cmd(r->rcx);
+		err = vtpm_cmd(gpa_init(r->rcx)); /* the command buffer's GPA in RCX */
 		spin_unlock_irqrestore(&vtpm_proto_lock, flags);
 		return err;
 	default:

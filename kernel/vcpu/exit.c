@@ -40,7 +40,7 @@ static uint64_t io_mask(unsigned size)
 static enum vcpu_next io_exit(struct vcpu *v, const struct vm_exit *e)
 {
 	const struct vm_exit_io *io = &e->u.io;
-	struct bus_access a = {io->port, io->size, !io->in, 0};
+	struct bus_access a = {.port = io->port, .size = io->size, .write = !io->in};
 	uint64_t rax = plat_vcpu_reg(v, VM_REG_RAX);
 	uint64_t mask = io_mask(io->size);
 	enum bus_result r = BUS_UNOWNED;

@@ -33,7 +33,7 @@ static void vcpu_thread(void *arg)
 	vcpu_loop(arg);
 }
 
-enum svsm_err vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gpa,
+enum svsm_err vcpu_create(struct vcpu *caller, gpa_t vmsa_gpa, gpa_t ca_gpa,
 			  uint32_t apic_id)
 {
 	int cpu = smp_cpu_by_apic(apic_id);
@@ -71,7 +71,8 @@ enum svsm_err vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gp
 	vcpu_publish(v);
 	vcpu_fault_hook(VCPU_FAULT_PUBLISHED, v);
 	smp_start_reserved((unsigned)cpu, vcpu_thread, v);
-	pr_debug("vcpu: vCPU %u created on APIC %u from VMSA %#lx\n", v->id, apic_id, vmsa_gpa);
+	pr_debug("vcpu: vCPU %u created on APIC %u from VMSA %#lx\n", v->id, apic_id,
+		 gpa_addr(vmsa_gpa));
 	return SVSM_OK;
 unprotect:
 	guest_mem_unprotect_page(vmsa_gpa);
@@ -111,7 +112,7 @@ static enum svsm_err stop_and_wait(const struct vcpu_claim *c, uint64_t timeout_
 	return vcpu_claim_stopped(c) ? SVSM_OK : SVSM_E_NOT_FOUND;
 }
 
-enum svsm_err vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa)
+enum svsm_err vcpu_delete(struct vcpu *caller, gpa_t vmsa_gpa)
 {
 	struct vcpu_claim c;
 	enum svsm_err err = vcpu_claim_vmsa(vmsa_gpa, caller, &c); /* one deleter at a time */

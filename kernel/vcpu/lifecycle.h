@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
 #include "svsm/err.h"
 
 struct vcpu;
@@ -22,7 +23,7 @@ struct vcpu;
  * already checked to be page-aligned guest RAM that does not overlap. The VMSA page
  * belongs to the SVSM until the vCPU is deleted.
  */
-enum svsm_err vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gpa,
+enum svsm_err vcpu_create(struct vcpu *caller, gpa_t vmsa_gpa, gpa_t ca_gpa,
 			  uint32_t apic_id) SVSM_MUST_CHECK;
 
 /**
@@ -31,7 +32,7 @@ enum svsm_err vcpu_create(struct vcpu *caller, uint64_t vmsa_gpa, uint64_t ca_gp
  * forget it. SVSM_E_NOT_FOUND for no such vCPU, SVSM_E_INVALID_REQUEST for the caller
  * itself, SVSM_E_BUSY while another deletion of it is under way.
  */
-enum svsm_err vcpu_delete(struct vcpu *caller, uint64_t vmsa_gpa) SVSM_MUST_CHECK;
+enum svsm_err vcpu_delete(struct vcpu *caller, gpa_t vmsa_gpa) SVSM_MUST_CHECK;
 
 /** vcpu_stop_all - ask every live vCPU but @self to stop; true once all have stopped. */
 bool vcpu_stop_all(struct vcpu *self, uint64_t spins);

@@ -101,7 +101,7 @@ static void finish_load(struct vcpu *v, const struct x86_insn *in, uint64_t valu
 /* An access to a range a device owns. BUS_UNOWNED: the device declined it. */
 static enum bus_result emulate(struct vcpu *v, const struct vm_exit_mmio *m)
 {
-	struct bus_access a = {m->gpa, 0, m->access == VM_ACCESS_WRITE, 0};
+	struct bus_access a = {.gpa = m->gpa, .write = m->access == VM_ACCESS_WRITE};
 	struct x86_insn in;
 	bool decoded = m->access != VM_ACCESS_FETCH && m->insn_len > 0 &&
 		       x86_decode(m->insn_bytes, m->insn_len, (enum x86_mode)m->cpu_mode, &in) ==
@@ -109,7 +109,7 @@ static enum bus_result emulate(struct vcpu *v, const struct vm_exit_mmio *m)
 	enum bus_result r;
 
 	if (!decoded) {
-		a = (struct bus_access){m->gpa, 0, m->access == VM_ACCESS_WRITE, 0};
+		a = (struct bus_access){.gpa = m->gpa, .write = m->access == VM_ACCESS_WRITE};
 	}
 	r = bus_mmio(v, &a);
 	if (r == BUS_STOP_GUEST || r == BUS_UNOWNED) {
@@ -117,7 +117,7 @@ static enum bus_result emulate(struct vcpu *v, const struct vm_exit_mmio *m)
 	}
 	if (!decoded) {
 		pr_err("vcpu: vCPU %u: MMIO at GPA %#lx (RIP %#lx) by an instruction that is not "
-		       "emulated\n", v->id, m->gpa, plat_vcpu_reg(v, VM_REG_RIP));
+		       "emulated\n", v->id, gpa_addr(m->gpa), plat_vcpu_reg(v, VM_REG_RIP));
 		guest_stop("MMIO instruction not emulated");
 		return BUS_STOP_GUEST;
 	}
@@ -145,14 +145,15 @@ enum vcpu_next vcpu_mmio_exit(struct vcpu *v, const struct vm_exit *e)
 
 	if (guest_mem_touches_svsm(m->gpa, 1)) {
 		pr_err("vcpu: vCPU %u (APIC %u) accessed SVSM memory at GPA %#lx (RIP %#lx, %s)\n",
-		       v->id, v->apic_id, m->gpa, plat_vcpu_reg(v, VM_REG_RIP),
+		       v->id, v->apic_id, gpa_addr(m->gpa), plat_vcpu_reg(v, VM_REG_RIP),
 		       access_name(m->access));
 		guest_stop("access to SVSM memory");
 		return VCPU_NEXT_STOP;
 	}
 	if (m->access == VM_ACCESS_WRITE && guest_mem_is_protected(m->gpa, 1)) {
 		pr_err("vcpu: vCPU %u wrote to the VMSA page %#lx of a running vCPU (RIP %#lx)\n",
-		       v->id, m->gpa & ~(uint64_t)(GUEST_PAGE_SIZE - 1), plat_vcpu_reg(v, VM_REG_RIP));
+		       v->id, gpa_addr(gpa_align_down(m->gpa, GUEST_PAGE_SIZE)),
+		       plat_vcpu_reg(v, VM_REG_RIP));
 		guest_stop("write to a VMSA page");
 		return VCPU_NEXT_STOP;
 	}
@@ -169,7 +170,7 @@ enum vcpu_next vcpu_mmio_exit(struct vcpu *v, const struct vm_exit *e)
 		break;
 	}
 	pr_err("vcpu: vCPU %u: unhandled nested page fault at GPA %#lx (info %#lx)\n", v->id,
-	       m->gpa, e->hw_info1);
+	       gpa_addr(m->gpa), e->hw_info1);
 	guest_stop("unhandled nested page fault");
 	return VCPU_NEXT_STOP;
 }

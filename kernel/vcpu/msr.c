@@ -21,7 +21,8 @@ void vcpu_msr_exit(struct vcpu *v, const struct vm_exit *e)
 
 	switch (m->msr) {
 	case MSR_SVSM_CAA:
-		result = v->ca_gpa; /* writes are ignored, as the SNP #VC convention does */
+		result =
+		    gpa_addr(v->ca_gpa); /* writes are ignored, as the SNP #VC convention does */
 		break;
 	case MSR_VM_HSAVE_PA:
 	case MSR_VM_CR:

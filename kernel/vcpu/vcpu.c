@@ -21,25 +21,31 @@ static bool live(const struct vcpu *v)
 }
 
 /* The page is some live vCPU's CA or VMSA (other than @except). Lock held. */
-static bool page_taken(uint64_t gpa, const struct vcpu *except)
+/* @v was created from a VMSA (not the boot vCPU) and that VMSA page is @gpa. */
+static bool vmsa_is(const struct vcpu *v, gpa_t gpa)
+{
+	return !gpa_eq(v->vmsa_gpa, VCPU_NO_VMSA) && gpa_eq(v->vmsa_gpa, gpa);
+}
+
+static bool page_taken(gpa_t gpa, const struct vcpu *except)
 {
 	for (unsigned i = 0; i < VCPU_MAX; i++) {
 		const struct vcpu *o = &vcpus[i];
 
 		if (o != except && live(o) &&
-		    (o->ca_gpa == gpa || (o->vmsa_gpa != VCPU_NO_VMSA && o->vmsa_gpa == gpa))) {
+		    (gpa_eq(o->ca_gpa, gpa) || vmsa_is(o, gpa))) {
 			return true;
 		}
 	}
 	return false;
 }
 
-struct vcpu *vcpu_alloc(uint32_t apic_id, uint64_t ca_gpa, uint64_t vmsa_gpa)
+struct vcpu *vcpu_alloc(uint32_t apic_id, gpa_t ca_gpa, gpa_t vmsa_gpa)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 	struct vcpu *found = NULL;
 	bool conflict = page_taken(ca_gpa, NULL) ||
-			(vmsa_gpa != VCPU_NO_VMSA && page_taken(vmsa_gpa, NULL));
+			(!gpa_eq(vmsa_gpa, VCPU_NO_VMSA) && page_taken(vmsa_gpa, NULL));
 
 	for (unsigned i = 0; i < VCPU_MAX && !conflict; i++) {
 		conflict = live(&vcpus[i]) && vcpus[i].apic_id == apic_id;
@@ -66,7 +72,7 @@ void vcpu_publish(struct vcpu *v)
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 }
 
-enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, struct vcpu_claim *out)
+enum svsm_err vcpu_claim_vmsa(gpa_t vmsa_gpa, const struct vcpu *caller, struct vcpu_claim *out)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 	enum svsm_err err = SVSM_E_NOT_FOUND;
@@ -75,8 +81,8 @@ enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller, stru
 	for (unsigned i = 0; i < VCPU_MAX; i++) {
 		struct vcpu *v = &vcpus[i];
 
-		if (!live(v) || v->state == VCPU_CREATING || v->vmsa_gpa != vmsa_gpa ||
-		    vmsa_gpa == VCPU_NO_VMSA) {
+		if (!live(v) || v->state == VCPU_CREATING || !gpa_eq(v->vmsa_gpa, vmsa_gpa) ||
+		    gpa_eq(vmsa_gpa, VCPU_NO_VMSA)) {
 			continue;
 		}
 		if (v == caller) {
@@ -125,12 +131,12 @@ void vcpu_unclaim(const struct vcpu_claim *c)
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 }
 
-enum svsm_err vcpu_set_ca(struct vcpu *v, uint64_t ca_gpa)
+enum svsm_err vcpu_set_ca(struct vcpu *v, gpa_t ca_gpa)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 	enum svsm_err err = SVSM_OK;
 
-	if (ca_gpa != v->ca_gpa && page_taken(ca_gpa, v)) {
+	if (!gpa_eq(ca_gpa, v->ca_gpa) && page_taken(ca_gpa, v)) {
 		err = SVSM_E_INVALID_PARAM;
 	} else {
 		v->ca_gpa = ca_gpa;
@@ -148,14 +154,14 @@ void vcpu_release(struct vcpu *v)
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 }
 
-struct vcpu *vcpu_find_vmsa(uint64_t vmsa_gpa)
+struct vcpu *vcpu_find_vmsa(gpa_t vmsa_gpa)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 	struct vcpu *found = NULL;
 
 	for (unsigned i = 0; i < VCPU_MAX && found == NULL; i++) {
 		if (live(&vcpus[i]) && vcpus[i].state != VCPU_CREATING &&
-		    vcpus[i].vmsa_gpa == vmsa_gpa) {
+		    gpa_eq(vcpus[i].vmsa_gpa, vmsa_gpa)) {
 			found = &vcpus[i];
 		}
 	}
@@ -177,13 +183,14 @@ struct vcpu *vcpu_find_apic(uint32_t apic_id)
 	return found;
 }
 
-bool vcpu_uses_page(uint64_t gpa)
+bool vcpu_uses_page(gpa_t gpa)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 	bool used = false;
 
 	for (unsigned i = 0; i < VCPU_MAX && !used; i++) {
-		used = live(&vcpus[i]) && (vcpus[i].vmsa_gpa == gpa || vcpus[i].ca_gpa == gpa);
+		used = live(&vcpus[i]) &&
+		       (gpa_eq(vcpus[i].vmsa_gpa, gpa) || gpa_eq(vcpus[i].ca_gpa, gpa));
 	}
 	spin_unlock_irqrestore(&vcpu_lock, flags);
 	return used;

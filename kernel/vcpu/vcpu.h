@@ -9,10 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
 #include "svsm/err.h"
 
 #define VCPU_MAX 64
-#define VCPU_NO_VMSA UINT64_MAX
+#define VCPU_NO_VMSA GPA_C(UINT64_MAX)
 
 enum vcpu_state {
 	VCPU_FREE = 0,
@@ -26,8 +27,8 @@ enum vcpu_state {
 struct vcpu {
 	unsigned id;             /* index in the vCPU table */
 	uint32_t apic_id;
-	uint64_t ca_gpa;         /* calling area of this vCPU */
-	uint64_t vmsa_gpa;       /* VMSA it was created from, VCPU_NO_VMSA for the boot vCPU */
+	gpa_t ca_gpa;            /* calling area of this vCPU */
+	gpa_t vmsa_gpa;          /* VMSA it was created from, VCPU_NO_VMSA for the boot vCPU */
 	volatile enum vcpu_state state;
 	volatile bool stop_request;
 	bool deleting;           /* claimed by a DELETE_VCPU (under vcpu_lock) */
@@ -41,7 +42,7 @@ struct vcpu {
  * checks that no live vCPU has @apic_id and that @ca_gpa and @vmsa_gpa are no live vCPU's
  * calling area or VMSA. NULL when one of them is taken or the table is full.
  */
-struct vcpu *vcpu_alloc(uint32_t apic_id, uint64_t ca_gpa, uint64_t vmsa_gpa);
+struct vcpu *vcpu_alloc(uint32_t apic_id, gpa_t ca_gpa, gpa_t vmsa_gpa);
 /** vcpu_publish - make a vCPU set up by its creator (plat set) visible and runnable. */
 void vcpu_publish(struct vcpu *v);
 /**
@@ -60,7 +61,7 @@ struct vcpu_claim {
  * @caller: SVSM_E_NOT_FOUND, SVSM_E_INVALID_REQUEST (itself) or SVSM_E_BUSY (another
  * deletion is under way) otherwise.
  */
-enum svsm_err vcpu_claim_vmsa(uint64_t vmsa_gpa, const struct vcpu *caller,
+enum svsm_err vcpu_claim_vmsa(gpa_t vmsa_gpa, const struct vcpu *caller,
 			      struct vcpu_claim *out) SVSM_MUST_CHECK;
 /** vcpu_claim_stale - @c's slot was freed since it was claimed (no lock; a hint in loops). */
 bool vcpu_claim_stale(const struct vcpu_claim *c);
@@ -72,15 +73,15 @@ bool vcpu_claim_stopped(const struct vcpu_claim *c);
  */
 void vcpu_unclaim(const struct vcpu_claim *c);
 /** vcpu_set_ca - move @v's calling area unless the page is another vCPU's CA or VMSA. */
-enum svsm_err vcpu_set_ca(struct vcpu *v, uint64_t ca_gpa) SVSM_MUST_CHECK;
+enum svsm_err vcpu_set_ca(struct vcpu *v, gpa_t ca_gpa) SVSM_MUST_CHECK;
 /** vcpu_release - return a vCPU's slot (never started, or stopped and claimed). */
 void vcpu_release(struct vcpu *v);
 /** vcpu_find_vmsa - the live vCPU created from @vmsa_gpa, or NULL. */
-struct vcpu *vcpu_find_vmsa(uint64_t vmsa_gpa);
+struct vcpu *vcpu_find_vmsa(gpa_t vmsa_gpa);
 /** vcpu_find_apic - the live vCPU with @apic_id, or NULL. */
 struct vcpu *vcpu_find_apic(uint32_t apic_id);
 /** vcpu_uses_page - some live vCPU has @gpa as its VMSA or CA page. */
-bool vcpu_uses_page(uint64_t gpa);
+bool vcpu_uses_page(gpa_t gpa);
 
 /**
  * vcpu_request_stop_all - ask every published vCPU but @self (and those a DELETE_VCPU is

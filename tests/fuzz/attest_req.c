@@ -23,9 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (attest_req_decode(call, data + 1, size - 1, &r) != SVSM_OK) {
 		return 0;
 	}
-	if (size - 1 < attest_req_size(call) || (r.report_gpa & 0xfff) != 0 ||
-	    (r.manifest_gpa & 0xfff) != 0 || (r.cert_size != 0 && (r.cert_gpa & 0xfff) != 0) ||
-	    (r.nonce_gpa & 0xfff) > 0x1000 - SVSM_ATTEST_NONCE_SIZE ||
+	if (size - 1 < attest_req_size(call) || !gpa_aligned(r.report_gpa, 0x1000) ||
+	    !gpa_aligned(r.manifest_gpa, 0x1000) ||
+	    (r.cert_size != 0 && !gpa_aligned(r.cert_gpa, 0x1000)) ||
+	    gpa_offset(r.nonce_gpa, 0x1000) > 0x1000 - SVSM_ATTEST_NONCE_SIZE ||
 	    (call == SVSM_ATTEST_SINGLE_SERVICE && r.manifest_version != 0)) {
 		abort();
 	}

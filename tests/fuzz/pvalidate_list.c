@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memcpy(&hdr, req, sizeof(hdr));
 	old_next = hdr.next;
-	g.v->ca_gpa = g.ca;
+	g.v->ca_gpa = gpa_init(g.ca);
 	((struct svsm_ca *)(uintptr_t)g.ca)->call_pending = 1;
 	g.fv.regs = (struct svsm_call_regs){SVSM_CALL(0, SVSM_CORE_PVALIDATE), gpa, 0, 0, 0};
 	vcpu_handle_call(g.v);

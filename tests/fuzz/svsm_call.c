@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 48) {
 		return 0;
 	}
-	g.v->ca_gpa = g.ca;
+	g.v->ca_gpa = gpa_init(g.ca);
 	r.rax = rd64(data);
 	if ((data[40] & 0x80) != 0) {
 		r.rax = SVSM_CALL(data[41] & 3, data[42] & 7); /* mostly valid calls */

@@ -28,8 +28,8 @@ static void protect_second_pages(void *arg)
 		__atomic_store_n(&race.ready[k], 1, __ATOMIC_SEQ_CST);
 		while (__atomic_load_n(&race.go[k], __ATOMIC_SEQ_CST) == 0) {
 		}
-		if (native_npt_set_writable(NPT_TEST_BASE + k * LARGE + MM_PAGE_SIZE, false) !=
-		    SVSM_OK) {
+		if (native_npt_set_writable(gpa_init(NPT_TEST_BASE + k * LARGE + MM_PAGE_SIZE),
+					    false) != SVSM_OK) {
 			race.errors++;
 		}
 		__atomic_store_n(&race.fin[k], 1, __ATOMIC_SEQ_CST);
@@ -40,7 +40,8 @@ static bool writable(uint64_t gpa)
 {
 	uint64_t flags = 0;
 
-	return pgtable_lookup(&native_npt, gpa, NULL, &flags, NULL) && (flags & PTE_W) != 0;
+	return pgtable_lookup(&native_npt, va_init(gpa), NULL, &flags, NULL) &&
+	       (flags & PTE_W) != 0;
 }
 
 KTEST(npt, concurrent_splits_keep_every_read_only_bit)
@@ -49,15 +50,17 @@ KTEST(npt, concurrent_splits_keep_every_read_only_bit)
 
 	KASSERT(smp_cpu_count() >= 2);
 	KASSERT(pgtable_init(&native_npt) == SVSM_OK);
-	KASSERT(pgtable_map(&native_npt, NPT_TEST_BASE, NPT_TEST_BASE, NPT_TEST_REGIONS * LARGE,
-			    PTE_W | PTE_U, PGTABLE_ALLOW_LARGE) == SVSM_OK);
+	KASSERT(pgtable_map(&native_npt, va_init(NPT_TEST_BASE), pa_init(NPT_TEST_BASE),
+			    NPT_TEST_REGIONS * LARGE, PTE_W | PTE_U,
+			    PGTABLE_ALLOW_LARGE) == SVSM_OK);
 	race = (typeof(race)){{0}, {0}, {0}, 0};
 	KASSERT(smp_start_on(1, protect_second_pages, NULL));
 	for (unsigned k = 0; k < NPT_TEST_REGIONS; k++) {
 		while (__atomic_load_n(&race.ready[k], __ATOMIC_SEQ_CST) == 0) {
 		}
 		__atomic_store_n(&race.go[k], 1, __ATOMIC_SEQ_CST);
-		KEXPECT_EQ(native_npt_set_writable(NPT_TEST_BASE + k * LARGE, false), SVSM_OK);
+		KEXPECT_EQ(native_npt_set_writable(gpa_init(NPT_TEST_BASE + k * LARGE), false),
+			   SVSM_OK);
 		while (__atomic_load_n(&race.fin[k], __ATOMIC_SEQ_CST) == 0) {
 		}
 	}

@@ -99,26 +99,27 @@ struct alloc_job {
 static void alloc_storm(void *arg)
 {
 	struct alloc_job *job = arg;
-	paddr_t pages[32];
+	uint64_t pages[32];
 
 	while (!job->go) {
 		__asm__ volatile("pause");
 	}
 	for (unsigned r = 0; r < ALLOC_ROUNDS; r++) {
 		for (unsigned i = 0; i < 32; i++) {
-			pages[i] = page_alloc_get(i % 3, PAGE_OWNER_KERNEL);
+			pages[i] = pa_addr(page_alloc_get(i % 3, PAGE_OWNER_KERNEL));
 			if (pages[i] == 0) {
 				job->bad = true;
 				continue;
 			}
-			*(volatile uint64_t *)phys_to_virt(pages[i]) = pages[i];
+			*(volatile uint64_t *)phys_to_virt(pa_init(pages[i])) = pages[i];
 		}
 		for (unsigned i = 0; i < 32; i++) {
 			if (pages[i] != 0) {
-				if (*(volatile uint64_t *)phys_to_virt(pages[i]) != pages[i]) {
+				if (*(volatile uint64_t *)phys_to_virt(pa_init(pages[i])) !=
+				    pages[i]) {
 					job->bad = true; /* someone else got the same page */
 				}
-				page_alloc_put(pages[i]);
+				page_alloc_put(pa_init(pages[i]));
 			}
 		}
 	}

@@ -58,10 +58,10 @@ static uint64_t measure(uint64_t gpa, const uint8_t *cmd, uint32_t size, bool *o
 		uint64_t bp = 0, bd = 0;
 
 		for (unsigned i = 0; i < PER_BATCH; i++) {
-			const uint8_t *out = phys_to_virt(gpa);
+			const uint8_t *out = phys_to_virt(pa_init(gpa));
 			uint32_t rsp_size = 0;
 
-			tpm_client_put_envelope(phys_to_virt(gpa), 0, cmd, size);
+			tpm_client_put_envelope(phys_to_virt(pa_init(gpa)), 0, cmd, size);
 			r = (struct svsm_call_regs){.rcx = gpa};
 			t = ticks();
 			err = vtpm_protocol_call(NULL, SVSM_VTPM_CMD, &r);
@@ -101,22 +101,24 @@ KTEST(vtpm_protocol, served_from_guest_memory_and_timed)
 {
 	static const uint8_t digest[32] = {1, 2, 3};
 	static uint8_t cmd[128];
-	struct guest_mem_range ram = {boot_info.svsm_end, boot_info.svsm_end + 0x100000};
+	struct guest_mem_range ram = {gpa_init(boot_info.svsm_end),
+				      gpa_init(boot_info.svsm_end + 0x100000)};
 	struct svsm_call_regs r;
 	struct tpm_writer w;
 	enum svsm_err err = SVSM_E_IO;
-	uint64_t gpa = ram.start, ratio_random, ratio_extend, p1, d1, p2, d2;
+	uint64_t gpa = gpa_addr(ram.start), ratio_random, ratio_extend, p1, d1, p2, d2;
 	uint32_t size;
 	bool ok = true;
 
 	KASSERT(services_init() == SVSM_OK);
-	KASSERT(guest_mem_init(&ram, 1, boot_info.svsm_start, boot_info.svsm_end) == SVSM_OK);
+	KASSERT(guest_mem_init(&ram, 1, gpa_init(boot_info.svsm_start),
+			       gpa_init(boot_info.svsm_end)) == SVSM_OK);
 	services_run(reset_fn, &err);
 	KASSERT(err == SVSM_OK);
 	tpm_writer_init(&w, cmd, sizeof(cmd));
 	tpm_cmd_startup(&w, TPM_SU_CLEAR);
 	size = (uint32_t)tpm_cmd_end(&w);
-	tpm_client_put_envelope(phys_to_virt(gpa), 0, cmd, size);
+	tpm_client_put_envelope(phys_to_virt(pa_init(gpa)), 0, cmd, size);
 	r = (struct svsm_call_regs){.rcx = gpa};
 	KASSERT(vtpm_protocol_call(NULL, SVSM_VTPM_CMD, &r) == SVSM_OK);
 

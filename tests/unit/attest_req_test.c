@@ -44,10 +44,10 @@ TEST(attest_req, good_services)
 
 	ASSERT_EQ(decode(SVSM_ATTEST_SERVICES, &r, &out), SVSM_OK);
 	EXPECT_EQ(out.call, SVSM_ATTEST_SERVICES);
-	EXPECT_EQ(out.report_gpa, 0x100000);
+	EXPECT_EQ(gpa_addr(out.report_gpa), 0x100000);
 	EXPECT_EQ(out.report_size, 4096);
-	EXPECT_EQ(out.nonce_gpa, 0x101fc0);
-	EXPECT_EQ(out.manifest_gpa, 0x102000);
+	EXPECT_EQ(gpa_addr(out.nonce_gpa), 0x101fc0);
+	EXPECT_EQ(gpa_addr(out.manifest_gpa), 0x102000);
 	EXPECT_EQ(out.cert_size, 0x4000);
 	/* A services request carries no GUID even if the bytes after 0x40 hold one. */
 	EXPECT_EQ(out.service_guid.bytes[0], 0);

@@ -77,13 +77,13 @@ TEST(core, remap_ca)
 {
 	guest_fixture_setup(&g);
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, g.ram + PAGE, 0, 0).rax, SVSM_SUCCESS);
-	EXPECT_EQ(g.v->ca_gpa, g.ram + PAGE);
+	EXPECT_EQ(gpa_addr(g.v->ca_gpa), g.ram + PAGE);
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, g.svsm, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, g.ram + 8, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, g.ram_end, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, UINT64_MAX & ~0xfffull, 0, 0).rax,
 		  SVSM_ERR_INVALID_ADDRESS);
-	EXPECT_EQ(g.v->ca_gpa, g.ram + PAGE);
+	EXPECT_EQ(gpa_addr(g.v->ca_gpa), g.ram + PAGE);
 }
 
 /* Writes a PVALIDATE request at @gpa. */
@@ -237,43 +237,46 @@ TEST(guest_mem, protected_pages_and_bounds)
 	uint8_t b[16] = {0};
 
 	guest_fixture_setup(&g);
-	EXPECT_EQ(guest_mem_read(g.svsm, b, 1), SVSM_E_INVALID_ADDRESS);
-	EXPECT_EQ(guest_mem_read(g.ram - 1, b, 2), SVSM_E_INVALID_ADDRESS);
-	EXPECT_EQ(guest_mem_read(g.ram_end - 8, b, 16), SVSM_E_INVALID_ADDRESS);
-	EXPECT_EQ(guest_mem_read(UINT64_MAX - 4, b, 16), SVSM_E_INVALID_ADDRESS);
-	EXPECT_EQ(guest_mem_read(g.ram, b, 0), SVSM_E_INVALID_ADDRESS);
-	EXPECT_EQ(guest_mem_read(g.ram_end - 16, b, 16), SVSM_OK);
-	ASSERT_EQ(guest_mem_protect_page(g.ram + PAGE), SVSM_OK);
-	EXPECT_EQ(guest_mem_protect_page(g.ram + PAGE), SVSM_E_EXISTS);
-	EXPECT_EQ(guest_mem_write(g.ram + PAGE + 8, b, 8), SVSM_E_INVALID_ADDRESS);
-	EXPECT_EQ(guest_mem_read(g.ram + PAGE + 8, b, 8), SVSM_OK);
-	EXPECT_EQ(guest_mem_write(g.ram + PAGE - 4, b, 8), SVSM_E_INVALID_ADDRESS);
-	guest_mem_unprotect_page(g.ram + PAGE);
-	EXPECT_EQ(guest_mem_write(g.ram + PAGE + 8, b, 8), SVSM_OK);
+	EXPECT_EQ(guest_mem_read(gpa_init(g.svsm), b, 1), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(gpa_init(g.ram - 1), b, 2), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(gpa_init(g.ram_end - 8), b, 16), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(gpa_init(UINT64_MAX - 4), b, 16), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(gpa_init(g.ram), b, 0), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(gpa_init(g.ram_end - 16), b, 16), SVSM_OK);
+	ASSERT_EQ(guest_mem_protect_page(gpa_init(g.ram + PAGE)), SVSM_OK);
+	EXPECT_EQ(guest_mem_protect_page(gpa_init(g.ram + PAGE)), SVSM_E_EXISTS);
+	EXPECT_EQ(guest_mem_write(gpa_init(g.ram + PAGE + 8), b, 8), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(guest_mem_read(gpa_init(g.ram + PAGE + 8), b, 8), SVSM_OK);
+	EXPECT_EQ(guest_mem_write(gpa_init(g.ram + PAGE - 4), b, 8), SVSM_E_INVALID_ADDRESS);
+	guest_mem_unprotect_page(gpa_init(g.ram + PAGE));
+	EXPECT_EQ(guest_mem_write(gpa_init(g.ram + PAGE + 8), b, 8), SVSM_OK);
 	/* A window is checked once, then every access stays inside it. */
 	{
 		struct guest_mem_window w;
 		uint8_t x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
 
-		EXPECT_EQ(guest_mem_window_open(&w, g.svsm + PAGE, PAGE), SVSM_E_INVALID_ADDRESS);
-		EXPECT_EQ(guest_mem_window_open(&w, g.ram_end - 8, 16), SVSM_E_INVALID_ADDRESS);
-		ASSERT_EQ(guest_mem_window_open(&w, g.ram + 2 * PAGE, PAGE), SVSM_OK);
+		EXPECT_EQ(guest_mem_window_open(&w, gpa_init(g.svsm + PAGE), PAGE),
+			  SVSM_E_INVALID_ADDRESS);
+		EXPECT_EQ(guest_mem_window_open(&w, gpa_init(g.ram_end - 8), 16),
+			  SVSM_E_INVALID_ADDRESS);
+		ASSERT_EQ(guest_mem_window_open(&w, gpa_init(g.ram + 2 * PAGE), PAGE), SVSM_OK);
 		EXPECT_EQ(guest_mem_window_write(&w, PAGE - 8, x, 8), SVSM_OK);
 		EXPECT_EQ(guest_mem_window_read(&w, PAGE - 8, b, 8), SVSM_OK);
 		EXPECT_MEMEQ(b, x, 8);
 		EXPECT_EQ(guest_mem_window_read(&w, PAGE - 4, b, 8), SVSM_E_INVALID_ADDRESS);
 		EXPECT_EQ(guest_mem_window_read(&w, UINT64_MAX, b, 1), SVSM_E_INVALID_ADDRESS);
 		EXPECT_EQ(guest_mem_window_write(&w, 0, x, 0), SVSM_E_INVALID_ADDRESS);
-		ASSERT_EQ(guest_mem_protect_page(g.ram + 2 * PAGE), SVSM_OK);
+		ASSERT_EQ(guest_mem_protect_page(gpa_init(g.ram + 2 * PAGE)), SVSM_OK);
 		EXPECT_EQ(guest_mem_window_write(&w, 0, x, 8), SVSM_E_INVALID_ADDRESS);
 		EXPECT_EQ(guest_mem_window_read(&w, 0, b, 8), SVSM_OK);
-		guest_mem_unprotect_page(g.ram + 2 * PAGE);
+		guest_mem_unprotect_page(gpa_init(g.ram + 2 * PAGE));
 	}
 	/* The RAM map may not overlap the SVSM region. */
 	{
-		struct guest_mem_range bad = {g.svsm, g.ram + PAGE};
+		struct guest_mem_range bad = {gpa_init(g.svsm), gpa_init(g.ram + PAGE)};
 
-		EXPECT_EQ(guest_mem_init(&bad, 1, g.svsm, g.ram), SVSM_E_INVALID_PARAM);
+		EXPECT_EQ(guest_mem_init(&bad, 1, gpa_init(g.svsm), gpa_init(g.ram)),
+			  SVSM_E_INVALID_PARAM);
 	}
 }
 
@@ -285,43 +288,43 @@ TEST(vcpu_table, claims_are_atomic_and_exclusive)
 
 	guest_fixture_setup(&g); /* vCPU 0 (APIC 0) with its CA at g.ca */
 	vmsa = g.ram + 0x500000;
-	a = vcpu_alloc(1, vmsa + PAGE, vmsa);
+	a = vcpu_alloc(1, gpa_init(vmsa + PAGE), gpa_init(vmsa));
 	ASSERT_TRUE(a != NULL);
 	/* Until published, the new vCPU cannot be found for deletion. */
-	EXPECT_EQ(vcpu_claim_vmsa(vmsa, g.v, &c), SVSM_E_NOT_FOUND);
+	EXPECT_EQ(vcpu_claim_vmsa(gpa_init(vmsa), g.v, &c), SVSM_E_NOT_FOUND);
 	vcpu_publish(a);
 	/* Same APIC ID, same VMSA, or a CA that is someone's CA or VMSA: refused. */
-	EXPECT_TRUE(vcpu_alloc(1, vmsa + 4 * PAGE, vmsa + 3 * PAGE) == NULL);
-	EXPECT_TRUE(vcpu_alloc(2, vmsa + 4 * PAGE, vmsa) == NULL);
-	EXPECT_TRUE(vcpu_alloc(2, g.ca, vmsa + 3 * PAGE) == NULL);
-	EXPECT_TRUE(vcpu_alloc(2, vmsa, vmsa + 3 * PAGE) == NULL);
-	b = vcpu_alloc(2, vmsa + 4 * PAGE, vmsa + 3 * PAGE);
+	EXPECT_TRUE(vcpu_alloc(1, gpa_init(vmsa + 4 * PAGE), gpa_init(vmsa + 3 * PAGE)) == NULL);
+	EXPECT_TRUE(vcpu_alloc(2, gpa_init(vmsa + 4 * PAGE), gpa_init(vmsa)) == NULL);
+	EXPECT_TRUE(vcpu_alloc(2, gpa_init(g.ca), gpa_init(vmsa + 3 * PAGE)) == NULL);
+	EXPECT_TRUE(vcpu_alloc(2, gpa_init(vmsa), gpa_init(vmsa + 3 * PAGE)) == NULL);
+	b = vcpu_alloc(2, gpa_init(vmsa + 4 * PAGE), gpa_init(vmsa + 3 * PAGE));
 	ASSERT_TRUE(b != NULL);
 	vcpu_publish(b);
 	/* One deleter at a time; a vCPU cannot delete itself. */
-	EXPECT_EQ(vcpu_claim_vmsa(vmsa, a, &c), SVSM_E_INVALID_REQUEST);
-	EXPECT_EQ(vcpu_claim_vmsa(vmsa, g.v, &c), SVSM_OK);
+	EXPECT_EQ(vcpu_claim_vmsa(gpa_init(vmsa), a, &c), SVSM_E_INVALID_REQUEST);
+	EXPECT_EQ(vcpu_claim_vmsa(gpa_init(vmsa), g.v, &c), SVSM_OK);
 	EXPECT_TRUE(c.v == a);
-	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_E_BUSY);
+	EXPECT_EQ(vcpu_claim_vmsa(gpa_init(vmsa), b, &d), SVSM_E_BUSY);
 	vcpu_unclaim(&c);
-	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_OK);
+	EXPECT_EQ(vcpu_claim_vmsa(gpa_init(vmsa), b, &d), SVSM_OK);
 	/* REMAP_CA onto another vCPU's CA or VMSA is refused, onto a free page accepted. */
-	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + PAGE), SVSM_E_INVALID_PARAM);
-	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + 3 * PAGE), SVSM_E_INVALID_PARAM);
-	EXPECT_EQ(vcpu_set_ca(g.v, vmsa + 6 * PAGE), SVSM_OK);
+	EXPECT_EQ(vcpu_set_ca(g.v, gpa_init(vmsa + PAGE)), SVSM_E_INVALID_PARAM);
+	EXPECT_EQ(vcpu_set_ca(g.v, gpa_init(vmsa + 3 * PAGE)), SVSM_E_INVALID_PARAM);
+	EXPECT_EQ(vcpu_set_ca(g.v, gpa_init(vmsa + 6 * PAGE)), SVSM_OK);
 	/* A claim whose slot was freed is stale: it frees, unclaims and stops nothing. */
 	vcpu_release(a);
 	EXPECT_TRUE(vcpu_claim_stale(&d));
-	a = vcpu_alloc(1, vmsa + PAGE, vmsa);
+	a = vcpu_alloc(1, gpa_init(vmsa + PAGE), gpa_init(vmsa));
 	ASSERT_TRUE(a == d.v); /* the same slot, a new vCPU */
 	vcpu_publish(a);
 	a->state = VCPU_STOPPED;
 	EXPECT_TRUE(vcpu_claim_stale(&d));
 	EXPECT_FALSE(vcpu_claim_stopped(&d));
-	EXPECT_EQ(vcpu_claim_vmsa(vmsa, g.v, &c), SVSM_OK);
+	EXPECT_EQ(vcpu_claim_vmsa(gpa_init(vmsa), g.v, &c), SVSM_OK);
 	EXPECT_TRUE(vcpu_claim_stopped(&c));
 	vcpu_unclaim(&d);
-	EXPECT_EQ(vcpu_claim_vmsa(vmsa, b, &d), SVSM_E_BUSY); /* c's claim still stands */
+	EXPECT_EQ(vcpu_claim_vmsa(gpa_init(vmsa), b, &d), SVSM_E_BUSY); /* c's claim still stands */
 	vcpu_release(a);
 	vcpu_release(b);
 }

@@ -80,7 +80,7 @@ TEST(exit, owned_port_goes_to_the_device_string_io_does_not)
 	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
 	EXPECT_TRUE(seen.write);
 	EXPECT_EQ(seen.value, 0xab);
-	seen = (struct bus_access){0, 0, false, 0};
+	seen = (struct bus_access){.size = 0};
 	e = io_exit(0x60, 1, true, true);
 	g.fv.regs.rax = 7;
 	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
@@ -158,7 +158,7 @@ static struct vm_exit mmio_exit(uint64_t gpa, enum vm_access access, const uint8
 {
 	struct vm_exit e = {.kind = VM_EXIT_MMIO};
 
-	e.u.mmio = (struct vm_exit_mmio){.gpa = gpa, .access = access, .cpu_mode = 8,
+	e.u.mmio = (struct vm_exit_mmio){.gpa = gpa_init(gpa), .access = access, .cpu_mode = 8,
 					 .insn_len = len};
 	if (len > 0) {
 		memcpy(e.u.mmio.insn_bytes, insn, len);
@@ -188,7 +188,7 @@ TEST(exit, mmio_owned_range_is_decoded_and_emulated)
 	struct vm_exit e = mmio_exit(0xfed00000, VM_ACCESS_WRITE, store, sizeof(store));
 
 	setup();
-	ASSERT_EQ(bus_register_mmio(0xfed00000, 0x1000, device, NULL), SVSM_OK);
+	ASSERT_EQ(bus_register_mmio(gpa_init(0xfed00000), 0x1000, device, NULL), SVSM_OK);
 	g.fv.reg[VM_REG_RBX] = 0x1122334455667788ull;
 	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
 	EXPECT_TRUE(seen.write);

@@ -39,7 +39,8 @@ static inline void guest_fixture_setup(struct guest_fixture *g)
 	uint8_t *mm = mm_fixture_setup();
 	struct guest_mem_range r;
 
-	page_alloc_add_range((paddr_t)(uintptr_t)mm, (paddr_t)(uintptr_t)mm + ARENA_SIZE);
+	page_alloc_add_range(pa_init((uint64_t)(uintptr_t)mm),
+			     pa_init((uint64_t)(uintptr_t)mm + ARENA_SIZE));
 	heap_init(0x5eed5eed5eed5eedull);
 	if (arena == NULL) {
 		arena = aligned_alloc(2u << 20, GUEST_ARENA_SIZE);
@@ -49,9 +50,9 @@ static inline void guest_fixture_setup(struct guest_fixture *g)
 	g->svsm = (uint64_t)(uintptr_t)arena;
 	g->ram = g->svsm + GUEST_SVSM_SIZE;
 	g->ram_end = g->svsm + GUEST_ARENA_SIZE;
-	r = (struct guest_mem_range){g->ram, g->ram_end};
-	if (guest_mem_init(&r, 1, g->svsm, g->ram) != SVSM_OK ||
-	    validation_init(g->svsm, g->ram_end) != SVSM_OK) {
+	r = (struct guest_mem_range){gpa_init(g->ram), gpa_init(g->ram_end)};
+	if (guest_mem_init(&r, 1, gpa_init(g->svsm), gpa_init(g->ram)) != SVSM_OK ||
+	    validation_init(gpa_init(g->svsm), gpa_init(g->ram_end)) != SVSM_OK) {
 		abort();
 	}
 	fake_platform_reset();
@@ -62,7 +63,7 @@ static inline void guest_fixture_setup(struct guest_fixture *g)
 			vcpu_release(vcpu_slot(i));
 		}
 	}
-	g->v = vcpu_alloc(0, g->ca, VCPU_NO_VMSA);
+	g->v = vcpu_alloc(0, gpa_init(g->ca), VCPU_NO_VMSA);
 	g->v->plat = &g->fv;
 }
 
@@ -71,7 +72,7 @@ static inline struct svsm_call_regs guest_call(struct guest_fixture *g, uint32_t
 					       uint32_t call, uint64_t rcx, uint64_t rdx,
 					       uint64_t r8)
 {
-	volatile struct svsm_ca *ca = (volatile struct svsm_ca *)(uintptr_t)g->v->ca_gpa;
+	volatile struct svsm_ca *ca = (volatile struct svsm_ca *)(uintptr_t)gpa_addr(g->v->ca_gpa);
 
 	g->fv.regs = (struct svsm_call_regs){SVSM_CALL(protocol, call), rcx, rdx, r8, 0x99};
 	ca->call_pending = 1;

@@ -8,9 +8,9 @@
 static void setup(void)
 {
 	uint8_t *a = mm_fixture_setup();
-	paddr_t base = (paddr_t)(uintptr_t)a;
+	uint64_t base = (uint64_t)(uintptr_t)a;
 
-	page_alloc_add_range(base, base + ARENA_SIZE);
+	page_alloc_add_range(pa_init(base), pa_init(base + ARENA_SIZE));
 	heap_init(0x5eed5eed5eed5eedull);
 }
 

@@ -22,6 +22,6 @@ static inline uint8_t *mm_fixture_setup(void)
 		arena = aligned_alloc(ARENA_ALIGN, ARENA_SIZE);
 		meta = malloc(page_alloc_meta_size(pages));
 	}
-	page_alloc_init((paddr_t)(uintptr_t)arena, pages, meta);
+	page_alloc_init(pa_init((uint64_t)(uintptr_t)arena), pages, meta);
 	return arena;
 }

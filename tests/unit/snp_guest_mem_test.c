@@ -140,7 +140,8 @@ static bool racing_model(uint64_t addr, uint64_t len)
 {
 	if (!race_done && addr <= race_page && race_page < addr + len) {
 		race_done = true;
-		race_protect = guest_mem_protect_page(race_page); /* vcpu_snp.c's first step */
+		race_protect =
+		    guest_mem_protect_page(gpa_init(race_page)); /* vcpu_snp.c's first step */
 		if (race_protect == SVSM_OK) {
 			/* then snp_vcpu_make(): the VMSA bit, read-only for the guest */
 			fake_rmp_entry(race_page)->vmsa = true;
@@ -164,9 +165,9 @@ TEST(snp_guest_mem, create_vcpu_cannot_slip_into_a_pvalidate_of_its_page)
 	fake_rmp_entry(race_page)->validated = false; /* the guest validates it now */
 	safe_copy_host_set_fault(racing_model);
 	/* core.c's PVALIDATE path on SNP: claim, plat_pvalidate() -> snp_guest_pvalidate(). */
-	err = guest_mem_claim_unprotected(&c, race_page, PG);
+	err = guest_mem_claim_unprotected(&c, gpa_init(race_page), PG);
 	ASSERT_EQ(err, SVSM_OK);
-	err = snp_guest_pvalidate(race_page, &c, true, &res);
+	err = snp_guest_pvalidate(va_init(race_page), &c, true, &res);
 	guest_mem_claim_release(&c);
 	EXPECT_TRUE(race_done);
 	/* The racing CREATE_VCPU is told to retry; the validation completed. */
@@ -179,15 +180,15 @@ TEST(snp_guest_mem, create_vcpu_cannot_slip_into_a_pvalidate_of_its_page)
 	 * the guest; the interleaved validation (grant RWX, or PVALIDATE(0) after a failed
 	 * zeroing) would undo that under a live vCPU.
 	 */
-	if (guest_mem_is_protected(race_page, PG)) {
+	if (guest_mem_is_protected(gpa_init(race_page), PG)) {
 		EXPECT_TRUE(fake_rmp_entry(race_page)->vmsa);
 		EXPECT_TRUE(fake_rmp_entry(race_page)->validated);
 		EXPECT_EQ(fake_rmp_entry(race_page)->perms[2] & 2, 0);
-		guest_mem_unprotect_page(race_page);
+		guest_mem_unprotect_page(gpa_init(race_page));
 	}
 	/* The retry succeeds once the PVALIDATE is over, and then PVALIDATE refuses the page. */
-	EXPECT_EQ(guest_mem_protect_page(race_page), SVSM_OK);
-	EXPECT_EQ(guest_mem_claim_unprotected(&c, race_page, PG), SVSM_E_INVALID_ADDRESS);
-	guest_mem_unprotect_page(race_page);
+	EXPECT_EQ(guest_mem_protect_page(gpa_init(race_page)), SVSM_OK);
+	EXPECT_EQ(guest_mem_claim_unprotected(&c, gpa_init(race_page), PG), SVSM_E_INVALID_ADDRESS);
+	guest_mem_unprotect_page(gpa_init(race_page));
 	teardown();
 }

@@ -105,8 +105,8 @@ static uint64_t setup(void)
 	base = (uint64_t)(uintptr_t)arena;
 	fake_cpu_reset(base);
 	fake_cpu_set_hv(test_hv, NULL);
-	r = (struct guest_mem_range){base, base + ARENA};
-	if (guest_mem_init(&r, 1, base + ARENA, base + ARENA + PG) != SVSM_OK) {
+	r = (struct guest_mem_range){gpa_init(base), gpa_init(base + ARENA)};
+	if (guest_mem_init(&r, 1, gpa_init(base + ARENA), gpa_init(base + ARENA + PG)) != SVSM_OK) {
 		abort();
 	}
 	return base;
@@ -225,10 +225,10 @@ static enum svsm_err guest_pvalidate(uint64_t gpa, bool huge, bool validate,
 				     enum plat_pvalidate_result *res)
 {
 	struct guest_mem_claim c;
-	enum svsm_err err = guest_mem_claim_unprotected(&c, gpa, huge ? P2M : PG);
+	enum svsm_err err = guest_mem_claim_unprotected(&c, gpa_init(gpa), huge ? P2M : PG);
 
 	if (err == SVSM_OK) {
-		err = snp_guest_pvalidate(gpa, &c, validate, res);
+		err = snp_guest_pvalidate(va_init(gpa), &c, validate, res);
 		guest_mem_claim_release(&c);
 	}
 	return err;
@@ -307,7 +307,7 @@ TEST(snp_guest_pvalidate, grant_range_uses_2m_where_it_can)
 		fake_rmp_entry(base + i * PG)->validated = true;
 		launch_page(base + P2M + i * PG); /* the next 2M as 4K entries */
 	}
-	ASSERT_EQ(snp_grant_range(base, 1024, SNP_GUEST_VMPL, &rc), SVSM_OK);
+	ASSERT_EQ(snp_grant_range(va_init(base), 1024, SNP_GUEST_VMPL, &rc), SVSM_OK);
 	EXPECT_EQ(fake_cpu.log[0].size, RMP_PG_SIZE_2M);
 	EXPECT_EQ(fake_cpu.log[1].size, RMP_PG_SIZE_2M); /* refused: SIZEMISMATCH */
 	EXPECT_EQ(fake_cpu.log[1].rc, SNP_INSN_FAIL_SIZEMISMATCH);
@@ -339,7 +339,8 @@ TEST(snp_vcpu, create_sets_the_vmsa_bit_and_registers_with_the_host)
 	struct vmsa copy;
 
 	guest_vmsa(gpa, 2, SNP_VMSA_EFER_SVME, 0x1);
-	ASSERT_EQ(snp_vcpu_make(ghcb, ghcb_gpa(), gpa, gpa, 3, 0x1, &copy), SVSM_OK);
+	ASSERT_EQ(snp_vcpu_make(ghcb, ghcb_gpa(), va_init(gpa), gpa_init(gpa), 3, 0x1, &copy),
+		  SVSM_OK);
 	EXPECT_TRUE(fake_rmp_entry(gpa)->vmsa);
 	EXPECT_EQ(fake_rmp_entry(gpa)->perms[2], 0x1); /* read only for the guest */
 	EXPECT_EQ(copy.rip, 0xfff0);
@@ -349,7 +350,7 @@ TEST(snp_vcpu, create_sets_the_vmsa_bit_and_registers_with_the_host)
 	EXPECT_EQ(hv.ap_info2, gpa);
 	EXPECT_EQ(hv.ap_rax, 0x1); /* sev_features */
 	/* DELETE: destroy at the host (event 2), then the page goes back to the guest, RWX. */
-	ASSERT_EQ(snp_vcpu_unmake(ghcb, ghcb_gpa(), gpa, gpa, 3), SVSM_OK);
+	ASSERT_EQ(snp_vcpu_unmake(ghcb, ghcb_gpa(), va_init(gpa), gpa_init(gpa), 3), SVSM_OK);
 	EXPECT_EQ(hv.ap_info1, 0x0000000300020002ull);
 	EXPECT_FALSE(fake_rmp_entry(gpa)->vmsa);
 	EXPECT_EQ(fake_rmp_entry(gpa)->perms[2], 0xf);
@@ -367,8 +368,9 @@ TEST(snp_vcpu, bad_vmsas_are_refused_and_the_page_given_back)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		guest_vmsa(gpa, bad[i].vmpl, bad[i].efer, bad[i].features);
-		EXPECT_EQ(snp_vcpu_make(ghcb, ghcb_gpa(), gpa, gpa, 1, 0x1, &copy),
-			  SVSM_E_INVALID_PARAM);
+		EXPECT_EQ(
+		    snp_vcpu_make(ghcb, ghcb_gpa(), va_init(gpa), gpa_init(gpa), 1, 0x1, &copy),
+		    SVSM_E_INVALID_PARAM);
 		EXPECT_FALSE(fake_rmp_entry(gpa)->vmsa);
 		EXPECT_EQ(fake_rmp_entry(gpa)->perms[2], 0xf);
 	}
@@ -376,11 +378,13 @@ TEST(snp_vcpu, bad_vmsas_are_refused_and_the_page_given_back)
 	/* The host refusing AP_CREATION: BUSY (retry), page given back. */
 	guest_vmsa(gpa, 2, SNP_VMSA_EFER_SVME, 1);
 	hv.ap_refuse = true;
-	EXPECT_EQ(snp_vcpu_make(ghcb, ghcb_gpa(), gpa, gpa, 1, 0x1, &copy), SVSM_E_BUSY);
+	EXPECT_EQ(snp_vcpu_make(ghcb, ghcb_gpa(), va_init(gpa), gpa_init(gpa), 1, 0x1, &copy),
+		  SVSM_E_BUSY);
 	EXPECT_FALSE(fake_rmp_entry(gpa)->vmsa);
 	/* Not a private validated page: an address error, nothing registered. */
 	fake_rmp_make_shared(gpa, false);
-	EXPECT_EQ(snp_vcpu_make(ghcb, ghcb_gpa(), gpa, gpa, 1, 0x1, &copy), SVSM_E_INVALID_ADDRESS);
+	EXPECT_EQ(snp_vcpu_make(ghcb, ghcb_gpa(), va_init(gpa), gpa_init(gpa), 1, 0x1, &copy),
+		  SVSM_E_INVALID_ADDRESS);
 }
 
 /* ---- firmware launch ---------------------------------------------------------------------- */
@@ -391,11 +395,11 @@ TEST(snp_launch, firmware_pages_secrets_cpuid_ca_and_grants)
 	struct snp_secrets_page *own = malloc(sizeof(*own));
 	struct snp_cpuid_table *cpuid = calloc(1, sizeof(*cpuid));
 	struct snp_fw_launch l = {
-	    .fw_gpa = base + P2M,
+	    .fw_gpa = gpa_init(base + P2M),
 	    .fw_size = P2M,
-	    .secrets_gpa = base + PG,
-	    .cpuid_gpa = base + 2 * PG,
-	    .caa_gpa = base + 3 * PG,
+	    .secrets_gpa = gpa_init(base + PG),
+	    .cpuid_gpa = gpa_init(base + 2 * PG),
+	    .caa_gpa = gpa_init(base + 3 * PG),
 	    .svsm = {0x8000000, 0x4000000, base + 3 * PG},
 	};
 	const uint8_t *sec = arena + PG;
@@ -409,9 +413,9 @@ TEST(snp_launch, firmware_pages_secrets_cpuid_ca_and_grants)
 		launch_page(base + i * PG);
 	}
 	memset(arena + 3 * PG, 0xee, PG); /* CA garbage from the image */
-	fake_rmp_assign(l.fw_gpa, true);
+	fake_rmp_assign(gpa_addr(l.fw_gpa), true);
 	for (unsigned i = 0; i < 512; i++) {
-		fake_rmp_entry(l.fw_gpa + i * PG)->validated = true;
+		fake_rmp_entry(gpa_addr(l.fw_gpa) + i * PG)->validated = true;
 	}
 	ASSERT_EQ(snp_fw_prepare(&l, own, cpuid, 0), SVSM_OK);
 	EXPECT_MEMEQ(sec + 0x20, zero, 32); /* VMPCK0 */
@@ -426,7 +430,7 @@ TEST(snp_launch, firmware_pages_secrets_cpuid_ca_and_grants)
 	for (unsigned i = 1; i < 4; i++) {
 		EXPECT_EQ(fake_rmp_entry(base + i * PG)->perms[2], 0xf);
 	}
-	EXPECT_EQ(fake_rmp_entry(l.fw_gpa + 100 * PG)->perms[2], 0xf);
+	EXPECT_EQ(fake_rmp_entry(gpa_addr(l.fw_gpa) + 100 * PG)->perms[2], 0xf);
 	EXPECT_EQ(own->vmpck[0][0], 0x5a); /* the SVSM's own page is untouched */
 	free(own);
 	free(cpuid);

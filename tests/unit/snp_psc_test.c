@@ -183,7 +183,7 @@ TEST(snp_psc, private_2m_falls_back_to_4k_pvalidate)
 
 	fake_cpu_reset(BASE);
 	fake_cpu.hv_psc_4k_only = true; /* host backs 2M requests with 4K RMP entries */
-	ASSERT_EQ(snp_psc_range(g, (uint64_t)(uintptr_t)g, BASE, BASE, 1024 + 3,
+	ASSERT_EQ(snp_psc_range(g, (uint64_t)(uintptr_t)g, va_init(BASE), gpa_init(BASE), 1024 + 3,
 				SNP_PAGE_STATE_PRIVATE, &rc),
 		  SVSM_OK);
 	for (unsigned int i = 0; i < 1027; i++) {
@@ -203,7 +203,7 @@ TEST(snp_psc, private_2m_falls_back_to_4k_pvalidate)
 
 	/* The same with a host that honours 2M: two 2M PVALIDATEs and three 4K. */
 	fake_cpu_reset(BASE);
-	ASSERT_EQ(snp_psc_range(g, (uint64_t)(uintptr_t)g, BASE, BASE, 1024 + 3,
+	ASSERT_EQ(snp_psc_range(g, (uint64_t)(uintptr_t)g, va_init(BASE), gpa_init(BASE), 1024 + 3,
 				SNP_PAGE_STATE_PRIVATE, &rc),
 		  SVSM_OK);
 	EXPECT_EQ(fake_cpu.pvalidate_count, 5);
@@ -218,14 +218,14 @@ TEST(snp_psc, shared_4k_inside_2m_page_is_psmashed)
 	uint64_t page = BASE + 0x5000;
 
 	fake_cpu_reset(BASE);
-	ASSERT_EQ(snp_psc_range(g, (uint64_t)(uintptr_t)g, BASE, BASE, 512,
+	ASSERT_EQ(snp_psc_range(g, (uint64_t)(uintptr_t)g, va_init(BASE), gpa_init(BASE), 512,
 				SNP_PAGE_STATE_PRIVATE, &rc),
 		  SVSM_OK);
 	ASSERT_TRUE(fake_rmp_entry(page)->size_2m);
 	/* One 4K page of the 2M-validated range goes shared: PVALIDATE(4K) reports a size
 	 * mismatch, the SVSM asks the host to PSMASH, and retries. */
-	ASSERT_EQ(snp_psc_range(g, (uint64_t)(uintptr_t)g, page, page, 1, SNP_PAGE_STATE_SHARED,
-				&rc),
+	ASSERT_EQ(snp_psc_range(g, (uint64_t)(uintptr_t)g, va_init(page), gpa_init(page), 1,
+				SNP_PAGE_STATE_SHARED, &rc),
 		  SVSM_OK);
 	EXPECT_FALSE(fake_rmp_entry(page)->assigned);
 	EXPECT_TRUE(fake_rmp_entry(page - 0x1000)->validated);
@@ -241,8 +241,8 @@ TEST(snp_psc, double_private_conversion_is_an_error)
 
 	fake_cpu_reset(BASE);
 	fake_rmp_assign(BASE, false);
-	ASSERT_EQ(snp_psc_range(g, (uint64_t)(uintptr_t)g, BASE, BASE, 1, SNP_PAGE_STATE_PRIVATE,
-				&rc),
+	ASSERT_EQ(snp_psc_range(g, (uint64_t)(uintptr_t)g, va_init(BASE), gpa_init(BASE), 1,
+				SNP_PAGE_STATE_PRIVATE, &rc),
 		  SVSM_OK);
 	/* Validating it a second time: hardware returns EAX=0 with CF=1 (RMP unchanged); the
 	 * SVSM reports that as NO_CHANGE, never as success. */

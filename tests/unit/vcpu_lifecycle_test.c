@@ -43,7 +43,7 @@ static void setup(void)
 	x_vmsa = g.ram + 0x500000;
 	x_ca = x_vmsa + PAGE;
 	b_fv = (struct fake_vcpu){0};
-	b = vcpu_alloc(3, g.ram + 0x600000, VCPU_NO_VMSA);
+	b = vcpu_alloc(3, gpa_init(g.ram + 0x600000), VCPU_NO_VMSA);
 	b->plat = &b_fv;
 }
 
@@ -52,7 +52,7 @@ static struct svsm_call_regs call_as(struct vcpu *v, uint32_t call, uint64_t rcx
 				     uint64_t r8)
 {
 	struct fake_vcpu *fv = v->plat;
-	volatile struct svsm_ca *ca = (volatile struct svsm_ca *)(uintptr_t)v->ca_gpa;
+	volatile struct svsm_ca *ca = (volatile struct svsm_ca *)(uintptr_t)gpa_addr(v->ca_gpa);
 
 	fv->regs = (struct svsm_call_regs){SVSM_CALL(0, call), rcx, rdx, r8, 0};
 	ca->call_pending = 1;
@@ -85,7 +85,7 @@ static bool page_is_svsm(uint64_t gpa)
 /* The fake vCPU created from x_vmsa (its platform state), or NULL. */
 static struct fake_vcpu *x_fv(void)
 {
-	struct vcpu *v = vcpu_find_vmsa(x_vmsa);
+	struct vcpu *v = vcpu_find_vmsa(gpa_init(x_vmsa));
 
 	return v == NULL ? NULL : v->plat;
 }
@@ -251,7 +251,7 @@ TEST(vcpu_lifecycle, create_with_full_table)
 
 	setup();
 	for (; n < VCPU_MAX; n++) {
-		fill[n] = vcpu_alloc(100 + n, g.ram + 0x700000 + n * PAGE, VCPU_NO_VMSA);
+		fill[n] = vcpu_alloc(100 + n, gpa_init(g.ram + 0x700000 + n * PAGE), VCPU_NO_VMSA);
 		if (fill[n] == NULL) {
 			break;
 		}
@@ -277,7 +277,7 @@ TEST(vcpu_lifecycle, delete_self_is_refused)
 	setup();
 	ASSERT_EQ(create_x(), SVSM_SUCCESS);
 	ASSERT_TRUE(x_runs());
-	x = vcpu_find_vmsa(x_vmsa);
+	x = vcpu_find_vmsa(gpa_init(x_vmsa));
 	EXPECT_EQ(delete_as(x, x_vmsa), SVSM_ERR_INVALID_REQUEST);
 	EXPECT_EQ(x_fv()->runs, 1); /* still running */
 	EXPECT_EQ(fake_log.kicks, 0);
@@ -325,7 +325,7 @@ TEST(vcpu_lifecycle, delete_timeout_leaves_the_vcpu_running)
 	setup();
 	ASSERT_EQ(create_x(), SVSM_SUCCESS);
 	ASSERT_TRUE(x_runs());
-	x = vcpu_find_vmsa(x_vmsa);
+	x = vcpu_find_vmsa(gpa_init(x_vmsa));
 	x_fv()->hold = true;
 	test_hook = hook_time_passes;
 	EXPECT_EQ(delete_as(g.v, x_vmsa), SVSM_ERR_BUSY);
@@ -441,7 +441,7 @@ TEST(vcpu_lifecycle, stale_deleter_frees_nothing)
 	setup();
 	ASSERT_EQ(create_x(), SVSM_SUCCESS);
 	ASSERT_TRUE(x_runs());
-	x = vcpu_find_vmsa(x_vmsa);
+	x = vcpu_find_vmsa(gpa_init(x_vmsa));
 	fv = x->plat;
 	fv->hold = true;
 	test_hook = hook_b_waiting;
@@ -457,5 +457,5 @@ TEST(vcpu_lifecycle, stale_deleter_frees_nothing)
 	EXPECT_TRUE(fake_cpus_wait_done(X_APIC, WAIT_US));
 	vcpu_release(x);
 	heap_free(fv);
-	guest_mem_unprotect_page(x_vmsa);
+	guest_mem_unprotect_page(gpa_init(x_vmsa));
 }

@@ -61,7 +61,7 @@ void apic_init(void)
 		if (!x2apic) {
 			uint64_t pa = boot_info.lapic_mmio != 0 ? boot_info.lapic_mmio : 0xfee00000;
 
-			xapic_mmio = mm_map_mmio(pa, 0x1000);
+			xapic_mmio = mm_map_mmio(pa_init(pa), 0x1000);
 		}
 	}
 	base |= APIC_BASE_ENABLE;

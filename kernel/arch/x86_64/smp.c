@@ -159,14 +159,14 @@ bool smp_wait_online(struct percpu *pc, uint64_t us)
 bool smp_start_ap_sipi(struct percpu *pc, uint32_t apic)
 {
 	struct ap_params *params;
-	uint8_t *tramp = phys_to_virt(AP_TRAMPOLINE_PA);
+	uint8_t *tramp = phys_to_virt(pa_init(AP_TRAMPOLINE_PA));
 
 	memcpy(tramp, ap_trampoline_start, (size_t)(ap_trampoline_end - ap_trampoline_start));
 	params = (struct ap_params *)(tramp + (ap_trampoline_params - ap_trampoline_start));
 	*params = (struct ap_params){
 		.boot_cr3 = (uint32_t)((uint64_t)(uintptr_t)boot_pml4),
 		.entry64 = (uint64_t)(uintptr_t)ap_start64,
-		.final_cr3 = kernel_pt.root,
+		.final_cr3 = pa_addr(kernel_pt.root),
 		.stack_top = pc->kstack_top,
 		.percpu = (uint64_t)(uintptr_t)pc,
 	};
@@ -211,7 +211,7 @@ unsigned smp_init(void)
 		index++;
 		cpus_online = index;
 	}
-	memset(phys_to_virt(AP_TRAMPOLINE_PA), 0, PAGE_SIZE);
+	memset(phys_to_virt(pa_init(AP_TRAMPOLINE_PA)), 0, PAGE_SIZE);
 	return cpus_online;
 }
 

@@ -105,8 +105,9 @@ enum svsm_err svm_cpu_init(void)
 		}
 	}
 	if (c->hsave_pa == 0) {
-		c->hsave_pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
-		c->host_vmsave_pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
+		/* Kept raw: MSR_VM_HSAVE_PA and the VMSAVE/VMLOAD operand. */
+		c->hsave_pa = pa_addr(page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL));
+		c->host_vmsave_pa = pa_addr(page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL));
 		if (c->hsave_pa == 0 || c->host_vmsave_pa == 0) {
 			return SVSM_E_NOMEM;
 		}

@@ -48,8 +48,8 @@ enum svsm_err plat_vcpu_prepare(struct vcpu *caller, struct vcpu *v, unsigned cp
 	struct fake_vcpu *fv = NULL;
 
 	(void)caller;
-	fake_log.last_vmsa = v->vmsa_gpa;
-	fake_log.last_ca = v->ca_gpa;
+	fake_log.last_vmsa = gpa_addr(v->vmsa_gpa);
+	fake_log.last_ca = gpa_addr(v->ca_gpa);
 	fake_log.last_apic = v->apic_id;
 	fake_log.last_cpu = cpu;
 	if (fake_log.prepare_result != SVSM_OK) {

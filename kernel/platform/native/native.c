@@ -36,7 +36,7 @@
 #define CS_ATTR_L (1u << 9)  /* VMCB segment attributes: long-mode code */
 #define CS_ATTR_DB (1u << 10)
 
-static uint64_t iopm_pa, msrpm_pa;
+static paddr_t iopm_pa, msrpm_pa;
 
 const char *plat_name(void)
 {
@@ -126,7 +126,7 @@ static enum svsm_err setup_permission_maps(void)
 
 	iopm_pa = page_alloc_get(IOPM_ORDER, PAGE_OWNER_KERNEL);
 	msrpm_pa = page_alloc_get(MSRPM_ORDER, PAGE_OWNER_KERNEL);
-	if (iopm_pa == 0 || msrpm_pa == 0) {
+	if (pa_is_null(iopm_pa) || pa_is_null(msrpm_pa)) {
 		return SVSM_E_NOMEM;
 	}
 	iopm = phys_to_virt(iopm_pa);
@@ -152,13 +152,13 @@ void native_vmcb_init_control(struct vmcb *vmcb)
 	c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL | VMCB_INTERCEPT_VMLOAD |
 			     VMCB_INTERCEPT_VMSAVE | VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI |
 			     VMCB_INTERCEPT_SKINIT | VMCB_INTERCEPT_WBINVD;
-	c->iopm_base_pa = iopm_pa;
-	c->msrpm_base_pa = msrpm_pa;
+	c->iopm_base_pa = pa_addr(iopm_pa);
+	c->msrpm_base_pa = pa_addr(msrpm_pa);
 	c->asid = NATIVE_ASID;
 	c->tlb_control = SVM_TLB_FLUSH_ALL;
 	c->int_ctl = SVM_V_INTR_MASKING;
 	c->nested_ctl = SVM_NP_ENABLE;
-	c->nested_cr3 = native_npt.root;
+	c->nested_cr3 = pa_addr(native_npt.root);
 	vmcb->save.g_pat = GPAT_DEFAULT;
 }
 
@@ -166,7 +166,7 @@ void native_vmcb_init_control(struct vmcb *vmcb)
 
 enum svsm_err plat_guest_prepare(enum plat_guest_source *source)
 {
-	enum svsm_err err = validation_init(0, boot_info_ram_top());
+	enum svsm_err err = validation_init(GPA_C(0), gpa_init(boot_info_ram_top()));
 
 	if (err == SVSM_OK) {
 		err = native_npt_init();
@@ -182,7 +182,7 @@ enum svsm_err plat_guest_prepare(enum plat_guest_source *source)
 	return err;
 }
 
-void plat_guest_prevalidate(uint64_t gpa, uint64_t size)
+void plat_guest_prevalidate(gpa_t gpa, uint64_t size)
 {
 	validation_prevalidate(gpa, size);
 }
@@ -249,7 +249,7 @@ static void translate_ioio(struct vmcb *vmcb, struct vm_exit *e)
  * A write fault on a VMSA page that another CPU has just given back (DELETE_VCPU made it
  * writable after this vCPU's write faulted) is resolved: the guest retries the write.
  */
-static bool npf_resolved(uint64_t gpa, uint64_t info)
+static bool npf_resolved(gpa_t gpa, uint64_t info)
 {
 	return (info & (SVM_NPF_PRESENT | SVM_NPF_WRITE)) == (SVM_NPF_PRESENT | SVM_NPF_WRITE) &&
 	       guest_mem_valid(gpa, 1) && !guest_mem_is_protected(gpa, 1) &&
@@ -258,7 +258,7 @@ static bool npf_resolved(uint64_t gpa, uint64_t info)
 
 static void translate_npf(struct vmcb *vmcb, struct vm_exit *e)
 {
-	uint64_t gpa = vmcb->control.exit_info_2;
+	gpa_t gpa = gpa_init(vmcb->control.exit_info_2); /* the faulting GPA, decoded once */
 	uint64_t info = vmcb->control.exit_info_1;
 	struct vm_exit_mmio *m = &e->u.mmio;
 	bool long_mode = (vmcb->save.efer & EFER_LMA) != 0 && (vmcb->save.cs.attrib & CS_ATTR_L);
@@ -348,7 +348,7 @@ void plat_run_vcpu(struct vcpu *v, struct vm_exit *e)
 
 	irq_disable();
 	native_npt_enter(vmcb);
-	svm_run(nv->vmcb_pa, &nv->gprs, &nv->fpu);
+	svm_run(pa_addr(nv->vmcb_pa), &nv->gprs, &nv->fpu);
 	native_npt_leave();
 	vmcb->control.tlb_control = 0;
 	vmcb->control.event_inj = 0;

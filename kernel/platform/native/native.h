@@ -16,7 +16,7 @@
 #define NATIVE_ASID 1
 
 struct native_vcpu {
-	uint64_t vmcb_pa;
+	paddr_t vmcb_pa;
 	struct vmcb *vmcb;
 	struct guest_gprs gprs;
 	struct vcpu_fpu fpu;
@@ -34,11 +34,11 @@ void native_vcpu_free(struct native_vcpu *nv);
  * native_npt_set_writable - make one guest page writable or read-only in the NPT. Making
  * it read-only returns once no CPU can still write it through a cached translation.
  */
-enum svsm_err native_npt_set_writable(uint64_t gpa, bool writable) SVSM_MUST_CHECK;
+enum svsm_err native_npt_set_writable(gpa_t gpa, bool writable) SVSM_MUST_CHECK;
 /** native_npt_init - build the nested page tables (boot CPU, before any vCPU). */
 enum svsm_err native_npt_init(void) SVSM_MUST_CHECK;
 /** native_npt_writable - the NPT maps @gpa's page writable now. */
-bool native_npt_writable(uint64_t gpa);
+bool native_npt_writable(gpa_t gpa);
 /** native_npt_enter - before VMRUN (interrupts off): flush the nested TLB if it is stale. */
 void native_npt_enter(struct vmcb *vmcb);
 /** native_npt_leave - after #VMEXIT. */

@@ -24,7 +24,7 @@
 #include "kernel/mm/guest_mem.h"
 #include "kernel/platform/native/native.h"
 
-#define FOUR_GIB 0x100000000ull
+#define FOUR_GIB GPA_C(0x100000000ull)
 #define KICK_SPINS 100000u
 
 struct pgtable native_npt;
@@ -36,13 +36,23 @@ static struct {
 	uint64_t flushed_gen;
 } npt_cpu[MAX_CPUS];
 
-static enum svsm_err npt_map(uint64_t start, uint64_t end)
+/*
+ * The NPT's input addresses are guest-physical: pgtable takes them as its vaddr_t. This
+ * is the one place a gpa_t becomes a page-table input.
+ */
+static vaddr_t npt_in(gpa_t gpa)
 {
-	if (start >= end) {
+	return va_init(gpa_addr(gpa));
+}
+
+/* Identity-map guest-physical [@start, @end) (pa_from_gpa()). */
+static enum svsm_err npt_map(gpa_t start, gpa_t end)
+{
+	if (!gpa_lt(start, end)) {
 		return SVSM_OK;
 	}
-	return pgtable_map(&native_npt, start, start, end - start, PTE_W | PTE_U,
-			   PGTABLE_ALLOW_LARGE);
+	return pgtable_map(&native_npt, npt_in(start), pa_from_gpa(start), gpa_diff(end, start),
+			   PTE_W | PTE_U, PGTABLE_ALLOW_LARGE);
 }
 
 enum svsm_err native_npt_init(void)
@@ -52,14 +62,15 @@ enum svsm_err native_npt_init(void)
 	enum svsm_err err = pgtable_init(&native_npt);
 
 	if (err == SVSM_OK) {
-		err = npt_map(0, boot_info.svsm_start);
+		err = npt_map(GPA_C(0), gpa_init(boot_info.svsm_start));
 	}
 	if (err == SVSM_OK) {
-		err = npt_map(boot_info.svsm_end, FOUR_GIB);
+		err = npt_map(gpa_init(boot_info.svsm_end), FOUR_GIB);
 	}
 	for (unsigned i = 0; i < n && err == SVSM_OK; i++) {
-		if (ram[i].end > FOUR_GIB) {
-			err = npt_map(ram[i].start < FOUR_GIB ? FOUR_GIB : ram[i].start, ram[i].end);
+		if (gpa_lt(FOUR_GIB, ram[i].end)) {
+			err = npt_map(gpa_lt(ram[i].start, FOUR_GIB) ? FOUR_GIB : ram[i].start,
+				      ram[i].end);
 		}
 	}
 	/*
@@ -69,14 +80,15 @@ enum svsm_err native_npt_init(void)
 	 * virtualised, the guest does not get them (devices/intc_absent.c stops it).
 	 */
 	if (err == SVSM_OK) {
-		err = pgtable_unmap(&native_npt, guest_lapic_gpa(), MM_PAGE_SIZE);
+		err = pgtable_unmap(&native_npt, npt_in(guest_lapic_gpa()), MM_PAGE_SIZE);
 	}
 	if (err == SVSM_OK) {
-		err = pgtable_unmap(&native_npt, GUEST_IOAPIC_GPA, MM_PAGE_SIZE);
+		err = pgtable_unmap(&native_npt, npt_in(GUEST_IOAPIC_GPA), MM_PAGE_SIZE);
 	}
 	/* PCI configuration space: see native.c setup_permission_maps(). */
 	if (err == SVSM_OK && boot_info.ecam_size != 0) {
-		err = pgtable_unmap(&native_npt, boot_info.ecam_base, boot_info.ecam_size);
+		err = pgtable_unmap(&native_npt, npt_in(gpa_init(boot_info.ecam_base)),
+				    boot_info.ecam_size);
 	}
 	return err;
 }
@@ -99,10 +111,10 @@ static void wait_for_flush(uint64_t gen)
 	}
 }
 
-enum svsm_err native_npt_set_writable(uint64_t gpa, bool writable)
+enum svsm_err native_npt_set_writable(gpa_t gpa, bool writable)
 {
 	uint64_t flags = spin_lock_irqsave(&npt_lock);
-	enum svsm_err err = pgtable_protect(&native_npt, gpa, MM_PAGE_SIZE,
+	enum svsm_err err = pgtable_protect(&native_npt, npt_in(gpa), MM_PAGE_SIZE,
 					    PTE_U | (writable ? PTE_W : 0));
 	uint64_t gen = 0;
 
@@ -116,11 +128,11 @@ enum svsm_err native_npt_set_writable(uint64_t gpa, bool writable)
 	return err;
 }
 
-bool native_npt_writable(uint64_t gpa)
+bool native_npt_writable(gpa_t gpa)
 {
 	uint64_t flags = spin_lock_irqsave(&npt_lock);
 	uint64_t pte_flags = 0;
-	bool writable = pgtable_lookup(&native_npt, align_down(gpa, MM_PAGE_SIZE), NULL,
+	bool writable = pgtable_lookup(&native_npt, npt_in(gpa_align_down(gpa, MM_PAGE_SIZE)), NULL,
 				       &pte_flags, NULL) && (pte_flags & PTE_W) != 0;
 
 	spin_unlock_irqrestore(&npt_lock, flags);

@@ -1,7 +1,8 @@
 /*
  * Validation-state tracking for the native platform (see validation.h): two bits per
  * 4 KiB page (validated, part-of-2M), in bitmaps from the page allocator. Guarded by
- * val_lock; a 2 MiB operation checks all 512 pages before changing any.
+ * val_lock; a 2 MiB operation checks all 512 pages before changing any. The bitmaps are
+ * indexed by guest frame number: each entry point unwraps its gpa_t into one.
  */
 #include "kernel/platform/native/validation.h"
 
@@ -33,9 +34,10 @@ static void set_bit_to(uint64_t *map, uint64_t i, bool v)
 	}
 }
 
-enum svsm_err validation_init(uint64_t base_gpa, uint64_t top_gpa)
+enum svsm_err validation_init(gpa_t base_gpa, gpa_t top_gpa)
 {
-	uint64_t pages = (top_gpa + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE - base_gpa / MM_PAGE_SIZE;
+	uint64_t pages = gpa_addr(gpa_align_up(top_gpa, MM_PAGE_SIZE)) / MM_PAGE_SIZE -
+			 gpa_addr(base_gpa) / MM_PAGE_SIZE;
 	size_t bytes = (size_t)((pages + 63) / 64) * sizeof(uint64_t);
 
 	/* Called once per guest launch (and per host test, with a fresh heap). */
@@ -49,7 +51,7 @@ enum svsm_err validation_init(uint64_t base_gpa, uint64_t top_gpa)
 		return SVSM_E_NOMEM;
 	}
 	tracked_pages = pages;
-	base_pfn = base_gpa / MM_PAGE_SIZE;
+	base_pfn = gpa_addr(base_gpa) / MM_PAGE_SIZE;
 	return SVSM_OK;
 }
 
@@ -97,15 +99,16 @@ static enum plat_pvalidate_result apply_2m(uint64_t pfn, bool validate)
 	return PLAT_PVALIDATE_OK;
 }
 
-enum plat_pvalidate_result validation_apply(uint64_t gpa, bool huge, bool validate)
+enum plat_pvalidate_result validation_apply(gpa_t gpa, bool huge, bool validate)
 {
-	uint64_t pfn = gpa / MM_PAGE_SIZE - base_pfn;
+	uint64_t gfn = gpa_addr(gpa) / MM_PAGE_SIZE;
+	uint64_t pfn = gfn - base_pfn;
 	uint64_t count = huge ? PAGES_PER_2M : 1;
 	enum plat_pvalidate_result r;
 	uint64_t flags;
 
-	if ((gpa & ((huge ? MM_LARGE_PAGE_SIZE : MM_PAGE_SIZE) - 1)) != 0 ||
-	    gpa / MM_PAGE_SIZE < base_pfn || pfn + count > tracked_pages || pfn + count < pfn) {
+	if (!gpa_aligned(gpa, huge ? MM_LARGE_PAGE_SIZE : MM_PAGE_SIZE) || gfn < base_pfn ||
+	    pfn + count > tracked_pages || pfn + count < pfn) {
 		return PLAT_PVALIDATE_FAIL_INPUT;
 	}
 	flags = spin_lock_irqsave(&val_lock);
@@ -114,12 +117,12 @@ enum plat_pvalidate_result validation_apply(uint64_t gpa, bool huge, bool valida
 	return r;
 }
 
-void validation_prevalidate(uint64_t gpa, uint64_t len)
+void validation_prevalidate(gpa_t gpa, uint64_t len)
 {
 	uint64_t flags = spin_lock_irqsave(&val_lock);
+	uint64_t end = gpa_addr(gpa_align_up(gpa_add(gpa, len), MM_PAGE_SIZE)) / MM_PAGE_SIZE;
 
-	for (uint64_t pfn = gpa / MM_PAGE_SIZE; pfn < (gpa + len + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE;
-	     pfn++) {
+	for (uint64_t pfn = gpa_addr(gpa) / MM_PAGE_SIZE; pfn < end; pfn++) {
 		if (pfn >= base_pfn && pfn - base_pfn < tracked_pages) {
 			set_bit_to(valid_bits, pfn - base_pfn, true);
 		}
@@ -127,9 +130,9 @@ void validation_prevalidate(uint64_t gpa, uint64_t len)
 	spin_unlock_irqrestore(&val_lock, flags);
 }
 
-bool validation_is_valid(uint64_t gpa)
+bool validation_is_valid(gpa_t gpa)
 {
-	uint64_t pfn = gpa / MM_PAGE_SIZE;
+	uint64_t pfn = gpa_addr(gpa) / MM_PAGE_SIZE;
 
 	return pfn >= base_pfn && pfn - base_pfn < tracked_pages &&
 	       test_bit(valid_bits, pfn - base_pfn);

@@ -13,10 +13,10 @@
 #include "svsm/err.h"
 
 /** validation_init - track pages in [@base_gpa, @top_gpa); all start invalid. */
-enum svsm_err validation_init(uint64_t base_gpa, uint64_t top_gpa) SVSM_MUST_CHECK;
+enum svsm_err validation_init(gpa_t base_gpa, gpa_t top_gpa) SVSM_MUST_CHECK;
 /** validation_apply - PVALIDATE semantics for one 4 KiB or 2 MiB page. */
-enum plat_pvalidate_result validation_apply(uint64_t gpa, bool huge, bool validate);
+enum plat_pvalidate_result validation_apply(gpa_t gpa, bool huge, bool validate);
 /** validation_prevalidate - mark a range validated as 4 KiB pages (launch-time pages). */
-void validation_prevalidate(uint64_t gpa, uint64_t len);
+void validation_prevalidate(gpa_t gpa, uint64_t len);
 /** validation_is_valid - the page at @gpa is validated (either size). */
-bool validation_is_valid(uint64_t gpa);
+bool validation_is_valid(gpa_t gpa);

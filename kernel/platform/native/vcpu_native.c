@@ -29,7 +29,7 @@ struct native_vcpu *native_vcpu_new(void)
 		return NULL;
 	}
 	nv->vmcb_pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
-	if (nv->vmcb_pa == 0) {
+	if (pa_is_null(nv->vmcb_pa)) {
 		heap_free(nv);
 		return NULL;
 	}
@@ -167,7 +167,7 @@ out:
 enum svsm_err plat_vcpu_destroy(struct vcpu *v)
 {
 	if (native_npt_set_writable(v->vmsa_gpa, true) != SVSM_OK) {
-		pr_warn("native: could not restore write access to %#lx\n", v->vmsa_gpa);
+		pr_warn("native: could not restore write access to %#lx\n", gpa_addr(v->vmsa_gpa));
 	}
 	native_vcpu_free(v->plat);
 	v->plat = NULL;

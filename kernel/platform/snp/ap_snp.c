@@ -33,7 +33,8 @@ bool plat_ap_start(struct percpu *pc, uint32_t apic_id)
 	struct snp_cpu *c = NULL;
 	struct desc_reg gdtr = {0, 0}, idtr = {0, 0};
 	struct snp_ap_vmsa_params p;
-	uint64_t pair = 0, vmsa_pa = 0, flags = 0;
+	paddr_t pair = pa_init(0), vmsa_pa = pa_init(0);
+	uint64_t flags = 0;
 	struct vmsa *v = NULL;
 	void *ghcb = NULL;
 	uint64_t ghcb_gpa = 0;
@@ -45,10 +46,10 @@ bool plat_ap_start(struct percpu *pc, uint32_t apic_id)
 	}
 	*snp_cpu_of(pc->index) = (struct snp_cpu){ghcb, ghcb_gpa, false};
 	pair = page_alloc_get_zeroed(1, PAGE_OWNER_KERNEL);
-	if (pair == 0) {
+	if (pa_is_null(pair)) {
 		return false;
 	}
-	vmsa_pa = pair + MM_PAGE_SIZE;
+	vmsa_pa = pa_add(pair, MM_PAGE_SIZE);
 	v = phys_to_virt(vmsa_pa);
 	asm volatile("sgdt %0" : "=m"(gdtr));
 	asm volatile("sidt %0" : "=m"(idtr));
@@ -75,7 +76,7 @@ bool plat_ap_start(struct percpu *pc, uint32_t apic_id)
 	err = snp_rmpadjust_make_vmsa((uint64_t)(uintptr_t)v, 1, &rc);
 	if (err == SVSM_OK) {
 		err = snp_ap_create(c->ghcb, c->ghcb_gpa, SVM_VMGEXIT_AP_CREATE, 0, apic_id,
-				    vmsa_pa, p.sev_features);
+				    gpa_from_pa(vmsa_pa), p.sev_features);
 	}
 	if ((flags & (1ull << 9)) != 0) {
 		irq_enable();

@@ -34,9 +34,10 @@ static enum plat_pvalidate_result map_rc(uint32_t rc)
 	}
 }
 
-enum svsm_err snp_guest_pvalidate(uint64_t va, const struct guest_mem_claim *page, bool validate,
-				  enum plat_pvalidate_result *result)
+enum svsm_err snp_guest_pvalidate(vaddr_t page_va, const struct guest_mem_claim *page,
+				  bool validate, enum plat_pvalidate_result *result)
 {
+	uint64_t va = va_addr(page_va); /* the instructions' operand */
 	unsigned int size = page->len == PAGE_2M ? RMP_PG_SIZE_2M : RMP_PG_SIZE_4K;
 	uint32_t rc = 0;
 	enum svsm_err err = SVSM_OK;
@@ -79,14 +80,14 @@ enum svsm_err snp_guest_pvalidate(uint64_t va, const struct guest_mem_claim *pag
 	return SVSM_OK;
 }
 
-enum svsm_err snp_grant_range(uint64_t va, uint64_t page_count, unsigned int vmpl, uint32_t *rc)
+enum svsm_err snp_grant_range(vaddr_t va, uint64_t page_count, unsigned int vmpl, uint32_t *rc)
 {
 	uint64_t i = 0;
 	enum svsm_err err = SVSM_OK;
 
 	*rc = SNP_INSN_SUCCESS;
 	while (i < page_count) {
-		uint64_t a = va + i * PAGE_4K;
+		uint64_t a = va_addr(va_add(va, i * PAGE_4K));
 
 		if ((a & (PAGE_2M - 1)) == 0 && page_count - i >= 512) {
 			err = snp_rmpadjust_grant(a, RMP_PG_SIZE_2M, vmpl, RMPADJUST_RWX, rc);
@@ -108,22 +109,22 @@ enum svsm_err snp_grant_range(uint64_t va, uint64_t page_count, unsigned int vmp
 }
 
 enum svsm_err snp_ap_create(struct ghcb *g, uint64_t ghcb_gpa, unsigned int event,
-			    unsigned int vmpl, uint32_t apic_id, uint64_t vmsa_gpa,
+			    unsigned int vmpl, uint32_t apic_id, gpa_t vmsa_gpa,
 			    uint64_t sev_features)
 {
 	uint64_t info1 = (uint64_t)event | ((uint64_t)(vmpl & 0xf) << SVM_VMGEXIT_AP_VMPL_SHIFT) |
 			 ((uint64_t)apic_id << SVM_VMGEXIT_AP_APIC_ID_SHIFT);
 
-	snp_ghcb_prepare(g, SVM_VMGEXIT_AP_CREATION, info1, vmsa_gpa);
+	snp_ghcb_prepare(g, SVM_VMGEXIT_AP_CREATION, info1, gpa_addr(vmsa_gpa));
 	snp_ghcb_set_field(g, SNP_GHCB_OFF(rax), sev_features);
 	return snp_ghcb_call_prepared(g, ghcb_gpa);
 }
 
-enum svsm_err snp_vcpu_make(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_va, uint64_t vmsa_gpa,
+enum svsm_err snp_vcpu_make(struct ghcb *g, uint64_t ghcb_gpa, vaddr_t vmsa_va, gpa_t vmsa_gpa,
 			    uint32_t apic_id, uint64_t caller_features, struct vmsa *copy)
 {
 	uint32_t rc = 0;
-	enum svsm_err err = snp_rmpadjust_make_vmsa(vmsa_va, SNP_GUEST_VMPL, &rc);
+	enum svsm_err err = snp_rmpadjust_make_vmsa(va_addr(vmsa_va), SNP_GUEST_VMPL, &rc);
 
 	if (err != SVSM_OK) {
 		/* Not a validated private guest page, or the guest VMPL cannot have it. */
@@ -142,14 +143,15 @@ enum svsm_err snp_vcpu_make(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_va,
 			err = SVSM_E_BUSY; /* the host refused: the guest may retry */
 		}
 	}
-	if (err != SVSM_OK && snp_rmpadjust_clear_vmsa(vmsa_va, SNP_GUEST_VMPL, &rc) != SVSM_OK) {
+	if (err != SVSM_OK &&
+	    snp_rmpadjust_clear_vmsa(va_addr(vmsa_va), SNP_GUEST_VMPL, &rc) != SVSM_OK) {
 		return SVSM_E_IO;
 	}
 	return err;
 }
 
-enum svsm_err snp_vcpu_unmake(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_va,
-			      uint64_t vmsa_gpa, uint32_t apic_id)
+enum svsm_err snp_vcpu_unmake(struct ghcb *g, uint64_t ghcb_gpa, vaddr_t vmsa_va,
+			      gpa_t vmsa_gpa, uint32_t apic_id)
 {
 	uint32_t rc = 0;
 	enum svsm_err err = snp_ap_create(g, ghcb_gpa, SVM_VMGEXIT_AP_DESTROY, SNP_GUEST_VMPL,
@@ -158,18 +160,25 @@ enum svsm_err snp_vcpu_unmake(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_v
 	if (err != SVSM_OK) {
 		return SVSM_E_BUSY;
 	}
-	return snp_rmpadjust_clear_vmsa(vmsa_va, SNP_GUEST_VMPL, &rc) == SVSM_OK ? SVSM_OK
-										 : SVSM_E_IO;
+	return snp_rmpadjust_clear_vmsa(va_addr(vmsa_va), SNP_GUEST_VMPL, &rc) == SVSM_OK
+		       ? SVSM_OK
+		       : SVSM_E_IO;
 }
 
-static enum svsm_err grant_page(uint64_t gpa, uint64_t va_offset)
+/* The SVSM's mapping of guest page @gpa: GPA + @va_offset (the direct map, or 0 on the host). */
+static vaddr_t fw_page_va(gpa_t gpa, uint64_t va_offset)
+{
+	return va_init(gpa_addr(gpa) + va_offset);
+}
+
+static enum svsm_err grant_page(gpa_t gpa, uint64_t va_offset)
 {
 	uint32_t rc = 0;
 
-	if (gpa == 0) {
+	if (gpa_eq(gpa, GPA_C(0))) {
 		return SVSM_OK;
 	}
-	return snp_grant_range(gpa + va_offset, 1, SNP_GUEST_VMPL, &rc);
+	return snp_grant_range(fw_page_va(gpa, va_offset), 1, SNP_GUEST_VMPL, &rc);
 }
 
 enum svsm_err snp_fw_prepare(const struct snp_fw_launch *l, const struct snp_secrets_page *own,
@@ -179,14 +188,14 @@ enum svsm_err snp_fw_prepare(const struct snp_fw_launch *l, const struct snp_sec
 	uint32_t rc = 0;
 	enum svsm_err err = SVSM_OK;
 
-	if (l->secrets_gpa != 0) {
+	if (!gpa_eq(l->secrets_gpa, GPA_C(0))) {
 		err = snp_secrets_copy_for_vmpl(&copy, own, SNP_GUEST_VMPL, &l->svsm);
 		if (err == SVSM_OK) {
 			err = guest_mem_write(l->secrets_gpa, &copy, sizeof(copy));
 		}
 		snp_memzero_explicit(&copy, sizeof(copy));
 	}
-	if (err == SVSM_OK && l->cpuid_gpa != 0) {
+	if (err == SVSM_OK && !gpa_eq(l->cpuid_gpa, GPA_C(0))) {
 		err = cpuid == NULL ? SVSM_E_INVALID_PARAM
 				    : guest_mem_write(l->cpuid_gpa, cpuid, sizeof(*cpuid));
 	}
@@ -194,8 +203,8 @@ enum svsm_err snp_fw_prepare(const struct snp_fw_launch *l, const struct snp_sec
 		err = guest_mem_zero(l->caa_gpa, PAGE_4K);
 	}
 	if (err == SVSM_OK && l->fw_size != 0) {
-		err = snp_grant_range(l->fw_gpa + va_offset, l->fw_size / PAGE_4K, SNP_GUEST_VMPL,
-				      &rc);
+		err = snp_grant_range(fw_page_va(l->fw_gpa, va_offset), l->fw_size / PAGE_4K,
+				      SNP_GUEST_VMPL, &rc);
 	}
 	if (err == SVSM_OK) {
 		err = grant_page(l->secrets_gpa, va_offset);

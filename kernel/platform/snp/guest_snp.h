@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
 #include "kernel/platform/platform.h"
 #include "kernel/platform/snp/guest_request.h"
 #include "kernel/platform/snp/secrets.h"
@@ -26,19 +27,19 @@ struct guest_mem_claim;
  * SVSM_E_INVALID_ADDRESS when the page is not private guest memory (PVALIDATE or RMPADJUST
  * or the zeroing faulted), SVSM_E_IO when the RMP refused a step that must work.
  */
-enum svsm_err snp_guest_pvalidate(uint64_t va, const struct guest_mem_claim *page, bool validate,
+enum svsm_err snp_guest_pvalidate(vaddr_t va, const struct guest_mem_claim *page, bool validate,
 				  enum plat_pvalidate_result *result) SVSM_MUST_CHECK;
 
 /**
  * snp_grant_range() - give @vmpl RWX on @page_count validated 4K pages at @va: 2M RMPADJUSTs
  * where aligned, 4K ones where the RMP holds 4K entries. *@rc as snp_rmpadjust().
  */
-enum svsm_err snp_grant_range(uint64_t va, uint64_t page_count, unsigned int vmpl,
+enum svsm_err snp_grant_range(vaddr_t va, uint64_t page_count, unsigned int vmpl,
 			      uint32_t *rc) SVSM_MUST_CHECK;
 
 /** snp_ap_create() - NAE AP_CREATION @event for @vmsa_gpa at @vmpl on @apic_id. */
 enum svsm_err snp_ap_create(struct ghcb *g, uint64_t ghcb_gpa, unsigned int event,
-			    unsigned int vmpl, uint32_t apic_id, uint64_t vmsa_gpa,
+			    unsigned int vmpl, uint32_t apic_id, gpa_t vmsa_gpa,
 			    uint64_t sev_features) SVSM_MUST_CHECK;
 
 /**
@@ -47,28 +48,28 @@ enum svsm_err snp_ap_create(struct ghcb *g, uint64_t ghcb_gpa, unsigned int even
  * change it after the check), then register it with the host for @apic_id. Every failure
  * gives the page back. SVSM_E_INVALID_PARAM for a VMSA that fails the checks.
  */
-enum svsm_err snp_vcpu_make(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_va, uint64_t vmsa_gpa,
+enum svsm_err snp_vcpu_make(struct ghcb *g, uint64_t ghcb_gpa, vaddr_t vmsa_va, gpa_t vmsa_gpa,
 			    uint32_t apic_id, uint64_t caller_features,
 			    struct vmsa *copy) SVSM_MUST_CHECK;
 
 /** snp_vcpu_unmake() - DELETE_VCPU on SNP: destroy at the host, give the page back (RWX). */
-enum svsm_err snp_vcpu_unmake(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vmsa_va,
-			      uint64_t vmsa_gpa, uint32_t apic_id) SVSM_MUST_CHECK;
+enum svsm_err snp_vcpu_unmake(struct ghcb *g, uint64_t ghcb_gpa, vaddr_t vmsa_va,
+			      gpa_t vmsa_gpa, uint32_t apic_id) SVSM_MUST_CHECK;
 
 /**
  * struct snp_fw_launch - where the firmware's pages are and what goes into them.
  * @fw_gpa/@fw_size:  firmware image (validated at launch), granted to the guest VMPL.
- * @secrets_gpa:      the firmware's secrets page (0: none).
- * @cpuid_gpa:        the firmware's CPUID page (0: none).
+ * @secrets_gpa:      the firmware's secrets page (GPA 0: none).
+ * @cpuid_gpa:        the firmware's CPUID page (GPA 0: none).
  * @caa_gpa:          the boot vCPU's calling area (zeroed).
  * @svsm:             svsm_* fields for the guest's secrets page.
  */
 struct snp_fw_launch {
-	uint64_t fw_gpa;
+	gpa_t fw_gpa;
 	uint64_t fw_size;
-	uint64_t secrets_gpa;
-	uint64_t cpuid_gpa;
-	uint64_t caa_gpa;
+	gpa_t secrets_gpa;
+	gpa_t cpuid_gpa;
+	gpa_t caa_gpa;
 	struct snp_svsm_info svsm;
 };
 

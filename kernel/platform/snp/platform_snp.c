@@ -104,7 +104,7 @@ static __attribute__((noreturn)) void terminate(unsigned int set, unsigned int c
  */
 static void *shared_va(uint64_t pa)
 {
-	void *va = mm_map_shared(pa);
+	void *va = mm_map_shared(pa_init(pa));
 
 	if (va == NULL) {
 		terminate(SNP_TERM_SET_SVSM, SNP_TERM_SHARED_MAP);
@@ -147,7 +147,7 @@ static void boot_ghcb_setup(void)
 	struct ghcb *g = NULL;
 
 	pgtable_set_enc_mask(1ull << snp_boot_cbit_pos);
-	snp_state.cpuid = phys_to_virt(snp_boot_cpuid_pa);
+	snp_state.cpuid = phys_to_virt(pa_init(snp_boot_cpuid_pa));
 	if (snp_ghcb_msr_sev_info(&info) != SVSM_OK) {
 		terminate(SEV_TERM_SET_GEN, GHCB_SEV_ES_PROT_UNSUPPORTED);
 	}
@@ -223,8 +223,8 @@ static enum svsm_err snp_early_init(void)
 	if (boot_info.snp.cpuid_page_gpa != snp_boot_cpuid_pa) {
 		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_CPUID); /* entry.S read another page */
 	}
-	snp_state.cpuid = phys_to_virt(boot_info.snp.cpuid_page_gpa);
-	snp_state.secrets = phys_to_virt(boot_info.snp.secrets_page_gpa);
+	snp_state.cpuid = phys_to_virt(pa_init(boot_info.snp.cpuid_page_gpa));
+	snp_state.secrets = phys_to_virt(pa_init(boot_info.snp.secrets_page_gpa));
 	snp_secrets_register_page(snp_state.secrets);
 	snp_state.cbit_mask = 1ull << (cbit_from_cpuid_page() ? cbit_from_cpuid_page() : info.cbit);
 	if (snp_state.cbit_mask != 1ull << snp_boot_cbit_pos) {
@@ -234,7 +234,8 @@ static enum svsm_err snp_early_init(void)
 	start = align_up(boot_info.igvm_svsm_region_end, MM_PAGE_SIZE);
 	end = boot_info.svsm_end;
 	if (start < end &&
-	    snp_psc_range(snp_cpus[0].ghcb, gpa, (uint64_t)(uintptr_t)phys_to_virt(start), start,
+	    snp_psc_range(snp_cpus[0].ghcb, gpa, va_from_ptr(phys_to_virt(pa_init(start))),
+			  gpa_from_pa(pa_init(start)),
 			  (end - start) / MM_PAGE_SIZE, SNP_PAGE_STATE_PRIVATE, &rc) != SVSM_OK) {
 		terminate(SEV_TERM_SET_LINUX, GHCB_TERM_PVALIDATE);
 	}
@@ -250,16 +251,16 @@ enum svsm_err plat_early_init(void)
 enum svsm_err snp_shared_page_alloc(void **va, uint64_t *gpa)
 {
 	struct snp_cpu *c = snp_this_cpu();
-	uint64_t pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
+	paddr_t pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
 	uint64_t flags = read_rflags();
 	uint32_t rc = 0;
 	enum svsm_err err;
 
-	if (pa == 0) {
+	if (pa_is_null(pa)) {
 		return SVSM_E_NOMEM;
 	}
 	irq_disable();
-	err = snp_psc_range(c->ghcb, c->ghcb_gpa, (uint64_t)(uintptr_t)phys_to_virt(pa), pa, 1,
+	err = snp_psc_range(c->ghcb, c->ghcb_gpa, va_from_ptr(phys_to_virt(pa)), gpa_from_pa(pa), 1,
 			    SNP_PAGE_STATE_SHARED, &rc);
 	if ((flags & (1ull << 9)) != 0) {
 		irq_enable();
@@ -267,9 +268,9 @@ enum svsm_err snp_shared_page_alloc(void **va, uint64_t *gpa)
 	if (err != SVSM_OK) {
 		return err; /* the page is in an unknown state: never reuse it */
 	}
-	*va = shared_va(pa);
+	*va = shared_va(pa_addr(pa));
 	memset(*va, 0, MM_PAGE_SIZE);
-	*gpa = pa;
+	*gpa = gpa_addr(gpa_from_pa(pa));
 	return SVSM_OK;
 }
 
@@ -315,7 +316,7 @@ enum svsm_err plat_guest_prepare(enum plat_guest_source *source)
 	return SVSM_OK;
 }
 
-void plat_guest_prevalidate(uint64_t gpa, uint64_t size)
+void plat_guest_prevalidate(gpa_t gpa, uint64_t size)
 {
 	/* The kernel loads nothing on SNP: the launch validated the firmware's pages. */
 	(void)gpa;
@@ -326,11 +327,11 @@ enum svsm_err plat_launch_guest(const struct plat_guest_start *start, struct vcp
 {
 	const struct boot_snp *b = &boot_info.snp;
 	struct snp_fw_launch l = {
-	    .fw_gpa = boot_info.firmware_gpa,
+	    .fw_gpa = gpa_init(boot_info.firmware_gpa),
 	    .fw_size = boot_info.firmware_size,
-	    .secrets_gpa = b->fw_secrets_gpa,
-	    .cpuid_gpa = b->fw_cpuid_gpa,
-	    .caa_gpa = b->fw_caa_gpa,
+	    .secrets_gpa = gpa_init(b->fw_secrets_gpa),
+	    .cpuid_gpa = gpa_init(b->fw_cpuid_gpa),
+	    .caa_gpa = gpa_init(b->fw_caa_gpa),
 	    .svsm = {boot_info.svsm_start, boot_info.svsm_end - boot_info.svsm_start,
 		     b->fw_caa_gpa},
 	};
@@ -351,7 +352,7 @@ enum svsm_err plat_launch_guest(const struct plat_guest_start *start, struct vcp
 		return err != SVSM_OK ? err : SVSM_E_NOMEM;
 	}
 	sv->vmsa_pa = page_alloc_get_zeroed(0, PAGE_OWNER_KERNEL);
-	if (sv->vmsa_pa == 0) {
+	if (pa_is_null(sv->vmsa_pa)) {
 		heap_free(sv);
 		return SVSM_E_NOMEM;
 	}
@@ -363,11 +364,11 @@ enum svsm_err plat_launch_guest(const struct plat_guest_start *start, struct vcp
 	if (err == SVSM_OK) {
 		/* COCONUT register_guest_vmsa: event 0, the boot CPU's APIC ID, VMPL2. */
 		err = snp_ap_create(c->ghcb, c->ghcb_gpa, SVM_VMGEXIT_AP_CREATE_ON_INIT,
-				    SNP_GUEST_VMPL, percpu_area[0].apic_id, sv->vmsa_pa,
-				    sv->vmsa->sev_features);
+				    SNP_GUEST_VMPL, percpu_area[0].apic_id,
+				    gpa_from_pa(sv->vmsa_pa), sv->vmsa->sev_features);
 	}
 	if (err == SVSM_OK) {
-		v = vcpu_alloc(percpu_area[0].apic_id, b->fw_caa_gpa, VCPU_NO_VMSA);
+		v = vcpu_alloc(percpu_area[0].apic_id, gpa_init(b->fw_caa_gpa), VCPU_NO_VMSA);
 		err = v == NULL ? SVSM_E_NOMEM : SVSM_OK;
 	}
 	if (err != SVSM_OK) {
@@ -375,7 +376,7 @@ enum svsm_err plat_launch_guest(const struct plat_guest_start *start, struct vcp
 	}
 	v->plat = sv;
 	*bsp = v;
-	pr_info("snp: firmware %#lx+%#lx at VMPL%u, CA %#lx\n", l.fw_gpa, l.fw_size,
+	pr_info("snp: firmware %#lx+%#lx at VMPL%u, CA %#lx\n", gpa_addr(l.fw_gpa), l.fw_size,
 		SNP_GUEST_VMPL, b->fw_caa_gpa);
 	return SVSM_OK;
 }
@@ -388,8 +389,8 @@ enum svsm_err plat_pvalidate(const struct guest_mem_claim *page, bool validate,
 	    guest_mem_touches_svsm(page->gpa, page->len)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	return snp_guest_pvalidate((uint64_t)(uintptr_t)phys_to_virt(page->gpa), page, validate,
-				   result);
+	return snp_guest_pvalidate(va_from_ptr(phys_to_virt(pa_from_gpa(page->gpa))), page,
+				   validate, result);
 }
 
 uint64_t plat_sev_features(struct vcpu *v)

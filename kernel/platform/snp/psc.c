@@ -172,9 +172,11 @@ static enum svsm_err psc_batches(struct ghcb *g, uint64_t ghcb_gpa, uint64_t gpa
 	return SVSM_OK;
 }
 
-enum svsm_err snp_psc_range(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vaddr, uint64_t gpa,
+/* The typed addresses become the raw operands of PVALIDATE and the PSC entries here. */
+enum svsm_err snp_psc_range(struct ghcb *g, uint64_t ghcb_gpa, vaddr_t va, gpa_t page_gpa,
 			    size_t page_count, unsigned int op, uint32_t *rc)
 {
+	uint64_t vaddr = va_addr(va), gpa = gpa_addr(page_gpa);
 	enum svsm_err err = SVSM_OK;
 
 	*rc = SNP_INSN_SUCCESS;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
 #include "svsm/abi/ghcb.h"
 #include "svsm/err.h"
 
@@ -36,12 +37,12 @@ SVSM_MUST_CHECK enum svsm_err snp_psc_submit(struct ghcb *g, uint64_t ghcb_gpa,
 					     const struct psc_desc *d);
 
 /**
- * snp_psc_range() - convert @page_count pages (mapped at @vaddr, guest physical @gpa) to
+ * snp_psc_range() - convert @page_count pages (mapped at @va, guest physical @gpa) to
  * @op (SNP_PAGE_STATE_PRIVATE or _SHARED). Private: PSC (2M entries first) then PVALIDATE(1)
  * with a 4K fallback when the host backed a 2M range with 4K RMP entries. Shared: PVALIDATE(0)
  * first (a 4K page inside a 2M RMP entry is PSMASHed through the host, then retried), then PSC.
  * On a PVALIDATE failure *@rc holds its code (see snp_pvalidate()).
  */
-SVSM_MUST_CHECK enum svsm_err snp_psc_range(struct ghcb *g, uint64_t ghcb_gpa, uint64_t vaddr,
-					    uint64_t gpa, size_t page_count, unsigned int op,
+SVSM_MUST_CHECK enum svsm_err snp_psc_range(struct ghcb *g, uint64_t ghcb_gpa, vaddr_t va,
+					    gpa_t gpa, size_t page_count, unsigned int op,
 					    uint32_t *rc);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/mm/addr.h"
 #include "svsm/abi/ghcb.h"
 #include "svsm/abi/snp.h"
 #include "svsm/abi/vmsa.h"
@@ -21,7 +22,7 @@ struct snp_cpu {
 /** struct snp_vcpu - a guest vCPU: its VMPL2 VMSA (SVSM-owned while the vCPU lives). */
 struct snp_vcpu {
 	struct vmsa *vmsa;
-	uint64_t vmsa_pa;
+	paddr_t vmsa_pa;
 	unsigned pcpu;	/* the CPU whose VMPL0 runs it */
 	bool svsm_page; /* the VMSA page is SVSM memory (boot vCPU), else guest memory */
 };

@@ -43,7 +43,7 @@ enum svsm_err plat_vcpu_prepare(struct vcpu *caller, struct vcpu *v, unsigned cp
 	struct vmsa *copy = heap_alloc(sizeof(*copy));
 	struct snp_vcpu *sv = heap_calloc(1, sizeof(*sv));
 	struct snp_cpu *c = NULL;
-	uint64_t va = (uint64_t)(uintptr_t)phys_to_virt(v->vmsa_gpa);
+	void *vmsa = phys_to_virt(pa_from_gpa(v->vmsa_gpa)); /* a guest page, direct map */
 	uint64_t flags = 0;
 	enum svsm_err err = SVSM_OK;
 
@@ -53,13 +53,13 @@ enum svsm_err plat_vcpu_prepare(struct vcpu *caller, struct vcpu *v, unsigned cp
 	}
 	flags = ghcb_hold();
 	c = snp_this_cpu();
-	err = snp_vcpu_make(c->ghcb, c->ghcb_gpa, va, v->vmsa_gpa, v->apic_id,
+	err = snp_vcpu_make(c->ghcb, c->ghcb_gpa, va_from_ptr(vmsa), v->vmsa_gpa, v->apic_id,
 			    plat_sev_features(caller), copy);
 	ghcb_release(flags);
 	if (err != SVSM_OK) {
 		goto out;
 	}
-	*sv = (struct snp_vcpu){phys_to_virt(v->vmsa_gpa), v->vmsa_gpa, cpu, false};
+	*sv = (struct snp_vcpu){vmsa, pa_from_gpa(v->vmsa_gpa), cpu, false};
 	v->plat = sv;
 	sv = NULL;
 out:
@@ -77,7 +77,7 @@ enum svsm_err plat_vcpu_destroy(struct vcpu *v)
 
 	/* The host knows the VMSA and the RMP marks it: undo both. */
 	c = snp_this_cpu();
-	err = snp_vcpu_unmake(c->ghcb, c->ghcb_gpa, (uint64_t)(uintptr_t)sv->vmsa, v->vmsa_gpa,
+	err = snp_vcpu_unmake(c->ghcb, c->ghcb_gpa, va_from_ptr(sv->vmsa), v->vmsa_gpa,
 			      v->apic_id);
 	ghcb_release(flags);
 	if (err != SVSM_OK) {
