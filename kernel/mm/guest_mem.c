@@ -115,11 +115,6 @@ static enum svsm_err copy_in(void *dst, gpa_t gpa, size_t len)
 	return arch_safe_copy(dst, guest_va(gpa), len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
 }
 
-static enum svsm_err copy_out(gpa_t gpa, const void *src, size_t len)
-{
-	return arch_safe_copy(guest_va(gpa), src, len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
-}
-
 enum svsm_err guest_mem_read(gpa_t gpa, void *dst, size_t len)
 {
 	if (!guest_mem_valid(gpa, len)) {
@@ -128,20 +123,39 @@ enum svsm_err guest_mem_read(gpa_t gpa, void *dst, size_t len)
 	return copy_in(dst, gpa, len);
 }
 
+/*
+ * Every SVSM write to guest memory holds a claim on its range for the length of the copy:
+ * the check that no page of it is protected and the copy are then one step with respect
+ * to guest_mem_protect_page(). Without it a CREATE_VCPU on another CPU could protect the
+ * page, check its VMSA and start it between the check and the copy, which would then change
+ * the checked VMSA (on SNP the vCPU runs from the page itself). @src NULL zeroes.
+ */
+static enum svsm_err write_claimed(gpa_t gpa, const void *src, size_t len)
+{
+	struct guest_mem_claim c;
+	enum svsm_err err = guest_mem_claim_unprotected(&c, gpa, len);
+	bool ok = false;
+
+	if (err != SVSM_OK) {
+		return err;
+	}
+	ok = src != NULL ? arch_safe_copy(guest_va(gpa), src, len) :
+			   arch_safe_zero(guest_va(gpa), len);
+	guest_mem_claim_release(&c);
+	return ok ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+}
+
 enum svsm_err guest_mem_write(gpa_t gpa, const void *src, size_t len)
 {
-	if (!guest_mem_valid(gpa, len) || guest_mem_is_protected(gpa, len)) {
+	if (src == NULL || len == 0) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	return copy_out(gpa, src, len);
+	return write_claimed(gpa, src, len);
 }
 
 enum svsm_err guest_mem_zero(gpa_t gpa, size_t len)
 {
-	if (!guest_mem_valid(gpa, len) || guest_mem_is_protected(gpa, len)) {
-		return SVSM_E_INVALID_ADDRESS;
-	}
-	return arch_safe_zero(guest_va(gpa), len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+	return write_claimed(gpa, NULL, len);
 }
 
 enum svsm_err guest_mem_claim_unprotected(struct guest_mem_claim *c, gpa_t gpa, uint64_t len)
@@ -219,10 +233,10 @@ enum svsm_err guest_mem_window_read(const struct guest_mem_window *w, uint64_t o
 enum svsm_err guest_mem_window_write(const struct guest_mem_window *w, uint64_t off,
 				     const void *src, size_t n)
 {
-	if (!window_fits(w, off, n) || guest_mem_is_protected(gpa_add(w->gpa, off), n)) {
+	if (!window_fits(w, off, n) || src == NULL) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	return copy_out(gpa_add(w->gpa, off), src, n);
+	return write_claimed(gpa_add(w->gpa, off), src, n);
 }
 
 enum svsm_err guest_mem_take_call_pending(gpa_t ca_gpa, bool *pending)

@@ -19,7 +19,7 @@
 
 #define GUEST_MEM_MAX_RANGES 32
 #define GUEST_MEM_MAX_PROTECTED 64
-#define GUEST_MEM_MAX_CLAIMS 64 /* PVALIDATEs under way at once: at most one per CPU */
+#define GUEST_MEM_MAX_CLAIMS 128 /* PVALIDATEs and writes under way: at most two per CPU */
 
 struct guest_mem_range {
 	gpa_t start;

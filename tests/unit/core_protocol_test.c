@@ -2,6 +2,7 @@
  * Tests of SVSM call dispatch and the core protocol against the fake platform: what a
  * guest observes in RAX/RCX and in its memory for valid and hostile calls.
  */
+#include "kernel/arch/x86_64/safe_copy.h"
 #include "kernel/protocols/dispatch.h"
 #include "tests/unit/guest_fixture.h"
 #include "tests/unit/harness.h"
@@ -230,6 +231,62 @@ TEST(vcpu_calls, delete_unknown_and_checks)
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DELETE_VCPU, g.ram + 3, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
 	EXPECT_EQ(fake_log.kicks, 0);
 	EXPECT_EQ(fake_log.destroys, 0);
+}
+
+/*
+ * From the review: a write checked that its page was not protected and then copied; a
+ * CREATE_VCPU on another CPU could protect the page (and start a vCPU from it) in between,
+ * and the copy then changed the checked VMSA. The fault-model hook of the host safe copies
+ * runs a protect at the moment of the copy: it must be refused (BUSY) while the write is
+ * under way, and the write must not land in a protected page.
+ */
+static uint64_t race_page;
+static enum svsm_err race_protect_result;
+static bool race_fired;
+
+static bool protect_during_copy(uint64_t addr, size_t n)
+{
+	(void)addr;
+	(void)n;
+	if (!race_fired) {
+		race_fired = true;
+		race_protect_result = guest_mem_protect_page(gpa_init(race_page));
+	}
+	return false; /* the copy itself does not fault */
+}
+
+TEST(guest_mem, a_write_and_a_protect_of_its_page_do_not_interleave)
+{
+	uint8_t x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+	struct guest_mem_window w;
+
+	guest_fixture_setup(&g);
+	race_page = g.ram + 3 * PAGE;
+	for (unsigned kind = 0; kind < 3; kind++) {
+		enum svsm_err err = SVSM_OK;
+
+		memset((void *)(uintptr_t)race_page, 0xcc, PAGE);
+		race_fired = false;
+		safe_copy_host_set_fault(protect_during_copy);
+		if (kind == 0) {
+			err = guest_mem_write(gpa_init(race_page + 8), x, 8);
+		} else if (kind == 1) {
+			err = guest_mem_zero(gpa_init(race_page), PAGE);
+		} else {
+			ASSERT_EQ(guest_mem_window_open(&w, gpa_init(race_page), PAGE), SVSM_OK);
+			err = guest_mem_window_write(&w, 8, x, 8);
+		}
+		safe_copy_host_set_fault(NULL);
+		EXPECT_TRUE(race_fired);
+		EXPECT_EQ(err, SVSM_OK);
+		/* The protect came while the write was under way: refused, the caller retries. */
+		EXPECT_EQ(race_protect_result, SVSM_E_BUSY);
+		EXPECT_FALSE(guest_mem_is_protected(gpa_init(race_page), PAGE));
+		/* Once the write is done, the page can be protected, and is not written again. */
+		ASSERT_EQ(guest_mem_protect_page(gpa_init(race_page)), SVSM_OK);
+		EXPECT_EQ(guest_mem_write(gpa_init(race_page + 8), x, 8), SVSM_E_INVALID_ADDRESS);
+		guest_mem_unprotect_page(gpa_init(race_page));
+	}
 }
 
 TEST(guest_mem, protected_pages_and_bounds)
