@@ -85,6 +85,16 @@ enum bus_result bus_mmio(struct vcpu *v, struct bus_access *a)
 	return call(&mmio_table, gpa_addr(a->gpa), v, a);
 }
 
+bool bus_mmio_range(unsigned i, gpa_t *gpa, uint64_t *size)
+{
+	if (i >= mmio_table.count) {
+		return false;
+	}
+	*gpa = gpa_init(mmio_table.range[i].start);
+	*size = mmio_table.range[i].size;
+	return true;
+}
+
 bool bus_mmio_owned(gpa_t gpa)
 {
 	return find(&mmio_table, gpa_addr(gpa)) != NULL;

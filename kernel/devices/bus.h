@@ -60,6 +60,8 @@ enum svsm_err bus_register_mmio(gpa_t gpa, uint64_t size, bus_handler_fn handler
 enum bus_result bus_io(struct vcpu *v, struct bus_access *a);
 /** bus_mmio - hand an MMIO access to the owner of a->gpa; BUS_UNOWNED when none. */
 enum bus_result bus_mmio(struct vcpu *v, struct bus_access *a);
+/** bus_mmio_range - the @i-th registered MMIO range; false past the last one. */
+bool bus_mmio_range(unsigned i, gpa_t *gpa, uint64_t *size);
 /** bus_mmio_owned - some device owns @gpa. */
 bool bus_mmio_owned(gpa_t gpa);
 

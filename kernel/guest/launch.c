@@ -7,8 +7,22 @@
 
 #include <stddef.h>
 
+#include "kernel/devices/bus.h"
 #include "kernel/devices/intc_absent.h"
 #include "kernel/platform/platform.h"
+
+/* Every MMIO range a device owns must reach it: the platform traps them all. */
+static enum svsm_err trap_device_mmio(void)
+{
+	enum svsm_err err = SVSM_OK;
+	gpa_t gpa;
+	uint64_t size = 0;
+
+	for (unsigned i = 0; err == SVSM_OK && bus_mmio_range(i, &gpa, &size); i++) {
+		err = plat_guest_trap_mmio(gpa, size);
+	}
+	return err;
+}
 
 enum svsm_err guest_launch(struct vcpu **bsp)
 {
@@ -21,6 +35,9 @@ enum svsm_err guest_launch(struct vcpu **bsp)
 	}
 	if (err == SVSM_OK) {
 		err = intc_absent_register();
+	}
+	if (err == SVSM_OK) {
+		err = trap_device_mmio();
 	}
 	if (err == SVSM_OK && source == PLAT_GUEST_LOADED) {
 		err = test_guest_load(&start);

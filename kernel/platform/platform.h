@@ -72,6 +72,15 @@ enum svsm_err plat_guest_prepare(enum plat_guest_source *source) SVSM_MUST_CHECK
 void plat_guest_prevalidate(gpa_t gpa, uint64_t size);
 
 /**
+ * plat_guest_trap_mmio - make every guest access to [@gpa, @gpa + @size) exit to the kernel
+ * as an MMIO exit (native: the range is left out of the nested page tables). kernel/guest/
+ * calls it for each range a device registered on the bus, after plat_guest_prepare().
+ * SNP: no-op (a VMPL2 guest's MMIO is its own #VC business with the host; the SVSM owns
+ * no device there yet).
+ */
+enum svsm_err plat_guest_trap_mmio(gpa_t gpa, uint64_t size) SVSM_MUST_CHECK;
+
+/**
  * plat_launch_guest - create the boot vCPU and return it in @bsp: from @start for a
  * loaded guest, from the launch image's firmware when @start is NULL.
  */

@@ -1,7 +1,8 @@
 /*
  * The native platform's nested page tables: an identity map of everything below 4 GiB
- * but the SVSM region (guest RAM and MMIO holes) and of guest RAM above 4 GiB, minus the
- * interrupt controllers and PCI configuration space. Built on the boot CPU before any vCPU
+ * but the SVSM region (guest RAM and MMIO holes) and of guest RAM above 4 GiB, minus PCI
+ * configuration space and every device's MMIO range (plat_guest_trap_mmio(): accesses
+ * there exit to the device bus). Built on the boot CPU before any vCPU
  * runs; afterwards every change takes npt_lock (a 2 MiB split by two CPUs at once would lose
  * one table: a leaked page and a lost read-only bit).
  *
@@ -18,11 +19,11 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/x86.h"
-#include "kernel/guest/guest.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/mm/guest_mem.h"
 #include "kernel/platform/native/native.h"
+#include "kernel/platform/platform.h"
 
 #define FOUR_GIB GPA_C(0x100000000ull)
 #define KICK_SPINS 100000u
@@ -74,18 +75,8 @@ enum svsm_err native_npt_init(void)
 		}
 	}
 	/*
-	 * The interrupt controllers are shared with the SVSM: through the local APIC's ICR or an
-	 * IOAPIC redirection entry a guest could send INIT/SIPI to a CPU the SVSM runs on and
-	 * make it execute guest-chosen code outside the nested page tables. Until they are
-	 * virtualised, the guest does not get them (devices/intc_absent.c stops it).
-	 */
-	if (err == SVSM_OK) {
-		err = pgtable_unmap(&native_npt, npt_in(guest_lapic_gpa()), MM_PAGE_SIZE);
-	}
-	if (err == SVSM_OK) {
-		err = pgtable_unmap(&native_npt, npt_in(GUEST_IOAPIC_GPA), MM_PAGE_SIZE);
-	}
-	/* PCI configuration space: see native.c setup_permission_maps(). */
+	 * Device MMIO (the interrupt controllers among it: devices/intc_absent.c) is left out
+	 * by plat_guest_trap_mmio() once the devices are registered. PCI configuration space: see native.c setup_permission_maps(). */
 	if (err == SVSM_OK && boot_info.ecam_size != 0) {
 		err = pgtable_unmap(&native_npt, npt_in(gpa_init(boot_info.ecam_base)),
 				    boot_info.ecam_size);
@@ -125,6 +116,23 @@ enum svsm_err native_npt_set_writable(gpa_t gpa, bool writable)
 	if (gen != 0) {
 		wait_for_flush(gen);
 	}
+	return err;
+}
+
+enum svsm_err plat_guest_trap_mmio(gpa_t gpa, uint64_t size)
+{
+	uint64_t flags = spin_lock_irqsave(&npt_lock);
+	enum svsm_err err = SVSM_OK;
+
+	/* Whole pages: a device range that shares a page with RAM would hide that RAM too. */
+	if (!gpa_aligned(gpa, MM_PAGE_SIZE) || size == 0 || size % MM_PAGE_SIZE != 0 ||
+	    guest_mem_touches_svsm(gpa, size)) {
+		err = SVSM_E_INVALID_PARAM;
+	} else {
+		err = pgtable_unmap(&native_npt, npt_in(gpa), size);
+	}
+	spin_unlock_irqrestore(&npt_lock, flags);
+	/* Set up before any vCPU runs: no nested TLB holds these pages yet. */
 	return err;
 }
 

@@ -323,6 +323,14 @@ void plat_guest_prevalidate(gpa_t gpa, uint64_t size)
 	(void)size;
 }
 
+enum svsm_err plat_guest_trap_mmio(gpa_t gpa, uint64_t size)
+{
+	/* A VMPL2 guest's MMIO is between it and the host (#VC); see platform.h. */
+	(void)gpa;
+	(void)size;
+	return SVSM_OK;
+}
+
 enum svsm_err plat_launch_guest(const struct plat_guest_start *start, struct vcpu **bsp)
 {
 	const struct boot_snp *b = &boot_info.snp;
