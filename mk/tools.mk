@@ -2,8 +2,8 @@
 # igvm-load (docs/igvm.md), vtpm-server (docs/vtpm.md) and the EK benchmark vtpm-ek-bench;
 # and the PVH shim that plays the IGVM loader in test-igvm-boot.
 
-IGVM_LIB_SRCS := lib/crc32.c lib/igvm_parse.c lib/igvm_build.c lib/igvm_measure.c \
-                 lib/snp_measure.c lib/snp_measure_ovmf.c
+IGVM_LIB_SRCS := lib/crc32.c lib/igvm_parse.c lib/igvm_payload.c lib/igvm_build.c \
+                 lib/igvm_measure.c lib/snp_measure.c lib/snp_measure_ovmf.c
 IGVM_TOOLS  := $(BUILD)/tools/igvm-build $(BUILD)/tools/igvm-dump $(BUILD)/tools/igvm-measure
 IGVM_COMMON := tools/igvm-common/host.c
 IGVM_HDRS    = $(wildcard include/svsm/abi/*.h lib/*.h tools/igvm-common/*.h)
@@ -25,7 +25,7 @@ $(BUILD)/tools/igvm-measure: $(wildcard tools/igvm-measure/*.c) $(IGVM_COMMON) $
 IGVM_LOAD := $(BUILD)/tools/igvm-load
 IGVM_SHIM := $(BUILD)/igvm-shim.elf
 
-$(IGVM_LOAD): tools/igvm-load/main.c lib/igvm_parse.c lib/crc32.c $(IGVM_HDRS)
+$(IGVM_LOAD): tools/igvm-load/main.c lib/igvm_parse.c lib/igvm_payload.c lib/crc32.c $(IGVM_HDRS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(TOOLCFLAGS) -o $@ $(filter %.c,$^)
 
@@ -41,6 +41,7 @@ VTPM_EK_BENCH    := $(BUILD)/tools/vtpm-ek-bench
 VTPM_TOOL_COMMON := $(addprefix kernel/services/vtpm/,vtpm.c nv.c ram_store.c ek.c) \
 	lib/tpm_marshal.c lib/tpm_cmd.c
 VTPM_SERVER_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/main.c \
+	tools/vtpm-server/frame_handler.c \
 	tools/vtpm-server/mssim_frame.c tools/vtpm-server/conn_policy.c $(VTPM_TOOL_COMMON))
 VTPM_EK_BENCH_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/vtpm-server/ek_bench.c \
 	$(VTPM_TOOL_COMMON))

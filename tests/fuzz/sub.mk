@@ -18,7 +18,7 @@ FUZZ_SRCS_boot_info := kernel/init/boot_info.c kernel/arch/x86_64/acpi.c \
 
 # IGVM files and OVMF's SEV metadata.
 FUZZ_TARGETS += igvm_parse igvm_ovmf_meta
-FUZZ_SRCS_igvm_parse := lib/igvm_parse.c lib/crc32.c
+FUZZ_SRCS_igvm_parse := lib/igvm_parse.c lib/igvm_payload.c lib/crc32.c
 FUZZ_SRCS_igvm_ovmf_meta := lib/snp_measure_ovmf.c lib/snp_measure.c
 
 # vTPM and attestation request decoders, and vtpm-server's network framing.

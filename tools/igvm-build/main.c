@@ -1,9 +1,9 @@
 /*
  * igvm-build: host tool that packs the SVSM kernel ELF (and optionally OVMF and a command
  * line) into an IGVM file for SEV-SNP and NATIVE. It owns the guest-physical layout and
- * directive order documented in docs/igvm.md; byte encoding is lib/igvm_build.c.
+ * directive order documented in docs/igvm.md; the file being assembled is out.c, byte
+ * encoding lib/igvm_build.c.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "svsm/abi/igvm.h"
 #include "svsm/abi/vmsa.h"
 #include "tools/igvm-build/elf.h"
+#include "tools/igvm-build/out.h"
 #include "tools/igvm-common/host.h"
 
 #define PROG "igvm-build"
@@ -27,15 +28,6 @@
 
 /* Pages placed right after the kernel image, in this order. */
 enum { PG_BOOT_PARAMS, PG_AREA_GENERAL, PG_AREA_MEMMAP, PG_SECRETS, PG_CPUID, PG_COUNT };
-
-struct out {
-	uint8_t *hdr;           /* variable-header section being built */
-	size_t hdr_len, hdr_cap;
-	uint8_t *data;          /* file data being built */
-	size_t data_len, data_cap;
-	size_t *fix;            /* positions in hdr of u32 data-relative offsets (+1) */
-	size_t fix_count, fix_cap;
-};
 
 static void usage(FILE *f)
 {
@@ -53,74 +45,6 @@ static void usage(FILE *f)
 		SVSM_BOOT_PARAMS_CMDLINE_SIZE - 1);
 }
 
-static void *grow(void *p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap == 0 ? 4096 : *cap;
-	void *q = NULL;
-
-	if (need <= *cap) {
-		return p;
-	}
-	while (n < need) {
-		n *= 2;
-	}
-	q = realloc(p, n * elem);
-	if (q == NULL) {
-		fprintf(stderr, PROG ": out of memory\n");
-		exit(1);
-	}
-	*cap = n;
-	return q;
-}
-
-/* Append data, returning its data-relative offset + 1. */
-static uint32_t put_data(struct out *o, const void *d, size_t len)
-{
-	size_t off = o->data_len;
-
-	if (off + len > 0xF0000000u) {
-		fprintf(stderr, PROG ": image too large for an IGVM file\n");
-		exit(1);
-	}
-	o->data = grow(o->data, &o->data_cap, off + len, 1);
-	memcpy(o->data + off, d, len);
-	o->data_len += len;
-	return (uint32_t)off + 1;
-}
-
-/* Append a header; @fix_at is the payload offset of a file_offset field, or -1. */
-static void put_hdr(struct out *o, uint32_t type, const void *payload, uint32_t len, long fix_at)
-{
-	size_t space = igvm_build_header_space(len);
-	size_t pos = o->hdr_len;
-
-	o->hdr = grow(o->hdr, &o->hdr_cap, o->hdr_len + space, 1);
-	(void)igvm_build_put_header(o->hdr, o->hdr_cap, &o->hdr_len, type, payload, len);
-	if (fix_at >= 0) {
-		o->fix = grow(o->fix, &o->fix_cap, o->fix_count + 1, sizeof(size_t));
-		o->fix[o->fix_count++] = pos + sizeof(struct igvm_var_header) + (size_t)fix_at;
-	}
-}
-
-static void put_page(struct out *o, uint64_t gpa, uint32_t mask, const uint8_t *data, uint16_t type)
-{
-	struct igvm_vhs_page_data pd = { .gpa = gpa, .compatibility_mask = mask, .data_type = type };
-	bool zero = true;
-	size_t i = 0;
-
-	for (i = 0; data != NULL && i < PAGE; i++) {
-		if (data[i] != 0) {
-			zero = false;
-			break;
-		}
-	}
-	/* All-zero pages carry no data: QEMU/KVM measure them as NORMAL zero pages anyway. */
-	if (data != NULL && !zero) {
-		pd.file_offset = put_data(o, data, PAGE);
-	}
-	put_hdr(o, IGVM_VHT_PAGE_DATA, &pd, sizeof(pd),
-		pd.file_offset != 0 ? (long)offsetof(struct igvm_vhs_page_data, file_offset) : -1);
-}
 
 static void seg(struct vmsa_seg *s, uint16_t sel, uint16_t attr, uint32_t limit)
 {
@@ -332,14 +256,14 @@ static void put_area(struct out *o, uint32_t index, uint32_t mask, uint64_t gpa,
 	struct igvm_vhs_parameter_insert ins = { .gpa = gpa, .compatibility_mask = mask,
 						 .parameter_area_index = index };
 
-	put_hdr(o, IGVM_VHT_PARAMETER_AREA, &a, sizeof(a), -1);
+	out_put_hdr(o, IGVM_VHT_PARAMETER_AREA, &a, sizeof(a), -1);
 	p.byte_offset = off1;
-	put_hdr(o, param_type1, &p, sizeof(p), -1);
+	out_put_hdr(o, param_type1, &p, sizeof(p), -1);
 	if (param_type2 != 0) {
 		p.byte_offset = off2;
-		put_hdr(o, param_type2, &p, sizeof(p), -1);
+		out_put_hdr(o, param_type2, &p, sizeof(p), -1);
 	}
-	put_hdr(o, IGVM_VHT_PARAMETER_INSERT, &ins, sizeof(ins), -1);
+	out_put_hdr(o, IGVM_VHT_PARAMETER_INSERT, &ins, sizeof(ins), -1);
 }
 
 /* Emit every header in QEMU/KVM measurement order (docs/igvm.md, "Directive order"). */
@@ -356,17 +280,17 @@ static void emit(struct out *o, const struct opts *op, const struct kernel_image
 	if (op->snp) {
 		sp.compatibility_mask = MASK_SNP;
 		sp.platform_type = IGVM_PLATFORM_SEV_SNP;
-		put_hdr(o, IGVM_VHT_SUPPORTED_PLATFORM, &sp, sizeof(sp), -1);
+		out_put_hdr(o, IGVM_VHT_SUPPORTED_PLATFORM, &sp, sizeof(sp), -1);
 	}
 	if (op->native) {
 		sp.compatibility_mask = MASK_NATIVE;
 		sp.platform_type = IGVM_PLATFORM_NATIVE;
-		put_hdr(o, IGVM_VHT_SUPPORTED_PLATFORM, &sp, sizeof(sp), -1);
+		out_put_hdr(o, IGVM_VHT_SUPPORTED_PLATFORM, &sp, sizeof(sp), -1);
 	}
 	if (op->snp) {
 		struct igvm_vhs_guest_policy pol = { .policy = op->policy, .compatibility_mask = MASK_SNP };
 
-		put_hdr(o, IGVM_VHT_GUEST_POLICY, &pol, sizeof(pol), -1);
+		out_put_hdr(o, IGVM_VHT_GUEST_POLICY, &pol, sizeof(pol), -1);
 	}
 	/* Non-page directives first: QEMU would otherwise measure them ahead of a page run. */
 	put_area(o, AREA_GENERAL, all, l->page[PG_AREA_GENERAL], IGVM_VHT_VP_COUNT_PARAMETER, 0,
@@ -375,93 +299,44 @@ static void emit(struct out *o, const struct opts *op, const struct kernel_image
 	/* Pages by ascending GPA: kernel, boot parameters, secrets, CPUID, firmware. */
 	for (off = 0; off < k->size; off += PAGE) {
 		if (k->present[off / PAGE]) {
-			put_page(o, k->gpa + off, all, k->bytes + off, IGVM_PAGE_DATA_TYPE_NORMAL);
+			out_put_page(o, k->gpa + off, all, k->bytes + off, IGVM_PAGE_DATA_TYPE_NORMAL);
 		}
 	}
 	if (op->snp) {
 		fill_params(&bp, op, k, l, SVSM_BOOT_PLATFORM_SEV_SNP);
-		put_page(o, l->page[PG_BOOT_PARAMS], MASK_SNP, (const uint8_t *)&bp, IGVM_PAGE_DATA_TYPE_NORMAL);
+		out_put_page(o, l->page[PG_BOOT_PARAMS], MASK_SNP, (const uint8_t *)&bp, IGVM_PAGE_DATA_TYPE_NORMAL);
 	}
 	if (op->native) {
 		fill_params(&bp, op, k, l, SVSM_BOOT_PLATFORM_NATIVE);
-		put_page(o, l->page[PG_BOOT_PARAMS], MASK_NATIVE, (const uint8_t *)&bp, IGVM_PAGE_DATA_TYPE_NORMAL);
+		out_put_page(o, l->page[PG_BOOT_PARAMS], MASK_NATIVE, (const uint8_t *)&bp, IGVM_PAGE_DATA_TYPE_NORMAL);
 	}
 	if (op->snp) {
-		put_page(o, l->page[PG_SECRETS], MASK_SNP, NULL, IGVM_PAGE_DATA_TYPE_SECRETS);
+		out_put_page(o, l->page[PG_SECRETS], MASK_SNP, NULL, IGVM_PAGE_DATA_TYPE_SECRETS);
 		/* An empty table: QEMU refills the CPUID page from KVM's CPUID before launch. */
 		memset(&cpuid, 0, sizeof(cpuid));
-		put_page(o, l->page[PG_CPUID], MASK_SNP, (const uint8_t *)&cpuid, IGVM_PAGE_DATA_TYPE_CPUID_DATA);
+		out_put_page(o, l->page[PG_CPUID], MASK_SNP, (const uint8_t *)&cpuid, IGVM_PAGE_DATA_TYPE_CPUID_DATA);
 	}
 	for (off = 0; off < l->fw_size; off += PAGE) {
-		put_page(o, l->fw_gpa + off, all, fw->data + off, IGVM_PAGE_DATA_TYPE_NORMAL);
+		out_put_page(o, l->fw_gpa + off, all, fw->data + off, IGVM_PAGE_DATA_TYPE_NORMAL);
 	}
 	/* VP contexts last: KVM measures VMSAs at LAUNCH_FINISH, after every page. */
 	if (op->snp) {
 		struct igvm_vhs_vp_context vp = { .gpa = SNP_VMSA_GPA, .compatibility_mask = MASK_SNP };
 
 		snp_vmsa((struct vmsa *)ctx_page, k->entry, l->page[PG_BOOT_PARAMS], op->sev_features);
-		vp.file_offset = put_data(o, ctx_page, PAGE);
-		put_hdr(o, IGVM_VHT_VP_CONTEXT, &vp, sizeof(vp), offsetof(struct igvm_vhs_vp_context, file_offset));
+		vp.file_offset = out_put_data(o, ctx_page, PAGE);
+		out_put_hdr(o, IGVM_VHT_VP_CONTEXT, &vp, sizeof(vp), offsetof(struct igvm_vhs_vp_context, file_offset));
 	}
 	if (op->native) {
 		struct igvm_vhs_vp_context vp = { .gpa = 0, .compatibility_mask = MASK_NATIVE };
 
 		memset(ctx_page, 0, sizeof(ctx_page));
 		native_ctx((struct igvm_native_vp_context *)ctx_page, k->entry, l->page[PG_BOOT_PARAMS]);
-		vp.file_offset = put_data(o, ctx_page, PAGE);
-		put_hdr(o, IGVM_VHT_VP_CONTEXT, &vp, sizeof(vp), offsetof(struct igvm_vhs_vp_context, file_offset));
+		vp.file_offset = out_put_data(o, ctx_page, PAGE);
+		out_put_hdr(o, IGVM_VHT_VP_CONTEXT, &vp, sizeof(vp), offsetof(struct igvm_vhs_vp_context, file_offset));
 	}
 }
 
-static int write_file(const char *path, const struct out *o, uint32_t version)
-{
-	size_t fixed = igvm_build_fixed_size(version);
-	uint64_t total = fixed + o->hdr_len + o->data_len;
-	uint8_t *hdr = NULL;
-	size_t i = 0;
-	FILE *f = NULL;
-	int rc = 1;
-
-	if (total > 0xFFFFFFFFull) {
-		fprintf(stderr, PROG ": output would exceed 4 GiB\n");
-		return 1;
-	}
-	/* head + headers contiguous for the checksum. */
-	hdr = malloc(fixed + o->hdr_len);
-	if (hdr == NULL) {
-		fprintf(stderr, PROG ": out of memory\n");
-		return 1;
-	}
-	memcpy(hdr + fixed, o->hdr, o->hdr_len);
-	for (i = 0; i < o->fix_count; i++) {
-		uint32_t v = 0;
-
-		memcpy(&v, hdr + fixed + o->fix[i], 4);
-		v = v - 1 + (uint32_t)(fixed + o->hdr_len);
-		memcpy(hdr + fixed + o->fix[i], &v, 4);
-	}
-	(void)igvm_build_finish(hdr, fixed + o->hdr_len, version, (uint32_t)fixed, (uint32_t)o->hdr_len,
-				(uint32_t)total);
-	f = fopen(path, "wb");
-	if (f == NULL) {
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-		goto out;
-	}
-	if (fwrite(hdr, 1, fixed + o->hdr_len, f) != fixed + o->hdr_len ||
-	    fwrite(o->data, 1, o->data_len, f) != o->data_len) {
-		fprintf(stderr, PROG ": %s: write failed: %s\n", path, strerror(errno));
-		fclose(f);
-		goto out;
-	}
-	if (fclose(f) != 0) {
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	free(hdr);
-	return rc;
-}
 
 static bool plan(const struct opts *op, const struct kernel_image *k, const struct host_file *fw,
 		 struct layout *l)
@@ -535,11 +410,9 @@ int main(int argc, char **argv)
 	}
 	emit(&o, &op, &k, &l, &fwf);
 	/* NATIVE VP contexts exist only in format version 2 (as COCONUT's builder does). */
-	rc = write_file(op.output, &o, op.native ? IGVM_FORMAT_VERSION_2 : IGVM_FORMAT_VERSION_1);
+	rc = out_write(op.output, &o, op.native ? IGVM_FORMAT_VERSION_2 : IGVM_FORMAT_VERSION_1);
 out:
-	free(o.hdr);
-	free(o.data);
-	free(o.fix);
+	out_free(&o);
 	elf_free_kernel(&k);
 	host_file_unload(&kf);
 	if (op.firmware != NULL) {

@@ -2,8 +2,9 @@
  * vtpm-server: the SVSM's vTPM service (kernel/services/vtpm, the same code the kernel
  * links) served over the TPM simulator ("mssim") socket protocol on 127.0.0.1, so
  * unmodified tpm2-tools/tpm2-tss (mssim TCTI) and IBM TSS (socsim) can drive it.
- * Owns the listening sockets, the connections and their input buffers. One thread, one
- * ppoll() loop; TPM commands run to completion one at a time.
+ * Owns the listening sockets, the connections and their input buffers; what each frame
+ * does is frame_handler.c. One thread, one ppoll() loop; TPM commands run to completion
+ * one at a time.
  *
  * Wire format (big-endian), as ibmswtpm2/ms-tpm-20-ref TcpServer.c and tpm2-tss
  * tcti-mssim.c speak it:
@@ -21,8 +22,8 @@
  * frame must be complete CONN_POLICY_FRAME_MS after its first byte or the connection is
  * closed; a new connection that finds no slot evicts the one whose last complete frame (or
  * connect) is oldest, if over CONN_POLICY_IDLE_MS; command connections leave one slot for
- * the platform port. A response write gives up after SERVER_WRITE_MS in all, so a client
- * that does not read stalls the others at most that long.
+ * the platform port. A response write gives up after SERVER_WRITE_MS (frame_handler.c) in
+ * all, so a client that does not read stalls the others at most that long.
  */
 #define _GNU_SOURCE 1 /* accept4, ppoll */
 #include <errno.h>
@@ -37,23 +38,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/ram_store.h"
 #include "kernel/services/vtpm/vtpm.h"
-#include "lib/tpm_marshal.h"
-#include "svsm/abi/vtpm.h"
 #include "tools/vtpm-server/conn_policy.h"
+#include "tools/vtpm-server/frame_handler.h"
 #include "tools/vtpm-server/mssim_frame.h"
 
 #define SERVER_MAX_CONNS   16
 /* Largest frame payload accepted; libtpms answers TPM_RC_COMMAND_SIZE above 4096. */
 #define SERVER_MAX_PAYLOAD MSSIM_MAX_PAYLOAD
 #define SERVER_INBUF_SIZE  (9u + SERVER_MAX_PAYLOAD)
-#define SERVER_WRITE_MS    2000
 
 /** struct conn - one client connection and the bytes it sent that are not yet used. */
 struct conn {
@@ -64,16 +62,9 @@ struct conn {
 	uint8_t in[SERVER_INBUF_SIZE];
 };
 
-/** What handling a frame asks of the loop. */
-enum frame_result { FRAME_DONE, FRAME_CLOSE, FRAME_STOP };
-
 static volatile sig_atomic_t server_stop_signal;
 static bool server_verbose;
 static struct conn *conns[SERVER_MAX_CONNS];
-/* Largest command and response seen, for TPM_GET_COMMAND_RESPONSE_SIZES. */
-static struct {
-	uint32_t largest_cmd_size, largest_cmd, largest_rsp_size, largest_rsp;
-} server_sizes;
 
 static uint64_t now_ms(void)
 {
@@ -216,182 +207,6 @@ static void server_accept(int lfd, enum conn_kind kind)
 	}
 }
 
-/*
- * Write all of @iov; the socket is non-blocking, so wait for room, but no longer than
- * SERVER_WRITE_MS for the whole write (a client reading a byte now and then cannot
- * stretch it).
- */
-static bool conn_writev(struct conn *c, struct iovec *iov, int count)
-{
-	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
-	uint64_t deadline = now_ms() + SERVER_WRITE_MS;
-	uint64_t now;
-	ssize_t n;
-
-	while (count > 0) {
-		n = writev(c->fd, iov, count);
-		if (n < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			now = now_ms();
-			if (errno != EAGAIN || now >= deadline ||
-			    poll(&pfd, 1, (int)(deadline - now)) <= 0) {
-				return false;
-			}
-			continue;
-		}
-		while (count > 0 && (size_t)n >= iov->iov_len) {
-			n -= (ssize_t)iov->iov_len;
-			iov++;
-			count--;
-		}
-		if (count > 0) {
-			iov->iov_base = (uint8_t *)iov->iov_base + n;
-			iov->iov_len -= (size_t)n;
-		}
-	}
-	return true;
-}
-
-static bool conn_write_u32s(struct conn *c, const uint32_t *vals, int count)
-{
-	uint8_t buf[16];
-	struct iovec iov = { .iov_base = buf, .iov_len = (size_t)count * 4 };
-	int i;
-
-	for (i = 0; i < count; i++) {
-		tpm_store_be32(buf + 4 * i, vals[i]);
-	}
-	return conn_writev(c, &iov, 1);
-}
-
-static bool conn_ack(struct conn *c, uint32_t v)
-{
-	return conn_write_u32s(c, &v, 1);
-}
-
-/* A TPM response for commands the TPM cannot run (off, bad locality): TPM_RC_FAILURE. */
-static const uint8_t server_rsp_failure[10] = { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0x01, 0x01 };
-
-static enum frame_result server_send_command(struct conn *c, uint8_t locality, uint8_t *cmd,
-					     uint32_t size)
-{
-	const uint8_t *rsp = server_rsp_failure;
-	uint32_t rsp_size = sizeof(server_rsp_failure);
-	uint8_t head[4];
-	uint8_t tail[4] = { 0, 0, 0, 0 };
-	struct iovec iov[3];
-	int one = 1;
-
-	if (vtpm_run(locality, cmd, size, &rsp, &rsp_size) != SVSM_OK) {
-		rsp = server_rsp_failure;
-		rsp_size = sizeof(server_rsp_failure);
-	}
-	if (size > server_sizes.largest_cmd_size && size >= TPM_HEADER_SIZE) {
-		server_sizes.largest_cmd_size = size;
-		server_sizes.largest_cmd = tpm_be32(cmd + 6);
-	}
-	if (rsp_size > server_sizes.largest_rsp_size) {
-		server_sizes.largest_rsp_size = rsp_size;
-		server_sizes.largest_rsp = tpm_be32(rsp + 6);
-	}
-	tpm_store_be32(head, rsp_size);
-	iov[0] = (struct iovec){ .iov_base = head, .iov_len = 4 };
-	iov[1] = (struct iovec){ .iov_base = (void *)rsp, .iov_len = rsp_size };
-	iov[2] = (struct iovec){ .iov_base = tail, .iov_len = 4 };
-	if (!conn_writev(c, iov, 3)) {
-		return FRAME_CLOSE;
-	}
-	/* Sending made the socket "interactive" again: keep ACKing the next header at once. */
-	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
-	return FRAME_DONE;
-}
-
-/* Act on one complete command-port frame. */
-static enum frame_result server_command_frame(struct conn *c, const struct mssim_frame *f)
-{
-	const uint32_t hs[2] = { TPM_SIM_SERVER_VERSION,
-				 TPM_SIM_IN_RAW_MODE | TPM_SIM_PLATFORM_AVAILABLE |
-					 TPM_SIM_SUPPORTS_PP };
-
-	switch (f->code) {
-	case TPM_SEND_COMMAND:
-		return server_send_command(c, f->locality, (uint8_t *)f->payload, f->size);
-	case TPM_REMOTE_HANDSHAKE:
-		if (f->arg == 0) {
-			return FRAME_CLOSE;	/* client version 0 is not supported */
-		}
-		return conn_write_u32s(c, hs, 2) && conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
-	case TPM_SIGNAL_HASH_START:
-	case TPM_SIGNAL_HASH_END:
-		if ((f->code == TPM_SIGNAL_HASH_START ? vtpm_hash_start() : vtpm_hash_end()) != SVSM_OK) {
-			return FRAME_CLOSE;
-		}
-		return conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
-	case TPM_SIGNAL_HASH_DATA:
-		if (vtpm_hash_data(f->payload, f->size) != SVSM_OK) {
-			return FRAME_CLOSE;
-		}
-		return conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
-	case TPM_SET_ALTERNATIVE_RESULT:
-		/* not applicable to a software TPM, as in the simulator */
-		return conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
-	case TPM_STOP:
-		return FRAME_STOP;
-	case TPM_SESSION_END:
-	default:
-		return FRAME_CLOSE;
-	}
-}
-
-/* Act on one complete platform-port frame. */
-static enum frame_result server_platform_frame(struct conn *c, const struct mssim_frame *f)
-{
-	enum svsm_err err = SVSM_OK;
-	uint8_t sizes[4 + sizeof(server_sizes)];
-	struct iovec iov = { .iov_base = sizes, .iov_len = sizeof(sizes) };
-
-	if (server_verbose) {
-		fprintf(stderr, "vtpm-server: platform signal %u\n", f->code);
-	}
-	switch (f->code) {
-	case TPM_SIGNAL_POWER_ON:
-		err = vtpm_power_on();	/* no-op when already on, as the simulator */
-		break;
-	case TPM_SIGNAL_POWER_OFF:
-		vtpm_power_off();
-		break;
-	case TPM_SIGNAL_RESET:
-	case TPM_SIGNAL_RESTART:
-		/* _TPM_Init; a restart differs only in what the next TPM2_Startup says. */
-		if (vtpm_is_on()) {
-			err = vtpm_reset();
-		}
-		break;
-	case TPM_SIGNAL_CANCEL_ON:
-		vtpm_cancel();
-		break;
-	case TPM_ACT_GET_SIGNALED:
-		return conn_ack(c, 0) && conn_ack(c, 0) ? FRAME_DONE : FRAME_CLOSE;
-	case TPM_GET_COMMAND_RESPONSE_SIZES:
-		/* Raw host-order structure after a big-endian length, as the simulator does. */
-		tpm_store_be32(sizes, sizeof(server_sizes));
-		memcpy(sizes + 4, &server_sizes, sizeof(server_sizes));
-		memset(&server_sizes, 0, sizeof(server_sizes));
-		if (!conn_writev(c, &iov, 1)) {
-			return FRAME_CLOSE;
-		}
-		break;
-	case TPM_SESSION_END:
-		return FRAME_CLOSE;
-	case TPM_STOP:
-		return FRAME_STOP;
-	default:
-		break;	/* NV, physical presence, key cache: no effect on this TPM */
-	}
-	return conn_ack(c, err == SVSM_OK ? 0 : 1) ? FRAME_DONE : FRAME_CLOSE;
-}
 
 /* Read what the connection has and handle every complete frame in it. */
 static enum frame_result server_conn_input(struct conn *c)
@@ -426,12 +241,12 @@ static enum frame_result server_conn_input(struct conn *c)
 		}
 		if (d == MSSIM_BAD) {
 			if (c->kind == CONN_PLATFORM) {
-				(void)conn_ack(c, 1);
+				(void)frame_handler_ack(c->fd, 1);
 			}
 			return FRAME_CLOSE;
 		}
-		res = c->kind == CONN_COMMAND ? server_command_frame(c, &f)
-					      : server_platform_frame(c, &f);
+		res = c->kind == CONN_COMMAND ? frame_handler_command(c->fd, &f)
+					      : frame_handler_platform(c->fd, &f, server_verbose);
 		if (res != FRAME_DONE) {
 			return res;
 		}
