@@ -1,7 +1,8 @@
 /*
  * Guest-memory gateway (see guest_mem.h). The RAM map is fixed at guest launch; the
  * protected-page set (CREATE_VCPU/DELETE_VCPU) and the claims of pages being validated
- * (PVALIDATE) are guarded by gm_lock, which is held only to check and record them. Every
+ * (PVALIDATE) are guarded by gm_lock, which is held only to check and record them; SVSM
+ * writes take no lock but count themselves (gm_writers, see write_guarded()). Every
  * access to guest RAM goes through the fault-tolerant copies of safe_copy.h.
  */
 #include "kernel/mm/guest_mem.h"
@@ -19,6 +20,10 @@ static gpa_t gm_protected[GUEST_MEM_MAX_PROTECTED]; /* page-aligned */
 static unsigned gm_protected_count;
 static struct guest_mem_range gm_claims[GUEST_MEM_MAX_CLAIMS]; /* end 0: free slot */
 static struct spinlock gm_lock = SPINLOCK_INIT;
+static uint32_t gm_writers; /* SVSM writes to guest RAM under way (write_guarded()) */
+
+/* Longer than any copy takes: a protect that waits this long gives up with SVSM_E_BUSY. */
+#define GM_DRAIN_SPINS 10000000u
 
 /* [a0, a1) and [b0, b1) share a byte. */
 static bool overlaps(gpa_t a0, gpa_t a1, gpa_t b0, gpa_t b1)
@@ -94,7 +99,8 @@ bool guest_mem_is_protected(gpa_t gpa, uint64_t len)
 	uint64_t flags;
 	bool hit = false;
 
-	if (__atomic_load_n(&gm_protected_count, __ATOMIC_ACQUIRE) == 0) {
+	/* Sequentially consistent: the write side of the handshake in write_guarded(). */
+	if (__atomic_load_n(&gm_protected_count, __ATOMIC_SEQ_CST) == 0) {
 		return false; /* common case: no vCPU created from a VMSA */
 	}
 	flags = spin_lock_irqsave(&gm_lock);
@@ -124,25 +130,42 @@ enum svsm_err guest_mem_read(gpa_t gpa, void *dst, size_t len)
 }
 
 /*
- * Every SVSM write to guest memory holds a claim on its range for the length of the copy:
- * the check that no page of it is protected and the copy are then one step with respect
- * to guest_mem_protect_page(). Without it a CREATE_VCPU on another CPU could protect the
- * page, check its VMSA and start it between the check and the copy, which would then change
- * the checked VMSA (on SNP the vCPU runs from the page itself). @src NULL zeroes.
+ * Every SVSM write to guest memory counts itself in gm_writers for the length of the copy,
+ * and guest_mem_protect_page() waits until no write is under way after it has recorded the
+ * page. Both sides are sequentially consistent (a store-then-load handshake), so either the
+ * write sees the page protected and refuses, or the protect sees the write and waits for it:
+ * a CREATE_VCPU on another CPU cannot protect a page, check its VMSA and start the vCPU
+ * between a write's check and its copy (on SNP the vCPU runs from the page itself). No lock
+ * on the write path: it is every vTPM response's. @src NULL zeroes.
  */
-static enum svsm_err write_claimed(gpa_t gpa, const void *src, size_t len)
+static enum svsm_err write_guarded(gpa_t gpa, const void *src, size_t len)
 {
-	struct guest_mem_claim c;
-	enum svsm_err err = guest_mem_claim_unprotected(&c, gpa, len);
 	bool ok = false;
 
-	if (err != SVSM_OK) {
-		return err;
+	if (!guest_mem_valid(gpa, len)) {
+		return SVSM_E_INVALID_ADDRESS;
+	}
+	__atomic_add_fetch(&gm_writers, 1, __ATOMIC_SEQ_CST);
+	if (guest_mem_is_protected(gpa, len)) {
+		__atomic_sub_fetch(&gm_writers, 1, __ATOMIC_RELEASE);
+		return SVSM_E_INVALID_ADDRESS;
 	}
 	ok = src != NULL ? arch_safe_copy(guest_va(gpa), src, len) :
 			   arch_safe_zero(guest_va(gpa), len);
-	guest_mem_claim_release(&c);
+	__atomic_sub_fetch(&gm_writers, 1, __ATOMIC_RELEASE);
 	return ok ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+}
+
+/* Wait until no SVSM write to guest RAM is under way; false after GM_DRAIN_SPINS. */
+static bool writes_drained(void)
+{
+	for (uint32_t spins = 0; spins < GM_DRAIN_SPINS; spins++) {
+		if (__atomic_load_n(&gm_writers, __ATOMIC_SEQ_CST) == 0) {
+			return true;
+		}
+		__asm__ volatile("pause");
+	}
+	return false;
 }
 
 enum svsm_err guest_mem_write(gpa_t gpa, const void *src, size_t len)
@@ -150,12 +173,12 @@ enum svsm_err guest_mem_write(gpa_t gpa, const void *src, size_t len)
 	if (src == NULL || len == 0) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	return write_claimed(gpa, src, len);
+	return write_guarded(gpa, src, len);
 }
 
 enum svsm_err guest_mem_zero(gpa_t gpa, size_t len)
 {
-	return write_claimed(gpa, NULL, len);
+	return write_guarded(gpa, NULL, len);
 }
 
 enum svsm_err guest_mem_claim_unprotected(struct guest_mem_claim *c, gpa_t gpa, uint64_t len)
@@ -236,7 +259,7 @@ enum svsm_err guest_mem_window_write(const struct guest_mem_window *w, uint64_t 
 	if (!window_fits(w, off, n) || src == NULL) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	return write_claimed(gpa_add(w->gpa, off), src, n);
+	return write_guarded(gpa_add(w->gpa, off), src, n);
 }
 
 enum svsm_err guest_mem_take_call_pending(gpa_t ca_gpa, bool *pending)
@@ -278,9 +301,15 @@ enum svsm_err guest_mem_protect_page(gpa_t gpa)
 		err = SVSM_E_NOMEM;
 	}
 	if (err == SVSM_OK) {
-		gm_protected[gm_protected_count++] = gpa;
+		gm_protected[gm_protected_count] = gpa;
+		__atomic_store_n(&gm_protected_count, gm_protected_count + 1, __ATOMIC_SEQ_CST);
 	}
 	spin_unlock_irqrestore(&gm_lock, flags);
+	/* A write that checked the page before it was recorded may still be copying. */
+	if (err == SVSM_OK && !writes_drained()) {
+		guest_mem_unprotect_page(gpa);
+		err = SVSM_E_BUSY;
+	}
 	return err;
 }
 

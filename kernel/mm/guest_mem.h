@@ -19,7 +19,7 @@
 
 #define GUEST_MEM_MAX_RANGES 32
 #define GUEST_MEM_MAX_PROTECTED 64
-#define GUEST_MEM_MAX_CLAIMS 128 /* PVALIDATEs and writes under way: at most two per CPU */
+#define GUEST_MEM_MAX_CLAIMS 64 /* PVALIDATEs under way at once: at most one per CPU */
 
 struct guest_mem_range {
 	gpa_t start;
@@ -93,8 +93,9 @@ void guest_mem_claim_release(struct guest_mem_claim *c);
 enum svsm_err guest_mem_claim_zero(const struct guest_mem_claim *c) SVSM_MUST_CHECK;
 
 /**
- * guest_mem_protect_page - stop SVSM writes to a page the SVSM took (VMSA). SVSM_E_EXISTS
- * if it is already protected, SVSM_E_BUSY while a PVALIDATE claims it.
+ * guest_mem_protect_page - stop SVSM writes to a page the SVSM took (VMSA); returns once no
+ * write that checked the page earlier is still copying. SVSM_E_EXISTS if it is already
+ * protected, SVSM_E_BUSY while a PVALIDATE claims it or a write does not finish.
  */
 enum svsm_err guest_mem_protect_page(gpa_t gpa) SVSM_MUST_CHECK;
 void guest_mem_unprotect_page(gpa_t gpa);

@@ -36,6 +36,9 @@ KTEST(guest_mem, faulting_copies_return_an_address_error)
 		   SVSM_E_INVALID_ADDRESS);
 	KEXPECT_EQ(guest_mem_write(gpa_init(UNREACHABLE_GPA + 8), &v, sizeof(v)),
 		   SVSM_E_INVALID_ADDRESS);
+	/* Copies are quadwords then bytes: a fault in the byte tail alone is caught too. */
+	KEXPECT_EQ(guest_mem_read(gpa_init(UNREACHABLE_GPA), &v, 3), SVSM_E_INVALID_ADDRESS);
+	KEXPECT_EQ(guest_mem_write(gpa_init(UNREACHABLE_GPA + 5), &v, 7), SVSM_E_INVALID_ADDRESS);
 	KEXPECT_EQ(guest_mem_zero(gpa_init(UNREACHABLE_GPA), MM_PAGE_SIZE), SVSM_E_INVALID_ADDRESS);
 	KEXPECT_EQ(guest_mem_take_call_pending(gpa_init(UNREACHABLE_GPA), &pending),
 		   SVSM_E_INVALID_ADDRESS);
