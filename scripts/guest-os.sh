@@ -42,54 +42,57 @@ ensure_lists() {
 	fi
 }
 
-# Direct Depends of the named packages: first alternative of each group, no virtuals.
-direct_depends() {
-	apt-cache depends --no-recommends --no-suggests --no-conflicts --no-breaks \
-		--no-replaces --no-enhances --no-pre-depends "$@" 2>/dev/null | awk '
-		/^ *\|Depends:/ { if (!alt) print $2; alt = 1; next }
-		/^ *Depends:/   { if (!alt) print $2; alt = 0; next }' | grep -v '^<' | sort -u
-}
-
-# "name version arch sha256 section" of each package's candidate version.
-show_fields() {
-	apt-cache show --no-all-versions "$@" | awk '
+# Each apt-cache run re-reads the package lists (about a second here), so the lock is
+# resolved with three: the kernel's name, the dependency graph, the candidates' fields.
+cmd_lock() {
+	local lock="$1" kernel_pkg graph fields tmp
+	kernel_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+	if [ -z "$kernel_pkg" ]; then
+		ensure_lists
+		kernel_pkg=$(apt-cache depends linux-image-amd64 |
+			awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+	fi
+	[ -n "$kernel_pkg" ] || die "cannot resolve the package linux-image-amd64 depends on"
+	# "pkg dep" edges, the first alternative of each group; virtual packages dropped.
+	graph=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+		--no-breaks --no-replaces --no-enhances "${ROOT_PACKAGES[@]}" | awk '
+		/^[^ ]/ { pkg = $1; alt = 0; next }
+		/^ *\|Depends:/ { if (!alt && $2 !~ /^</) print pkg, $2; alt = 1; next }
+		/^ *(Pre)?Depends:/ { if (!alt && $2 !~ /^</) print pkg, $2; alt = 0; next }
+		{ alt = 0 }') || die "apt-cache depends failed for ${ROOT_PACKAGES[*]}"
+	# "name version arch sha256 section" of each candidate.
+	fields=$( { echo "$kernel_pkg"; printf '%s\n' "${ROOT_PACKAGES[@]}"; awk '{print $1; print $2}' <<<"$graph"; } |
+		sort -u | xargs apt-cache show --no-all-versions | awk '
 		/^Package:/ {p = $2} /^Version:/ {v = $2} /^Architecture:/ {a = $2}
 		/^SHA256:/ {h = $2} /^Section:/ {s = $2}
 		/^$/ { if (p) print p, v, a, h, s; p = v = a = h = s = "" }
-		END { if (p) print p, v, a, h, s }'
-}
-
-cmd_lock() {
-	local lock="$1" kernel_pkg tmp pkgs=() frontier=() next=() seen=" " p name v a h s
-	ensure_lists
-	kernel_pkg=$(apt-cache depends linux-image-amd64 |
-		awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-	[ -n "$kernel_pkg" ] || die "cannot resolve the package linux-image-amd64 depends on"
-	frontier=("${ROOT_PACKAGES[@]}")
-	for p in "${ROOT_PACKAGES[@]}"; do seen+="$p "; done
-	while [ ${#frontier[@]} -gt 0 ]; do
-		pkgs+=("${frontier[@]}")
-		next=()
-		while read -r name v a h s; do
-			[ "$s" = libs ] || continue
-			case "$seen" in *" $name "*) continue ;; esac
-			seen+="$name "
-			next+=("$name")
-		done < <(direct_depends "${frontier[@]}" | xargs -r apt-cache show --no-all-versions |
-			awk '/^Package:/ {p = $2} /^Section:/ {s = $2}
-				/^$/ { if (p) print p, "-", "-", "-", s; p = s = "" }
-				END { if (p) print p, "-", "-", "-", s }')
-		frontier=("${next[@]+"${next[@]}"}")
-	done
+		END { if (p) print p, v, a, h, s }') || die "apt-cache show failed"
 	tmp="$lock.tmp.$$"
 	mkdir -p "$(dirname "$lock")"
-	{
-		echo "# guest-os packages: name version arch sha256 (scripts/guest-os.sh lock)"
-		show_fields "$kernel_pkg" | awk '{print $1, $2, $3, $4}'
-		show_fields "${pkgs[@]}" | awk '{print $1, $2, $3, $4}' | sort
-	} >"$tmp"
-	[ "$(grep -vc '^#' "$tmp")" -eq $((${#pkgs[@]} + 1)) ] ||
-		{ rm -f "$tmp"; die "apt-cache did not show every package: ${pkgs[*]}"; }
+	# The roots, then every dependency reached through packages in Section libs.
+	awk -v roots="${ROOT_PACKAGES[*]}" -v kernel="$kernel_pkg" '
+		FILENAME == "-" && NF == 5 { f[$1] = $1 " " $2 " " $3 " " $4; sec[$1] = $5; next }
+		FILENAME != "-" { dep[$1] = dep[$1] " " $2; next }
+		END {
+			n = split(roots, q, " ")
+			for (i = 1; i <= n; i++) take[q[i]] = 1
+			for (i = 1; i <= n; i++) {
+				m = split(dep[q[i]], d, " ")
+				for (j = 1; j <= m; j++)
+					if (sec[d[j]] == "libs" && !(d[j] in take)) { take[d[j]] = 1; q[++n] = d[j] }
+			}
+			print "# guest-os packages: name version arch sha256 (scripts/guest-os.sh lock)"
+			if (!(kernel in f)) { print "no fields for " kernel > "/dev/stderr"; exit 1 }
+			print f[kernel]
+			fflush()
+			for (p in take) {
+				if (!(p in f)) { print "no fields for " p > "/dev/stderr"; exit 1 }
+				print f[p] | "LC_ALL=C sort"
+			}
+			close("LC_ALL=C sort")
+		}' - <(echo "$graph") <<<"$fields" >"$tmp" ||
+		{ rm -f "$tmp"; die "apt-cache did not show every package"; }
 	if cmp -s "$tmp" "$lock"; then
 		rm -f "$tmp"
 	else
