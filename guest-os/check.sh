@@ -20,6 +20,7 @@ result() {
 }
 
 want=""
+# shellcheck disable=SC2013 # the command line is words
 for word in $(cat /proc/cmdline); do
 	case "$word" in svsm.cpus=*) want="${word#svsm.cpus=}" ;; esac
 done

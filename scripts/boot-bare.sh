@@ -41,9 +41,11 @@ while [ $# -gt 0 ]; do
 	*) echo "boot-bare: unknown argument $1" >&2; usage >&2; exit 2 ;;
 	esac
 done
-[ -n "$runs" ] || { [ "$bench" = 1 ] && runs=3 || runs=1; }
+if [ -z "$runs" ]; then
+	if [ "$bench" = 1 ]; then runs=3; else runs=1; fi
+fi
 kernel="$dir/vmlinuz" initrd="$dir/initramfs.cpio.gz"
-[ -f "$kernel" ] && [ -f "$initrd" ] || die "no $kernel or $initrd (run 'make guest-os')"
+{ [ -f "$kernel" ] && [ -f "$initrd" ]; } || die "no $kernel or $initrd (run 'make guest-os')"
 [ -f "$ovmf" ] || die "no $ovmf (Debian package ovmf; run 'make deps')"
 
 append="console=ttyS0 panic=-1"
@@ -68,7 +70,7 @@ if [ "$what" = shell ]; then
 	exec "${qemu[@]}"
 fi
 
-us_since() { echo $(( (${EPOCHREALTIME/./} - $1) )); }
+us_since() { echo $((${EPOCHREALTIME/./} - $1)); }
 ms() { awk -v us="$1" 'BEGIN { printf "%.0f", us / 1000 }'; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 

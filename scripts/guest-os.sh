@@ -25,7 +25,7 @@ CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/svsm-c/debs"
 ROOT_PACKAGES=(busybox-static tpm2-tools libtss2-tcti-device0 libtss2-tcti-mssim0
 	libtss2-tcti-swtpm0 libtss2-tcti-cmd0 libtss2-tctildr0)
 # Kernel modules the TPM CRB device needs (with their dependencies), unless built in.
-MODULES=(${GUEST_OS_MODULES:-tpm tpm_crb})
+read -r -a MODULES <<<"${GUEST_OS_MODULES:-tpm tpm_crb}"
 
 for tool in apt-cache apt-get dpkg-deb cpio gzip readelf objcopy sha256sum; do
 	command -v "$tool" >/dev/null 2>&1 || die "'$tool' is missing (run 'make deps')"
@@ -106,7 +106,7 @@ deb_name() { echo "${1}_${2//:/%3a}_${3}.deb"; }
 # Downloads the lock's packages that the cache lacks; each file is checked against the
 # archive's SHA256 in a private directory before it is moved into the cache.
 fetch_debs() {
-	local lock="$1" name v a h f missing=() dl got
+	local lock="$1" name v a h f p missing=() failed=() dl got
 	mkdir -p "$CACHE_DIR"
 	while read -r name v a h; do
 		[ -f "$CACHE_DIR/$(deb_name "$name" "$v" "$a")" ] || missing+=("$name=$v")
@@ -116,27 +116,39 @@ fetch_debs() {
 	dl=$(mktemp -d "$CACHE_DIR/.download.XXXXXX")
 	# _apt must be able to write the directory, or apt warns that it runs unsandboxed.
 	chmod 0777 "$dl"
+	failed=()
 	if ! (cd "$dl" && apt-get download "${missing[@]}" >"$dl/log" 2>&1); then
-		# Retry one at a time so the message names the package that failed.
+		# Retry one at a time so that the message names the packages that failed and the
+		# others still reach the cache.
 		for p in "${missing[@]}"; do
 			if ! (cd "$dl" && apt-get download "$p" >"$dl/log" 2>&1); then
-				sed 's/^/  /' "$dl/log" | grep -v '^  W: Download is performed unsandboxed' >&2 || true
-				rm -rf "$dl"
-				die "could not download package ${p%%=*} version ${p#*=}" \
-					"(is it still in the archive? run 'apt-get update' and retry)"
+				grep -v 'W: Download is performed unsandboxed' "$dl/log" | sed 's/^/  /' >&2 || true
+				failed+=("${p%%=*} ${p#*=}")
 			fi
 		done
 	fi
 	while read -r name v a h; do
 		f=$(deb_name "$name" "$v" "$a")
-		[ -f "$CACHE_DIR/$f" ] && continue
-		[ -f "$dl/$f" ] || { rm -rf "$dl"; die "apt-get download left no $f for package $name"; }
+		if [ -f "$CACHE_DIR/$f" ] || [ ! -f "$dl/$f" ]; then
+			continue
+		fi
 		got=$(sha256sum "$dl/$f" | awk '{print $1}')
-		[ "$got" = "$h" ] || { rm -rf "$dl"; die "package $name $v: SHA256 $got, archive says $h"; }
+		if [ "$got" != "$h" ]; then
+			failed+=("$name $v (SHA256 $got, the archive says $h)")
+			continue
+		fi
 		chmod 0644 "$dl/$f"
 		mv "$dl/$f" "$CACHE_DIR/$f"
 	done < <(grep -v '^#' "$lock")
 	rm -rf "$dl"
+	if [ ${#failed[@]} -gt 0 ]; then
+		printf 'guest-os: error: could not download package %s\n' "${failed[@]}" >&2
+		die "${#failed[@]} package(s) missing (still in the archive? run 'apt-get update' and retry)"
+	fi
+	while read -r name v a h; do
+		[ -f "$CACHE_DIR/$(deb_name "$name" "$v" "$a")" ] ||
+			die "apt-get download left no $(deb_name "$name" "$v" "$a") for package $name"
+	done < <(grep -v '^#' "$lock")
 }
 
 # Copies package files into the staging root: reads "pkg path" lines, one cp per package
@@ -348,12 +360,14 @@ case "${1:-}" in
 lock) [ $# -eq 2 ] || { usage >&2; exit 2; }; cmd_lock "$2" ;;
 build)
 	[ $# -eq 3 ] || { usage >&2; exit 2; }
+	# shellcheck disable=SC2064 # the directory is fixed now
 	trap "rm -f '$3'/*.tmp '$3'/*.tmp.*" EXIT
 	cmd_build "$2" "$3"
 	;;
 *)
 	dir="${1:-build/guest-os}"
 	cmd_lock "$dir/packages.lock"
+	# shellcheck disable=SC2064 # the directory is fixed now
 	trap "rm -f '$dir'/*.tmp '$dir'/*.tmp.*" EXIT
 	cmd_build "$dir/packages.lock" "$dir"
 	;;
