@@ -22,6 +22,7 @@ include mk/unit.mk       # host unit tests
 include mk/guest.mk      # the native test guest
 include mk/tools.mk      # host tools in build/tools/
 include mk/fuzz.mk       # libFuzzer targets
+include mk/guest-os.mk   # Debian kernel + initramfs for the paravisor guest (build/guest-os/)
 include mk/tests.mk      # test tiers and benchmarks
 
 .PHONY: all deps run check bench clean help test-fresh

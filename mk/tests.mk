@@ -2,7 +2,7 @@
 # (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
-.PHONY: test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
+.PHONY: test-guest-os test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
 ## test-kernel: boot the test kernel under QEMU TCG (-smp 4); pass only if every test passed.
@@ -49,6 +49,12 @@ test-snp-build: $(SNP_ELF) $(IGVM_TOOLS)
 ## test-interop: tpm2-tools and IBM TSS against build/tools/vtpm-server (under 4 minutes).
 test-interop: $(VTPM_SERVER)
 	$(Q)timeout 230 tests/interop/tpm2-tools.sh $(VTPM_SERVER)
+
+## test-guest-os: the guest OS on bare QEMU, no SVSM (docs/guest-os.md): OVMF and direct
+## boot with -smp 2 and svsm.check=1; fails on a missing init marker or any failed check.
+## Not in CHECK_TIERS yet.
+test-guest-os: $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)scripts/boot-bare.sh --mode both --smp 2 --check --timeout 240
 
 CHECK_TIERS := test-e2e test-igvm test-igvm-boot test-snp-build test-interop
 

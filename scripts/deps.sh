@@ -9,7 +9,8 @@ set -euo pipefail
 
 # Build tools, clang + libFuzzer runtime, QEMU, OVMF, libcrypto, libtpms, TPM clients
 # (tpm2-tools, IBM TSS), swtpm for the benchmark, python3 for test servers and checks,
-# coreutils and procps for timeout, sha384sum and pkill.
+# coreutils and procps for timeout, sha384sum and pkill; cpio to pack the guest OS initramfs
+# (scripts/guest-os.sh; its packages come from the archive by apt-get download, not here).
 PACKAGES=(
 	make gcc binutils
 	clang libclang-rt-14-dev
@@ -22,6 +23,7 @@ PACKAGES=(
 	swtpm swtpm-tools
 	python3
 	coreutils procps
+	cpio
 )
 [ $# -gt 0 ] && PACKAGES=("$@")
 
