@@ -129,5 +129,10 @@ enum vm_reg {
 	VM_REG_EFER,       /* as the hardware runs it (native and SNP keep EFER.SVME set) */
 	VM_REG_PAT,        /* the guest's PAT (G_PAT under nested paging) */
 	VM_REG_TSC_OFFSET, /* added to the host TSC for the guest's RDTSC */
+	VM_REG_CR0,        /* paging state, for the guest page-table walk (vcpu/guest_walk.c) */
+	VM_REG_CR3,
+	VM_REG_CR4,
+	VM_REG_CS_BASE,    /* the code segment's base (ignored in 64-bit mode) */
+	VM_REG_CPL,        /* the current privilege level, 0..3 */
 	VM_REG_COUNT,
 };

@@ -1,12 +1,15 @@
 /*
  * MMIO emulation for guest-physical ranges a device owns on the bus: the instruction the
- * platform fetched is decoded with lib/x86_decode.c (MOV to and from memory, MOV with an
- * immediate, MOVZX/MOVSX), the access goes to the device, a load is written back to its
- * register and RIP moves past the instruction. An instruction that cannot be decoded or is
- * not one of these is offered to the device with size 0 (it may refuse it by stopping the
- * guest); if the device accepts it, the guest is stopped: it cannot be completed. No state.
+ * platform fetched (decode assists), or else the one read at CS:RIP through the guest's
+ * page tables (vcpu/guest_walk.c; QEMU TCG has no decode assists), is decoded with
+ * lib/x86_decode.c (MOV to and from memory, MOV with an immediate, MOVZX/MOVSX), the
+ * access goes to the device, a load is written back to its register and RIP moves past the
+ * instruction. An instruction that cannot be fetched, decoded or is not one of these is
+ * offered to the device with size 0 (it may refuse it by stopping the guest); if the device
+ * accepts it, the guest is stopped: it cannot be completed. No state.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "kernel/devices/bus.h"
 #include "kernel/guest/guest.h"
@@ -14,6 +17,7 @@
 #include "kernel/lib/log.h"
 #include "kernel/platform/platform.h"
 #include "kernel/vcpu/exit.h"
+#include "kernel/vcpu/guest_walk.h"
 #include "kernel/vcpu/vcpu.h"
 #include "lib/x86_decode.h"
 
@@ -98,14 +102,61 @@ static void finish_load(struct vcpu *v, const struct x86_insn *in, uint64_t valu
 						     x : value);
 }
 
+/*
+ * The instruction at CS:RIP: the platform's bytes, else fetched through the guest's page
+ * tables. Returns its length in bytes (0: none; @f says why the fetch failed).
+ */
+static size_t insn_bytes(struct vcpu *v, const struct vm_exit_mmio *m,
+			 uint8_t bytes[X86_MAX_INSN_LEN], struct guest_walk_fault *f)
+{
+	struct guest_paging p = {
+		.cr0 = plat_vcpu_reg(v, VM_REG_CR0), .cr3 = plat_vcpu_reg(v, VM_REG_CR3),
+		.cr4 = plat_vcpu_reg(v, VM_REG_CR4), .efer = plat_vcpu_reg(v, VM_REG_EFER),
+		.cpl = (uint8_t)plat_vcpu_reg(v, VM_REG_CPL),
+	};
+	size_t n = 0;
+
+	*f = (struct guest_walk_fault){.why = GUEST_WALK_OK};
+	if (m->insn_len > 0) {
+		memcpy(bytes, m->insn_bytes, m->insn_len);
+		return m->insn_len;
+	}
+	if (guest_walk_fetch(&p, plat_vcpu_reg(v, VM_REG_CS_BASE), plat_vcpu_reg(v, VM_REG_RIP),
+			     m->cpu_mode == X86_MODE_64, bytes, X86_MAX_INSN_LEN, &n, f) != SVSM_OK) {
+		return 0;
+	}
+	return n;
+}
+
+/* The guest is stopped at an MMIO instruction that cannot be completed: say why. */
+static void not_emulated(struct vcpu *v, const struct vm_exit_mmio *m,
+			 const struct guest_walk_fault *f)
+{
+	uint64_t rip = plat_vcpu_reg(v, VM_REG_RIP);
+
+	if (f->why != GUEST_WALK_OK) {
+		pr_err("vcpu: vCPU %u: MMIO at GPA %#lx (RIP %#lx): instruction fetch at linear "
+		       "%#lx failed: %s (level %u entry %#lx at GPA %#lx)\n",
+		       v->id, gpa_addr(m->gpa), rip, f->linear, guest_walk_why_name(f->why),
+		       f->level, f->entry, gpa_addr(f->entry_gpa));
+	} else {
+		pr_err("vcpu: vCPU %u: MMIO at GPA %#lx (RIP %#lx) by an instruction that is "
+		       "not emulated\n", v->id, gpa_addr(m->gpa), rip);
+	}
+	guest_stop("MMIO instruction not emulated");
+}
+
 /* An access to a range a device owns. BUS_UNOWNED: the device declined it. */
 static enum bus_result emulate(struct vcpu *v, const struct vm_exit_mmio *m)
 {
 	struct bus_access a = {.gpa = m->gpa, .write = m->access == VM_ACCESS_WRITE};
+	struct guest_walk_fault fault = {.why = GUEST_WALK_OK};
+	uint8_t bytes[X86_MAX_INSN_LEN];
+	size_t len = m->access != VM_ACCESS_FETCH ? insn_bytes(v, m, bytes, &fault) : 0;
 	struct x86_insn in;
-	bool decoded = m->access != VM_ACCESS_FETCH && m->insn_len > 0 &&
-		       x86_decode(m->insn_bytes, m->insn_len, (enum x86_mode)m->cpu_mode, &in) ==
-			   X86_DECODE_OK && access_of(v, &in, &a);
+	bool decoded = len > 0 &&
+		       x86_decode(bytes, len, (enum x86_mode)m->cpu_mode, &in) == X86_DECODE_OK &&
+		       access_of(v, &in, &a);
 	enum bus_result r;
 
 	if (!decoded) {
@@ -116,9 +167,7 @@ static enum bus_result emulate(struct vcpu *v, const struct vm_exit_mmio *m)
 		return r;
 	}
 	if (!decoded) {
-		pr_err("vcpu: vCPU %u: MMIO at GPA %#lx (RIP %#lx) by an instruction that is not "
-		       "emulated\n", v->id, gpa_addr(m->gpa), plat_vcpu_reg(v, VM_REG_RIP));
-		guest_stop("MMIO instruction not emulated");
+		not_emulated(v, m, &fault);
 		return BUS_STOP_GUEST;
 	}
 	if (!a.write) {

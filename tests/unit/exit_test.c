@@ -206,9 +206,78 @@ TEST(exit, mmio_owned_range_is_decoded_and_emulated)
 	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
 	EXPECT_EQ(g.fv.regs.rcx, 0xfffe);
 	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 2 + 3 + 3);
-	/* No instruction bytes (QEMU TCG has no decode assists): cannot be completed. */
+	/* No instruction bytes and none to fetch (RIP is not in guest RAM): the guest stops. */
 	e = mmio_exit(0xfed00000, VM_ACCESS_READ, NULL, 0);
 	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_STOP);
 	EXPECT_TRUE(guest_stopped());
+	bus_reset();
+}
+
+/* Guest page @page (4 KiB) of guest RAM, written directly (the fixture's GPA = address). */
+static uint8_t *guest_page(uint64_t page)
+{
+	return (uint8_t *)(uintptr_t)page;
+}
+
+/* 4-level tables in guest RAM that map linear @linear's 4 KiB page to guest page @page. */
+static void map_page(uint64_t root, uint64_t linear, uint64_t page)
+{
+	uint64_t table = root;
+
+	for (unsigned level = 4; level >= 1; level--) {
+		uint64_t *e = (uint64_t *)guest_page(table) + ((linear >> (3 + 9 * level)) & 511);
+
+		if (level == 1) {
+			*e = page | 1;
+		} else if ((*e & 1) == 0) {
+			*e = (root + (5 - level) * 0x1000) | 3; /* the next table page */
+		}
+		table = *e & 0x000ffffffffff000ull;
+	}
+}
+
+TEST(exit, mmio_without_insn_bytes_fetches_through_the_guest_page_tables)
+{
+	uint64_t root, code1, code2;
+	struct vm_exit e;
+
+	setup();
+	root = g.ram + 0x10000; /* root and three more table pages */
+	code1 = g.ram + 0x20000;
+	code2 = g.ram + 0x30000;
+	map_page(root, 0x400000, code1);
+	map_page(root, 0x401000, code2);
+	ASSERT_EQ(bus_register_mmio(gpa_init(0xfed00000), 0x1000, device, NULL), SVSM_OK);
+	g.fv.reg[VM_REG_CR0] = CR0_PE | CR0_PG;
+	g.fv.reg[VM_REG_CR3] = root;
+	g.fv.reg[VM_REG_CR4] = CR4_PAE;
+	g.fv.reg[VM_REG_EFER] = EFER_LME | EFER_LMA | EFER_SVME;
+	/* mov [rax], ebx split across the two pages; then mov rcx, [rax] (48 8b 08). */
+	guest_page(code1)[0xfff] = 0x89;
+	guest_page(code2)[0] = 0x18;
+	memcpy(guest_page(code2) + 1, "\x48\x8b\x08", 3);
+	g.fv.reg[VM_REG_RIP] = 0x400fff;
+	g.fv.reg[VM_REG_RBX] = 0xabcdef0012345678ull;
+	e = mmio_exit(0xfed00010, VM_ACCESS_WRITE, NULL, 0);
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_TRUE(seen.write);
+	EXPECT_EQ(seen.size, 4);
+	EXPECT_EQ(seen.value, 0x12345678u);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], 0x401001u);
+	device_value = 0x1122334455667788ull;
+	e = mmio_exit(0xfed00010, VM_ACCESS_READ, NULL, 0);
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(seen.size, 8);
+	EXPECT_EQ(g.fv.regs.rcx, 0x1122334455667788ull);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], 0x401004u);
+	EXPECT_FALSE(guest_stopped());
+	/* The code page's entry gone: the guest stops there, nothing reaches the device. */
+	*((uint64_t *)guest_page(root + 0x3000) + 1) = 0;
+	seen = (struct bus_access){.size = 0xff};
+	e = mmio_exit(0xfed00010, VM_ACCESS_READ, NULL, 0);
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_STOP);
+	EXPECT_EQ(seen.size, 0); /* offered undecoded (size 0), as before */
+	EXPECT_TRUE(guest_stopped());
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], 0x401004u);
 	bus_reset();
 }

@@ -40,11 +40,14 @@
 #define CR0_NW (1ull << 29)
 #define CR0_CD (1ull << 30)
 #define CR0_PG (1ull << 31)
+#define CR4_PSE (1ull << 4)
 #define CR4_PAE (1ull << 5)
 #define CR4_PGE (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_LA57 (1ull << 12)
 #define CR4_OSXSAVE (1ull << 18)
+#define CR4_SMEP (1ull << 20)
 
 #define RFLAGS_IF (1ull << 9)
 

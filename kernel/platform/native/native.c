@@ -375,6 +375,9 @@ static uint64_t *gpr(struct native_vcpu *nv, enum vm_reg reg)
 		[VM_REG_RIP] = &nv->vmcb->save.rip, [VM_REG_EFER] = &nv->vmcb->save.efer,
 		[VM_REG_PAT] = &nv->vmcb->save.g_pat,
 		[VM_REG_TSC_OFFSET] = &nv->vmcb->control.tsc_offset,
+		[VM_REG_CR0] = &nv->vmcb->save.cr0, [VM_REG_CR3] = &nv->vmcb->save.cr3,
+		[VM_REG_CR4] = &nv->vmcb->save.cr4, [VM_REG_CS_BASE] = &nv->vmcb->save.cs.base,
+		[VM_REG_CPL] = NULL, /* a byte in the VMCB: plat_vcpu_reg() */
 	};
 
 	CHECK((unsigned)reg < VM_REG_COUNT);
@@ -383,12 +386,23 @@ static uint64_t *gpr(struct native_vcpu *nv, enum vm_reg reg)
 
 uint64_t plat_vcpu_reg(struct vcpu *v, enum vm_reg reg)
 {
-	return *gpr(v->plat, reg);
+	struct native_vcpu *nv = v->plat;
+
+	if (reg == VM_REG_CPL) {
+		return nv->vmcb->save.cpl;
+	}
+	return *gpr(nv, reg);
 }
 
 void plat_vcpu_set_reg(struct vcpu *v, enum vm_reg reg, uint64_t value)
 {
-	*gpr(v->plat, reg) = value;
+	struct native_vcpu *nv = v->plat;
+
+	if (reg == VM_REG_CPL) {
+		nv->vmcb->save.cpl = (uint8_t)(value & 3);
+		return;
+	}
+	*gpr(nv, reg) = value;
 }
 
 void plat_vcpu_inject(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error)

@@ -43,6 +43,9 @@ uint64_t plat_vcpu_reg(struct vcpu *v, enum vm_reg reg)
 	struct snp_vcpu *sv = v->plat;
 	const uint64_t *r = snp_vmsa_reg(sv->vmsa, reg);
 
+	if (reg == VM_REG_CPL) {
+		return sv->vmsa->cpl;
+	}
 	return r != NULL ? *r : 0;
 }
 
@@ -51,7 +54,9 @@ void plat_vcpu_set_reg(struct vcpu *v, enum vm_reg reg, uint64_t value)
 	struct snp_vcpu *sv = v->plat;
 	uint64_t *r = snp_vmsa_reg(sv->vmsa, reg);
 
-	if (r != NULL) {
+	if (reg == VM_REG_CPL) {
+		sv->vmsa->cpl = (uint8_t)(value & 3);
+	} else if (r != NULL) {
 		*r = value;
 	}
 }

@@ -47,6 +47,7 @@ void snp_call_regs(struct vmsa *vmsa, struct svsm_call_regs *regs, bool write);
 
 /**
  * snp_vmsa_reg() - where guest register @reg lives in @vmsa (plat_vcpu_reg()); NULL for
- * VM_REG_TSC_OFFSET, which SNP keeps out of the SVSM's reach.
+ * VM_REG_TSC_OFFSET, which SNP keeps out of the SVSM's reach, and for VM_REG_CPL, a byte
+ * that plat_vcpu_reg() reads itself.
  */
 uint64_t *snp_vmsa_reg(struct vmsa *vmsa, enum vm_reg reg);
