@@ -123,6 +123,7 @@ void guest_main(const struct native_boot_info *bi)
 		test_svm_msrs_hidden();
 		test_legacy_ports_refused();
 		test_invd();
+		test_mmio_emulated();
 		test_pvalidate_valid();
 		test_pvalidate_hostile();
 		test_vcpus();

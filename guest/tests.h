@@ -1,7 +1,7 @@
 /*
  * The test guest's shared test context: the boot information, the calling area, the
  * scratch area's layout, the state shared with created vCPUs, the call helpers (calls.c)
- * and the check groups (core_tests.c, isolation_tests.c, vcpu_tests.c).
+ * and the check groups (core_tests.c, isolation_tests.c, vcpu_tests.c, mmio_tests.c).
  */
 #pragma once
 
@@ -63,6 +63,7 @@ void test_svm_msrs_hidden(void);
 void test_legacy_ports_refused(void);
 void test_pci_config_hidden(void);
 void test_invd(void);
+void test_mmio_emulated(void);
 void test_vcpus(void);
 void test_delete_race(void);
 void vmsa_tlb_test(void);

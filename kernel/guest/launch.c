@@ -1,7 +1,8 @@
 /*
  * Launching the guest and stopping it (guest.h). The launch runs once on the boot CPU:
  * guest map, the platform's protection of the SVSM, the devices every guest gets, the
- * test guest when the kernel loads it, the boot vCPU. No state (stopping: stop.c).
+ * test guest (with its own devices) when the kernel loads it, the traps for every device's
+ * MMIO, the boot vCPU. No state (stopping: stop.c).
  */
 #include "kernel/guest/guest.h"
 
@@ -36,11 +37,11 @@ enum svsm_err guest_launch(struct vcpu **bsp)
 	if (err == SVSM_OK) {
 		err = intc_absent_register();
 	}
-	if (err == SVSM_OK) {
-		err = trap_device_mmio();
-	}
 	if (err == SVSM_OK && source == PLAT_GUEST_LOADED) {
 		err = test_guest_load(&start);
+	}
+	if (err == SVSM_OK) {
+		err = trap_device_mmio();
 	}
 	if (err != SVSM_OK) {
 		return err;

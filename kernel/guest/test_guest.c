@@ -1,8 +1,9 @@
 /*
  * The test guest loader (docs/native.md "Guests"): a flat image from the fw_cfg file
  * opt/svsm/guest with struct native_guest_header, loaded into guest RAM; struct
- * native_boot_info and a zeroed calling area at fixed low pages; the completion port on
- * the device bus. Runs once on the boot CPU before any vCPU; no state of its own.
+ * native_boot_info and a zeroed calling area at fixed low pages; the completion port and
+ * the MMIO test device (devices/test_mmio.c) on the device bus: no other guest has them.
+ * Runs once on the boot CPU before any vCPU; no state of its own.
  */
 #include "kernel/guest/guest.h"
 
@@ -11,6 +12,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/devices/guest_done.h"
+#include "kernel/devices/test_mmio.h"
 #include "kernel/drivers/fw_cfg.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/log.h"
@@ -108,6 +110,9 @@ enum svsm_err test_guest_load(struct plat_guest_start *start)
 	}
 	if (err == SVSM_OK) {
 		err = guest_done_register(NATIVE_GUEST_DONE_PORT);
+	}
+	if (err == SVSM_OK) {
+		err = test_mmio_register();
 	}
 	if (err == SVSM_OK) {
 		*start =

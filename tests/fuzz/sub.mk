@@ -34,3 +34,8 @@ FUZZ_SRCS_snp_guest_msg := kernel/platform/snp/guest_request.c kernel/platform/s
 FUZZ_LDLIBS_snp_guest_msg := -lcrypto
 FUZZ_SRCS_snp_vc := kernel/platform/snp/vc.c kernel/platform/snp/ghcb.c lib/x86_decode.c \
 	kernel/platform/snp/fake/fake_cpu.c
+
+# The guest page-table walk and instruction fetch for MMIO emulation.
+FUZZ_TARGETS += guest_walk
+FUZZ_SRCS_guest_walk := kernel/vcpu/guest_walk.c kernel/mm/guest_mem.c kernel/mm/mm_host.c \
+	kernel/arch/x86_64/safe_copy_host.c

@@ -69,3 +69,17 @@ _Static_assert(offsetof(struct native_boot_info, apic_ids) == 40, "boot info api
 
 /* Test-guest completion port: the guest writes its failure count (0 = all passed). */
 #define NATIVE_GUEST_DONE_PORT 0xf4
+
+/*
+ * The test guest's MMIO test device (kernel/devices/test_mmio.c): one page of registers
+ * outside guest RAM and away from the interrupt controllers and PCI configuration space.
+ * Each byte reads as native_test_mmio_byte(offset) until the guest writes it; a write is
+ * remembered. Only a loaded test guest has it.
+ */
+#define NATIVE_TEST_MMIO_GPA  0xfeb00000ull
+#define NATIVE_TEST_MMIO_SIZE 0x1000ull
+
+static inline uint8_t native_test_mmio_byte(uint64_t offset)
+{
+	return (uint8_t)(offset * 13 + 0x5a);
+}
