@@ -104,16 +104,16 @@ static void finish_load(struct vcpu *v, const struct x86_insn *in, uint64_t valu
 
 /*
  * The instruction at CS:RIP: the platform's bytes, else fetched through the guest's page
- * tables. Returns its length in bytes (0: none; @f says why the fetch failed).
+ * tables. Returns its length in bytes (0: none; @f says why the fetch failed). Another
+ * vCPU may change the tables or the code meanwhile: the bytes are then ones this vCPU
+ * could have run, and the access still goes only to the faulting GPA, which the device
+ * owns (the decoded memory operand is not used) in the direction the exit reported, so a
+ * race gains the guest nothing.
  */
 static size_t insn_bytes(struct vcpu *v, const struct vm_exit_mmio *m,
 			 uint8_t bytes[X86_MAX_INSN_LEN], struct guest_walk_fault *f)
 {
-	struct guest_paging p = {
-		.cr0 = plat_vcpu_reg(v, VM_REG_CR0), .cr3 = plat_vcpu_reg(v, VM_REG_CR3),
-		.cr4 = plat_vcpu_reg(v, VM_REG_CR4), .efer = plat_vcpu_reg(v, VM_REG_EFER),
-		.cpl = (uint8_t)plat_vcpu_reg(v, VM_REG_CPL),
-	};
+	struct guest_paging p;
 	size_t n = 0;
 
 	*f = (struct guest_walk_fault){.why = GUEST_WALK_OK};
@@ -121,6 +121,11 @@ static size_t insn_bytes(struct vcpu *v, const struct vm_exit_mmio *m,
 		memcpy(bytes, m->insn_bytes, m->insn_len);
 		return m->insn_len;
 	}
+	p = (struct guest_paging){
+		.cr0 = plat_vcpu_reg(v, VM_REG_CR0), .cr3 = plat_vcpu_reg(v, VM_REG_CR3),
+		.cr4 = plat_vcpu_reg(v, VM_REG_CR4), .efer = plat_vcpu_reg(v, VM_REG_EFER),
+		.cpl = (uint8_t)plat_vcpu_reg(v, VM_REG_CPL),
+	};
 	if (guest_walk_fetch(&p, plat_vcpu_reg(v, VM_REG_CS_BASE), plat_vcpu_reg(v, VM_REG_RIP),
 			     m->cpu_mode == X86_MODE_64, bytes, X86_MAX_INSN_LEN, &n, f) != SVSM_OK) {
 		return 0;
@@ -156,7 +161,8 @@ static enum bus_result emulate(struct vcpu *v, const struct vm_exit_mmio *m)
 	struct x86_insn in;
 	bool decoded = len > 0 &&
 		       x86_decode(bytes, len, (enum x86_mode)m->cpu_mode, &in) == X86_DECODE_OK &&
-		       access_of(v, &in, &a);
+		       access_of(v, &in, &a) &&
+		       a.write == (m->access == VM_ACCESS_WRITE); /* not code changed since */
 	enum bus_result r;
 
 	if (!decoded) {

@@ -281,3 +281,34 @@ TEST(exit, mmio_without_insn_bytes_fetches_through_the_guest_page_tables)
 	EXPECT_EQ(g.fv.reg[VM_REG_RIP], 0x401004u);
 	bus_reset();
 }
+
+TEST(exit, mmio_fetched_insn_must_match_the_exits_direction)
+{
+	static const uint8_t load[] = {0x8b, 0x08}; /* mov ecx, [rax] */
+	uint64_t root = 0, code = 0;
+	struct vm_exit e;
+
+	setup();
+	root = g.ram + 0x10000;
+	code = g.ram + 0x20000;
+	map_page(root, 0x400000, code);
+	memcpy(guest_page(code), load, sizeof(load));
+	g.fv.reg[VM_REG_CR0] = CR0_PE | CR0_PG;
+	g.fv.reg[VM_REG_CR3] = root;
+	g.fv.reg[VM_REG_CR4] = CR4_PAE;
+	g.fv.reg[VM_REG_EFER] = EFER_LME | EFER_LMA | EFER_SVME;
+	g.fv.reg[VM_REG_RIP] = 0x400000;
+	ASSERT_EQ(bus_register_mmio(gpa_init(0xfed00000), 0x1000, device, NULL), SVSM_OK);
+	e = mmio_exit(0xfed00000, VM_ACCESS_READ, NULL, 0);
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN); /* the load, as reported */
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], 0x400002u);
+	/* A write exit whose instruction (rewritten meanwhile by another vCPU) is a load. */
+	g.fv.reg[VM_REG_RIP] = 0x400000;
+	e = mmio_exit(0xfed00000, VM_ACCESS_WRITE, NULL, 0);
+	seen = (struct bus_access){.size = 0xff};
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_STOP);
+	EXPECT_EQ(seen.size, 0); /* offered undecoded */
+	EXPECT_TRUE(guest_stopped());
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], 0x400000u);
+	bus_reset();
+}
