@@ -42,3 +42,25 @@ void guest_stop(const char *why);
 bool guest_stopped(void);
 /** guest_stop_reset - forget a guest_stop() (host unit tests). */
 void guest_stop_reset(void);
+
+struct e820_entry;
+
+/** enum guest_kind - what the SVSM runs, chosen at launch from the fw_cfg files it finds. */
+enum guest_kind {
+	GUEST_KIND_NONE,
+	GUEST_KIND_TEST,  /* opt/svsm/guest: the flat test guest (test_guest.c) */
+	GUEST_KIND_OVMF,  /* opt/svsm/firmware: OVMF at the reset vector; it boots
+			   * opt/svsm/kernel + initrd + cmdline through the fw_cfg view */
+	GUEST_KIND_LINUX, /* opt/svsm/kernel without firmware: direct 64-bit boot */
+};
+
+/** guest_kind - the kind chosen by guest_launch() (GUEST_KIND_NONE before). */
+enum guest_kind guest_kind(void);
+
+/**
+ * guest_e820 - the guest's e820 map, sorted by address: its RAM (guest_mem's ranges,
+ * without firmware windows) and the machine's non-RAM ranges that do not overlap it
+ * (reserved, ACPI), never the SVSM region. Fills at most @max entries of @out and returns
+ * how many the map has (more than @max: @out holds the first @max).
+ */
+unsigned guest_e820(struct e820_entry *out, unsigned max);

@@ -28,7 +28,7 @@ static enum svsm_err trap_device_mmio(void)
 enum svsm_err guest_launch(struct vcpu **bsp)
 {
 	enum plat_guest_source source = PLAT_GUEST_IN_IMAGE;
-	struct plat_guest_start start = {0, 0, GPA_C(0)};
+	struct plat_guest_start start = {.entry = 0};
 	enum svsm_err err = guest_ram_map_init();
 
 	if (err == SVSM_OK) {

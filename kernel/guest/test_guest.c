@@ -116,7 +116,7 @@ enum svsm_err test_guest_load(struct plat_guest_start *start)
 	}
 	if (err == SVSM_OK) {
 		*start =
-		    (struct plat_guest_start){hdr.entry_gpa, gpa_addr(BOOT_INFO_GPA), BOOT_CA_GPA};
+		    (struct plat_guest_start){.entry = hdr.entry_gpa, .rbx = gpa_addr(BOOT_INFO_GPA), .ca_gpa = BOOT_CA_GPA, .mode = PLAT_GUEST_PM32};
 	}
 	return err;
 }

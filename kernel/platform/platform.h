@@ -51,15 +51,37 @@ enum plat_guest_source {
 	PLAT_GUEST_IN_IMAGE, /* firmware in the launch image, in place (SNP: IGVM + OVMF) */
 };
 
+/** enum plat_guest_mode - the CPU state a loaded guest starts in. */
+enum plat_guest_mode {
+	PLAT_GUEST_PM32,  /* 32-bit protected mode, flat, paging off (the test guest) */
+	PLAT_GUEST_LONG64, /* the Linux 64-bit boot protocol: long mode, 4-level paging at
+			    * @cr3 (identity), __BOOT_CS 0x10 / __BOOT_DS 0x18 from the GDT at
+			    * @gdt_gpa, RSI = @rsi (boot_params), IF=0 */
+	PLAT_GUEST_RESET, /* the x86 reset state: real mode, CS F000 base FFFF0000, IP FFF0
+			   * (firmware at the reset vector; @entry unused) */
+};
+
 /**
- * struct plat_guest_start - boot state of a guest the kernel loaded: 32-bit protected
- * mode, flat segments, paging off, at @entry with EBX = @rbx; calling area @ca_gpa.
+ * struct plat_guest_start - boot state of a guest the kernel loaded (@mode), at @entry
+ * with EBX = @rbx; calling area @ca_gpa (0: none).
  */
 struct plat_guest_start {
 	uint64_t entry; /* a register value (RIP), also a GPA while paging is off */
 	uint64_t rbx;
 	gpa_t ca_gpa;
+	enum plat_guest_mode mode;
+	uint64_t rsi;	/* PLAT_GUEST_LONG64 */
+	uint64_t cr3;	/* PLAT_GUEST_LONG64 */
+	gpa_t gdt_gpa;	/* PLAT_GUEST_LONG64: GDT base; limit gdt_limit */
+	uint16_t gdt_limit;
 };
+
+/**
+ * plat_guest_pass_io - let the guest reach ports [@first, @first + @count) directly, with
+ * no exit (native: clear their IOPM bits). Set-up time only, before any vCPU runs; ports
+ * the bus owns keep exiting. SVSM_E_UNSUPPORTED where the platform cannot (SNP).
+ */
+enum svsm_err plat_guest_pass_io(uint32_t first, uint32_t count) SVSM_MUST_CHECK;
 
 /**
  * plat_guest_prepare - after the guest RAM map is set (kernel/guest/ram_map.c): protect

@@ -187,24 +187,60 @@ void plat_guest_prevalidate(gpa_t gpa, uint64_t size)
 	validation_prevalidate(gpa, size);
 }
 
+/* Registers every start mode shares: the descriptor tables' defaults, debug registers. */
+static void init_common_state(struct vmcb_save *s)
+{
+	s->gdtr = (struct vmsa_seg){0, 0, 0, 0};
+	s->idtr = (struct vmsa_seg){0, 0, 0, 0};
+	s->ldtr = (struct vmsa_seg){0, 0x82, 0xffff, 0};
+	s->tr = (struct vmsa_seg){0, 0x8b, 0xffff, 0};
+	s->rflags = 2;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+}
+
 /* 32-bit protected mode, flat segments, paging off: the guest sets up the rest. */
-static void init_boot_state(struct vmcb_save *s, uint64_t entry)
+static void init_pm32_state(struct vmcb_save *s, uint64_t entry)
 {
 	const struct vmsa_seg code = {0x08, 0xc9b, 0xffffffff, 0};
 	const struct vmsa_seg data = {0x10, 0xc93, 0xffffffff, 0};
 
 	s->cs = code;
 	s->ds = s->es = s->ss = s->fs = s->gs = data;
-	s->gdtr = (struct vmsa_seg){0, 0, 0, 0};
-	s->idtr = (struct vmsa_seg){0, 0, 0, 0};
-	s->ldtr = (struct vmsa_seg){0, 0x82, 0xffff, 0};
-	s->tr = (struct vmsa_seg){0, 0x8b, 0xffff, 0};
 	s->cr0 = CR0_PE | CR0_ET;
 	s->efer = EFER_SVME;
-	s->rflags = 2;
 	s->rip = entry;
-	s->dr6 = 0xffff0ff0;
-	s->dr7 = 0x400;
+}
+
+/* The Linux 64-bit boot protocol (Documentation/x86/boot.rst "64-bit BOOT PROTOCOL"). */
+static void init_long64_state(struct vmcb_save *s, const struct plat_guest_start *start)
+{
+	const struct vmsa_seg code = {0x10, 0x29b, 0xffffffff, 0}; /* __BOOT_CS, L=1 */
+	const struct vmsa_seg data = {0x18, 0xc93, 0xffffffff, 0}; /* __BOOT_DS */
+
+	s->cs = code;
+	s->ds = s->es = s->ss = s->fs = s->gs = data;
+	s->gdtr = (struct vmsa_seg){0, 0, start->gdt_limit, gpa_addr(start->gdt_gpa)};
+	s->cr0 = CR0_PE | CR0_ET | CR0_PG | CR0_WP | CR0_NE | CR0_MP;
+	s->cr3 = start->cr3;
+	s->cr4 = CR4_PAE;
+	s->efer = EFER_SVME | EFER_LME | EFER_LMA;
+	s->rip = start->entry;
+}
+
+/* The x86 reset state (APM vol. 2 "Processor Initialization State"), as firmware expects. */
+static void init_reset_state(struct vmcb_save *s)
+{
+	const struct vmsa_seg code = {0xf000, 0x9b, 0xffff, 0xffff0000};
+	const struct vmsa_seg data = {0, 0x93, 0xffff, 0};
+
+	s->cs = code;
+	s->ds = s->es = s->ss = s->fs = s->gs = data;
+	s->gdtr = (struct vmsa_seg){0, 0, 0xffff, 0};
+	s->idtr = (struct vmsa_seg){0, 0, 0xffff, 0};
+	s->cr0 = CR0_ET | CR0_CD | CR0_NW;
+	s->efer = EFER_SVME; /* the guest's view of EFER hides SVME (vcpu/msr.c) */
+	s->rip = 0xfff0;
 }
 
 enum svsm_err plat_launch_guest(const struct plat_guest_start *start, struct vcpu **bsp)
@@ -220,11 +256,42 @@ enum svsm_err plat_launch_guest(const struct plat_guest_start *start, struct vcp
 	if (v == NULL) {
 		return SVSM_E_NOMEM;
 	}
-	init_boot_state(&nv->vmcb->save, start->entry);
+	init_common_state(&nv->vmcb->save);
+	switch (start->mode) {
+	case PLAT_GUEST_LONG64:
+		init_long64_state(&nv->vmcb->save, start);
+		nv->gprs.rsi = start->rsi;
+		break;
+	case PLAT_GUEST_RESET:
+		init_reset_state(&nv->vmcb->save);
+		nv->gprs.rdx = 0x600; /* EDX at reset: family/model/stepping, as firmware reads it */
+		break;
+	case PLAT_GUEST_PM32:
+	default:
+		init_pm32_state(&nv->vmcb->save, start->entry);
+		break;
+	}
 	nv->gprs.rbx = start->rbx;
 	nv->pcpu = 0;
 	v->plat = nv;
 	*bsp = v;
+	return SVSM_OK;
+}
+
+enum svsm_err plat_guest_pass_io(uint32_t first, uint32_t count)
+{
+	uint8_t *iopm;
+
+	if (pa_is_null(iopm_pa)) {
+		return SVSM_E_INVALID_PARAM; /* before plat_guest_prepare() */
+	}
+	if (count == 0 || first > 0xffff || count > 0x10000 - first) {
+		return SVSM_E_INVALID_PARAM;
+	}
+	iopm = phys_to_virt(iopm_pa);
+	for (uint32_t port = first; port < first + count; port++) {
+		iopm_allow(iopm, port);
+	}
 	return SVSM_OK;
 }
 

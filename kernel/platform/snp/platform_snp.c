@@ -331,6 +331,14 @@ enum svsm_err plat_guest_trap_mmio(gpa_t gpa, uint64_t size)
 	return SVSM_OK;
 }
 
+enum svsm_err plat_guest_pass_io(uint32_t first, uint32_t count)
+{
+	/* A VMPL2 guest's port I/O goes to the host through its own #VC handler. */
+	(void)first;
+	(void)count;
+	return SVSM_E_UNSUPPORTED;
+}
+
 enum svsm_err plat_launch_guest(const struct plat_guest_start *start, struct vcpu **bsp)
 {
 	const struct boot_snp *b = &boot_info.snp;
