@@ -21,7 +21,7 @@ struct plat_guest_start;
 
 /**
  * guest_ram_map_init - build the guest RAM map from boot_info (every platform, once) and
- * give it to guest_mem.
+ * give it to guest_mem: the paravisor layout for OS guests (guest_kind_is_os()).
  */
 enum svsm_err guest_ram_map_init(void) SVSM_MUST_CHECK;
 /** guest_lapic_gpa - the page of the local APIC (from the MADT, else the default). */
@@ -56,6 +56,17 @@ enum guest_kind {
 
 /** guest_kind - the kind chosen by guest_launch() (GUEST_KIND_NONE before). */
 enum guest_kind guest_kind(void);
+/** guest_set_kind - set at launch, before guest_ram_map_init() (and by host tests). */
+void guest_set_kind(enum guest_kind kind);
+/** guest_kind_is_os - an unenlightened OS guest (OVMF or Linux): the paravisor layout. */
+bool guest_kind_is_os(void);
+/**
+ * guest_ram_map_set_flash - before guest_ram_map_init(): guest-physical [@start, @end) is
+ * firmware flash backed by the SVSM pages at @pa (guest memory, not RAM in the e820).
+ */
+void guest_ram_map_set_flash(gpa_t start, gpa_t end, paddr_t pa);
+/** ovmf_load - read opt/svsm/firmware into SVSM pages for the flash below 4 GiB. */
+enum svsm_err ovmf_load(void) SVSM_MUST_CHECK;
 
 /**
  * guest_e820 - the guest's e820 map, sorted by address: its RAM (guest_mem's ranges,

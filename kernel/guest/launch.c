@@ -1,8 +1,8 @@
 /*
- * Launching the guest and stopping it (guest.h). The launch runs once on the boot CPU:
- * guest map, the platform's protection of the SVSM, the devices every guest gets, the
- * test guest (with its own devices) when the kernel loads it, the traps for every device's
- * MMIO, the boot vCPU. No state (stopping: stop.c).
+ * Launching the guest (guest.h). The launch runs once on the boot CPU: what to run (the
+ * fw_cfg files the SVSM finds: the test guest, OVMF, or a Linux kernel), firmware flash,
+ * the guest map, the platform's protection of the SVSM, the devices the guest gets, the
+ * traps for every device's MMIO, the boot vCPU. No state but the kind (ram_map.c).
  */
 #include "kernel/guest/guest.h"
 
@@ -10,7 +10,12 @@
 
 #include "kernel/devices/bus.h"
 #include "kernel/devices/intc_absent.h"
+#include "kernel/devices/svsm_hole.h"
+#include "kernel/drivers/fw_cfg.h"
+#include "kernel/lib/log.h"
+#include "kernel/mm/guest_mem.h"
 #include "kernel/platform/platform.h"
+#include "svsm/abi/native_guest.h"
 
 /* Every MMIO range a device owns must reach it: the platform traps them all. */
 static enum svsm_err trap_device_mmio(void)
@@ -20,25 +25,89 @@ static enum svsm_err trap_device_mmio(void)
 	uint64_t size = 0;
 
 	for (unsigned i = 0; err == SVSM_OK && bus_mmio_range(i, &gpa, &size); i++) {
-		err = plat_guest_trap_mmio(gpa, size);
+		/* The SVSM's own range is never mapped (svsm_hole.c owns it for OS guests). */
+		if (!guest_mem_touches_svsm(gpa, size)) {
+			err = plat_guest_trap_mmio(gpa, size);
+		}
 	}
 	return err;
 }
 
+static bool fw_cfg_has(const char *name)
+{
+	uint16_t select;
+	uint32_t size;
+
+	return fw_cfg_find(name, &select, &size);
+}
+
+/* The test guest wins (make test-e2e); then firmware; then a kernel to boot directly. */
+static enum guest_kind choose_kind(void)
+{
+	if (fw_cfg_has(NATIVE_GUEST_FW_CFG_FILE)) {
+		return GUEST_KIND_TEST;
+	}
+	if (fw_cfg_has("opt/svsm/firmware")) {
+		return GUEST_KIND_OVMF;
+	}
+	if (fw_cfg_has("opt/svsm/kernel")) {
+		return GUEST_KIND_LINUX;
+	}
+	return GUEST_KIND_NONE;
+}
+
+/* The devices of an unenlightened OS guest: see docs/paravisor.md. */
+static enum svsm_err register_os_devices(void)
+{
+	gpa_t hole_start, hole_end;
+
+	guest_mem_svsm_range(&hole_start, &hole_end);
+	return svsm_hole_register(hole_start, hole_end);
+}
+
+static enum svsm_err load_guest(struct plat_guest_start *start)
+{
+	switch (guest_kind()) {
+	case GUEST_KIND_TEST:
+		return test_guest_load(start);
+	case GUEST_KIND_OVMF:
+		*start = (struct plat_guest_start){.mode = PLAT_GUEST_RESET};
+		return SVSM_OK;
+	case GUEST_KIND_LINUX:
+		pr_err("guest: direct Linux boot is not built in yet\n");
+		return SVSM_E_UNSUPPORTED;
+	case GUEST_KIND_NONE:
+	default:
+		return SVSM_E_NOT_FOUND;
+	}
+}
+
 enum svsm_err guest_launch(struct vcpu **bsp)
 {
-	enum plat_guest_source source = PLAT_GUEST_IN_IMAGE;
+	enum plat_guest_source source = plat_guest_source();
 	struct plat_guest_start start = {.entry = 0};
-	enum svsm_err err = guest_ram_map_init();
+	enum svsm_err err = SVSM_OK;
 
+	if (source == PLAT_GUEST_LOADED) {
+		guest_set_kind(choose_kind());
+		if (guest_kind() == GUEST_KIND_NONE) {
+			return SVSM_E_NOT_FOUND;
+		}
+	}
+	if (guest_kind() == GUEST_KIND_OVMF) {
+		err = ovmf_load();
+	}
+	if (err == SVSM_OK) {
+		err = guest_ram_map_init();
+	}
 	if (err == SVSM_OK) {
 		err = plat_guest_prepare(&source);
 	}
 	if (err == SVSM_OK) {
-		err = intc_absent_register();
+		err = guest_kind_is_os() ? register_os_devices() : intc_absent_register();
 	}
 	if (err == SVSM_OK && source == PLAT_GUEST_LOADED) {
-		err = test_guest_load(&start);
+		err = load_guest(&start);
 	}
 	if (err == SVSM_OK) {
 		err = trap_device_mmio();

@@ -20,6 +20,12 @@ static gpa_t gm_protected[GUEST_MEM_MAX_PROTECTED]; /* page-aligned */
 static unsigned gm_protected_count;
 static struct guest_mem_range gm_claims[GUEST_MEM_MAX_CLAIMS]; /* end 0: free slot */
 static struct spinlock gm_lock = SPINLOCK_INIT;
+static struct {
+	gpa_t gpa;
+	uint64_t size;
+	paddr_t pa;
+} gm_backing[GUEST_MEM_MAX_BACKINGS];
+static unsigned gm_backing_count;
 static uint32_t gm_writers; /* SVSM writes to guest RAM under way (write_guarded()) */
 
 /* Longer than any copy takes: a protect that waits this long gives up with SVSM_E_BUSY. */
@@ -50,11 +56,18 @@ enum svsm_err guest_mem_init(const struct guest_mem_range *ram, unsigned count,
 	}
 	memcpy(gm_ram, ram, count * sizeof(*ram));
 	gm_count = count;
+	gm_backing_count = 0;
 	gm_svsm_start = svsm_start;
 	gm_svsm_end = svsm_end;
 	gm_protected_count = 0;
 	memset(gm_claims, 0, sizeof(gm_claims));
 	return SVSM_OK;
+}
+
+void guest_mem_svsm_range(gpa_t *start, gpa_t *end)
+{
+	*start = gm_svsm_start;
+	*end = gm_svsm_end;
 }
 
 bool guest_mem_touches_svsm(gpa_t gpa, uint64_t len)
@@ -109,16 +122,101 @@ bool guest_mem_is_protected(gpa_t gpa, uint64_t len)
 	return hit;
 }
 
-/* The SVSM's mapping of guest page @gpa: the direct map of the same physical page. */
+enum svsm_err guest_mem_set_backing(gpa_t gpa, uint64_t size, paddr_t pa)
+{
+	if (size == 0 || !gpa_aligned(gpa, MM_PAGE_SIZE) || size % MM_PAGE_SIZE != 0 ||
+	    pa_addr(pa) % MM_PAGE_SIZE != 0 || !guest_mem_valid(gpa, size)) {
+		return SVSM_E_INVALID_PARAM;
+	}
+	for (unsigned i = 0; i < gm_backing_count; i++) {
+		if (overlaps(gpa, gpa_add(gpa, size), gm_backing[i].gpa,
+			     gpa_add(gm_backing[i].gpa, gm_backing[i].size))) {
+			return SVSM_E_INVALID_PARAM;
+		}
+	}
+	if (gm_backing_count == GUEST_MEM_MAX_BACKINGS) {
+		return SVSM_E_NOMEM;
+	}
+	gm_backing[gm_backing_count].gpa = gpa;
+	gm_backing[gm_backing_count].size = size;
+	gm_backing[gm_backing_count].pa = pa;
+	gm_backing_count++;
+	return SVSM_OK;
+}
+
+bool guest_mem_backing(unsigned i, gpa_t *gpa, uint64_t *size, paddr_t *pa)
+{
+	if (i >= gm_backing_count) {
+		return false;
+	}
+	*gpa = gm_backing[i].gpa;
+	*size = gm_backing[i].size;
+	*pa = gm_backing[i].pa;
+	return true;
+}
+
+paddr_t guest_mem_host_pa(gpa_t gpa)
+{
+	for (unsigned i = 0; i < gm_backing_count; i++) {
+		uint64_t off = gpa_diff(gpa, gm_backing[i].gpa);
+
+		if (!gpa_lt(gpa, gm_backing[i].gpa) && off < gm_backing[i].size) {
+			return pa_init(pa_addr(gm_backing[i].pa) + off);
+		}
+	}
+	return pa_from_gpa(gpa);
+}
+
+/*
+ * How many bytes from @gpa (at most @len) lie on one host-contiguous piece: a backing
+ * starts or ends at every boundary.
+ */
+static size_t piece_len(gpa_t gpa, size_t len)
+{
+	size_t n = len;
+
+	for (unsigned i = 0; i < gm_backing_count; i++) {
+		gpa_t edges[2] = {gm_backing[i].gpa, gpa_add(gm_backing[i].gpa, gm_backing[i].size)};
+
+		for (unsigned k = 0; k < 2; k++) {
+			if (gpa_lt(gpa, edges[k]) && gpa_diff(edges[k], gpa) < n) {
+				n = gpa_diff(edges[k], gpa);
+			}
+		}
+	}
+	return n;
+}
+
+/* The SVSM's mapping of guest page @gpa: the direct map of its host page. */
 static void *guest_va(gpa_t gpa)
 {
-	return phys_to_virt(pa_from_gpa(gpa));
+	return phys_to_virt(guest_mem_host_pa(gpa));
+}
+
+/* A fault-tolerant copy (@src NULL: zero) split where the guest range changes backing. */
+static bool copy_pieces(gpa_t gpa, void *dst, const void *src, size_t len, bool to_guest)
+{
+	while (len != 0) {
+		size_t n = piece_len(gpa, len);
+		bool ok = !to_guest ? arch_safe_copy(dst, guest_va(gpa), n) :
+			  src != NULL ? arch_safe_copy(guest_va(gpa), src, n) :
+					arch_safe_zero(guest_va(gpa), n);
+
+		if (!ok) {
+			return false;
+		}
+		gpa = gpa_add(gpa, n);
+		len -= n;
+		dst = to_guest ? dst : (uint8_t *)dst + n;
+		src = src == NULL ? NULL : (const uint8_t *)src + n;
+	}
+	return true;
 }
 
 /* A guest page may fault (SNP: not validated, or shared; native: not mapped): not a crash. */
 static enum svsm_err copy_in(void *dst, gpa_t gpa, size_t len)
 {
-	return arch_safe_copy(dst, guest_va(gpa), len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+	return copy_pieces(gpa, dst, NULL, len, false) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
 }
 
 enum svsm_err guest_mem_read(gpa_t gpa, void *dst, size_t len)
@@ -150,8 +248,7 @@ static enum svsm_err write_guarded(gpa_t gpa, const void *src, size_t len)
 		__atomic_sub_fetch(&gm_writers, 1, __ATOMIC_RELEASE);
 		return SVSM_E_INVALID_ADDRESS;
 	}
-	ok = src != NULL ? arch_safe_copy(guest_va(gpa), src, len) :
-			   arch_safe_zero(guest_va(gpa), len);
+	ok = copy_pieces(gpa, NULL, src, len, true);
 	__atomic_sub_fetch(&gm_writers, 1, __ATOMIC_RELEASE);
 	return ok ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
 }
@@ -226,7 +323,7 @@ enum svsm_err guest_mem_claim_zero(const struct guest_mem_claim *c)
 		return SVSM_E_INVALID_ADDRESS;
 	}
 	/* No protection check: the claim keeps every page of it unprotected until released. */
-	return arch_safe_zero(guest_va(c->gpa), c->len) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
+	return copy_pieces(c->gpa, NULL, NULL, c->len, true) ? SVSM_OK : SVSM_E_INVALID_ADDRESS;
 }
 
 enum svsm_err guest_mem_window_open(struct guest_mem_window *w, gpa_t gpa, uint64_t len)

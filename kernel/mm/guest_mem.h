@@ -33,8 +33,25 @@ struct guest_mem_range {
 enum svsm_err guest_mem_init(const struct guest_mem_range *ram, unsigned count,
 			     gpa_t svsm_start, gpa_t svsm_end) SVSM_MUST_CHECK;
 
+#define GUEST_MEM_MAX_BACKINGS 4
+
+/**
+ * guest_mem_set_backing - guest-physical [@gpa, @gpa + @size) is backed by host-physical
+ * [@pa, @pa + @size) instead of the same address (native paravisor layout: the guest's
+ * RAM where the SVSM sits, firmware flash). Page-aligned, inside the RAM map, not
+ * overlapping another backing; set at launch, before any vCPU runs. Every other guest page
+ * is backed by the host page at its own address (pa_from_gpa()).
+ */
+enum svsm_err guest_mem_set_backing(gpa_t gpa, uint64_t size, paddr_t pa) SVSM_MUST_CHECK;
+/** guest_mem_backing - the @i-th backing; false past the last one. */
+bool guest_mem_backing(unsigned i, gpa_t *gpa, uint64_t *size, paddr_t *pa);
+/** guest_mem_host_pa - the host-physical page behind guest-physical @gpa. */
+paddr_t guest_mem_host_pa(gpa_t gpa);
+
 /** guest_mem_valid - [gpa, gpa + len) is guest RAM (len > 0, no overflow). */
 bool guest_mem_valid(gpa_t gpa, uint64_t len);
+/** guest_mem_svsm_range - the guest-physical range reserved for the SVSM (never RAM). */
+void guest_mem_svsm_range(gpa_t *start, gpa_t *end);
 /** guest_mem_touches_svsm - the range overlaps the SVSM region. */
 bool guest_mem_touches_svsm(gpa_t gpa, uint64_t len);
 

@@ -83,6 +83,9 @@ struct plat_guest_start {
  */
 enum svsm_err plat_guest_pass_io(uint32_t first, uint32_t count) SVSM_MUST_CHECK;
 
+/** plat_guest_source - where this platform's guest comes from (before any set-up). */
+enum plat_guest_source plat_guest_source(void);
+
 /**
  * plat_guest_prepare - after the guest RAM map is set (kernel/guest/ram_map.c): protect
  * the SVSM from the guest (native: nested page tables, I/O and MSR permission maps, PCI

@@ -198,7 +198,7 @@ enum vcpu_next vcpu_mmio_exit(struct vcpu *v, const struct vm_exit *e)
 	const struct vm_exit_mmio *m = &e->u.mmio;
 	enum bus_result r = BUS_UNOWNED;
 
-	if (guest_mem_touches_svsm(m->gpa, 1)) {
+	if (guest_mem_touches_svsm(m->gpa, 1) && !bus_mmio_owned(m->gpa)) {
 		pr_err("vcpu: vCPU %u (APIC %u) accessed SVSM memory at GPA %#lx (RIP %#lx, %s)\n",
 		       v->id, v->apic_id, gpa_addr(m->gpa), plat_vcpu_reg(v, VM_REG_RIP),
 		       access_name(m->access));

@@ -164,6 +164,11 @@ void native_vmcb_init_control(struct vmcb *vmcb)
 
 /* ---- launching the guest ------------------------------------------------------------- */
 
+enum plat_guest_source plat_guest_source(void)
+{
+	return PLAT_GUEST_LOADED;
+}
+
 enum svsm_err plat_guest_prepare(enum plat_guest_source *source)
 {
 	enum svsm_err err = validation_init(GPA_C(0), gpa_init(boot_info_ram_top()));

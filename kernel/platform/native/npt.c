@@ -46,14 +46,41 @@ static vaddr_t npt_in(gpa_t gpa)
 	return va_init(gpa_addr(gpa));
 }
 
-/* Identity-map guest-physical [@start, @end) (pa_from_gpa()). */
-static enum svsm_err npt_map(gpa_t start, gpa_t end)
+/* Map guest-physical [@start, @end) to host-physical @pa onwards. */
+static enum svsm_err npt_map_to(gpa_t start, gpa_t end, paddr_t pa)
 {
 	if (!gpa_lt(start, end)) {
 		return SVSM_OK;
 	}
-	return pgtable_map(&native_npt, npt_in(start), pa_from_gpa(start), gpa_diff(end, start),
-			   PTE_W | PTE_U, PGTABLE_ALLOW_LARGE);
+	return pgtable_map(&native_npt, npt_in(start), pa, gpa_diff(end, start), PTE_W | PTE_U,
+			   PGTABLE_ALLOW_LARGE);
+}
+
+/* Identity-map guest-physical [@start, @end) (pa_from_gpa()) but the backed ranges. */
+static enum svsm_err npt_map(gpa_t start, gpa_t end)
+{
+	while (gpa_lt(start, end)) {
+		gpa_t stop = end, next = end, bgpa;
+		uint64_t bsize;
+		paddr_t bpa;
+
+		/* The first backed range that reaches past @start cuts the identity map there. */
+		for (unsigned i = 0; guest_mem_backing(i, &bgpa, &bsize, &bpa); i++) {
+			gpa_t bend = gpa_add(bgpa, bsize);
+
+			if (gpa_lt(start, bend) && gpa_lt(bgpa, stop)) {
+				stop = gpa_lt(bgpa, start) ? start : bgpa;
+				next = bend;
+			}
+		}
+		enum svsm_err err = npt_map_to(start, stop, pa_from_gpa(start));
+
+		if (err != SVSM_OK) {
+			return err;
+		}
+		start = next;
+	}
+	return SVSM_OK;
 }
 
 enum svsm_err native_npt_init(void)
@@ -61,18 +88,27 @@ enum svsm_err native_npt_init(void)
 	const struct guest_mem_range *ram;
 	unsigned n = guest_mem_ranges(&ram);
 	enum svsm_err err = pgtable_init(&native_npt);
+	gpa_t svsm_start, svsm_end, bgpa;
+	uint64_t bsize;
+	paddr_t bpa;
 
+	/* Below 4 GiB everything but the SVSM's range: RAM and the MMIO holes. */
+	guest_mem_svsm_range(&svsm_start, &svsm_end);
 	if (err == SVSM_OK) {
-		err = npt_map(GPA_C(0), gpa_init(boot_info.svsm_start));
+		err = npt_map(GPA_C(0), gpa_lt(FOUR_GIB, svsm_start) ? FOUR_GIB : svsm_start);
 	}
 	if (err == SVSM_OK) {
-		err = npt_map(gpa_init(boot_info.svsm_end), FOUR_GIB);
+		err = npt_map(gpa_lt(FOUR_GIB, svsm_end) ? FOUR_GIB : svsm_end, FOUR_GIB);
 	}
 	for (unsigned i = 0; i < n && err == SVSM_OK; i++) {
 		if (gpa_lt(FOUR_GIB, ram[i].end)) {
 			err = npt_map(gpa_lt(ram[i].start, FOUR_GIB) ? FOUR_GIB : ram[i].start,
 				      ram[i].end);
 		}
+	}
+	/* Ranges backed elsewhere (native paravisor layout: guest/ram_map.c). */
+	for (unsigned i = 0; err == SVSM_OK && guest_mem_backing(i, &bgpa, &bsize, &bpa); i++) {
+		err = npt_map_to(bgpa, gpa_add(bgpa, bsize), bpa);
 	}
 	/*
 	 * Device MMIO (the interrupt controllers among it: devices/intc_absent.c) is left out

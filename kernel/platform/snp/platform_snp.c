@@ -306,6 +306,11 @@ enum svsm_err plat_init(void)
 
 /* ---- guest launch ---------------------------------------------------------------------- */
 
+enum plat_guest_source plat_guest_source(void)
+{
+	return PLAT_GUEST_IN_IMAGE;
+}
+
 enum svsm_err plat_guest_prepare(enum plat_guest_source *source)
 {
 	*source = PLAT_GUEST_IN_IMAGE; /* the firmware of the IGVM file, at VMPL2 */
