@@ -49,7 +49,44 @@ static void view_select(uint16_t select)
 	KEXPECT(fw_cfg_view_io(NULL, NULL, &a) == BUS_DONE);
 }
 
-/* The view over QEMU's real fw_cfg (the test kernel's QEMU has no opt/svsm/kernel). */
+static uint32_t view_le32(uint16_t select)
+{
+	uint32_t v = 0;
+
+	view_select(select);
+	for (unsigned i = 0; i < 4; i++) {
+		v |= (uint32_t)view_byte(0x511, 1) << (8 * i);
+	}
+	return v;
+}
+
+/* Without opt/svsm/kernel no kernel item; with one (a manual run), QEMU's -kernel split. */
+static void check_kernel_items(void)
+{
+	uint16_t sel = 0;
+	uint32_t size = 0;
+	uint8_t sects = 0;
+	uint32_t setup;
+	uint8_t host[16], view[16];
+
+	if (!fw_cfg_find("opt/svsm/kernel", &sel, &size)) {
+		KEXPECT(view_le32(0x08) == 0);
+		return;
+	}
+	fw_cfg_read_at(sel, 0x1f1, &sects, 1);
+	setup = ((sects == 0 ? 4u : sects) + 1u) * 512u;
+	KEXPECT(view_le32(0x17) == setup);
+	KEXPECT(view_le32(0x08) == size - setup);
+	fw_cfg_read_at(sel, setup, host, sizeof(host));
+	view_select(0x11);
+	for (unsigned i = 0; i < sizeof(view); i++) {
+		view[i] = view_byte(0x511, 1);
+	}
+	KEXPECT(memcmp(host, view, sizeof(host)) == 0);
+	KEXPECT(view_le32(0x14) >= 1);
+}
+
+/* The view over QEMU's real fw_cfg (with or without opt/svsm/kernel). */
 KTEST(fw_cfg, view_over_the_host)
 {
 	uint32_t count = 0;
@@ -60,8 +97,7 @@ KTEST(fw_cfg, view_over_the_host)
 	KEXPECT(err == SVSM_OK || err == SVSM_E_BUSY); /* ports taken by an earlier run */
 	view_select(0x00);
 	KEXPECT(view_byte(0x511, 1) == 'Q' && view_byte(0x511, 1) == 'E');
-	view_select(0x08); /* no kernel: no KERNEL_SIZE */
-	KEXPECT(view_byte(0x511, 1) == 0);
+	check_kernel_items();
 	fw_cfg_read_at(0x19, 0, &host_count, 4);
 	host_count = __builtin_bswap32(host_count);
 	view_select(0x19);
