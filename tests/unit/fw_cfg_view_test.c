@@ -27,7 +27,8 @@ static void setup(void)
 	}
 	memset(arena, 0, ARENA_BYTES);
 	ram = (uint64_t)(uintptr_t)arena + SVSM_BYTES;
-	r = (struct guest_mem_range){gpa_init(ram), gpa_init((uint64_t)(uintptr_t)arena + ARENA_BYTES)};
+	r = (struct guest_mem_range){gpa_init(ram),
+				     gpa_init((uint64_t)(uintptr_t)arena + ARENA_BYTES)};
 	if (guest_mem_init(&r, 1, gpa_init((uint64_t)(uintptr_t)arena), gpa_init(ram)) != SVSM_OK) {
 		abort();
 	}
@@ -128,7 +129,8 @@ TEST(fw_cfg_view, directory_hides_svsm_files_and_replaces_e820)
 {
 	uint8_t dirbuf[4 + 8 * 64];
 	uint32_t count;
-	struct e820_entry e[2];
+	struct e820_entry e[8], want[8];
+	unsigned n = guest_e820(want, 8);
 	bool seen_e820 = false, seen_acpi = false;
 
 	setup();
@@ -144,7 +146,7 @@ TEST(fw_cfg_view, directory_hides_svsm_files_and_replaces_e820)
 		EXPECT_NE(strncmp((const char *)f + 8, "opt/svsm/", 9), 0);
 		if (strcmp((const char *)f + 8, "etc/e820") == 0) {
 			seen_e820 = true;
-			EXPECT_EQ(size, 40u);
+			EXPECT_EQ(size, n * 20u);
 			EXPECT_EQ(sel, 0x20);
 		}
 		if (strcmp((const char *)f + 8, "etc/acpi/tables") == 0) {
@@ -154,8 +156,9 @@ TEST(fw_cfg_view, directory_hides_svsm_files_and_replaces_e820)
 	}
 	EXPECT_TRUE(seen_e820);
 	EXPECT_TRUE(seen_acpi);
-	EXPECT_EQ(dma_read(0x20, e, sizeof(e)), 0u);
-	EXPECT_MEMEQ(e, fake_e820, sizeof(e));
+	ASSERT_TRUE(n <= 8);
+	EXPECT_EQ(dma_read(0x20, e, n * 20u), 0u);
+	EXPECT_MEMEQ(e, want, n * 20u); /* guest_e820(), not the host's map (0xee bytes) */
 	/* Hidden host files (opt/svsm/firmware is 0x25) read as nothing. */
 	{
 		uint8_t b[8];
