@@ -95,6 +95,11 @@ bool bus_mmio_range(unsigned i, gpa_t *gpa, uint64_t *size)
 	return true;
 }
 
+bool bus_io_owned(uint16_t port)
+{
+	return find(&io_table, port) != NULL;
+}
+
 bool bus_mmio_owned(gpa_t gpa)
 {
 	return find(&mmio_table, gpa_addr(gpa)) != NULL;

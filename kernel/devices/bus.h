@@ -62,6 +62,8 @@ enum bus_result bus_io(struct vcpu *v, struct bus_access *a);
 enum bus_result bus_mmio(struct vcpu *v, struct bus_access *a);
 /** bus_mmio_range - the @i-th registered MMIO range; false past the last one. */
 bool bus_mmio_range(unsigned i, gpa_t *gpa, uint64_t *size);
+/** bus_io_owned - some device owns @port (string I/O is emulated only for owned ports). */
+bool bus_io_owned(uint16_t port);
 /** bus_mmio_owned - some device owns @gpa. */
 bool bus_mmio_owned(gpa_t gpa);
 

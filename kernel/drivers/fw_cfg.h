@@ -14,3 +14,9 @@
 bool fw_cfg_find(const char *name, uint16_t *select, uint32_t *size);
 /** fw_cfg_read - read @len bytes of item @select into @dst (from its start). */
 void fw_cfg_read(uint16_t select, void *dst, size_t len);
+/**
+ * fw_cfg_read_at - read @len bytes of item @select from byte @offset into @dst (any SVSM
+ * memory). Host DMA (SELECT+SKIP, then READ into a bounce page) when offered, else the
+ * data port. Bytes the host cannot give read as zero. Callers serialize.
+ */
+void fw_cfg_read_at(uint16_t select, uint32_t offset, void *dst, size_t len);

@@ -1,8 +1,9 @@
 /*
  * The exit dispatcher (exit.h): the one place a decoded struct vm_exit is sent on.
  *   VM_EXIT_SVSM_CALL -> vcpu_handle_call() -> protocols/
- *   VM_EXIT_IO        -> devices/ bus (single accesses); unowned: reads all-ones, writes
- *                        dropped; string I/O is not emulated (completes without effect)
+ *   VM_EXIT_IO        -> devices/ bus; unowned: reads all-ones, writes dropped. INS from an
+ *                        owned port is emulated (ins_exit()); OUTS and INS from unowned
+ *                        ports complete without effect
  *   VM_EXIT_MMIO      -> vcpu/mmio.c -> devices/ bus; unowned: the guest stops
  *   VM_EXIT_MSR       -> vcpu/msr.c (deny by default: #GP)
  *   VM_EXIT_CPUID     -> vcpu/cpuid.c
@@ -13,11 +14,14 @@
 #include <stddef.h>
 
 #include "kernel/arch/x86_64/trap.h"
+#include "kernel/arch/x86_64/x86.h"
 #include "kernel/devices/bus.h"
 #include "kernel/guest/guest.h"
 #include "kernel/lib/log.h"
+#include "kernel/mm/guest_mem.h"
 #include "kernel/platform/platform.h"
 #include "kernel/vcpu/call.h"
+#include "kernel/vcpu/guest_walk.h"
 #include "kernel/vcpu/vcpu.h"
 
 static uint64_t invd_count;
@@ -37,6 +41,80 @@ static uint64_t io_mask(unsigned size)
 	return size == 4 ? 0xffffffffull : size == 2 ? 0xffffull : 0xffull;
 }
 
+/* SVM EXITINFO1 of IOIO (native and SNP both report it in hw_info1): the address size. */
+#define IOIO_A16 (1ull << 7)
+#define IOIO_A32 (1ull << 8)
+#define IOIO_A64 (1ull << 9)
+#define INS_MAX_PER_EXIT 4096u /* elements per exit; a longer REP INS resumes after it */
+
+static uint64_t ins_addr_mask(struct vcpu *v, const struct vm_exit *e)
+{
+	if (e->hw_info1 & IOIO_A16) {
+		return 0xffffull;
+	}
+	if (e->hw_info1 & IOIO_A32) {
+		return 0xffffffffull;
+	}
+	if (e->hw_info1 & IOIO_A64) {
+		return ~0ull;
+	}
+	return (plat_vcpu_reg(v, VM_REG_EFER) & EFER_LMA) ? ~0ull : 0xffffffffull;
+}
+
+/*
+ * INS/REP INS from a port a device owns (the guest fw_cfg's data port: OVMF's IoReadFifo8):
+ * each element is read from the device and stored at ES:rDI through the guest's page
+ * tables and guest_mem. ES base is taken as 0 and RFLAGS.DF as clear (flat segments and
+ * the UEFI calling convention; the exit does not carry them). rCX and rDI advance per
+ * element; after INS_MAX_PER_EXIT elements RIP stays so the instruction resumes. A store
+ * the guest's tables or guest_mem refuse stops the guest (no #PF injection yet).
+ */
+static enum vcpu_next ins_exit(struct vcpu *v, const struct vm_exit *e)
+{
+	const struct vm_exit_io *io = &e->u.io;
+	struct guest_paging p = {
+		.cr0 = plat_vcpu_reg(v, VM_REG_CR0), .cr3 = plat_vcpu_reg(v, VM_REG_CR3),
+		.cr4 = plat_vcpu_reg(v, VM_REG_CR4), .efer = plat_vcpu_reg(v, VM_REG_EFER),
+		.cpl = (uint8_t)plat_vcpu_reg(v, VM_REG_CPL),
+	};
+	uint64_t amask = ins_addr_mask(v, e);
+	uint64_t rcx = plat_vcpu_reg(v, VM_REG_RCX);
+	uint64_t rdi = plat_vcpu_reg(v, VM_REG_RDI);
+	uint64_t count = io->rep ? rcx & amask : 1;
+	enum bus_result r = BUS_DONE;
+	uint64_t n = 0;
+
+	for (; n < count && n < INS_MAX_PER_EXIT; n++) {
+		struct bus_access a = {.port = io->port, .size = io->size, .write = false};
+		uint64_t value;
+		gpa_t gpa;
+
+		r = bus_io(v, &a);
+		value = r == BUS_UNOWNED ? io_mask(io->size) : a.value & io_mask(io->size);
+		/* An element across a page boundary is refused (no second translation). */
+		if (guest_walk_translate_write(&p, rdi & amask, &gpa, NULL) != SVSM_OK ||
+		    (gpa_addr(gpa) & 0xfff) + io->size > 0x1000 ||
+		    guest_mem_write(gpa, &value, io->size) != SVSM_OK) {
+			pr_err("vcpu: vCPU %u: INS to %#lx not writable\n", v->id, rdi & amask);
+			guest_stop("INS to memory it cannot write");
+			return VCPU_NEXT_STOP;
+		}
+		rdi = (rdi & ~amask) | ((rdi + io->size) & amask);
+		if (r == BUS_STOP_VCPU || r == BUS_STOP_GUEST) {
+			n++;
+			break;
+		}
+	}
+	plat_vcpu_set_reg(v, VM_REG_RDI, rdi);
+	if (io->rep) {
+		plat_vcpu_set_reg(v, VM_REG_RCX, (rcx & ~amask) | ((rcx - n) & amask));
+	}
+	if (!io->rep || n == count) {
+		vcpu_complete(v, e);
+	}
+	return r == BUS_STOP_VCPU || r == BUS_STOP_GUEST ? VCPU_NEXT_STOP : VCPU_NEXT_RUN;
+}
+
 static enum vcpu_next io_exit(struct vcpu *v, const struct vm_exit *e)
 {
 	const struct vm_exit_io *io = &e->u.io;
@@ -45,6 +123,9 @@ static enum vcpu_next io_exit(struct vcpu *v, const struct vm_exit *e)
 	uint64_t mask = io_mask(io->size);
 	enum bus_result r = BUS_UNOWNED;
 
+	if (io->string && io->in && bus_io_owned(io->port)) {
+		return ins_exit(v, e);
+	}
 	vcpu_complete(v, e);
 	if (!io->string && (io->size == 1 || io->size == 2 || io->size == 4)) {
 		a.value = a.write ? rax & mask : 0;

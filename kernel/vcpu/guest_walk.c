@@ -14,6 +14,7 @@
 #include "kernel/mm/guest_mem.h"
 
 #define PTE_P       (1ull << 0)
+#define PTE_RW      (1ull << 1)
 #define PTE_US      (1ull << 2)
 #define PTE_PS      (1ull << 7)
 #define PTE_NX      (1ull << 63)
@@ -156,14 +157,23 @@ static bool executable(const struct guest_paging *p, bool user, bool nx)
 	return !user || (p->cr4 & CR4_SMEP) == 0;
 }
 
-enum svsm_err guest_walk_translate(const struct guest_paging *p, uint64_t linear, gpa_t *gpa,
-				   struct guest_walk_fault *fault)
+/* A data write to a page whose entries gave @user and @rw, at @p's CPL. */
+static bool writable(const struct guest_paging *p, bool user, bool rw)
+{
+	if (p->cpl == 3) {
+		return user && rw;
+	}
+	return rw || (p->cr0 & CR0_WP) == 0;
+}
+
+static enum svsm_err walk(const struct guest_paging *p, uint64_t linear, bool write, gpa_t *gpa,
+			  struct guest_walk_fault *fault)
 {
 	struct guest_walk_fault unused;
 	struct guest_walk_fault *f = fault != NULL ? fault : &unused;
 	struct walk_mode m;
 	gpa_t table;
-	bool user = true, nx = false;
+	bool user = true, nx = false, rw = true;
 
 	*f = (struct guest_walk_fault){.why = GUEST_WALK_OK, .linear = linear};
 	if ((p->cr0 & CR0_PG) == 0 || (p->cr0 & CR0_PE) == 0) {
@@ -202,12 +212,13 @@ enum svsm_err guest_walk_translate(const struct guest_paging *p, uint64_t linear
 		if (!(m.pae_legacy && level == 3)) { /* a PAE PDPTE has no U/S and no NX */
 			user = user && (e & PTE_US) != 0;
 			nx = nx || (m.nx && (e & PTE_NX) != 0);
+			rw = rw && (e & PTE_RW) != 0;
 		}
 		if (!leaf) {
 			table = gpa_init(e & (m.entry_size == 4 ? 0xfffff000ull : PTE_ADDR));
 			continue;
 		}
-		if (!executable(p, user, nx)) {
+		if (write ? !writable(p, user, rw) : !executable(p, user, nx)) {
 			return stop(f, GUEST_WALK_PROTECTION, level, at, e);
 		}
 		leaf_of(&m, level, e, &base, &size);
@@ -215,6 +226,18 @@ enum svsm_err guest_walk_translate(const struct guest_paging *p, uint64_t linear
 		return SVSM_OK;
 	}
 	return stop(f, GUEST_WALK_NOT_PRESENT, 0, table, 0); /* not reached: level 1 is a leaf */
+}
+
+enum svsm_err guest_walk_translate(const struct guest_paging *p, uint64_t linear, gpa_t *gpa,
+				   struct guest_walk_fault *fault)
+{
+	return walk(p, linear, false, gpa, fault);
+}
+
+enum svsm_err guest_walk_translate_write(const struct guest_paging *p, uint64_t linear,
+					 gpa_t *gpa, struct guest_walk_fault *fault)
+{
+	return walk(p, linear, true, gpa, fault);
 }
 
 enum svsm_err guest_walk_fetch(const struct guest_paging *p, uint64_t cs_base, uint64_t rip,

@@ -40,7 +40,7 @@ enum guest_walk_why {
 	GUEST_WALK_RESERVED,      /* a reserved bit set (PS at PML4/PML5, NX without NXE...) */
 	GUEST_WALK_NOT_RAM,       /* an entry or a byte outside guest RAM (or SVSM memory) */
 	GUEST_WALK_NON_CANONICAL, /* a 64-bit linear address that is not canonical */
-	GUEST_WALK_PROTECTION,    /* not executable here: NX, a supervisor page at CPL 3, SMEP */
+	GUEST_WALK_PROTECTION,    /* not executable (writable, for a write) here: NX, U/S, SMEP, R/W */
 };
 
 /**
@@ -66,6 +66,14 @@ struct guest_walk_fault {
  */
 enum svsm_err guest_walk_translate(const struct guest_paging *p, uint64_t linear, gpa_t *gpa,
 				   struct guest_walk_fault *fault) SVSM_MUST_CHECK;
+
+/**
+ * guest_walk_translate_write - as guest_walk_translate() for a data write (INS): the page
+ * must be writable at @p's CPL (R/W, U/S at CPL 3, CR0.WP at CPL 0..2) instead of
+ * executable. GUEST_WALK_PROTECTION when it is not.
+ */
+enum svsm_err guest_walk_translate_write(const struct guest_paging *p, uint64_t linear,
+					 gpa_t *gpa, struct guest_walk_fault *fault) SVSM_MUST_CHECK;
 
 /**
  * guest_walk_fetch - read up to @len (at most 15) instruction bytes at CS:RIP into @buf.

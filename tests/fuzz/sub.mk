@@ -39,3 +39,8 @@ FUZZ_SRCS_snp_vc := kernel/platform/snp/vc.c kernel/platform/snp/ghcb.c lib/x86_
 FUZZ_TARGETS += guest_walk
 FUZZ_SRCS_guest_walk := kernel/vcpu/guest_walk.c kernel/mm/guest_mem.c kernel/mm/mm_host.c \
 	kernel/arch/x86_64/safe_copy_host.c
+
+# The guest's fw_cfg: ports, DMA descriptors, against a fake host fw_cfg.
+FUZZ_TARGETS += fw_cfg_view
+FUZZ_SRCS_fw_cfg_view := kernel/devices/fw_cfg_view.c kernel/devices/bus.c kernel/mm/guest_mem.c \
+	kernel/mm/mm_host.c kernel/arch/x86_64/safe_copy_host.c kernel/lib/log_host.c

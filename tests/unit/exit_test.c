@@ -65,7 +65,7 @@ TEST(exit, unowned_port_reads_all_ones_and_drops_writes)
 	EXPECT_FALSE(guest_stopped());
 }
 
-TEST(exit, owned_port_goes_to_the_device_string_io_does_not)
+TEST(exit, owned_port_goes_to_the_device_outs_does_not)
 {
 	struct vm_exit e = io_exit(0x60, 2, true, false);
 
@@ -81,12 +81,69 @@ TEST(exit, owned_port_goes_to_the_device_string_io_does_not)
 	EXPECT_TRUE(seen.write);
 	EXPECT_EQ(seen.value, 0xab);
 	seen = (struct bus_access){.size = 0};
-	e = io_exit(0x60, 1, true, true);
+	e = io_exit(0x60, 1, false, true); /* OUTS */
 	g.fv.regs.rax = 7;
 	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
 	EXPECT_EQ(seen.size, 0); /* not offered to the device */
 	EXPECT_EQ(g.fv.regs.rax, 7);
 	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 3);
+}
+
+/* 4-level tables in guest RAM mapping the arena's first 4 MiB at their own addresses. */
+static void identity_map_arena(void)
+{
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)(g.ram + 0x10000);
+	uint64_t *pdpt = (uint64_t *)(uintptr_t)(g.ram + 0x11000);
+	uint64_t *pd = (uint64_t *)(uintptr_t)(g.ram + 0x12000);
+	uint64_t a = g.svsm;
+
+	pml4[(a >> 39) & 511] = (g.ram + 0x11000) | 3;
+	pdpt[(a >> 30) & 511] = (g.ram + 0x12000) | 3;
+	pd[(a >> 21) & 511] = a | 0x83;
+	pd[((a >> 21) + 1) & 511] = (a + (2ull << 20)) | 0x83;
+	g.fv.reg[VM_REG_CR0] = CR0_PE | CR0_PG;
+	g.fv.reg[VM_REG_CR3] = g.ram + 0x10000;
+	g.fv.reg[VM_REG_CR4] = CR4_PAE;
+	g.fv.reg[VM_REG_EFER] = EFER_LME | EFER_LMA;
+}
+
+TEST(exit, rep_ins_from_an_owned_port_stores_at_rdi)
+{
+	struct vm_exit e = io_exit(0x60, 1, true, true);
+	uint8_t *mem = (uint8_t *)(uintptr_t)(g.ram + 0x1000);
+
+	setup();
+	mem = (uint8_t *)(uintptr_t)(g.ram + 0x1000);
+	ASSERT_EQ(bus_register_io(0x60, 1, device, NULL), SVSM_OK);
+	device_value = 0x1c5;
+	e.u.io.rep = true;
+	e.hw_info1 = 1ull << 9; /* 64-bit addresses: the arena may be above 4 GiB */
+	identity_map_arena();
+	g.fv.regs.rcx = 3;
+	g.fv.reg[VM_REG_RDI] = g.ram + 0x1000;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(mem[0], 0xc5);
+	EXPECT_EQ(mem[2], 0xc5);
+	EXPECT_EQ(mem[3], 0);
+	EXPECT_EQ(g.fv.regs.rcx, 0u);
+	EXPECT_EQ(g.fv.reg[VM_REG_RDI], g.ram + 0x1003);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 1);
+	EXPECT_FALSE(guest_stopped());
+	/* A long REP INS stops after a bounded number of elements and resumes (RIP kept). */
+	g.fv.regs.rcx = 5000;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.regs.rcx, 5000u - 4096u);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 1);
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_RUN);
+	EXPECT_EQ(g.fv.regs.rcx, 0u);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 2);
+	/* INS into the SVSM region stops the guest, nothing written there. */
+	e.u.io.rep = false;
+	g.fv.reg[VM_REG_RDI] = g.svsm + 0x100;
+	EXPECT_EQ(vcpu_exit_dispatch(g.v, &e), VCPU_NEXT_STOP);
+	EXPECT_TRUE(guest_stopped());
+	EXPECT_EQ(g.arena[0x100], 0);
+	guest_stop_reset();
 }
 
 TEST(exit, completion_port_ends_the_vcpu_with_the_result)
