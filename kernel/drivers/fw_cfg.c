@@ -44,6 +44,21 @@ static void read_more(void *dst, size_t len)
 	}
 }
 
+void fw_cfg_read_next(void *dst, size_t len)
+{
+	/* One string instruction per call: QEMU serves the port byte by byte either way. */
+	__asm__ volatile("rep insb" : "+D"(dst), "+c"(len) : "d"(FW_CFG_PORT_DATA) : "memory");
+}
+
+void fw_cfg_read_at(uint16_t select, uint32_t offset, void *dst, size_t len)
+{
+	outw(FW_CFG_PORT_SEL, select);
+	for (uint32_t i = 0; i < offset; i++) {
+		(void)inb(FW_CFG_PORT_DATA);
+	}
+	fw_cfg_read_next(dst, len);
+}
+
 bool fw_cfg_find(const char *name, uint16_t *select, uint32_t *size)
 {
 	char sig[4];
