@@ -46,6 +46,7 @@
 #define PAGE_4K   0x1000ull
 #define ALIGN_MAX (1ull << 30)
 #define MAX_EXCL  3
+#define TRAILER_MAX 0x10000ull /* bytes after syssize we ignore (a PE signature) */
 
 struct range {
 	uint64_t start;
@@ -210,11 +211,15 @@ static enum svsm_err check_header(const uint8_t *hdr, size_t hdr_len, uint64_t f
 	}
 	l->kernel_size = file_size - l->setup_size;
 	syssize_bytes = (uint64_t)get32(hdr, HDR_SYSSIZE) * 16;
+	/* The last paragraph may be partial; a signed image has its signature appended. */
 	if (syssize_bytes == 0 || syssize_bytes > l->kernel_size + 15 ||
-	    syssize_bytes + 4096 < l->kernel_size) {
+	    syssize_bytes + TRAILER_MAX < l->kernel_size) {
 		pr_err("linux: syssize %#llx bytes disagrees with the %#llx-byte protected-mode part\n",
 		       (unsigned long long)syssize_bytes, (unsigned long long)l->kernel_size);
 		return SVSM_E_FORMAT;
+	}
+	if (l->kernel_size > syssize_bytes) {
+		l->kernel_size = syssize_bytes;
 	}
 	align = get32(hdr, HDR_KERNEL_ALIGN);
 	if (align < PAGE_4K || align > ALIGN_MAX || (align & (align - 1)) != 0) {

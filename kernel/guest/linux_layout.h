@@ -33,7 +33,8 @@
 /**
  * struct linux_layout - where everything goes, decided by linux_layout_plan().
  * @setup_size:      file bytes of the real-mode part ((setup_sects + 1) * 512).
- * @kernel_size:     bytes of the protected-mode part (file size - @setup_size).
+ * @kernel_size:     bytes of the protected-mode part copied (syssize * 16, at most the
+ *                   file after @setup_size; a trailing signature is left out).
  * @hdr_end:         file offset one past the setup header (0x202 + byte at 0x201).
  * @load_gpa:        where the protected-mode part is copied; startup_64 = @load_gpa + 0x200.
  * @init_size:       the kernel's decompression window [@load_gpa, @load_gpa + @init_size).
