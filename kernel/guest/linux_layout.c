@@ -190,7 +190,7 @@ static enum svsm_err check_header(const uint8_t *hdr, size_t hdr_len, uint64_t f
 		return SVSM_E_FORMAT;
 	}
 	l->hdr_end = 0x202ull + hdr[HDR_JUMP + 1];
-	if (l->hdr_end < HDR_MIN_END || l->hdr_end > LINUX_HDR_READ_SIZE) {
+	if (l->hdr_end < HDR_MIN_END || l->hdr_end > LINUX_HDR_READ_SIZE || l->hdr_end > hdr_len) {
 		pr_err("linux: setup header end %#llx (jump at 0x200) outside [%#x, %#x]\n",
 		       (unsigned long long)l->hdr_end, HDR_MIN_END, LINUX_HDR_READ_SIZE);
 		return SVSM_E_FORMAT;

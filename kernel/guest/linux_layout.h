@@ -13,7 +13,8 @@
 #include "svsm/abi/e820.h"
 #include "svsm/err.h"
 
-#define LINUX_HDR_READ_SIZE  0x290u   /* bytes of the file the parser needs: up to the setup header's end */
+/* Bytes of the file the parser needs: up to the end of the setup header's room. */
+#define LINUX_HDR_READ_SIZE  0x290u
 #define LINUX_ZERO_PAGE_SIZE 4096u
 #define LINUX_E820_MAX       128u     /* boot_params.e820_table entries */
 
@@ -68,7 +69,8 @@ enum svsm_err linux_layout_plan(const uint8_t *hdr, size_t hdr_len, uint64_t fil
 				struct linux_layout *out) SVSM_MUST_CHECK;
 
 /**
- * linux_layout_zero_page - fill @zp (LINUX_ZERO_PAGE_SIZE bytes) as boot_params for @l:
+ * linux_layout_zero_page - fill @zp (LINUX_ZERO_PAGE_SIZE bytes) as boot_params for @l
+ * (planned from the same @hdr, which holds at least @l->hdr_end bytes):
  * the setup header from @hdr verbatim, loader type, command line, initrd, @rsdp (0: none)
  * and the first LINUX_E820_MAX entries of @map.
  */
