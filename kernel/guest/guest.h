@@ -36,6 +36,14 @@ enum svsm_err guest_launch(struct vcpu **bsp) SVSM_MUST_CHECK;
 /** test_guest_load - load the test guest from fw_cfg and describe how it starts. */
 enum svsm_err test_guest_load(struct plat_guest_start *start) SVSM_MUST_CHECK;
 
+/**
+ * linux_boot_load - load a bzImage, initrd and command line from fw_cfg for the 64-bit
+ * boot protocol and describe its start (kernel/guest/linux_boot.c). SVSM_E_NOT_FOUND: no
+ * opt/svsm/kernel; SVSM_E_FORMAT: a file the host gave is malformed; SVSM_E_NOMEM: it does
+ * not fit in guest RAM.
+ */
+enum svsm_err linux_boot_load(struct plat_guest_start *start) SVSM_MUST_CHECK;
+
 /** guest_stop - stop every vCPU of the guest (after a violation); logs @why once. */
 void guest_stop(const char *why);
 /** guest_stopped - guest_stop() was called. */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "kernel/devices/bus.h"
+#include "kernel/devices/fw_cfg_view.h"
 #include "kernel/devices/intc_absent.h"
 #include "kernel/devices/svsm_hole.h"
 #include "kernel/drivers/fw_cfg.h"
@@ -61,8 +62,14 @@ static enum svsm_err register_os_devices(void)
 {
 	gpa_t hole_start, hole_end;
 
+	enum svsm_err err;
+
 	guest_mem_svsm_range(&hole_start, &hole_end);
-	return svsm_hole_register(hole_start, hole_end);
+	err = svsm_hole_register(hole_start, hole_end);
+	if (err == SVSM_OK) {
+		err = fw_cfg_view_register();
+	}
+	return err;
 }
 
 static enum svsm_err load_guest(struct plat_guest_start *start)
@@ -74,8 +81,7 @@ static enum svsm_err load_guest(struct plat_guest_start *start)
 		*start = (struct plat_guest_start){.mode = PLAT_GUEST_RESET};
 		return SVSM_OK;
 	case GUEST_KIND_LINUX:
-		pr_err("guest: direct Linux boot is not built in yet\n");
-		return SVSM_E_UNSUPPORTED;
+		return linux_boot_load(start);
 	case GUEST_KIND_NONE:
 	default:
 		return SVSM_E_NOT_FOUND;

@@ -44,3 +44,7 @@ FUZZ_SRCS_guest_walk := kernel/vcpu/guest_walk.c kernel/mm/guest_mem.c kernel/mm
 FUZZ_TARGETS += fw_cfg_view
 FUZZ_SRCS_fw_cfg_view := kernel/devices/fw_cfg_view.c kernel/devices/bus.c kernel/mm/guest_mem.c \
 	kernel/mm/mm_host.c kernel/arch/x86_64/safe_copy_host.c kernel/lib/log_host.c
+
+# The Linux boot protocol: bzImage header checks and placement in the guest's e820.
+FUZZ_TARGETS += linux_layout
+FUZZ_SRCS_linux_layout := kernel/guest/linux_layout.c kernel/lib/log_host.c
