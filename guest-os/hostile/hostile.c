@@ -253,8 +253,11 @@ static bool find_hole(struct range *h)
 		}
 	}
 	fclose(f);
-	if (!ram_end || !next || next <= ram_end)
+	if (!ram_end || !next || next <= ram_end) {
+		say("System RAM below 4 GiB ends at %#" PRIx64 ", next range at %#" PRIx64 ": no gap",
+		    ram_end, next);
 		return false;
+	}
 	h->start = ram_end;
 	h->end = next;
 	return true;
@@ -394,14 +397,16 @@ static int attack_ioapic(void)
 		return verdict(guest_runs());
 	}
 	io[0] = 1;
-	pins = ((io[4] >> 16) & 0xff) + 1;
+	uint32_t version = io[4];
+
+	pins = ((version >> 16) & 0xff) + 1;
 	if (pins > 24 || pins < 1)
 		pins = 24;
 	/* The last pin: no device of the q35 machine uses it. */
 	int pin = pins - 1;
 	uint64_t orig = ioapic_read(io, pin);
 
-	say("IOAPIC version register %#x, %d pins; pin %d reads %#" PRIx64, io[4], pins, pin, orig);
+	say("IOAPIC version register %#x, %d pins; pin %d reads %#" PRIx64, version, pins, pin, orig);
 	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
 		uint64_t want = tries[i].v;	/* mask bit 16 clear, destination APIC ID 0 */
 		uint64_t got;
@@ -683,12 +688,36 @@ static int attack_fwcfg_dma(void)
 	} else {
 		say("no hole found in /proc/iomem");
 	}
-	/* At 0x200000: the guest's own RAM there. Aim at whatever guest page sits at
-	 * 0x200000 only through the one-page descriptor-relative length, so the guest's own
-	 * kernel data is not overwritten: 16 bytes of the item, then check the SVSM still
-	 * serves fw_cfg (the selector read below). */
-	ctl = fwcfg_dma((struct fw_cfg_dma *)page, d_pa, sel, SVSM_BASE, 16);
-	say("DMA READ of 16 bytes to 0x200000: control %#x%s", ctl, ctl & 1 ? " (error)" : "");
+	/* At 0x200000.. (where the SVSM sits on the host): guest RAM. Writing there blindly
+	 * would corrupt the guest's own kernel, so the DMA goes into a page of this process
+	 * that the guest's allocator placed in that range; it must land there, in guest RAM. */
+	uint8_t *mem = mmap(NULL, 64 << 20, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	uint64_t in_pa = 0;
+	uint8_t *in_page = NULL;
+
+	for (size_t off = 0; mem != MAP_FAILED && off < (64u << 20) && !in_page; off += PAGE_SIZE) {
+		uint64_t pa = user_pa(mem + off);
+
+		if (pa >= SVSM_BASE && pa < SVSM_BASE + SVSM_SIZE && mlock(mem + off, PAGE_SIZE) == 0) {
+			in_pa = user_pa(mem + off);
+			in_page = mem + off;
+		}
+	}
+	if (in_page && in_pa >= SVSM_BASE && in_pa < SVSM_BASE + SVSM_SIZE) {
+		memset(in_page, 0xa5, PAGE_SIZE);
+		ctl = fwcfg_dma((struct fw_cfg_dma *)page, d_pa, sel, in_pa, PAGE_SIZE);
+		bool filled = !uniform(in_page, PAGE_SIZE, 0xa5);
+
+		say("DMA READ of a page into this process's page at %#" PRIx64 " (in 0x200000-%#llx): "
+		    "control %#x, the page %s", in_pa, SVSM_BASE + SVSM_SIZE, ctl,
+		    filled ? "received the data (guest RAM)" : "is unchanged");
+		/* A refused DMA (error bit) is contained too; data that went elsewhere is not. */
+		if (!filled && !(ctl & 1))
+			breaches++;
+	} else {
+		say("no page of this process at 0x200000-%#llx; that DMA skipped", SVSM_BASE + SVSM_SIZE);
+	}
 	outw(0x00, FW_CFG_SEL);
 	char sig2[5] = { (char)inb(FW_CFG_DATA), (char)inb(FW_CFG_DATA), (char)inb(FW_CFG_DATA),
 			 (char)inb(FW_CFG_DATA), 0 };
