@@ -90,9 +90,10 @@ if [ -n "$hostile" ]; then
 	for name in $names; do
 		has "svsm-hostile $name CONTAINED" || problems+=("no 'svsm-hostile $name CONTAINED'")
 	done
-	n=$(grep -ac '^svsm-hostile .* BREACH' "$log.txt" || true)
+	# Unanchored: a BREACH also comes through the kernel log ("[ t] svsm-hostile ...").
+	n=$(grep -acE 'svsm-hostile [a-z0-9-]+ BREACH' "$log.txt" || true)
 	[ "$n" = 0 ] || problems+=("$n BREACH")
-	grep -aE '^svsm-hostile [a-z0-9-]+ (CONTAINED|BREACH)' "$log.txt" | sed 's/^/  /' || true
+	grep -aE 'svsm-hostile [a-z0-9-]+ (CONTAINED|BREACH)' "$log.txt" | sed 's/^/  /' || true
 fi
 grep -aq 'PANIC' "$log.txt" && problems+=("the SVSM panicked")
 has "svsm-guest: powering off" || problems+=("the guest did not power off")

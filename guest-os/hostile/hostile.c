@@ -35,10 +35,30 @@ static const char *cur;		/* the attack being run, for say() */
 #define say(...) do { printf("svsm-hostile %s: ", cur); printf(__VA_ARGS__); \
 	putchar('\n'); fflush(stdout); } while (0)
 
+/*
+ * A BREACH also goes to /dev/kmsg: printk writes the serial console synchronously, while
+ * this process's stdout reaches the UART through its transmit interrupt, which may be routed
+ * to a CPU the attack just stopped (seen on bare QEMU after icr: the line never appears).
+ */
+static void kmsg(const char *line)
+{
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd >= 0) {
+		(void)!write(fd, line, strlen(line));
+		close(fd);
+	}
+}
+
 static int verdict(bool contained)
 {
-	printf("svsm-hostile %s %s\n", cur, contained ? "CONTAINED" : "BREACH");
+	char line[128];
+
+	snprintf(line, sizeof(line), "svsm-hostile %s %s\n", cur, contained ? "CONTAINED" : "BREACH");
+	fputs(line, stdout);
 	fflush(stdout);
+	if (!contained)
+		kmsg(line);
 	return contained ? 0 : 1;
 }
 
@@ -97,6 +117,11 @@ static bool cpus_alive(int ncpu, int *dead_out)
 		p.fd = fd[0];
 		p.events = POLLIN;
 		if (poll(&p, 1, 3000) != 1 || read(fd[0], &b, 1) != 1 || b != 'y') {
+			char line[96];
+
+			snprintf(line, sizeof(line), "svsm-hostile %s: cpu %d did not run a pinned task "
+				 "within 3 s\n", cur, c);
+			kmsg(line);
 			say("cpu %d did not run a pinned task within 3 s", c);
 			dead++;
 			if (pid > 0)
