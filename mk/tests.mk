@@ -2,7 +2,7 @@
 # (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
-.PHONY: test-guest-os test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
+.PHONY: test-guest-os test-linux bench-linux test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
 ## test-kernel: boot the test kernel under QEMU TCG (-smp 4); pass only if every test passed.
@@ -56,6 +56,12 @@ test-interop: $(VTPM_SERVER)
 test-guest-os: $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)scripts/boot-bare.sh --mode both --smp 2 --check --timeout 240
 
+## test-linux: the guest OS under the SVSM as a paravisor (scripts/test-linux.sh): OVMF and
+## direct boot with -smp 2 and svsm.check=1, then one boot running every svsm-hostile attack.
+## Not in CHECK_TIERS yet: added when the SVSM boots Linux.
+test-linux: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 1500 scripts/test-linux.sh
+
 CHECK_TIERS := test-e2e test-igvm test-igvm-boot test-snp-build test-interop
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
@@ -74,5 +80,10 @@ bench-kvtpm: $(TEST_KERNEL_ELF)
 bench-vtpm: $(VTPM_SERVER) $(VTPM_EK_BENCH)
 	$(Q)timeout 120 $(VTPM_EK_BENCH)
 	$(Q)timeout 300 tests/interop/bench-vs-swtpm.sh $(VTPM_SERVER)
+
+## bench-linux: SVSM -> OVMF -> Linux boot time vs bare QEMU's OVMF boot of the same kernel
+## (ratios of medians) and the SVSM's exit counts. Not in BENCH_TARGETS yet.
+bench-linux: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 1500 scripts/bench-linux.sh
 
 BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm

@@ -11,8 +11,9 @@ set -euo pipefail
 # (tpm2-tools, IBM TSS), swtpm for the benchmark, python3 for test servers and checks,
 # coreutils and procps for timeout, sha384sum and pkill; cpio to pack the guest OS initramfs
 # (scripts/guest-os.sh; its packages come from the archive by apt-get download, not here).
+# libc6-dev: libc.a for the static svsm-hostile in the guest OS initramfs.
 PACKAGES=(
-	make gcc binutils
+	make gcc binutils libc6-dev
 	clang libclang-rt-14-dev
 	qemu-system-x86
 	ovmf

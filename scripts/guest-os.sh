@@ -4,7 +4,8 @@
 #   vmlinuz             Debian's kernel, from the package linux-image-amd64 depends on
 #   initramfs.cpio.gz   busybox-static, tpm2-tools, the shared libraries they load (ELF
 #                       NEEDED closure), the libtss2 TCTIs, the TPM kernel modules that are
-#                       not built in, and guest-os/{init,check.sh,demo.sh}
+#                       not built in (and msr), guest-os/{init,check.sh,demo.sh} and
+#                       svsm-hostile (guest-os/hostile/hostile.c, gcc -static)
 # Downloaded .debs are cached in ${XDG_CACHE_HOME:-~/.cache}/svsm-c/debs/ under their
 # name_version_arch.deb file names and checked against the archive's SHA256.
 # Usage: scripts/guest-os.sh lock LOCKFILE      resolve package versions; rewrite LOCKFILE
@@ -25,7 +26,8 @@ CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/svsm-c/debs"
 ROOT_PACKAGES=(busybox-static tpm2-tools libtss2-tcti-device0 libtss2-tcti-mssim0
 	libtss2-tcti-swtpm0 libtss2-tcti-cmd0 libtss2-tctildr0)
 # Kernel modules the TPM CRB device needs (with their dependencies), unless built in.
-read -r -a MODULES <<<"${GUEST_OS_MODULES:-tpm tpm_crb}"
+# msr: /dev/cpu/N/msr, which svsm-hostile needs (CONFIG_X86_MSR=m in Debian 12).
+read -r -a MODULES <<<"${GUEST_OS_MODULES:-tpm tpm_crb msr}"
 
 for tool in apt-cache apt-get dpkg-deb cpio gzip readelf objcopy sha256sum; do
 	command -v "$tool" >/dev/null 2>&1 || die "'$tool' is missing (run 'make deps')"
@@ -335,6 +337,10 @@ cmd_build() {
 	install -m 0755 "$SRC_DIR/guest-os/init" "$ROOT/init"
 	install -m 0755 "$SRC_DIR/guest-os/check.sh" "$ROOT/usr/bin/svsm-check"
 	install -m 0755 "$SRC_DIR/guest-os/demo.sh" "$ROOT/usr/bin/svsm-demo"
+	# svsm-hostile: static, built with the host gcc against Debian's libc6-dev libc.a.
+	${CC:-gcc} -static -O2 -Wall -Wextra -Werror -o "$out/svsm-hostile" \
+		"$SRC_DIR/guest-os/hostile/hostile.c" || die "cannot build svsm-hostile (libc6-dev installed?)"
+	install -m 0755 "$out/svsm-hostile" "$ROOT/usr/bin/svsm-hostile"
 	echo "root:x:0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"
 	echo "root:x:0:" >"$ROOT/etc/group"
 	sort -u "$CONTRIB" >"$ROOT/etc/svsm-packages"
