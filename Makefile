@@ -34,9 +34,11 @@ all: $(ALL_TARGETS)
 deps:
 	$(Q)scripts/deps.sh
 
-## run: set up, build and boot the SVSM under QEMU TCG with serial on stdio.
+## run: set up, build and boot SVSM -> OVMF -> Linux under QEMU TCG, serial on stdio
+## (GUEST=direct: no OVMF; GUEST=test: the SVSM's test guest).
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
+	$(Q)if [ "$${GUEST:-ovmf}" != test ]; then $(MAKE) --no-print-directory guest-os; fi
 	$(Q)scripts/run.sh
 
 ## check: set up, build, then every test tier that fits in CI.

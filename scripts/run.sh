@@ -1,19 +1,75 @@
 #!/usr/bin/env bash
-# `make run`: boots the SVSM under QEMU TCG (native platform, serial on stdio) with the
-# test guest, which calls the SVSM; the SVSM logs each call at log=debug.
-# Environment: SMP (default 2), MEM (default 512M), APPEND (kernel command line,
-# default "log=debug", which logs every call), GUEST (guest binary, default build/guest.bin; GUEST= for none).
+# `make run`: boots the SVSM under QEMU TCG (native platform, serial on stdio) as a
+# paravisor: SVSM -> Debian's OVMF -> Debian's Linux (build/guest-os) to a root shell on the
+# console. With no terminal on stdin the guest runs a short demo and powers off.
+# Environment: GUEST=ovmf (default) | direct (the SVSM boots Linux itself) | test (the
+# SVSM's flat test guest, which prints its self-checks); SMP (default 2), MEM (default 1G
+# for OS guests, 512M for the test guest), APPEND (the SVSM's command line, default
+# log=info; log=debug logs every SVSM call), GUEST_APPEND (more words for Linux's),
+# TIMEOUT (seconds, default 3600 with a terminal, 300 without).
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-guest="${GUEST-build/guest.bin}"
-extra=()
-[ -n "$guest" ] && extra=(-- -fw_cfg "name=opt/svsm/guest,file=$guest")
-scripts/qemu.sh --smp "${SMP:-2}" --mem "${MEM:-512M}" --timeout "${TIMEOUT:-600}" \
-	--append "${APPEND:-log=debug}" build/svsm.elf "${extra[@]}"
-rc=$?
-# 33: the SVSM finished and reported success through isa-debug-exit.
-if [ "$rc" -eq 33 ]; then
-	exit 0
+case "${1:-}" in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+guest="${GUEST:-ovmf}"
+ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
+os_dir="${GUEST_OS_DIR:-build/guest-os}"
+smp="${SMP:-2}"
+interactive=0
+[ -t 0 ] && interactive=1
+
+banner() {
+	local what="$1"
+	cat <<BANNER
+==============================================================================
+ make run: the SVSM as a paravisor under QEMU TCG (q35, -cpu max, nested SVM)
+   L1 (top, CPL0, host of the VM):  build/svsm.elf  - the SVSM; owns the vTPM, the
+                                    interrupt controllers' filters, fw_cfg, PCI config
+   L2 (guest, below the SVSM):      $what
+   vCPUs: $smp (each pinned to the CPU of its APIC ID)   memory: ${MEM:-1G} (the SVSM keeps
+   64 MiB of it, absent from the guest's e820)
+   console: this terminal is the serial port of both; SVSM lines are unprefixed
+   text like "guest: ..." or "native: ...", the guest's follow.
+   $( [ "$interactive" = 1 ] && echo "A root shell comes up; 'poweroff' (or exit) ends the run." ||
+	echo "No terminal on stdin: the guest runs a short demo and powers off.")
+==============================================================================
+BANNER
+}
+
+case "$guest" in
+test)
+	banner "the SVSM's flat test guest (build/guest.bin): it calls the SVSM and checks"
+	scripts/qemu.sh --smp "$smp" --mem "${MEM:-512M}" --timeout "${TIMEOUT:-600}" \
+		--append "${APPEND:-log=debug}" build/svsm.elf -- \
+		-fw_cfg "name=opt/svsm/guest,file=build/guest.bin"
+	rc=$?
+	# 33: the SVSM finished and reported success through isa-debug-exit.
+	[ "$rc" -eq 33 ] && exit 0
+	echo "run: QEMU exited with status $rc" >&2
+	exit 1 ;;
+ovmf|direct) ;;
+*) echo "run: GUEST=$guest: use ovmf, direct or test" >&2; exit 2 ;;
+esac
+
+for f in "$os_dir/vmlinuz" "$os_dir/initramfs.cpio.gz"; do
+	[ -f "$f" ] || { echo "run: $f missing (make guest-os)" >&2; exit 2; }
+done
+cmdline="console=ttyS0 panic=-1 ${GUEST_APPEND:-}"
+[ "$interactive" = 1 ] || cmdline="$cmdline svsm.demo=1"
+fw=(-fw_cfg "name=opt/svsm/kernel,file=$os_dir/vmlinuz"
+    -fw_cfg "name=opt/svsm/initrd,file=$os_dir/initramfs.cpio.gz"
+    -fw_cfg "name=opt/svsm/cmdline,string=${cmdline//,/,,}")
+if [ "$guest" = ovmf ]; then
+	[ -f "$ovmf" ] || { echo "run: $ovmf missing (Debian package ovmf; make deps)" >&2; exit 2; }
+	fw+=(-fw_cfg "name=opt/svsm/firmware,file=$ovmf")
+	banner "Debian's OVMF ($ovmf) at the reset vector, then Debian's Linux $(basename "$(readlink -f "$os_dir/vmlinuz")") with the project's initramfs"
+else
+	banner "Debian's Linux, booted by the SVSM itself (64-bit boot protocol), with the project's initramfs"
 fi
+tmo="${TIMEOUT:-300}"
+[ "$interactive" = 1 ] && tmo="${TIMEOUT:-3600}"
+scripts/qemu.sh --smp "$smp" --mem "${MEM:-1G}" --timeout "$tmo" \
+	--append "${APPEND:-log=info}" build/svsm.elf -- "${fw[@]}"
+rc=$?
+# 0: the guest powered the machine off (ACPI S5, performed by the SVSM); 33: the SVSM ended.
+case "$rc" in 0|33) exit 0 ;; esac
 echo "run: QEMU exited with status $rc" >&2
 exit 1
