@@ -39,3 +39,7 @@ FUZZ_SRCS_snp_vc := kernel/platform/snp/vc.c kernel/platform/snp/ghcb.c lib/x86_
 FUZZ_TARGETS += guest_walk
 FUZZ_SRCS_guest_walk := kernel/vcpu/guest_walk.c kernel/mm/guest_mem.c kernel/mm/mm_host.c \
 	kernel/arch/x86_64/safe_copy_host.c
+
+# The interrupt-controller filters: LAPIC registers, IOAPIC entries, the 8259 ICWs.
+FUZZ_TARGETS += intc_filter
+FUZZ_SRCS_intc_filter := lib/intc_filter.c
