@@ -133,6 +133,7 @@ void intc_lapic_reset(struct intc_lapic *s)
 {
 	s->svr = 0xff;
 	s->icr_high = 0;
+	s->icr_low = 0;
 }
 
 static bool is_lvt(uint32_t offset)
@@ -168,6 +169,7 @@ void intc_lapic_do_write(struct intc_lapic *s, uint32_t offset, uint32_t value,
 		s->icr_high = value;
 		return;
 	case LAPIC_REG_ICR_LO:
+		s->icr_low = value & ~(1u << 12);
 		out->op = INTC_LAPIC_ICR;
 		out->action = intc_icr_decode(value, s->icr_high, &out->icr);
 		out->why = out->icr.why;
@@ -179,8 +181,8 @@ void intc_lapic_do_write(struct intc_lapic *s, uint32_t offset, uint32_t value,
 
 bool intc_lapic_passes_read(uint32_t offset)
 {
-	return offset != LAPIC_REG_SVR && offset != LAPIC_REG_ICR_HI && offset < 0x400 &&
-	       offset != LAPIC_REG_EOI;
+	return offset != LAPIC_REG_SVR && offset != LAPIC_REG_ICR_HI &&
+	       offset != LAPIC_REG_ICR_LO && offset < 0x400 && offset != LAPIC_REG_EOI;
 }
 
 uint32_t intc_lapic_read_value(const struct intc_lapic *s, uint32_t offset, uint32_t phys)
@@ -191,7 +193,7 @@ uint32_t intc_lapic_read_value(const struct intc_lapic *s, uint32_t offset, uint
 	case LAPIC_REG_ICR_HI:
 		return s->icr_high;
 	case LAPIC_REG_ICR_LO:
-		return phys & ~(1u << 12); /* delivery status: always idle */
+		return s->icr_low; /* delivery status: always idle */
 	case LAPIC_REG_EOI:
 		return 0;
 	default:

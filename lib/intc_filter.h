@@ -121,10 +121,12 @@ bool intc_icr_targets(const struct intc_icr *icr, uint32_t self, uint32_t apic_i
  * @svr:     the spurious-vector register the guest wrote (the physical one stays enabled
  *           with vector 0xff).
  * @icr_high: the ICR destination dword; written to hardware only with the ICR low write.
+ * @icr_low: the guest's last ICR low dword (hardware's may hold the SVSM's own IPI).
  */
 struct intc_lapic {
 	uint32_t svr;
 	uint32_t icr_high;
+	uint32_t icr_low;
 };
 
 /** enum intc_lapic_op - what a guest LAPIC write does to hardware. */

@@ -132,7 +132,11 @@ TEST(intc_filter, lapic_registers)
 	EXPECT_EQ(w.op, INTC_LAPIC_ICR);
 	EXPECT_EQ(w.action, INTC_ICR_INIT);
 	EXPECT_EQ(w.icr.dest, 2);
-	EXPECT_EQ(intc_lapic_read_value(&s, LAPIC_REG_ICR_LO, 0x1fff), 0xfffu);
+	/* The guest's own ICR, not the SVSM's last IPI; delivery status idle. */
+	EXPECT_FALSE(intc_lapic_passes_read(LAPIC_REG_ICR_LO));
+	intc_lapic_do_write(&s, LAPIC_REG_ICR_LO, 0x10c500, &w);
+	EXPECT_EQ(intc_lapic_read_value(&s, LAPIC_REG_ICR_LO, 0x10ee), 0x10c500u & ~0x1000u);
+	EXPECT_TRUE(intc_lapic_passes_read(LAPIC_REG_TIMER_CUR));
 	EXPECT_EQ(intc_lapic_read_value(&s, 0x400, 0x1234), 0u);
 }
 

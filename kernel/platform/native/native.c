@@ -468,6 +468,23 @@ bool plat_vcpu_irq_pending(struct vcpu *v)
 	return this_cpu()->guest_irqs && intc_pending_any(&this_cpu()->guest_pending);
 }
 
+/*
+ * An event whose delivery the exit interrupted (e.g. by a #NPF on the IDT or the stack)
+ * is delivered again. Not INTn, INT3 or INTO: without NRIPS their RIP is still the
+ * instruction, which simply runs again.
+ */
+static uint64_t reinjected_event(uint64_t info)
+{
+	uint32_t type = (uint32_t)(info >> 8) & 7;
+	uint32_t vector = (uint32_t)info & 0xff;
+
+	if ((info & SVM_EVTINJ_VALID) == 0 || type == 4 ||
+	    (type == 3 && (vector == 3 || vector == 4))) {
+		return 0;
+	}
+	return info;
+}
+
 void plat_run_vcpu(struct vcpu *v, struct vm_exit *e)
 {
 	struct native_vcpu *nv = v->plat;
@@ -482,9 +499,7 @@ void plat_run_vcpu(struct vcpu *v, struct vm_exit *e)
 	svm_run(pa_addr(nv->vmcb_pa), &nv->gprs, &nv->fpu);
 	native_npt_leave();
 	vmcb->control.tlb_control = 0;
-	/* An event whose delivery the exit interrupted (e.g. by a #NPF) is delivered again. */
-	vmcb->control.event_inj = (vmcb->control.exit_int_info & SVM_EVTINJ_VALID) != 0 ?
-					  vmcb->control.exit_int_info : 0;
+	vmcb->control.event_inj = reinjected_event(vmcb->control.exit_int_info);
 	*e = (struct vm_exit){.kind = VM_EXIT_NONE, .hw_code = vmcb->control.exit_code,
 			      .hw_info1 = vmcb->control.exit_info_1,
 			      .hw_info2 = vmcb->control.exit_info_2};
