@@ -11,6 +11,7 @@
 #include "kernel/devices/bus.h"
 #include "kernel/devices/fw_cfg_view.h"
 #include "kernel/devices/intc_absent.h"
+#include "kernel/devices/lapic.h"
 #include "kernel/devices/svsm_hole.h"
 #include "kernel/drivers/fw_cfg.h"
 #include "kernel/lib/log.h"
@@ -68,6 +69,9 @@ static enum svsm_err register_os_devices(void)
 	err = svsm_hole_register(hole_start, hole_end);
 	if (err == SVSM_OK) {
 		err = fw_cfg_view_register();
+	}
+	if (err == SVSM_OK) {
+		err = intc_register_os();
 	}
 	return err;
 }

@@ -164,6 +164,25 @@ enum svsm_err plat_vcpu_destroy(struct vcpu *v) SVSM_MUST_CHECK;
 /** plat_vcpu_kick - make @v leave the guest soon (it then sees its stop request). */
 void plat_vcpu_kick(struct vcpu *v);
 
+/**
+ * plat_guest_irqs_own - from now on the guest's vCPUs own the physical interrupts of the
+ * CPUs they run on: vectors >= 32 that are not the SVSM's become pending for the vCPU and
+ * are injected (docs/paravisor.md "Interrupts and SMP"). Called once at launch for
+ * OS guests (kernel/devices/lapic.c); SVSM_E_UNSUPPORTED where the platform cannot.
+ */
+enum svsm_err plat_guest_irqs_own(void) SVSM_MUST_CHECK;
+
+/** plat_vcpu_irq_pending - @v (on this CPU) has an interrupt to take: do not halt. */
+bool plat_vcpu_irq_pending(struct vcpu *v);
+
+/**
+ * plat_vcpu_prepare_sipi - like plat_vcpu_prepare() for a vCPU the guest starts with
+ * INIT-SIPI-SIPI: no VMSA page; fresh state as after a SIPI with @vector (real mode,
+ * CS = @vector << 8, IP 0), to run on CPU @cpu.
+ */
+enum svsm_err plat_vcpu_prepare_sipi(struct vcpu *v, unsigned cpu,
+				     uint8_t vector) SVSM_MUST_CHECK;
+
 struct snp_attestation_report;
 
 /**

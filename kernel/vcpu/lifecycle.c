@@ -81,6 +81,38 @@ release:
 	return err;
 }
 
+enum svsm_err vcpu_start_sipi(uint32_t apic_id, uint8_t vector)
+{
+	int cpu = smp_cpu_by_apic(apic_id);
+	struct vcpu *v = NULL;
+	enum svsm_err err = SVSM_OK;
+
+	if (cpu <= 0) {
+		return SVSM_E_INVALID_PARAM; /* no such CPU, or the boot CPU */
+	}
+	v = vcpu_alloc(apic_id, VCPU_NO_CA, VCPU_NO_VMSA);
+	if (v == NULL) {
+		return SVSM_E_EXISTS; /* that APIC ID already runs a vCPU */
+	}
+	if (!smp_reserve((unsigned)cpu)) {
+		err = SVSM_E_BUSY;
+		goto release;
+	}
+	err = plat_vcpu_prepare_sipi(v, (unsigned)cpu, vector);
+	if (err != SVSM_OK) {
+		smp_unreserve((unsigned)cpu);
+		goto release;
+	}
+	vcpu_publish(v);
+	smp_start_reserved((unsigned)cpu, vcpu_thread, v);
+	pr_debug("vcpu: vCPU %u started by SIPI on APIC %u at %#x:0\n", v->id, apic_id,
+		 (unsigned)vector << 8);
+	return SVSM_OK;
+release:
+	vcpu_release(v);
+	return err;
+}
+
 /*
  * Stop the vCPU of claim @c and wait until its loop has ended; after @timeout_us give up,
  * drop the claim and return SVSM_E_BUSY. SVSM_E_NOT_FOUND if the slot was freed under

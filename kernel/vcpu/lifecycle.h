@@ -32,6 +32,13 @@ enum svsm_err vcpu_create(struct vcpu *caller, gpa_t vmsa_gpa, gpa_t ca_gpa,
  * forget it. SVSM_E_NOT_FOUND for no such vCPU, SVSM_E_INVALID_REQUEST for the caller
  * itself, SVSM_E_BUSY while another deletion of it is under way.
  */
+/**
+ * vcpu_start_sipi - the guest's SIPI with @vector reached APIC ID @apic_id, which waited
+ * for it: create that vCPU (no calling area, no VMSA) in the SIPI state on the CPU with
+ * the same APIC ID and start it. SVSM_E_EXISTS when it already runs, SVSM_E_BUSY when the
+ * CPU still finishes a previous vCPU, SVSM_E_INVALID_PARAM for no such (or the boot) CPU.
+ */
+enum svsm_err vcpu_start_sipi(uint32_t apic_id, uint8_t vector) SVSM_MUST_CHECK;
 enum svsm_err vcpu_delete(struct vcpu *caller, gpa_t vmsa_gpa) SVSM_MUST_CHECK;
 
 /** vcpu_stop_all - ask every live vCPU but @self to stop; true once all have stopped. */

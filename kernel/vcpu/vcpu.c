@@ -44,7 +44,7 @@ struct vcpu *vcpu_alloc(uint32_t apic_id, gpa_t ca_gpa, gpa_t vmsa_gpa)
 {
 	uint64_t flags = spin_lock_irqsave(&vcpu_lock);
 	struct vcpu *found = NULL;
-	bool conflict = page_taken(ca_gpa, NULL) ||
+	bool conflict = (!gpa_eq(ca_gpa, VCPU_NO_CA) && page_taken(ca_gpa, NULL)) ||
 			(!gpa_eq(vmsa_gpa, VCPU_NO_VMSA) && page_taken(vmsa_gpa, NULL));
 
 	for (unsigned i = 0; i < VCPU_MAX && !conflict; i++) {

@@ -14,6 +14,8 @@
 
 #define VCPU_MAX 64
 #define VCPU_NO_VMSA GPA_C(UINT64_MAX)
+/* The calling area of a vCPU the guest started with INIT-SIPI (unenlightened): none. */
+#define VCPU_NO_CA GPA_C(0)
 
 enum vcpu_state {
 	VCPU_FREE = 0,

@@ -21,8 +21,14 @@ void vcpu_loop(struct vcpu *v)
 		case VCPU_NEXT_RUN:
 			break;
 		case VCPU_NEXT_HALT:
-			/* Wait for any interrupt (a wake IPI, or the guest's own); then re-enter. */
-			__asm__ volatile("sti; hlt; cli" ::: "memory");
+			/*
+			 * Wait for any interrupt (a wake IPI, an NMI kick, or the guest's own, which
+			 * trap.c makes pending); then re-enter. Interrupts are off from the check
+			 * to the STI, whose shadow covers HLT: nothing arriving between is lost.
+			 */
+			if (!plat_vcpu_irq_pending(v)) {
+				__asm__ volatile("sti; hlt; cli" ::: "memory");
+			}
 			break;
 		case VCPU_NEXT_STOP:
 			done = true;

@@ -48,3 +48,6 @@ FUZZ_SRCS_fw_cfg_view := kernel/devices/fw_cfg_view.c kernel/devices/bus.c kerne
 # The Linux boot protocol: bzImage header checks and placement in the guest's e820.
 FUZZ_TARGETS += linux_layout
 FUZZ_SRCS_linux_layout := kernel/guest/linux_layout.c kernel/lib/log_host.c
+# The interrupt-controller filters: LAPIC registers, IOAPIC entries, the 8259 ICWs.
+FUZZ_TARGETS += intc_filter
+FUZZ_SRCS_intc_filter := lib/intc_filter.c

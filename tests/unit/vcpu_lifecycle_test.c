@@ -459,3 +459,49 @@ TEST(vcpu_lifecycle, stale_deleter_frees_nothing)
 	heap_free(fv);
 	guest_mem_unprotect_page(gpa_init(x_vmsa));
 }
+
+/* ---- vCPUs the guest starts with INIT-SIPI (vcpu_start_sipi) -------------------------- */
+
+/* Stops every vCPU but the boot one, waiting up to WAIT_US. */
+static bool stop_others(void)
+{
+	for (unsigned i = 0; i < WAIT_US / 100; i++) {
+		if (vcpu_stop_all(g.v, 1000)) {
+			return true;
+		}
+		fake_clock_sleep_us(100);
+	}
+	return false;
+}
+
+TEST(vcpu_lifecycle, sipi_starts_each_ap_once_without_ca_or_vmsa)
+{
+	setup();
+	EXPECT_EQ(vcpu_start_sipi(2, 0x9a), SVSM_OK);
+	EXPECT_EQ(fake_log.sipi_vector, 0x9a);
+	EXPECT_EQ(fake_log.last_cpu, 2u);
+	EXPECT_EQ(fake_log.last_ca, 0u);
+	EXPECT_EQ(fake_log.last_vmsa, gpa_addr(VCPU_NO_VMSA));
+	EXPECT_TRUE(fake_cpus_started(2) == 1);
+	/* A second SIPI vCPU also has no calling area: no conflict on CA 0. */
+	EXPECT_EQ(vcpu_start_sipi(1, 0x10), SVSM_OK);
+	/* Already running, the boot CPU, no such CPU: refused. */
+	EXPECT_EQ(vcpu_start_sipi(2, 0x9a), SVSM_E_EXISTS);
+	EXPECT_EQ(vcpu_start_sipi(0, 0x9a), SVSM_E_INVALID_PARAM);
+	EXPECT_EQ(vcpu_start_sipi(9, 0x9a), SVSM_E_INVALID_PARAM);
+	EXPECT_EQ(fake_log.prepares, 2u);
+	EXPECT_TRUE(stop_others());
+	EXPECT_TRUE(fake_cpus_wait_done(1, WAIT_US));
+	EXPECT_TRUE(fake_cpus_wait_done(2, WAIT_US));
+}
+
+TEST(vcpu_lifecycle, sipi_failure_holds_nothing)
+{
+	setup();
+	fake_log.prepare_result = SVSM_E_NOMEM;
+	EXPECT_EQ(vcpu_start_sipi(2, 0x9a), SVSM_E_NOMEM);
+	fake_log.prepare_result = SVSM_OK;
+	EXPECT_EQ(vcpu_start_sipi(2, 0x9a), SVSM_OK); /* slot and CPU were given back */
+	EXPECT_TRUE(stop_others());
+	EXPECT_TRUE(fake_cpus_wait_done(2, WAIT_US));
+}

@@ -118,6 +118,29 @@ void apic_send_fixed(uint32_t id, uint8_t vector)
 	send_icr(id, ICR_FIXED | ICR_ASSERT | vector);
 }
 
+void apic_send_nmi(uint32_t id)
+{
+	send_icr(id, ICR_NMI | ICR_ASSERT);
+}
+
+void apic_send_raw(uint32_t dest, uint32_t low)
+{
+	send_icr(dest, low);
+}
+
+uint32_t apic_reg_read(uint32_t off)
+{
+	return apic_read(off);
+}
+
+void apic_reg_write(uint32_t off, uint32_t v)
+{
+	if (x2apic && (off == 0x0d0 || off == 0x0e0)) {
+		return; /* LDR and DFR are read-only in x2APIC mode */
+	}
+	apic_write(off, v);
+}
+
 void apic_send_nmi_all_but_self(void)
 {
 	send_icr(0, ICR_NMI | ICR_ASSERT | ICR_ALL_BUT_SELF);

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/intc_filter.h"
+
 #include "kernel/init/boot_info.h"
 
 #define SEL_KCODE 0x08
@@ -49,6 +51,11 @@ struct percpu {
 	uint64_t gdt[5] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 	void *platform;              /* platform-private per-CPU state */
+	/* Guest interrupts (docs/paravisor.md "Interrupts and SMP"): */
+	volatile bool guest_irqs;    /* a guest vCPU that owns this CPU's interrupts exists */
+	volatile bool in_irq_window; /* inside the sti;nop;cli window after an INTR exit */
+	struct intc_pending guest_pending; /* vectors taken for the guest, not yet injected */
+	uint64_t dropped_irq_count;  /* guest-range vectors with no guest vCPU here */
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

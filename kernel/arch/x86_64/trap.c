@@ -2,7 +2,9 @@
  * C side of exception and interrupt handling. Order: an NMI during panic halts this CPU;
  * #VC goes to the platform; a fault at an instruction with an exception fixup resumes at
  * the fixup (extable.h); a test-mode fault hook may claim the event; IPIs and spurious interrupts are
- * acknowledged; anything else is fatal and prints a register dump first.
+ * acknowledged; vectors for the guest (any vector in the window after an INTR exit, and
+ * non-SVSM vectors >= 32 on a CPU with a guest vCPU) become pending for it
+ * (docs/paravisor.md "Interrupts and SMP"); anything else is fatal with a register dump.
  */
 #include "kernel/arch/x86_64/trap.h"
 
@@ -15,6 +17,9 @@
 #include "kernel/lib/log.h"
 #include "kernel/lib/panic.h"
 #include "kernel/platform/platform.h"
+
+_Static_assert(VEC_IPI_WAKE == INTC_VEC_SVSM_WAKE && VEC_SPURIOUS == INTC_VEC_SVSM_SPURIOUS,
+	       "lib/intc_filter.h must refuse exactly the SVSM vectors");
 
 static const char *const exception_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -46,6 +51,35 @@ void trap_dump(const struct trap_frame *f)
 	panic_backtrace(f->rbp);
 }
 
+/*
+ * A guest vector: pending for this CPU's guest vCPU, not acknowledged (the guest's EOI on
+ * its emulated LAPIC reaches the physical one). Without a guest vCPU here: EOI and drop.
+ */
+static void trap_guest_irq(struct percpu *pc, uint32_t vector)
+{
+	if (vector < 32) {
+		/*
+		 * A stale 8259 base (pic.c reprograms the PICs before a guest runs): injecting
+		 * it would look like an exception to the guest. Ends the 8259's in-service bit.
+		 */
+		outb(0xa0, 0x20);
+		outb(0x20, 0x20);
+		if (pc->dropped_irq_count++ == 0) {
+			pr_warn("trap: CPU %u dropped stale 8259 vector %#x\n", pc->index, vector);
+		}
+		return;
+	}
+	if (pc->guest_irqs) {
+		intc_pending_set(&pc->guest_pending, vector);
+		return;
+	}
+	if (pc->dropped_irq_count++ == 0) {
+		pr_warn("trap: CPU %u dropped guest vector %#x (no guest vCPU here)\n", pc->index,
+			vector);
+	}
+	apic_eoi();
+}
+
 void trap_handle(struct trap_frame *f)
 {
 	struct percpu *pc = this_cpu();
@@ -55,6 +89,15 @@ void trap_handle(struct trap_frame *f)
 			irq_disable();
 			halt();
 		}
+	}
+	if (pc->in_irq_window && f->vector != VEC_NMI && f->vector != VEC_IPI_WAKE &&
+	    f->vector != VEC_SPURIOUS) {
+		/*
+		 * Only external interrupts arrive in the sti;nop;cli window after an INTR exit:
+		 * a low vector there is a stale 8259 base (SeaBIOS's 0x08), not an exception.
+		 */
+		trap_guest_irq(pc, (uint32_t)f->vector);
+		return;
 	}
 	if (f->vector == VEC_VC && plat_handle_vc(f)) {
 		return;
@@ -75,6 +118,10 @@ void trap_handle(struct trap_frame *f)
 		return;
 	}
 	if (f->vector == VEC_SPURIOUS) {
+		return;
+	}
+	if (f->vector >= 32 && pc->guest_irqs) {
+		trap_guest_irq(pc, (uint32_t)f->vector);
 		return;
 	}
 	if (f->vector >= 32) {

@@ -20,7 +20,7 @@
 #define VEC_MC  18
 #define VEC_VC  29
 
-#define VEC_IPI_WAKE 0xf0
+#define VEC_IPI_WAKE 0xee /* Linux 6.1 never uses 0xed/0xee (docs/paravisor.md) */
 #define VEC_SPURIOUS 0xff
 
 #ifndef __ASSEMBLY__

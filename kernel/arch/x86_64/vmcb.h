@@ -12,6 +12,7 @@
 
 /* Intercept vector 3 (offset 0x00c). */
 #define VMCB_INTERCEPT_INTR     (1u << 0)
+#define VMCB_INTERCEPT_VINTR    (1u << 4)
 #define VMCB_INTERCEPT_NMI      (1u << 1)
 #define VMCB_INTERCEPT_SMI      (1u << 2)
 #define VMCB_INTERCEPT_INIT     (1u << 3)
@@ -35,6 +36,7 @@
 /* Exit codes. */
 #define SVM_EXIT_INTR     0x060
 #define SVM_EXIT_NMI      0x061
+#define SVM_EXIT_VINTR    0x064
 #define SVM_EXIT_INIT     0x063
 #define SVM_EXIT_CPUID    0x072
 #define SVM_EXIT_INVD     0x076
@@ -71,10 +73,15 @@
 /* EVENTINJ. */
 #define SVM_EVTINJ_VALID     (1u << 31)
 #define SVM_EVTINJ_TYPE_EXCP (3u << 8)
+#define SVM_EVTINJ_TYPE_INTR (0u << 8)
 #define SVM_EVTINJ_EV        (1u << 11)
 
 #define SVM_NP_ENABLE      (1ull << 0)
 #define SVM_V_INTR_MASKING (1ull << 24)
+#define SVM_V_IRQ          (1ull << 8)
+#define SVM_V_INTR_PRIO(p) ((uint64_t)(p) << 16)
+#define SVM_V_IGN_TPR      (1ull << 20)
+#define SVM_INT_SHADOW     (1ull << 0) /* int_state */
 #define SVM_TLB_FLUSH_ALL  1u
 
 /** struct vmcb_control - VMCB control area. */

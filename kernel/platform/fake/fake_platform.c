@@ -78,6 +78,24 @@ enum svsm_err plat_vcpu_destroy(struct vcpu *v)
 	return SVSM_OK;
 }
 
+enum svsm_err plat_guest_irqs_own(void)
+{
+	fake_log.guest_irqs_owned = true;
+	return SVSM_OK;
+}
+
+bool plat_vcpu_irq_pending(struct vcpu *v)
+{
+	(void)v;
+	return fake_log.irq_pending;
+}
+
+enum svsm_err plat_vcpu_prepare_sipi(struct vcpu *v, unsigned cpu, uint8_t vector)
+{
+	fake_log.sipi_vector = vector;
+	return plat_vcpu_prepare(NULL, v, cpu);
+}
+
 void plat_vcpu_kick(struct vcpu *v)
 {
 	(void)v;

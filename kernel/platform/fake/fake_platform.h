@@ -38,6 +38,9 @@ struct fake_platform_log {
 	unsigned pvalidates;
 	unsigned injections;           /* plat_vcpu_inject() calls */
 	uint8_t last_vector;
+	bool guest_irqs_owned;         /* plat_guest_irqs_own() was called */
+	bool irq_pending;              /* what plat_vcpu_irq_pending() answers */
+	uint8_t sipi_vector;           /* the last plat_vcpu_prepare_sipi() vector */
 };
 
 extern struct fake_platform_log fake_log;

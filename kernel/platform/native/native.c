@@ -156,7 +156,12 @@ void native_vmcb_init_control(struct vmcb *vmcb)
 	c->msrpm_base_pa = pa_addr(msrpm_pa);
 	c->asid = NATIVE_ASID;
 	c->tlb_control = SVM_TLB_FLUSH_ALL;
-	c->int_ctl = SVM_V_INTR_MASKING;
+	/*
+	 * V_INTR_MASKING=0: a physical interrupt exits (INTR intercept) only when the guest
+	 * can take it, and the guest's own IF/TPR govern delivery (docs/paravisor.md
+	 * "Interrupts and SMP"). NMIs always exit (kicks).
+	 */
+	c->int_ctl = 0;
 	c->nested_ctl = SVM_NP_ENABLE;
 	c->nested_cr3 = pa_addr(native_npt.root);
 	vmcb->save.g_pat = GPAT_DEFAULT;
@@ -367,10 +372,19 @@ static void translate(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *e)
 	case SVM_EXIT_HLT:
 		e->kind = VM_EXIT_HLT;
 		e->insn_len = 1;
+		vmcb->control.int_state &= ~SVM_INT_SHADOW; /* HLT completes: STI's shadow ends */
 		break;
 	case SVM_EXIT_INTR:
-		/* Take the pending host interrupt (wake IPI) in a one-instruction window. */
+		/*
+		 * Take the pending interrupt in a one-instruction window; trap.c treats every
+		 * vector but the SVSM's taken here as the guest's (pending, injected next run).
+		 */
+		this_cpu()->in_irq_window = true;
 		__asm__ volatile("sti; nop; cli" ::: "memory");
+		this_cpu()->in_irq_window = false;
+		break;
+	case SVM_EXIT_VINTR:
+		e->kind = VM_EXIT_INTR_WINDOW; /* plat_run_vcpu injects on the next entry */
 		break;
 	case SVM_EXIT_NMI:
 		break; /* delivered to the host after STGI */
@@ -413,17 +427,84 @@ static void translate(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *e)
 	}
 }
 
+/*
+ * Before VMRUN (interrupts off): inject this CPU's highest pending guest vector when the
+ * guest can take it now (IF=1, no shadow, no other event being injected); when it cannot,
+ * or more remain, ask for an interrupt window (V_IRQ + VINTR intercept).
+ */
+static void inject_pending_irq(struct vmcb *vmcb)
+{
+	struct percpu *pc = this_cpu();
+	struct vmcb_control *c = &vmcb->control;
+	int vector = -1;
+
+	c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO(0xf));
+	c->intercept_misc1 &= ~VMCB_INTERCEPT_VINTR;
+	if (!pc->guest_irqs) {
+		return;
+	}
+	vector = intc_pending_highest(&pc->guest_pending);
+	if (vector < 0) {
+		return;
+	}
+	if ((c->event_inj & SVM_EVTINJ_VALID) == 0 && (vmcb->save.rflags & RFLAGS_IF) != 0 &&
+	    (c->int_state & SVM_INT_SHADOW) == 0) {
+		intc_pending_clear(&pc->guest_pending, (uint32_t)vector);
+		c->event_inj = (uint32_t)vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+		if (!intc_pending_any(&pc->guest_pending)) {
+			return;
+		}
+	}
+	c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO(0xf);
+	c->intercept_misc1 |= VMCB_INTERCEPT_VINTR;
+}
+
+static bool guest_irqs_owned;
+
+enum svsm_err plat_guest_irqs_own(void)
+{
+	__atomic_store_n(&guest_irqs_owned, true, __ATOMIC_RELEASE);
+	return SVSM_OK;
+}
+
+bool plat_vcpu_irq_pending(struct vcpu *v)
+{
+	(void)v; /* runs on @v's CPU */
+	return this_cpu()->guest_irqs && intc_pending_any(&this_cpu()->guest_pending);
+}
+
+/*
+ * An event whose delivery the exit interrupted (e.g. by a #NPF on the IDT or the stack)
+ * is delivered again. Not INTn, INT3 or INTO: without NRIPS their RIP is still the
+ * instruction, which simply runs again.
+ */
+static uint64_t reinjected_event(uint64_t info)
+{
+	uint32_t type = (uint32_t)(info >> 8) & 7;
+	uint32_t vector = (uint32_t)info & 0xff;
+
+	if ((info & SVM_EVTINJ_VALID) == 0 || type == 4 ||
+	    (type == 3 && (vector == 3 || vector == 4))) {
+		return 0;
+	}
+	return info;
+}
+
 void plat_run_vcpu(struct vcpu *v, struct vm_exit *e)
 {
 	struct native_vcpu *nv = v->plat;
 	struct vmcb *vmcb = nv->vmcb;
 
 	irq_disable();
+	if (__atomic_load_n(&guest_irqs_owned, __ATOMIC_ACQUIRE)) {
+		this_cpu()->guest_irqs = true; /* this CPU's vectors are its vCPU's from now */
+	}
+	inject_pending_irq(vmcb);
 	native_npt_enter(vmcb);
 	svm_run(pa_addr(nv->vmcb_pa), &nv->gprs, &nv->fpu);
 	native_npt_leave();
 	vmcb->control.tlb_control = 0;
-	vmcb->control.event_inj = 0;
+	vmcb->control.event_inj = reinjected_event(vmcb->control.exit_int_info);
 	*e = (struct vm_exit){.kind = VM_EXIT_NONE, .hw_code = vmcb->control.exit_code,
 			      .hw_info1 = vmcb->control.exit_info_1,
 			      .hw_info2 = vmcb->control.exit_info_2};

@@ -41,6 +41,11 @@ enum svsm_err native_npt_init(void) SVSM_MUST_CHECK;
 bool native_npt_writable(gpa_t gpa);
 /** native_npt_enter - before VMRUN (interrupts off): flush the nested TLB if it is stale. */
 void native_npt_enter(struct vmcb *vmcb);
+/**
+ * native_kick_cpu - make CPU @cpu leave the guest soon: an NMI while it is in the guest
+ * (a guest with IF=0 would hold off the wake IPI), else the wake IPI.
+ */
+void native_kick_cpu(unsigned cpu);
 /** native_npt_leave - after #VMEXIT. */
 void native_npt_leave(void);
 

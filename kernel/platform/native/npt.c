@@ -131,10 +131,23 @@ static void wait_for_flush(uint64_t gen)
 		while (cpu != self && __atomic_load_n(&npt_cpu[cpu].in_guest, __ATOMIC_SEQ_CST) &&
 		       __atomic_load_n(&npt_cpu[cpu].flushed_gen, __ATOMIC_SEQ_CST) < gen) {
 			if (spins++ % KICK_SPINS == 0) {
-				apic_send_fixed(percpu_area[cpu].apic_id, VEC_IPI_WAKE);
+				/* An NMI: a guest with IF=0 does not exit on the wake IPI. */
+				apic_send_nmi(percpu_area[cpu].apic_id);
 			}
 			cpu_relax();
 		}
+	}
+}
+
+void native_kick_cpu(unsigned cpu)
+{
+	if (cpu == this_cpu()->index || cpu >= smp_cpu_count()) {
+		return;
+	}
+	if (__atomic_load_n(&npt_cpu[cpu].in_guest, __ATOMIC_SEQ_CST)) {
+		apic_send_nmi(percpu_area[cpu].apic_id); /* NMI intercept: exits whatever IF is */
+	} else {
+		smp_kick(cpu); /* the wake IPI, for a CPU idle or busy in the SVSM */
 	}
 }
 

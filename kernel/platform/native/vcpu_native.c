@@ -164,9 +164,38 @@ out:
 	return err;
 }
 
+enum svsm_err plat_vcpu_prepare_sipi(struct vcpu *v, unsigned cpu, uint8_t vector)
+{
+	struct native_vcpu *nv = native_vcpu_new();
+	struct vmcb_save *s = NULL;
+
+	if (nv == NULL) {
+		return SVSM_E_NOMEM;
+	}
+	s = &nv->vmcb->save;
+	/* The state after INIT then SIPI (APM vol. 2 "Processor Initialization State"). */
+	s->cs = (struct vmsa_seg){(uint16_t)(vector << 8), 0x9b, 0xffff, (uint64_t)vector << 12};
+	s->ds = s->es = s->ss = s->fs = s->gs = (struct vmsa_seg){0, 0x93, 0xffff, 0};
+	s->gdtr = (struct vmsa_seg){0, 0, 0xffff, 0};
+	s->idtr = (struct vmsa_seg){0, 0, 0xffff, 0};
+	s->ldtr = (struct vmsa_seg){0, 0x82, 0xffff, 0};
+	s->tr = (struct vmsa_seg){0, 0x8b, 0xffff, 0};
+	s->cr0 = 0x60000010; /* ET | CD | NW */
+	s->efer = EFER_SVME; /* the guest's view hides it (vcpu/msr.c) */
+	s->rflags = 2;
+	s->rip = 0;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	nv->gprs.rdx = 0x600; /* family 6, as after reset */
+	nv->pcpu = cpu;
+	v->plat = nv;
+	return SVSM_OK;
+}
+
 enum svsm_err plat_vcpu_destroy(struct vcpu *v)
 {
-	if (native_npt_set_writable(v->vmsa_gpa, true) != SVSM_OK) {
+	if (!gpa_eq(v->vmsa_gpa, VCPU_NO_VMSA) &&
+	    native_npt_set_writable(v->vmsa_gpa, true) != SVSM_OK) {
 		pr_warn("native: could not restore write access to %#lx\n", gpa_addr(v->vmsa_gpa));
 	}
 	native_vcpu_free(v->plat);
@@ -179,6 +208,6 @@ void plat_vcpu_kick(struct vcpu *v)
 	struct native_vcpu *nv = v->plat;
 
 	if (nv != NULL) {
-		smp_kick(nv->pcpu); /* an interrupt exits VMRUN (INTR intercept) */
+		native_kick_cpu(nv->pcpu);
 	}
 }

@@ -88,6 +88,25 @@ enum svsm_err plat_vcpu_destroy(struct vcpu *v)
 	return SVSM_OK;
 }
 
+enum svsm_err plat_guest_irqs_own(void)
+{
+	return SVSM_E_UNSUPPORTED; /* SNP guests take their interrupts from the host */
+}
+
+bool plat_vcpu_irq_pending(struct vcpu *v)
+{
+	(void)v;
+	return false;
+}
+
+enum svsm_err plat_vcpu_prepare_sipi(struct vcpu *v, unsigned cpu, uint8_t vector)
+{
+	(void)v;
+	(void)cpu;
+	(void)vector;
+	return SVSM_E_UNSUPPORTED;
+}
+
 void plat_vcpu_kick(struct vcpu *v)
 {
 	struct snp_vcpu *sv = v->plat;
