@@ -17,6 +17,7 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/x86.h"
+#include "kernel/arch/x86_64/xsave.h"
 #include "kernel/drivers/pci.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/log.h"
@@ -148,7 +149,7 @@ void native_vmcb_init_control(struct vmcb *vmcb)
 
 	c->intercept_misc1 = VMCB_INTERCEPT_INTR | VMCB_INTERCEPT_NMI | VMCB_INTERCEPT_HLT |
 			     VMCB_INTERCEPT_IOIO | VMCB_INTERCEPT_MSR | VMCB_INTERCEPT_SHUTDOWN |
-			     VMCB_INTERCEPT_INVD;
+			     VMCB_INTERCEPT_INVD | VMCB_INTERCEPT_CPUID;
 	c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL | VMCB_INTERCEPT_VMLOAD |
 			     VMCB_INTERCEPT_VMSAVE | VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI |
 			     VMCB_INTERCEPT_SKINIT | VMCB_INTERCEPT_WBINVD;
@@ -379,6 +380,12 @@ static void translate(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *e)
 						vmcb->control.exit_info_1 != 0,
 						(uint32_t)vmcb->save.rax | nv_of(v)->gprs.rdx << 32};
 		break;
+	case SVM_EXIT_CPUID:
+		e->kind = VM_EXIT_CPUID;
+		e->insn_len = 2;
+		e->u.cpuid = (struct vm_exit_cpuid){(uint32_t)vmcb->save.rax,
+						    (uint32_t)nv_of(v)->gprs.rcx};
+		break;
 	case SVM_EXIT_NPF:
 		translate_npf(vmcb, e);
 		break;
@@ -445,6 +452,7 @@ static uint64_t *gpr(struct native_vcpu *nv, enum vm_reg reg)
 		[VM_REG_CR0] = &nv->vmcb->save.cr0, [VM_REG_CR3] = &nv->vmcb->save.cr3,
 		[VM_REG_CR4] = &nv->vmcb->save.cr4, [VM_REG_CS_BASE] = &nv->vmcb->save.cs.base,
 		[VM_REG_CPL] = NULL, /* a byte in the VMCB: plat_vcpu_reg() */
+		[VM_REG_XCR0] = &nv->fpu.xcr0, /* when not live: plat_vcpu_reg() */
 	};
 
 	CHECK((unsigned)reg < VM_REG_COUNT);
@@ -458,6 +466,11 @@ uint64_t plat_vcpu_reg(struct vcpu *v, enum vm_reg reg)
 	if (reg == VM_REG_CPL) {
 		return nv->vmcb->save.cpl;
 	}
+	if (reg == VM_REG_XCR0) {
+		/* Guest XSETBV is not intercepted: while its vector state is live on this CPU
+		 * the hardware holds the guest's XCR0 (svm.c). */
+		return svm_fpu_live(&nv->fpu) ? xsave_get_xcr0() : nv->fpu.xcr0;
+	}
 	return *gpr(nv, reg);
 }
 
@@ -468,6 +481,9 @@ void plat_vcpu_set_reg(struct vcpu *v, enum vm_reg reg, uint64_t value)
 	if (reg == VM_REG_CPL) {
 		nv->vmcb->save.cpl = (uint8_t)(value & 3);
 		return;
+	}
+	if (reg == VM_REG_XCR0) {
+		return; /* read-only: the guest sets it with XSETBV */
 	}
 	*gpr(nv, reg) = value;
 }
