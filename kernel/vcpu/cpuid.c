@@ -2,7 +2,7 @@
  * The guest's CPUID, in one place (docs/paravisor.md "CPUID and MSRs"): the CPU's own
  * leaf, filtered. Hidden: SVM (8000_0001.ECX[2], leaf 8000_000A) and SEV (8000_001F), for
  * the guest has neither; x2APIC, TSC-deadline, MONITOR/MWAIT(X), which the SVSM does not
- * virtualise; the hypervisor bit and leaves 4000_00xx. Reflecting the guest, not the
+ * virtualise, and TSC_ADJUST; the hypervisor bit and leaves 4000_00xx. Reflecting the guest, not the
  * SVSM: OSXSAVE and OSPKE follow the guest's CR4, leaf 0xD sizes the guest's XCR0, the
  * APIC IDs the vCPU's. No state.
  */
@@ -32,6 +32,7 @@ struct cpuid_regs vcpu_cpuid_filter(uint32_t leaf, uint32_t subleaf, struct cpui
 		break;
 	case 0x7:
 		if (subleaf == 0) {
+			r.ebx &= ~CPUID_7_EBX_TSC_ADJUST; /* MSR 0x3b is not emulated */
 			r.ecx &= ~CPUID_7_ECX_OSPKE;
 			if ((g->cr4 & CPUID_CR4_PKE) != 0) {
 				r.ecx |= CPUID_7_ECX_OSPKE;

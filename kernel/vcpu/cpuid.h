@@ -14,6 +14,7 @@
 #define CPUID_1_ECX_TSC_DEADLINE     (1u << 24)
 #define CPUID_1_ECX_OSXSAVE          (1u << 27)
 #define CPUID_1_ECX_HYPERVISOR       (1u << 31)
+#define CPUID_7_EBX_TSC_ADJUST       (1u << 1)
 #define CPUID_7_ECX_OSPKE            (1u << 4)
 #define CPUID_80000001_ECX_SVM       (1u << 2)
 #define CPUID_80000001_ECX_MONITORX  (1u << 29)

@@ -113,7 +113,9 @@ static void iopm_allow(uint8_t *pm, unsigned port)
  *   the guest shared machine state: the legacy PIC (vectors below 32 would reach the SVSM as
  *   exceptions), the A20 gate and reset ports, PCI configuration space (bus mastering),
  *   fw_cfg (its DMA interface writes anywhere), the PM control register, isa-debug-exit.
- * - MSRs: those VMLOAD/VMSAVE switch per guest (FS/GS bases, syscall and sysenter MSRs).
+ * - MSRs: those VMLOAD/VMSAVE switch per guest (FS/GS bases, syscall and sysenter MSRs),
+ *   and TSC_AUX, which the SVSM never uses (no RDTSCP/RDPID): the guest's RDTSCP reads it
+ *   from the hardware, so its WRMSR must reach the hardware too.
  *   Every other MSR exits to kernel/vcpu/msr.c (EFER, PAT, the TSC, the APIC base, the
  *   SVM MSRs and MSR_SVSM_CAA are emulated there; any other MSR raises #GP in the guest).
  */
@@ -122,6 +124,7 @@ static enum svsm_err setup_permission_maps(void)
 	static const uint32_t switched_msrs[] = {
 		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
 		MSR_SFMASK, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
+		MSR_TSC_AUX_PASSED,
 	};
 	uint8_t *iopm, *msrpm;
 
