@@ -39,3 +39,10 @@ FUZZ_SRCS_snp_vc := kernel/platform/snp/vc.c kernel/platform/snp/ghcb.c lib/x86_
 FUZZ_TARGETS += guest_walk
 FUZZ_SRCS_guest_walk := kernel/vcpu/guest_walk.c kernel/mm/guest_mem.c kernel/mm/mm_host.c \
 	kernel/arch/x86_64/safe_copy_host.c
+
+# The paravisor's device policy: the PCI configuration filter and the legacy ports.
+FUZZ_TARGETS += pci_filter legacy_ports
+FUZZ_SRCS_pci_filter := kernel/devices/pci_filter.c kernel/devices/bus.c \
+	kernel/drivers/pci_host.c kernel/lib/log_host.c
+FUZZ_SRCS_legacy_ports := kernel/devices/legacy.c kernel/devices/bus.c \
+	kernel/drivers/port_io_host.c kernel/guest/stop.c kernel/vcpu/exit_stats.c kernel/lib/log_host.c
