@@ -125,18 +125,25 @@ TEST(pci_filter, whitelist_and_bus_master_forced_off)
 
 TEST(pci_filter, ecam_goes_through_the_same_filter)
 {
-	struct vm_exit e;
-	uint8_t mov_store[] = {0x89, 0x03}; /* mov [rbx], eax */
+	struct bus_access a = {.gpa = gpa_init(0xb00f8000ull), .size = 4};
 
 	setup();
 	ASSERT_EQ(pci_filter_register(gpa_init(0xb0000000ull), 0x10000000ull), SVSM_OK);
 	EXPECT_EQ(pci_filter_read(0, 0, 0, 0, 4), 0x29c08086u);
 	EXPECT_EQ(pci_filter_read(0, 0, 0, 0x100, 4), 0xffffffffu);
 	EXPECT_TRUE(bus_mmio_owned(gpa_init(0xb00f8000ull)));
-	(void)e;
-	(void)mov_store;
-	pci_filter_write(0, 0x1f, 0, 0x04, 1, 0x07);
-	EXPECT_EQ(pci_config_read32(0x1f, 0, 4) & 0xff, 0x03u);
+	EXPECT_EQ(bus_mmio(g.v, &a), BUS_DONE); /* 00:1f.0 register 0 */
+	EXPECT_EQ(a.value, 0x29188086u);
+	a.gpa = gpa_init(0xb00fb000ull); /* 00:1f.3: hidden */
+	EXPECT_EQ(bus_mmio(g.v, &a), BUS_DONE);
+	EXPECT_EQ(a.value, 0xffffffffu);
+	a = (struct bus_access){.gpa = gpa_init(0xb00f8004ull), .size = 2, .write = true,
+				.value = 0x0107};
+	EXPECT_EQ(bus_mmio(g.v, &a), BUS_DONE); /* command: BME off, SERR kept */
+	EXPECT_EQ(pci_config_read32(0x1f, 0, 4) & 0xffff, 0x0103u);
+	a = (struct bus_access){.gpa = gpa_init(0xb00f8000ull), .size = 8};
+	EXPECT_EQ(bus_mmio(g.v, &a), BUS_DONE);
+	EXPECT_EQ(a.value, ~0ull);
 }
 
 TEST(legacy, pm1_cnt_and_reset_decoders)
