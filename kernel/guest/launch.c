@@ -12,6 +12,9 @@
 #include "kernel/devices/fw_cfg_view.h"
 #include "kernel/devices/intc_absent.h"
 #include "kernel/devices/lapic.h"
+#include "kernel/devices/legacy.h"
+#include "kernel/devices/pci_filter.h"
+#include "kernel/init/boot_info.h"
 #include "kernel/devices/svsm_hole.h"
 #include "kernel/drivers/fw_cfg.h"
 #include "kernel/lib/log.h"
@@ -72,6 +75,12 @@ static enum svsm_err register_os_devices(void)
 	}
 	if (err == SVSM_OK) {
 		err = intc_register_os();
+	}
+	if (err == SVSM_OK) {
+		err = legacy_devices_register();
+	}
+	if (err == SVSM_OK && boot_info.ecam_size != 0) {
+		err = pci_filter_register(gpa_init(boot_info.ecam_base), boot_info.ecam_size);
 	}
 	return err;
 }

@@ -1,10 +1,12 @@
 /*
  * Stopping the whole guest after a violation (guest.h): one flag, set atomically by any
- * CPU, read by every vCPU loop before it enters the guest again.
+ * CPU, read by every vCPU loop before it enters the guest again. The first stop prints
+ * the exit statistics.
  */
 #include "kernel/guest/guest.h"
 
 #include "kernel/lib/log.h"
+#include "kernel/vcpu/exit_stats.h"
 
 static volatile uint32_t guest_is_stopped;
 
@@ -12,6 +14,7 @@ void guest_stop(const char *why)
 {
 	if (__atomic_exchange_n(&guest_is_stopped, 1, __ATOMIC_SEQ_CST) == 0) {
 		pr_err("guest stopped: %s\n", why);
+		exit_stats_print();
 	}
 }
 

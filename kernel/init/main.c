@@ -23,6 +23,7 @@
 #include "kernel/services/services.h"
 #include "kernel/vcpu/lifecycle.h"
 #include "kernel/vcpu/exit.h"
+#include "kernel/vcpu/exit_stats.h"
 #include "kernel/vcpu/vcpu.h"
 #include "lib/cmdline.h"
 
@@ -88,6 +89,9 @@ static __attribute__((noreturn)) void run_guest(void)
 	vcpu_loop(bsp);
 	healthy = vcpu_stop_all(bsp, 100000000) && page_alloc_check();
 	result = guest_done_result();
+	if (!guest_stopped()) {
+		exit_stats_print(); /* guest_stop() printed them already */
+	}
 	pr_info("guest: finished: %s; %lu SVSM calls served; %lu INVD/WBINVD run as WBINVD; "
 		"SVSM %s\n", result < 0 ? "stopped without reporting" :
 		result == 0 ? "reported all checks passed" : "reported failures",

@@ -134,5 +134,6 @@ enum vm_reg {
 	VM_REG_CR4,
 	VM_REG_CS_BASE,    /* the code segment's base (ignored in 64-bit mode) */
 	VM_REG_CPL,        /* the current privilege level, 0..3 */
+	VM_REG_XCR0,       /* the guest's XCR0 (read-only; CPUID leaf 0xD sizes follow it) */
 	VM_REG_COUNT,
 };

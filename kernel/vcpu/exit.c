@@ -7,7 +7,9 @@
  *   VM_EXIT_MMIO      -> vcpu/mmio.c -> devices/ bus; unowned: the guest stops
  *   VM_EXIT_MSR       -> vcpu/msr.c (deny by default: #GP)
  *   VM_EXIT_CPUID     -> vcpu/cpuid.c
- * and HLT, INVD/WBINVD, #UD, shutdown here. Runs on the vCPU's own CPU; the INVD count is atomic.
+ * and HLT, INVD/WBINVD, #UD, shutdown here. A VMMCALL from CPL > 0 is no SVSM call: #UD
+ * (logged once). Every exit is counted in exit_stats.c. Runs on the vCPU's own CPU; the
+ * INVD count is atomic.
  */
 #include "kernel/vcpu/exit.h"
 
@@ -21,6 +23,7 @@
 #include "kernel/mm/guest_mem.h"
 #include "kernel/platform/platform.h"
 #include "kernel/vcpu/call.h"
+#include "kernel/vcpu/exit_stats.h"
 #include "kernel/vcpu/guest_walk.h"
 #include "kernel/vcpu/vcpu.h"
 
@@ -154,15 +157,35 @@ static void invd_exit(struct vcpu *v, const struct vm_exit *e)
 	vcpu_complete(v, e);
 }
 
+/*
+ * Only the guest's kernel may call the SVSM: VMMCALL at CPL > 0 raises #UD, as on a CPU
+ * without a hypervisor, and does nothing else.
+ */
+static void svsm_call_exit(struct vcpu *v, const struct vm_exit *e)
+{
+	static uint32_t user_call_logged;
+
+	if (plat_vcpu_reg(v, VM_REG_CPL) != 0) {
+		if (__atomic_exchange_n(&user_call_logged, 1, __ATOMIC_RELAXED) == 0) {
+			pr_warn("vcpu: vCPU %u: VMMCALL at CPL %lu refused with #UD (logged once)\n",
+				v->id, (unsigned long)plat_vcpu_reg(v, VM_REG_CPL));
+		}
+		plat_vcpu_inject(v, VEC_UD, false, 0);
+		return;
+	}
+	vcpu_complete(v, e);
+	vcpu_handle_call(v);
+}
+
 enum vcpu_next vcpu_exit_dispatch(struct vcpu *v, const struct vm_exit *e)
 {
+	exit_stats_count(e);
 	switch (e->kind) {
 	case VM_EXIT_NONE:
 	case VM_EXIT_INTR_WINDOW: /* no virtual interrupt controller yet: nothing to inject */
 		return VCPU_NEXT_RUN;
 	case VM_EXIT_SVSM_CALL:
-		vcpu_complete(v, e);
-		vcpu_handle_call(v);
+		svsm_call_exit(v, e);
 		return VCPU_NEXT_RUN;
 	case VM_EXIT_HLT:
 		vcpu_complete(v, e);

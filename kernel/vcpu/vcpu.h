@@ -26,6 +26,20 @@ enum vcpu_state {
 	VCPU_STOPPED,
 };
 
+#define VCPU_MTRR_VAR_COUNT   8  /* variable-range MTRR pairs (MTRRcap.VCNT) */
+#define VCPU_MTRR_FIXED_COUNT 11 /* 0x250, 0x258, 0x259, 0x268..0x26f */
+
+/**
+ * struct vcpu_msrs - MSRs a vCPU sees as its own but that never reach the hardware
+ * (vcpu/msr.c): the MTRRs and SPEC_CTRL. Zero (the reset state) when the vCPU is created.
+ */
+struct vcpu_msrs {
+	uint64_t mtrr_def_type;
+	uint64_t mtrr_fixed[VCPU_MTRR_FIXED_COUNT];
+	uint64_t mtrr_var[2 * VCPU_MTRR_VAR_COUNT]; /* PhysBase0, PhysMask0, PhysBase1, ... */
+	uint64_t spec_ctrl;
+};
+
 struct vcpu {
 	unsigned id;             /* index in the vCPU table */
 	uint32_t apic_id;
@@ -36,6 +50,7 @@ struct vcpu {
 	bool deleting;           /* claimed by a DELETE_VCPU (under vcpu_lock) */
 	uint64_t gen;            /* bumped each time the slot is freed (see struct vcpu_claim) */
 	uint64_t calls;          /* SVSM calls served */
+	struct vcpu_msrs msrs;   /* MSRs virtualised per vCPU (vcpu/msr.c) */
 	void *plat;              /* platform-private state */
 };
 

@@ -51,3 +51,10 @@ FUZZ_SRCS_linux_layout := kernel/guest/linux_layout.c kernel/lib/log_host.c
 # The interrupt-controller filters: LAPIC registers, IOAPIC entries, the 8259 ICWs.
 FUZZ_TARGETS += intc_filter
 FUZZ_SRCS_intc_filter := lib/intc_filter.c
+
+# The paravisor's device policy: the PCI configuration filter and the legacy ports.
+FUZZ_TARGETS += pci_filter legacy_ports
+FUZZ_SRCS_pci_filter := kernel/devices/pci_filter.c kernel/devices/bus.c \
+	kernel/drivers/pci_host.c kernel/lib/log_host.c
+FUZZ_SRCS_legacy_ports := kernel/devices/legacy.c kernel/devices/bus.c \
+	kernel/drivers/port_io_host.c kernel/guest/stop.c kernel/vcpu/exit_stats.c kernel/lib/log_host.c

@@ -150,6 +150,11 @@ void svm_fpu_release(void)
 	c->fpu_live = NULL;
 }
 
+bool svm_fpu_live(const struct vcpu_fpu *fpu)
+{
+	return svm_cpus[this_cpu()->index].fpu_live == fpu;
+}
+
 void svm_run(uint64_t vmcb_pa, struct guest_gprs *gprs, struct vcpu_fpu *fpu)
 {
 	struct svm_cpu *c = &svm_cpus[this_cpu()->index];

@@ -39,6 +39,8 @@ void svm_run(uint64_t vmcb_pa, struct guest_gprs *gprs, struct vcpu_fpu *fpu);
  * the vector unit to the SVSM (its XCR0, init state). Before any SVSM vector code runs.
  */
 void svm_fpu_release(void);
+/** svm_fpu_live - @fpu is the vector state live on this CPU (its XCR0 is in hardware). */
+bool svm_fpu_live(const struct vcpu_fpu *fpu);
 
 /** vcpu_fpu_init - vector state of a new vCPU (architectural init state, XCR0 = x87). */
 enum svsm_err vcpu_fpu_init(struct vcpu_fpu *fpu) SVSM_MUST_CHECK;

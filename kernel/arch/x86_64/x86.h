@@ -15,6 +15,7 @@
 #define MSR_FS_BASE       0xc0000100
 #define MSR_GS_BASE       0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_TSC_AUX_PASSED 0xc0000103 /* TSC_AUX: passed to the guest on native */
 #define MSR_TSC           0x10
 #define MSR_APIC_BASE     0x1b
 #define MSR_SYSENTER_CS   0x174
@@ -124,6 +125,14 @@ static inline uint8_t inb(uint16_t port)
 static inline void outw(uint16_t port, uint16_t v)
 {
 	__asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
 }
 
 static inline void outl(uint16_t port, uint32_t v)

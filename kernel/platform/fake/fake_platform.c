@@ -146,3 +146,9 @@ void plat_vcpu_inject(struct vcpu *v, uint8_t vector, bool has_error, uint32_t e
 	fake_log.injections++;
 	fake_log.last_vector = vector;
 }
+
+enum svsm_err plat_guest_pass_io(uint32_t first, uint32_t count)
+{
+	(void)first;
+	return count == 0 ? SVSM_E_INVALID_PARAM : SVSM_OK; /* nothing to pass on the host */
+}

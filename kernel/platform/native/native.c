@@ -17,6 +17,7 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/x86.h"
+#include "kernel/arch/x86_64/xsave.h"
 #include "kernel/drivers/pci.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/log.h"
@@ -112,7 +113,9 @@ static void iopm_allow(uint8_t *pm, unsigned port)
  *   the guest shared machine state: the legacy PIC (vectors below 32 would reach the SVSM as
  *   exceptions), the A20 gate and reset ports, PCI configuration space (bus mastering),
  *   fw_cfg (its DMA interface writes anywhere), the PM control register, isa-debug-exit.
- * - MSRs: those VMLOAD/VMSAVE switch per guest (FS/GS bases, syscall and sysenter MSRs).
+ * - MSRs: those VMLOAD/VMSAVE switch per guest (FS/GS bases, syscall and sysenter MSRs),
+ *   and TSC_AUX, which the SVSM never uses (no RDTSCP/RDPID): the guest's RDTSCP reads it
+ *   from the hardware, so its WRMSR must reach the hardware too.
  *   Every other MSR exits to kernel/vcpu/msr.c (EFER, PAT, the TSC, the APIC base, the
  *   SVM MSRs and MSR_SVSM_CAA are emulated there; any other MSR raises #GP in the guest).
  */
@@ -121,6 +124,7 @@ static enum svsm_err setup_permission_maps(void)
 	static const uint32_t switched_msrs[] = {
 		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
 		MSR_SFMASK, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
+		MSR_TSC_AUX_PASSED,
 	};
 	uint8_t *iopm, *msrpm;
 
@@ -148,7 +152,7 @@ void native_vmcb_init_control(struct vmcb *vmcb)
 
 	c->intercept_misc1 = VMCB_INTERCEPT_INTR | VMCB_INTERCEPT_NMI | VMCB_INTERCEPT_HLT |
 			     VMCB_INTERCEPT_IOIO | VMCB_INTERCEPT_MSR | VMCB_INTERCEPT_SHUTDOWN |
-			     VMCB_INTERCEPT_INVD;
+			     VMCB_INTERCEPT_INVD | VMCB_INTERCEPT_CPUID;
 	c->intercept_misc2 = VMCB_INTERCEPT_VMRUN | VMCB_INTERCEPT_VMMCALL | VMCB_INTERCEPT_VMLOAD |
 			     VMCB_INTERCEPT_VMSAVE | VMCB_INTERCEPT_STGI | VMCB_INTERCEPT_CLGI |
 			     VMCB_INTERCEPT_SKINIT | VMCB_INTERCEPT_WBINVD;
@@ -398,6 +402,12 @@ static void translate(struct vcpu *v, struct vmcb *vmcb, struct vm_exit *e)
 						vmcb->control.exit_info_1 != 0,
 						(uint32_t)vmcb->save.rax | nv_of(v)->gprs.rdx << 32};
 		break;
+	case SVM_EXIT_CPUID:
+		e->kind = VM_EXIT_CPUID;
+		e->insn_len = 2;
+		e->u.cpuid = (struct vm_exit_cpuid){(uint32_t)vmcb->save.rax,
+						    (uint32_t)nv_of(v)->gprs.rcx};
+		break;
 	case SVM_EXIT_NPF:
 		translate_npf(vmcb, e);
 		break;
@@ -531,6 +541,7 @@ static uint64_t *gpr(struct native_vcpu *nv, enum vm_reg reg)
 		[VM_REG_CR0] = &nv->vmcb->save.cr0, [VM_REG_CR3] = &nv->vmcb->save.cr3,
 		[VM_REG_CR4] = &nv->vmcb->save.cr4, [VM_REG_CS_BASE] = &nv->vmcb->save.cs.base,
 		[VM_REG_CPL] = NULL, /* a byte in the VMCB: plat_vcpu_reg() */
+		[VM_REG_XCR0] = &nv->fpu.xcr0, /* when not live: plat_vcpu_reg() */
 	};
 
 	CHECK((unsigned)reg < VM_REG_COUNT);
@@ -544,6 +555,11 @@ uint64_t plat_vcpu_reg(struct vcpu *v, enum vm_reg reg)
 	if (reg == VM_REG_CPL) {
 		return nv->vmcb->save.cpl;
 	}
+	if (reg == VM_REG_XCR0) {
+		/* Guest XSETBV is not intercepted: while its vector state is live on this CPU
+		 * the hardware holds the guest's XCR0 (svm.c). */
+		return svm_fpu_live(&nv->fpu) ? xsave_get_xcr0() : nv->fpu.xcr0;
+	}
 	return *gpr(nv, reg);
 }
 
@@ -554,6 +570,9 @@ void plat_vcpu_set_reg(struct vcpu *v, enum vm_reg reg, uint64_t value)
 	if (reg == VM_REG_CPL) {
 		nv->vmcb->save.cpl = (uint8_t)(value & 3);
 		return;
+	}
+	if (reg == VM_REG_XCR0) {
+		return; /* read-only: the guest sets it with XSETBV */
 	}
 	*gpr(nv, reg) = value;
 }
