@@ -8,7 +8,9 @@
  *   RST_CNT 0xcf9, port A 0x92 bit 0, i8042 command 0xfe: the guest resets, which resets
  *                         the machine (the SVSM writes 0x6 to 0xcf9)
  *   SMI_EN/SMI_STS 0x630-0x637, APM 0xb2-0xb3: writes raise SMIs on CPUs the SVSM runs
- *                         on: refused (logged once); reads pass through the SVSM
+ *                         on: refused (logged once); reads pass through the SVSM. The
+ *                         FADT's ACPI_ENABLE/ACPI_DISABLE to 0xb2 set/clear SCI_EN only
+ *                         (the SVSM writes PM1a_CNT), as the BIOS's SMI handler would
  *   port A 0x92           A20 stays enabled (QEMU applies the gate to the boot CPU, the
  *                         SVSM's too): only reads and the reset bit take effect
  *   i8042 0x64            no controller (reads the bus default, all-ones), but the
@@ -142,10 +144,27 @@ static enum bus_result reset_access(void *ctx, struct vcpu *v, struct bus_access
 	return BUS_DONE; /* i8042 commands other than reset, port A: dropped */
 }
 
+/*
+ * ACPI mode: the OS writes the FADT's ACPI_ENABLE (2) or ACPI_DISABLE (3) to SMI_CMD (APM
+ * 0xb2), which on QEMU's ICH9 sets or clears SCI_EN and raises an SMI for the BIOS. The
+ * SVSM does the SCI_EN part itself, without the SMI.
+ */
+#define APM_ACPI_ENABLE  2u
+#define APM_ACPI_DISABLE 3u
+#define PM1_CNT_SCI_EN   1u
+
 static enum bus_result smi_access(void *ctx, struct vcpu *v, struct bus_access *a)
 {
 	(void)ctx;
 	(void)v;
+	if (a->write && a->port == LEGACY_APM_CNT && a->size == 1 &&
+	    (a->value == APM_ACPI_ENABLE || a->value == APM_ACPI_DISABLE)) {
+		uint32_t cnt = port_io_in(LEGACY_PM1A_CNT, 2) & ~PM1_CNT_SLP_EN;
+
+		cnt = a->value == APM_ACPI_ENABLE ? cnt | PM1_CNT_SCI_EN : cnt & ~PM1_CNT_SCI_EN;
+		port_io_out(LEGACY_PM1A_CNT, 2, cnt);
+		return BUS_DONE;
+	}
 	if (a->write) {
 		log_once(&smi_write_logged, "SMI port write", a->port, a->value);
 		return BUS_DONE;

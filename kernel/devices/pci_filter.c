@@ -121,7 +121,8 @@ void pci_filter_write(unsigned bus, unsigned dev, unsigned fn, unsigned reg, uns
 		case POLICY_SAME:
 		case POLICY_REFUSE:
 			if (b != cur || policy(dev, r) == POLICY_REFUSE) {
-				if (b != cur) {
+				/* BAR sizing: neither device implements a BAR; silent. */
+				if (b != cur && !(r >= 0x10 && r < 0x28) && !(r >= 0x30 && r < 0x34)) {
 					log_refused(dev, r, b);
 				}
 				b = cur;
