@@ -183,6 +183,13 @@ bool plat_vcpu_irq_pending(struct vcpu *v);
 enum svsm_err plat_vcpu_prepare_sipi(struct vcpu *v, unsigned cpu,
 				     uint8_t vector) SVSM_MUST_CHECK;
 
+/**
+ * plat_vcpu_reset_sipi - on @v's own CPU: put the running vCPU @v into the state after
+ * INIT and a SIPI with @vector (the guest restarts an AP it has parked, as OVMF's MpInitLib
+ * does for every AP task). Platforms without OS guests ignore it.
+ */
+void plat_vcpu_reset_sipi(struct vcpu *v, uint8_t vector);
+
 struct snp_attestation_report;
 
 /**

@@ -92,7 +92,18 @@ enum svsm_err vcpu_start_sipi(uint32_t apic_id, uint8_t vector)
 	}
 	v = vcpu_alloc(apic_id, VCPU_NO_CA, VCPU_NO_VMSA);
 	if (v == NULL) {
-		return SVSM_E_EXISTS; /* that APIC ID already runs a vCPU */
+		/*
+		 * That APIC ID already runs a vCPU: the guest restarts its AP (INIT-SIPI-SIPI wakes
+		 * parked APs in OVMF). Its own CPU applies the request before its next entry.
+		 * Guest vCPUs started by SIPI are never deleted, so the pointer stays valid.
+		 */
+		v = vcpu_find_apic(apic_id);
+		if (v == NULL || !gpa_eq(v->vmsa_gpa, VCPU_NO_VMSA)) {
+			return SVSM_E_EXISTS;
+		}
+		__atomic_store_n(&v->sipi_request, 0x100u | vector, __ATOMIC_RELEASE);
+		plat_vcpu_kick(v);
+		return SVSM_OK;
 	}
 	if (!smp_reserve((unsigned)cpu)) {
 		err = SVSM_E_BUSY;

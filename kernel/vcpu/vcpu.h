@@ -47,6 +47,7 @@ struct vcpu {
 	gpa_t vmsa_gpa;          /* VMSA it was created from, VCPU_NO_VMSA for the boot vCPU */
 	volatile enum vcpu_state state;
 	volatile bool stop_request;
+	uint32_t sipi_request;   /* 0, or 0x100 | vector: a SIPI restarts it (vcpu_loop) */
 	bool deleting;           /* claimed by a DELETE_VCPU (under vcpu_lock) */
 	uint64_t gen;            /* bumped each time the slot is freed (see struct vcpu_claim) */
 	uint64_t calls;          /* SVSM calls served */

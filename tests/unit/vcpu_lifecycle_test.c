@@ -485,8 +485,11 @@ TEST(vcpu_lifecycle, sipi_starts_each_ap_once_without_ca_or_vmsa)
 	EXPECT_TRUE(fake_cpus_started(2) == 1);
 	/* A second SIPI vCPU also has no calling area: no conflict on CA 0. */
 	EXPECT_EQ(vcpu_start_sipi(1, 0x10), SVSM_OK);
-	/* Already running, the boot CPU, no such CPU: refused. */
-	EXPECT_EQ(vcpu_start_sipi(2, 0x9a), SVSM_E_EXISTS);
+	/* Already running: a restart request for its own CPU, no second vCPU. */
+	EXPECT_EQ(vcpu_start_sipi(2, 0x9b), SVSM_OK);
+	EXPECT_EQ(vcpu_find_apic(2)->sipi_request, 0x19bu);
+	EXPECT_TRUE(fake_cpus_started(2) == 1);
+	/* The boot CPU, no such CPU: refused. */
 	EXPECT_EQ(vcpu_start_sipi(0, 0x9a), SVSM_E_INVALID_PARAM);
 	EXPECT_EQ(vcpu_start_sipi(9, 0x9a), SVSM_E_INVALID_PARAM);
 	EXPECT_EQ(fake_log.prepares, 2u);

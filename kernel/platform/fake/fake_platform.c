@@ -90,6 +90,12 @@ bool plat_vcpu_irq_pending(struct vcpu *v)
 	return fake_log.irq_pending;
 }
 
+void plat_vcpu_reset_sipi(struct vcpu *v, uint8_t vector)
+{
+	(void)v;
+	(void)vector;
+}
+
 enum svsm_err plat_vcpu_prepare_sipi(struct vcpu *v, unsigned cpu, uint8_t vector)
 {
 	fake_log.sipi_vector = vector;

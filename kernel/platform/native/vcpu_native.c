@@ -164,16 +164,13 @@ out:
 	return err;
 }
 
-enum svsm_err plat_vcpu_prepare_sipi(struct vcpu *v, unsigned cpu, uint8_t vector)
+/* The state after INIT then SIPI (APM vol. 2 "Processor Initialization State"). */
+static void sipi_state(struct native_vcpu *nv, uint8_t vector)
 {
-	struct native_vcpu *nv = native_vcpu_new();
-	struct vmcb_save *s = NULL;
+	struct vmcb_save *s = &nv->vmcb->save;
+	uint64_t pat = s->g_pat;
 
-	if (nv == NULL) {
-		return SVSM_E_NOMEM;
-	}
-	s = &nv->vmcb->save;
-	/* The state after INIT then SIPI (APM vol. 2 "Processor Initialization State"). */
+	*s = (struct vmcb_save){.g_pat = pat};
 	s->cs = (struct vmsa_seg){(uint16_t)(vector << 8), 0x9b, 0xffff, (uint64_t)vector << 12};
 	s->ds = s->es = s->ss = s->fs = s->gs = (struct vmsa_seg){0, 0x93, 0xffff, 0};
 	s->gdtr = (struct vmsa_seg){0, 0, 0xffff, 0};
@@ -186,10 +183,30 @@ enum svsm_err plat_vcpu_prepare_sipi(struct vcpu *v, unsigned cpu, uint8_t vecto
 	s->rip = 0;
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
-	nv->gprs.rdx = 0x600; /* family 6, as after reset */
+	nv->gprs = (struct guest_gprs){.rdx = 0x600}; /* family 6, as after reset */
+}
+
+enum svsm_err plat_vcpu_prepare_sipi(struct vcpu *v, unsigned cpu, uint8_t vector)
+{
+	struct native_vcpu *nv = native_vcpu_new();
+
+	if (nv == NULL) {
+		return SVSM_E_NOMEM;
+	}
+	sipi_state(nv, vector);
 	nv->pcpu = cpu;
 	v->plat = nv;
 	return SVSM_OK;
+}
+
+void plat_vcpu_reset_sipi(struct vcpu *v, uint8_t vector)
+{
+	struct native_vcpu *nv = v->plat;
+
+	sipi_state(nv, vector);
+	nv->vmcb->control.event_inj = 0;
+	nv->vmcb->control.int_ctl &= ~(uint32_t)SVM_V_IRQ;
+	nv->vmcb->control.tlb_control = SVM_TLB_FLUSH_ALL;
 }
 
 enum svsm_err plat_vcpu_destroy(struct vcpu *v)

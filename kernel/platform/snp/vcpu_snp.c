@@ -99,6 +99,12 @@ bool plat_vcpu_irq_pending(struct vcpu *v)
 	return false;
 }
 
+void plat_vcpu_reset_sipi(struct vcpu *v, uint8_t vector)
+{
+	(void)v;
+	(void)vector; /* no OS guest on SNP: never asked */
+}
+
 enum svsm_err plat_vcpu_prepare_sipi(struct vcpu *v, unsigned cpu, uint8_t vector)
 {
 	(void)v;
