@@ -360,12 +360,19 @@ static int attack_icr(void)
 	for (int i = 0; i < n; i++) {
 		if (i == self_cpu)
 			continue;
-		say("INIT, SIPI (vector 0x10), NMI to APIC ID %u (cpu %d)", ids[i], i);
-		send_ipi(lapic, x2, ids[i], ICR_INIT);
-		usleep(10000);
+		/*
+		 * SIPI first (no INIT before it: ignored, as by hardware), the NMI, then an INIT.
+		 * On a machine that passes them through the INIT halts that CPU; under the SVSM
+		 * it reaches no physical CPU: the guest's vCPU would restart only at a following
+		 * SIPI (which restarting the guest's own AP is, not an attack on the SVSM).
+		 */
+		say("SIPI (vector 0x10), NMI, INIT to APIC ID %u (cpu %d)", ids[i], i);
 		send_ipi(lapic, x2, ids[i], ICR_SIPI);
 		usleep(1000);
 		send_ipi(lapic, x2, ids[i], ICR_NMI);
+		usleep(1000);
+		send_ipi(lapic, x2, ids[i], ICR_INIT);
+		usleep(10000);
 	}
 	if (!guest_runs()) {
 		say("another CPU stopped; not aiming at this CPU");
