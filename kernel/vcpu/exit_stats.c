@@ -1,6 +1,6 @@
 /*
- * Exit statistics (exit_stats.h): one relaxed atomic counter per reason, shared by every
- * vCPU; no lock, the counters only grow (exit_stats_reset is for tests).
+ * Exit statistics (exit_stats.h): one relaxed atomic counter per reason and one per port
+ * for port I/O, shared by every vCPU; no lock, the counters only grow (exit_stats_reset is for tests).
  */
 #include "kernel/vcpu/exit_stats.h"
 
@@ -10,7 +10,10 @@
 #define HW_EXIT_NMI   0x61
 #define HW_EXIT_VINTR 0x64
 
+#define TOP_PORTS 6
+
 static uint64_t counters[EXIT_STAT_COUNT];
+static uint32_t port_counts[0x10000]; /* port I/O exits by port: where an OS guest's go */
 
 static const char *const names[EXIT_STAT_COUNT] = {
 	[EXIT_STAT_NONE] = "none",	       [EXIT_STAT_SVSM_CALL] = "svsm_call",
@@ -45,6 +48,34 @@ static enum exit_stat classify(const struct vm_exit *e)
 void exit_stats_count(const struct vm_exit *e)
 {
 	__atomic_add_fetch(&counters[classify(e)], 1, __ATOMIC_RELAXED);
+	if (e->kind == VM_EXIT_IO) {
+		__atomic_add_fetch(&port_counts[e->u.io.port], 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* The ports with the most exits, largest first, as "svsm-exits io_port_0xNNN <count>". */
+static void print_top_ports(void)
+{
+	uint32_t printed_below = UINT32_MAX;
+
+	for (unsigned k = 0; k < TOP_PORTS; k++) {
+		uint32_t best = 0;
+		unsigned best_port = 0;
+
+		for (unsigned port = 0; port < 0x10000; port++) {
+			uint32_t n = __atomic_load_n(&port_counts[port], __ATOMIC_RELAXED);
+
+			if (n > best && n < printed_below) {
+				best = n;
+				best_port = port;
+			}
+		}
+		if (best == 0) {
+			return;
+		}
+		pr_info("svsm-exits io_port_%#x %u\n", best_port, best);
+		printed_below = best; /* ties below the first are merged: a summary, not a table */
+	}
 }
 
 uint64_t exit_stats_get(enum exit_stat stat)
@@ -70,6 +101,7 @@ void exit_stats_print(void)
 			total += n;
 		}
 	}
+	print_top_ports();
 	pr_info("svsm-exits total %lu\n", (unsigned long)total);
 }
 
@@ -77,5 +109,8 @@ void exit_stats_reset(void)
 {
 	for (unsigned i = 0; i < EXIT_STAT_COUNT; i++) {
 		__atomic_store_n(&counters[i], 0, __ATOMIC_RELAXED);
+	}
+	for (unsigned port = 0; port < 0x10000; port++) {
+		__atomic_store_n(&port_counts[port], 0, __ATOMIC_RELAXED);
 	}
 }
