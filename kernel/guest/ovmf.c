@@ -44,7 +44,7 @@ enum svsm_err ovmf_load(void)
 		return SVSM_E_NOMEM;
 	}
 	image = phys_to_virt(pa);
-	fw_cfg_read(select, image, size);
+	fw_cfg_read_at(select, 0, image, size); /* host DMA where offered */
 	/* The reset vector's far jump is the image's last 16 bytes: a sanity check only. */
 	if (image[size - 16] != 0x90 && image[size - 16] != 0xe9 && image[size - 16] != 0xea &&
 	    image[size - 16] != 0xeb && image[size - 16] != 0x0f) {
