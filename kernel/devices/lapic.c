@@ -82,8 +82,12 @@ static enum bus_result lapic_access(void *ctx, struct vcpu *v, struct bus_access
 		return BUS_DONE;
 	}
 	if (!a->write) {
-		a->value = intc_lapic_read_value(
-			s, offset, intc_lapic_passes_read(offset) ? apic_reg_read(offset) : 0);
+		uint32_t phys = intc_lapic_passes_read(offset) ? apic_reg_read(offset) : 0;
+
+		if (offset == LAPIC_REG_ID && apic_is_x2apic()) {
+			phys <<= 24; /* the guest sees an xAPIC: the ID in bits 31:24 */
+		}
+		a->value = intc_lapic_read_value(s, offset, phys);
 		return BUS_DONE;
 	}
 	intc_lapic_do_write(s, offset, (uint32_t)a->value, &w);
