@@ -148,7 +148,8 @@ void intc_lapic_do_write(struct intc_lapic *s, uint32_t offset, uint32_t value,
 	*out = (struct intc_lapic_write){.op = INTC_LAPIC_IGNORE};
 	if (is_lvt(offset)) {
 		out->op = INTC_LAPIC_WRITE;
-		out->value = intc_lvt_filter(offset, value, &out->why);
+		/* Defined bits only (x2APIC: reserved bits set may be a #GP on WRMSR). */
+		out->value = intc_lvt_filter(offset, value & 0x7ffffu, &out->why);
 		return;
 	}
 	switch (offset) {
@@ -158,6 +159,9 @@ void intc_lapic_do_write(struct intc_lapic *s, uint32_t offset, uint32_t value,
 		out->value = 0;
 		return;
 	case LAPIC_REG_TPR:
+		out->op = INTC_LAPIC_WRITE;
+		out->value = value & 0xffu;
+		return;
 	case LAPIC_REG_EOI:
 	case LAPIC_REG_LDR:
 	case LAPIC_REG_DFR:

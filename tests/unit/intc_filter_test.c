@@ -164,6 +164,11 @@ TEST(intc_filter, lapic_reads_only_registers_in_both_modes)
 	intc_lapic_do_write(&s, LAPIC_REG_ESR, 0x1234, &w);
 	EXPECT_EQ(w.op, INTC_LAPIC_WRITE);
 	EXPECT_EQ(w.value, 0u);
+	/* TPR and LVT writes keep only their defined bits. */
+	intc_lapic_do_write(&s, LAPIC_REG_TPR, 0xffffff10u, &w);
+	EXPECT_EQ(w.value, 0x10u);
+	intc_lapic_do_write(&s, LAPIC_REG_LVT_LINT1, 0xfff10030u, &w);
+	EXPECT_EQ(w.value, 0x10030u);
 }
 
 TEST(intc_filter, pic_icw_sequence)
