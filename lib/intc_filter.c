@@ -148,15 +148,23 @@ void intc_lapic_do_write(struct intc_lapic *s, uint32_t offset, uint32_t value,
 	*out = (struct intc_lapic_write){.op = INTC_LAPIC_IGNORE};
 	if (is_lvt(offset)) {
 		out->op = INTC_LAPIC_WRITE;
-		out->value = intc_lvt_filter(offset, value, &out->why);
+		/* Defined bits only (x2APIC: reserved bits set may be a #GP on WRMSR). */
+		out->value = intc_lvt_filter(offset, value & 0x7ffffu, &out->why);
 		return;
 	}
 	switch (offset) {
+	case LAPIC_REG_ESR:
+		/* Any write arms the ESR; in x2APIC mode a non-zero one is a #GP. */
+		out->op = INTC_LAPIC_WRITE;
+		out->value = 0;
+		return;
 	case LAPIC_REG_TPR:
+		out->op = INTC_LAPIC_WRITE;
+		out->value = value & 0xffu;
+		return;
 	case LAPIC_REG_EOI:
 	case LAPIC_REG_LDR:
 	case LAPIC_REG_DFR:
-	case LAPIC_REG_ESR:
 	case LAPIC_REG_TIMER_INIT:
 	case LAPIC_REG_TIMER_DIV:
 		out->op = INTC_LAPIC_WRITE;
@@ -179,10 +187,33 @@ void intc_lapic_do_write(struct intc_lapic *s, uint32_t offset, uint32_t value,
 	}
 }
 
+/*
+ * Only registers that exist in both xAPIC and x2APIC mode are read from hardware: in x2APIC
+ * mode a read of any other offset is an RDMSR of a reserved MSR (0x800, 0x801, 0x804-0x807,
+ * APR 0x809, RRD 0x80c, DFR 0x80e, 0x829-0x82e, 0x83a-0x83d, 0x83f), a #GP in the SVSM.
+ */
 bool intc_lapic_passes_read(uint32_t offset)
 {
-	return offset != LAPIC_REG_SVR && offset != LAPIC_REG_ICR_HI &&
-	       offset != LAPIC_REG_ICR_LO && offset < 0x400 && offset != LAPIC_REG_EOI;
+	if ((offset & 0xf) != 0) {
+		return false;
+	}
+	switch (offset) {
+	case LAPIC_REG_ID:
+	case LAPIC_REG_VERSION:
+	case LAPIC_REG_TPR:
+	case LAPIC_REG_PPR:
+	case LAPIC_REG_LDR:
+	case LAPIC_REG_ESR:
+	case LAPIC_REG_LVT_CMCI:
+	case LAPIC_REG_TIMER_INIT:
+	case LAPIC_REG_TIMER_CUR:
+	case LAPIC_REG_TIMER_DIV:
+		return true;
+	default:
+		/* ISR, TMR, IRR (0x100-0x270) and the LVTs (0x320-0x370). */
+		return (offset >= LAPIC_REG_ISR0 && offset <= LAPIC_REG_IRR7) ||
+		       (offset >= LAPIC_REG_LVT_TIMER && offset <= LAPIC_REG_LVT_ERROR);
+	}
 }
 
 uint32_t intc_lapic_read_value(const struct intc_lapic *s, uint32_t offset, uint32_t phys)
@@ -196,6 +227,8 @@ uint32_t intc_lapic_read_value(const struct intc_lapic *s, uint32_t offset, uint
 		return s->icr_low; /* delivery status: always idle */
 	case LAPIC_REG_EOI:
 		return 0;
+	case LAPIC_REG_DFR:
+		return 0xffffffffu; /* flat model (not readable from hardware in x2APIC mode) */
 	default:
 		return offset < 0x400 ? phys : 0;
 	}

@@ -33,10 +33,13 @@
 #define LAPIC_REG_ID       0x020
 #define LAPIC_REG_VERSION  0x030
 #define LAPIC_REG_TPR      0x080
+#define LAPIC_REG_PPR      0x0a0
 #define LAPIC_REG_EOI      0x0b0
 #define LAPIC_REG_LDR      0x0d0
 #define LAPIC_REG_DFR      0x0e0
 #define LAPIC_REG_SVR      0x0f0
+#define LAPIC_REG_ISR0     0x100
+#define LAPIC_REG_IRR7     0x270
 #define LAPIC_REG_ESR      0x280
 #define LAPIC_REG_LVT_CMCI 0x2f0
 #define LAPIC_REG_ICR_LO   0x300

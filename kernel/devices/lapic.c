@@ -82,8 +82,12 @@ static enum bus_result lapic_access(void *ctx, struct vcpu *v, struct bus_access
 		return BUS_DONE;
 	}
 	if (!a->write) {
-		a->value = intc_lapic_read_value(
-			s, offset, intc_lapic_passes_read(offset) ? apic_reg_read(offset) : 0);
+		uint32_t phys = intc_lapic_passes_read(offset) ? apic_reg_read(offset) : 0;
+
+		if (offset == LAPIC_REG_ID && apic_is_x2apic()) {
+			phys <<= 24; /* the guest sees an xAPIC: the ID in bits 31:24 */
+		}
+		a->value = intc_lapic_read_value(s, offset, phys);
 		return BUS_DONE;
 	}
 	intc_lapic_do_write(s, offset, (uint32_t)a->value, &w);
@@ -91,7 +95,14 @@ static enum bus_result lapic_access(void *ctx, struct vcpu *v, struct bus_access
 	if (w.op == INTC_LAPIC_WRITE) {
 		apic_reg_write(offset, w.value);
 	} else if (w.op == INTC_LAPIC_ICR && w.action == INTC_ICR_SEND) {
-		apic_send_raw(w.icr.dest, (uint32_t)a->value);
+		/* Defined ICR bits only (reserved ones may #GP in x2APIC mode); the xAPIC
+		 * physical broadcast 0xff is 0xffffffff to an x2APIC. */
+		uint32_t dest = w.icr.dest;
+
+		if (apic_is_x2apic() && dest == 0xff && !w.icr.logical) {
+			dest = 0xffffffffu;
+		}
+		apic_send_raw(dest, (uint32_t)a->value & 0xccfffu);
 	} else if (w.op == INTC_LAPIC_ICR &&
 		   (w.action == INTC_ICR_INIT || w.action == INTC_ICR_SIPI)) {
 		icr_init_sipi(&w);

@@ -140,6 +140,37 @@ TEST(intc_filter, lapic_registers)
 	EXPECT_EQ(intc_lapic_read_value(&s, 0x400, 0x1234), 0u);
 }
 
+/* In x2APIC mode a read of a reserved register is an RDMSR #GP in the SVSM: never passed. */
+TEST(intc_filter, lapic_reads_only_registers_in_both_modes)
+{
+	static const uint32_t reserved[] = {0x000, 0x010, 0x040, 0x050, 0x060, 0x070, 0x090,
+					    0x0c0, 0x0e0, 0x290, 0x2a0, 0x2e0, 0x3a0, 0x3d0,
+					    0x3f0, 0x3f8, 0x104, 0x0a4};
+	static const uint32_t passed[] = {0x020, 0x030, 0x080, 0x0a0, 0x0d0, 0x100, 0x170,
+					  0x180, 0x200, 0x270, 0x280, 0x2f0, 0x320, 0x370,
+					  0x380, 0x390, 0x3e0};
+	struct intc_lapic s;
+	struct intc_lapic_write w;
+
+	for (unsigned i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		EXPECT_FALSE(intc_lapic_passes_read(reserved[i]));
+	}
+	for (unsigned i = 0; i < sizeof(passed) / sizeof(passed[0]); i++) {
+		EXPECT_TRUE(intc_lapic_passes_read(passed[i]));
+	}
+	intc_lapic_reset(&s);
+	EXPECT_EQ(intc_lapic_read_value(&s, LAPIC_REG_DFR, 0), 0xffffffffu);
+	/* ESR writes reach hardware as 0 (x2APIC: a non-zero write is a #GP). */
+	intc_lapic_do_write(&s, LAPIC_REG_ESR, 0x1234, &w);
+	EXPECT_EQ(w.op, INTC_LAPIC_WRITE);
+	EXPECT_EQ(w.value, 0u);
+	/* TPR and LVT writes keep only their defined bits. */
+	intc_lapic_do_write(&s, LAPIC_REG_TPR, 0xffffff10u, &w);
+	EXPECT_EQ(w.value, 0x10u);
+	intc_lapic_do_write(&s, LAPIC_REG_LVT_LINT1, 0xfff10030u, &w);
+	EXPECT_EQ(w.value, 0x10030u);
+}
+
 TEST(intc_filter, pic_icw_sequence)
 {
 	struct intc_pic p = {0};
