@@ -14,6 +14,7 @@
 #include "kernel/drivers/port_io.h"
 #include "kernel/guest/guest.h"
 #include "kernel/platform/platform.h"
+#include "kernel/vcpu/vcpu.h"
 
 /* Passing ports through is the platform's business: nothing to do here. */
 enum svsm_err plat_guest_pass_io(uint32_t first, uint32_t count)
@@ -21,6 +22,12 @@ enum svsm_err plat_guest_pass_io(uint32_t first, uint32_t count)
 	(void)first;
 	(void)count;
 	return SVSM_OK;
+}
+
+/* guest_stop() asks the vCPUs to stop: there are none here. */
+void vcpu_request_stop_all(const struct vcpu *self)
+{
+	(void)self;
 }
 
 static void check(int ok)

@@ -19,6 +19,7 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/x86.h"
+#include "kernel/guest/guest.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/mm/guest_mem.h"
@@ -144,8 +145,13 @@ void native_kick_cpu(unsigned cpu)
 	if (cpu == this_cpu()->index || cpu >= smp_cpu_count()) {
 		return;
 	}
-	if (__atomic_load_n(&npt_cpu[cpu].in_guest, __ATOMIC_SEQ_CST)) {
-		apic_send_nmi(percpu_area[cpu].apic_id); /* NMI intercept: exits whatever IF is */
+	/*
+	 * In the guest: an NMI exits whatever IF is. An OS guest also owns the TPR and the ISR
+	 * of its CPU, and may leave them high enough to hold off the wake IPI while the SVSM
+	 * halts there for it: its CPUs get an NMI in every case (trap.c counts and returns).
+	 */
+	if (__atomic_load_n(&npt_cpu[cpu].in_guest, __ATOMIC_SEQ_CST) || guest_kind_is_os()) {
+		apic_send_nmi(percpu_area[cpu].apic_id);
 	} else {
 		smp_kick(cpu); /* the wake IPI, for a CPU idle or busy in the SVSM */
 	}
