@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Linux-guest tier (make test-linux): the guest OS (build/guest-os) under the SVSM as a
-# paravisor, through scripts/boot-svsm.sh. Three boots, each must pass boot-svsm's checks:
+# paravisor, through scripts/boot-svsm.sh. Four boots, each must pass boot-svsm's checks:
 #   ovmf     SVSM -> OVMF -> Linux, -smp 2, svsm.check=1 (CPUs, memory and the SVSM hole,
 #            timer ticks on every CPU, TPM tools, clean power-off)
+#   ovmf4    the same with -smp 4
 #   direct   SVSM -> Linux (Linux boot protocol), the same checks
 #   hostile  SVSM -> OVMF -> Linux, -smp 2, svsm.hostile=all: every attack CONTAINED, no
 #            BREACH; and the SVSM is still alive at the end: it handled the guest's power-off
 #            and printed its "svsm-exits" lines
-# Usage: scripts/test-linux.sh [--only ovmf|direct|hostile] [--hole START-END] [--timeout S]
+# Usage: scripts/test-linux.sh [--only ovmf|ovmf4|direct|hostile] [--hole START-END] [--timeout S]
 #   --hole   passed to the guest as svsm.hole=START-END (hex, END exclusive): no System RAM
 #            may cover it (default: none; the hostile programs then find it in /proc/iomem)
 # Environment: SVSM_APPEND (the SVSM's command line, default empty). Logs: build/guest-os/.
 set -uo pipefail
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 only="" hole="" tmo=400
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -45,6 +46,7 @@ boot() {
 }
 
 boot ovmf --mode ovmf --smp 2 --check
+boot ovmf4 --mode ovmf --smp 4 --check
 boot direct --mode direct --smp 2 --check
 if boot hostile --mode ovmf --smp 2 --hostile all; then
 	log="$dir/test-linux-hostile.log"
