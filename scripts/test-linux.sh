@@ -14,7 +14,7 @@
 # Environment: SVSM_APPEND (the SVSM's command line, default empty). Logs: build/guest-os/.
 set -uo pipefail
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 only="" hole="" tmo=400
 while [ $# -gt 0 ]; do
 	case "$1" in
