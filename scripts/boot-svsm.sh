@@ -3,13 +3,15 @@
 # paravisor: build/svsm.elf through scripts/qemu.sh, which reads its guest from fw_cfg files
 # (opt/svsm/firmware: Debian's OVMF; opt/svsm/kernel, initrd, cmdline). Without the firmware
 # file the SVSM boots Linux directly. The serial log goes to a file; a summary follows.
-# Usage: scripts/boot-svsm.sh [--mode ovmf|direct] [--smp N] [--mem SIZE] [--check]
+# Usage: scripts/boot-svsm.sh [--mode ovmf|direct] [--smp N] [--mem SIZE] [--check] [--reboot]
 #          [--hostile LIST] [--append WORDS] [--svsm-append WORDS] [--timeout S]
 #          [--log FILE] [--svsm FILE] [--quiet]
 #   --mode         ovmf (default): SVSM -> OVMF -> Linux; direct: SVSM -> Linux
 #   --smp N        vCPUs (default 2); the guest checks it sees N (svsm.cpus=N)
 #   --mem SIZE     QEMU's memory (default 1G)
 #   --check        svsm.check=1: every svsm-check line must pass
+#   --reboot       svsm.reboot=1: the guest ends with reboot -f instead of a power-off, and
+#                  the SVSM must report "guest reset" (QEMU runs with -no-reboot)
 #   --hostile LIST svsm.hostile=LIST (comma-separated names or all): every attack must print
 #                  "svsm-hostile NAME CONTAINED" and none BREACH
 #   --append       more words for the guest's command line (e.g. svsm.hole=START-END)
@@ -17,23 +19,25 @@
 #   --log FILE     serial log (default build/guest-os/svsm-<mode>.log)
 # Passes (exit 0) when the log holds "svsm-guest: init reached", with --check every
 # svsm-check PASS and "svsm-check done", every requested hostile CONTAINED and no BREACH,
-# no SVSM PANIC, "svsm-guest: powering off", and QEMU exited by itself (no timeout).
+# no SVSM PANIC, "svsm-guest: powering off" and the SVSM's "guest powered off" (with
+# --reboot: "svsm-guest: rebooting" and "guest reset"), and QEMU exited by itself.
 # Prints "svsm-exits" lines from the log; "boot-svsm: PASSED|FAILED (...)" last.
 set -euo pipefail
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "boot-svsm: error: $*" >&2; exit 2; }
 
 dir="${GUEST_OS_DIR:-build/guest-os}"
 ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
 svsm="${SVSM_ELF:-build/svsm.elf}"
-mode=ovmf smp=2 mem=1G check=0 hostile="" extra="" svsm_extra="" tmo=300 log="" quiet=0
+mode=ovmf smp=2 mem=1G check=0 reboot=0 hostile="" extra="" svsm_extra="" tmo=300 log="" quiet=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mode) case "$2" in ovmf|direct) mode="$2" ;; *) die "unknown mode $2" ;; esac; shift 2 ;;
 	--smp) smp="$2"; shift 2 ;;
 	--mem) mem="$2"; shift 2 ;;
 	--check) check=1; shift ;;
+	--reboot) reboot=1; shift ;;
 	--hostile) hostile="$2"; shift 2 ;;
 	--append) extra="$2"; shift 2 ;;
 	--svsm-append) svsm_extra="$2"; shift 2 ;;
@@ -57,6 +61,7 @@ mkdir -p "$(dirname "$log")"
 append="console=ttyS0 panic=-1"
 [ "$check" = 0 ] || append+=" svsm.check=1 svsm.cpus=$smp"
 [ -z "$hostile" ] || append+=" svsm.hostile=$hostile iomem=relaxed"
+[ "$reboot" = 0 ] || append+=" svsm.reboot=1"
 [ -z "$extra" ] || append+=" $extra"
 
 fwcfg=(-fw_cfg "name=opt/svsm/kernel,file=$kernel" -fw_cfg "name=opt/svsm/initrd,file=$initrd"
@@ -91,7 +96,13 @@ if [ -n "$hostile" ]; then
 	grep -aE 'svsm-hostile [a-z0-9-]+ (CONTAINED|BREACH)' "$log.txt" | sed 's/^/  /' || true
 fi
 grep -aq 'PANIC' "$log.txt" && problems+=("the SVSM panicked")
-has "svsm-guest: powering off" || problems+=("the guest did not power off")
+if [ "$reboot" = 1 ]; then
+	has "svsm-guest: rebooting" || problems+=("the guest did not reboot")
+	has "guest reset" || problems+=("the SVSM did not see the guest's reset")
+else
+	has "svsm-guest: powering off" || problems+=("the guest did not power off")
+	has "guest powered off" || problems+=("the SVSM did not see the guest's power-off")
+fi
 [ "$rc" = 124 ] && problems+=("timeout after ${tmo}s")
 [ "$rc" = 124 ] || [ "$rc" = 0 ] || [ "$rc" = 33 ] || problems+=("QEMU exit status $rc")
 grep -a '^svsm-exits ' "$log.txt" | sed 's/^/  /' || true

@@ -4,7 +4,8 @@
 #   ovmf     SVSM -> OVMF -> Linux, -smp 2, svsm.check=1 (CPUs, memory and the SVSM hole,
 #            timer ticks on every CPU, TPM tools, clean power-off)
 #   ovmf4    the same with -smp 4
-#   direct   SVSM -> Linux (Linux boot protocol), the same checks
+#   direct   SVSM -> Linux (Linux boot protocol), the same checks, ending with reboot -f
+#            (the SVSM must see the guest's reset)
 #   hostile  SVSM -> OVMF -> Linux, -smp 2, svsm.hostile=all: every attack CONTAINED, no
 #            BREACH; and the SVSM is still alive at the end: it handled the guest's power-off
 #            and printed its "svsm-exits" lines
@@ -14,7 +15,7 @@
 # Environment: SVSM_APPEND (the SVSM's command line, default empty). Logs: build/guest-os/.
 set -uo pipefail
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 only="" hole="" tmo=400
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -47,7 +48,7 @@ boot() {
 
 boot ovmf --mode ovmf --smp 2 --check
 boot ovmf4 --mode ovmf --smp 4 --check
-boot direct --mode direct --smp 2 --check
+boot direct --mode direct --smp 2 --check --reboot
 if boot hostile --mode ovmf --smp 2 --hostile all; then
 	log="$dir/test-linux-hostile.log"
 	# The SVSM outlived the attacks: it saw the guest's power-off and reported its exits.
