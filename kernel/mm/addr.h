@@ -7,7 +7,8 @@
  * Raw integers exist only at ABI boundaries (registers, include/svsm/abi/ layouts, the
  * boot data) and are wrapped once where they are decoded (gpa_init(), pa_init()).
  * Crossings between kinds are the named functions below and nothing else: the direct map
- * (phys_to_virt(), virt_to_phys_direct()) and pa_from_gpa() (GPA = PA on every platform).
+ * (phys_to_virt(), virt_to_phys_direct()) and pa_from_gpa() (GPA = PA, the default backing;
+ * guest_mem_host_pa() adds native's backed ranges).
  * Every helper is a static inline of one machine operation: zero cost when inlined.
  *
  * In the kernel every physical page is reachable through the direct map; host unit tests
@@ -219,12 +220,10 @@ static inline paddr_t virt_to_phys_direct(const void *va)
 }
 
 /**
- * pa_from_gpa - the host-physical page behind guest-physical @g. On every platform the
- * guest's RAM is the machine's RAM at the same address (native: the NPT is an identity
- * map, kernel/platform/native/npt.c; SNP: the guest and the SVSM share one physical
- * address space). Used where the SVSM touches guest memory (guest_mem.c, the SNP
- * validation of a guest page) and where the NPT maps it; a platform with a real GPA->HPA
- * translation changes this one function.
+ * pa_from_gpa - the host-physical page at the same address as guest-physical @g: the
+ * default backing of guest memory (SNP: the guest and the SVSM share one physical address
+ * space; native: the NPT is an identity map but for the backed ranges of the paravisor
+ * layout, which guest_mem_host_pa() translates - use that for guest RAM on native).
  */
 static inline paddr_t pa_from_gpa(gpa_t g)
 {

@@ -3,7 +3,9 @@
  * range is checked against the guest's RAM map and the SVSM's own region before it is
  * touched; requests are copied in once and results copied out once. Pages the SVSM has
  * taken from the guest (VMSA pages of running vCPUs) are readable but never written.
- * On native and SNP alike the SVSM reaches guest RAM through its direct map (GPA = PA).
+ * The SVSM reaches guest RAM through its direct map: each guest page at the host page of
+ * the same address, but for the backed ranges of native's paravisor layout
+ * (guest_mem_set_backing(), docs/paravisor.md "Memory"), whose copies are split at the edges.
  * The guest controls whether its pages can be accessed at all (SNP: it can rescind their
  * validation or have them made shared), so every access is a fault-tolerant copy: a fault
  * returns SVSM_E_INVALID_ADDRESS (kernel/arch/x86_64/safe_copy.h).
