@@ -49,6 +49,16 @@ static void add_range(struct guest_mem_range *r, unsigned *n, uint64_t s, uint64
 	}
 }
 
+/* Boot memory region @i, page-aligned inwards, as [*s, *e); false if it is not RAM. */
+static bool ram_region(unsigned i, uint64_t *s, uint64_t *e)
+{
+	const struct mem_region *m = &boot_info.mem[i];
+
+	*s = align_up(m->base, MM_PAGE_SIZE);
+	*e = align_down(m->base + m->size, MM_PAGE_SIZE);
+	return m->type == MEM_RAM;
+}
+
 /* The paravisor layout; the caller adds the flash range after the RAM ranges. */
 static enum svsm_err os_layout(struct guest_mem_range *ram, unsigned *n, uint64_t *cut_start,
 			       uint64_t *cut_end)
@@ -56,11 +66,9 @@ static enum svsm_err os_layout(struct guest_mem_range *ram, unsigned *n, uint64_
 	uint64_t ss = boot_info.svsm_start, se = boot_info.svsm_end;
 
 	for (unsigned i = 0; i < boot_info.mem_count; i++) {
-		const struct mem_region *m = &boot_info.mem[i];
-		uint64_t s = align_up(m->base, MM_PAGE_SIZE);
-		uint64_t e = align_down(m->base + m->size, MM_PAGE_SIZE);
+		uint64_t s, e;
 
-		if (m->type != MEM_RAM) {
+		if (!ram_region(i, &s, &e)) {
 			continue;
 		}
 		if (s <= ss && se <= e) {
@@ -91,11 +99,9 @@ enum svsm_err guest_ram_map_init(void)
 
 	if (!guest_kind_is_os()) {
 		for (unsigned i = 0; i < boot_info.mem_count; i++) {
-			const struct mem_region *m = &boot_info.mem[i];
-			uint64_t s = align_up(m->base, MM_PAGE_SIZE);
-			uint64_t e = align_down(m->base + m->size, MM_PAGE_SIZE);
+			uint64_t s, e;
 
-			if (m->type != MEM_RAM) {
+			if (!ram_region(i, &s, &e)) {
 				continue;
 			}
 			add_range(ram, &n, s, e < ss ? e : ss);
