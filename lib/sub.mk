@@ -3,3 +3,5 @@ lib-y += format.c cmdline.c sha512.c tpm_cmd.c tpm_marshal.c x86_decode.c intc_f
 # IGVM parser/encoder and launch digests (docs/igvm.md).
 lib-y += crc32.c igvm_parse.c igvm_payload.c igvm_build.c igvm_measure.c snp_measure.c \
 	snp_measure_ovmf.c
+# The ACPI tables describing the TPM CRB device to OS guests (docs/vtpm.md).
+lib-y += acpi_tpm.c
