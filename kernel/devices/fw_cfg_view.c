@@ -6,6 +6,13 @@
  * no host DMA ever targets an address the guest chose. Item data stays on the host and is
  * read on demand; only small synthesized items live here. view_lock guards the selection,
  * the offset, the DMA address and the bounce buffer (one guest access at a time).
+ *
+ * Tables the SVSM adds to the host's ACPI tables (fw_cfg_view_add_acpi(); the TPM's) go to
+ * the guest as one more file, etc/svsm/acpi-tables: a pointer to each table, then the
+ * tables. The host's etc/table-loader is copied and three kinds of QEMU linker/loader
+ * commands are appended: ALLOCATE the file, and one ADD_POINTER per table whose pointer
+ * field is in the file itself. The firmware (OVMF's AcpiPlatformDxe) relocates those
+ * pointers and installs every table a pointer leads to, adding it to the RSDT/XSDT itself.
  */
 #include "kernel/devices/fw_cfg_view.h"
 
@@ -43,6 +50,15 @@
 #define VIEW_HOST_MAX_FILES 4096
 #define VIEW_BOUNCE      16384
 #define SVSM_PREFIX      "opt/svsm/"
+#define VIEW_MAX_LOADER  16384 /* the host's linker/loader script plus ours (128-byte commands) */
+#define VIEW_MAX_ACPI    4
+#define VIEW_ACPI_BLOB   1024
+#define ACPI_FILE        "etc/svsm/acpi-tables"
+#define LOADER_CMD_SIZE  128u
+#define LOADER_ALLOCATE  1u
+#define LOADER_ADD_POINTER 2u
+#define LOADER_ZONE_HIGH 1u
+#define LOADER_FNAME     56u
 
 /** struct view_file - a file directory entry (QEMU FWCfgFile): big-endian size, select. */
 struct view_file {
@@ -96,6 +112,11 @@ static struct e820_entry e820[VIEW_MAX_E820];
 static uint8_t kernel_size_le[4], setup_size_le[4], initrd_size_le[4], cmdline_size_le[4];
 static uint8_t cmdline[VIEW_MAX_CMDLINE + 1];
 static uint8_t bounce[VIEW_BOUNCE];
+static const uint8_t *acpi_extra[VIEW_MAX_ACPI]; /* fw_cfg_view_add_acpi(), in order */
+static unsigned acpi_extra_count;
+static uint8_t acpi_blob[VIEW_ACPI_BLOB];
+static uint32_t acpi_blob_size;
+static uint8_t loader[VIEW_MAX_LOADER];
 static uint16_t cur_select = FW_CFG_INVALID;
 static uint32_t cur_offset;
 static uint64_t dma_addr;
@@ -165,11 +186,110 @@ static void note_svsm_file(struct host_files *h, const struct view_file *f)
 	}
 }
 
+static uint32_t acpi_len(const uint8_t *t)
+{
+	return (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 | (uint32_t)t[7] << 24;
+}
+
+enum svsm_err fw_cfg_view_add_acpi(const uint8_t *table)
+{
+	uint32_t used = acpi_extra_count * 8u;
+
+	for (unsigned i = 0; i < acpi_extra_count; i++) {
+		used += acpi_len(acpi_extra[i]);
+	}
+	if (acpi_extra_count == VIEW_MAX_ACPI || acpi_len(table) < 36 ||
+	    acpi_len(table) > VIEW_ACPI_BLOB - used - 8u * (acpi_extra_count + 1)) {
+		return SVSM_E_NOMEM;
+	}
+	acpi_extra[acpi_extra_count++] = table;
+	return SVSM_OK;
+}
+
+void fw_cfg_view_clear_acpi(void)
+{
+	acpi_extra_count = 0;
+}
+
+/* etc/svsm/acpi-tables: a 64-bit pointer to each table (its offset in the file), the tables. */
+static void build_acpi_blob(void)
+{
+	uint32_t off = acpi_extra_count * 8u;
+
+	for (unsigned i = 0; i < acpi_extra_count; i++) {
+		uint32_t len = acpi_len(acpi_extra[i]);
+
+		put_le32(acpi_blob + i * 8u, off);
+		put_le32(acpi_blob + i * 8u + 4, 0);
+		memcpy(acpi_blob + off, acpi_extra[i], len);
+		off += len;
+	}
+	acpi_blob_size = off;
+}
+
+static void loader_name(uint8_t *dst, const char *name)
+{
+	memset(dst, 0, LOADER_FNAME);
+	memcpy(dst, name, strlen(name)); /* < 56 bytes: a constant */
+}
+
+/*
+ * The host's loader script (@size bytes of item @sel) with ALLOCATE and ADD_POINTERs for
+ * etc/svsm/acpi-tables appended (QEMU hw/acpi/bios-linker-loader.c layout). Returns the
+ * new size, or 0 (the script is served unchanged) if it is malformed or too long.
+ */
+static uint32_t build_loader(uint16_t sel, uint32_t size)
+{
+	uint32_t extra = (1 + acpi_extra_count) * LOADER_CMD_SIZE;
+	uint8_t *c;
+
+	if (size % LOADER_CMD_SIZE != 0 || size > sizeof(loader) - extra) {
+		pr_warn("fw_cfg_view: etc/table-loader (%u bytes) not extended: the SVSM's ACPI "
+			"tables are not shown\n", size);
+		return 0;
+	}
+	fw_cfg_read_at(sel, 0, loader, size);
+	c = loader + size;
+	memset(c, 0, extra);
+	put_le32(c, LOADER_ALLOCATE);
+	loader_name(c + 4, ACPI_FILE);
+	put_le32(c + 4 + LOADER_FNAME, 64); /* alignment */
+	c[4 + LOADER_FNAME + 4] = LOADER_ZONE_HIGH;
+	for (unsigned i = 0; i < acpi_extra_count; i++) {
+		c += LOADER_CMD_SIZE;
+		put_le32(c, LOADER_ADD_POINTER);
+		loader_name(c + 4, ACPI_FILE);                /* the pointer's file */
+		loader_name(c + 4 + LOADER_FNAME, ACPI_FILE); /* the file it points into */
+		put_le32(c + 4 + 2 * LOADER_FNAME, i * 8u);   /* pointer offset */
+		c[4 + 2 * LOADER_FNAME + 4] = 8;              /* pointer size */
+	}
+	return size + extra;
+}
+
+/* Append etc/svsm/acpi-tables to the directory as entry @count with selector @sel. */
+static enum svsm_err add_acpi_file(uint32_t count, uint16_t sel)
+{
+	struct view_file f = {.size = be32(acpi_blob_size), .select = __builtin_bswap16(sel)};
+	enum svsm_err err;
+
+	if (count == VIEW_MAX_FILES || sel >= FW_CFG_WRITE_CHANNEL || find_item(sel) != NULL) {
+		return SVSM_E_NOMEM;
+	}
+	memcpy(f.name, ACPI_FILE, sizeof(ACPI_FILE));
+	err = add_data(sel, acpi_blob, acpi_blob_size);
+	if (err == SVSM_OK) {
+		memcpy(dir + 4 + count * sizeof(f), &f, sizeof(f));
+	}
+	return err;
+}
+
 /* The host's directory minus the opt/svsm/ files, with etc/e820 replaced by guest_e820(). */
 static enum svsm_err build_files(struct host_files *h)
 {
 	uint32_t host_count = 0;
 	uint32_t count = 0;
+	uint16_t max_sel = FW_CFG_FILE_FIRST;
+	bool extended = false;
 	struct view_file f;
 	unsigned n;
 
@@ -196,7 +316,14 @@ static enum svsm_err build_files(struct host_files *h)
 			pr_warn("fw_cfg_view: host file %s (select %#x) not shown\n", f.name, sel);
 			continue;
 		}
-		if (strcmp(f.name, "etc/e820") == 0) {
+		max_sel = sel > max_sel ? sel : max_sel;
+		if (acpi_extra_count > 0 && strcmp(f.name, "etc/table-loader") == 0 &&
+		    (n = build_loader(sel, size)) != 0) {
+			size = n;
+			err = add_data(sel, loader, size);
+			f.size = be32(size);
+			extended = true;
+		} else if (strcmp(f.name, "etc/e820") == 0) {
 			n = guest_e820(e820, VIEW_MAX_E820);
 			if (n > VIEW_MAX_E820) {
 				return SVSM_E_NOMEM;
@@ -212,6 +339,15 @@ static enum svsm_err build_files(struct host_files *h)
 		}
 		memcpy(dir + 4 + count * sizeof(f), &f, sizeof(f));
 		count++;
+	}
+	if (extended) {
+		build_acpi_blob();
+		if (add_acpi_file(count, (uint16_t)(max_sel + 1)) != SVSM_OK) {
+			return SVSM_E_NOMEM;
+		}
+		count++;
+	} else if (acpi_extra_count > 0) {
+		pr_warn("fw_cfg_view: no etc/table-loader: the SVSM's ACPI tables are not shown\n");
 	}
 	put_le32(dir, be32(count)); /* stored big-endian */
 	return add_data(FW_CFG_FILE_DIR, dir, 4 + count * (uint32_t)sizeof(f));

@@ -36,6 +36,16 @@
  */
 enum svsm_err fw_cfg_view_register(void) SVSM_MUST_CHECK;
 
+/**
+ * fw_cfg_view_add_acpi - add the ACPI table at @table (whole, checksum set; its header's
+ * length counts) to what the firmware installs: served as etc/svsm/acpi-tables with
+ * commands appended to etc/table-loader (docs/vtpm.md "Discovery"). Call before
+ * fw_cfg_view_register(); @table must stay valid. SVSM_E_NOMEM past 4 tables or 1 KiB.
+ */
+enum svsm_err fw_cfg_view_add_acpi(const uint8_t *table) SVSM_MUST_CHECK;
+/** fw_cfg_view_clear_acpi - forget the tables added (host tests). */
+void fw_cfg_view_clear_acpi(void);
+
 /** fw_cfg_view_io - the ports' handler (exposed for tests and the fuzz target). */
 enum bus_result fw_cfg_view_io(void *ctx, struct vcpu *v, struct bus_access *a);
 

@@ -1,7 +1,7 @@
 /*
  * A fake host fw_cfg for the fw_cfg view's tests and fuzz target: fw_cfg_read_at() and
  * guest_e820() over a fixed set of host items (signature, NB_CPUS, a file directory with
- * etc/e820, etc/acpi/tables and the opt/svsm/ inputs, a small bzImage). Include it in
+ * etc/e820, etc/acpi/tables, etc/table-loader and the opt/svsm/ inputs, a small bzImage). Include it in
  * exactly one file of a program: it defines those two functions.
  */
 #pragma once
@@ -17,6 +17,7 @@
 #define FAKE_SETUP_SIZE  1024u /* setup_sects 1 */
 #define FAKE_INITRD_SIZE 5000u
 #define FAKE_ACPI_SIZE   300u
+#define FAKE_LOADER_SIZE 256u /* two 128-byte linker/loader commands */
 #define FAKE_CMDLINE     "console=ttyS0 quiet"
 
 struct fake_file {
@@ -29,6 +30,7 @@ static const struct fake_file fake_files[] = {
 	{"etc/e820", 0x20, 40},         {"etc/acpi/tables", 0x21, FAKE_ACPI_SIZE},
 	{"opt/svsm/kernel", 0x22, FAKE_KERNEL_SIZE}, {"opt/svsm/initrd", 0x23, FAKE_INITRD_SIZE},
 	{"opt/svsm/cmdline", 0x24, sizeof(FAKE_CMDLINE) - 1}, {"opt/svsm/firmware", 0x25, 4096},
+	{"etc/table-loader", 0x26, FAKE_LOADER_SIZE},
 };
 #define FAKE_FILE_COUNT (sizeof(fake_files) / sizeof(fake_files[0]))
 
@@ -87,6 +89,8 @@ static uint8_t fake_host_byte(uint16_t select, uint32_t off)
 		return off < sizeof(FAKE_CMDLINE) - 1 ? (uint8_t)FAKE_CMDLINE[off] : 0;
 	case 0x25:
 		return off < 4096 ? 0x5a : 0;
+	case 0x26:
+		return off < FAKE_LOADER_SIZE ? (uint8_t)(off * 11 + 3) : 0;
 	default:
 		return 0;
 	}

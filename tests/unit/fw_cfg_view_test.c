@@ -137,7 +137,7 @@ TEST(fw_cfg_view, directory_hides_svsm_files_and_replaces_e820)
 	ASSERT_EQ(fw_cfg_view_register(), SVSM_OK);
 	EXPECT_EQ(dma_read(0x19, dirbuf, sizeof(dirbuf)), 0u);
 	count = __builtin_bswap32(*(uint32_t *)(void *)dirbuf);
-	EXPECT_EQ(count, 2u);
+	EXPECT_EQ(count, 3u);
 	for (uint32_t i = 0; i < count && i < 8; i++) {
 		const uint8_t *f = dirbuf + 4 + i * 64;
 		uint32_t size = (uint32_t)f[0] << 24 | f[1] << 16 | f[2] << 8 | f[3];
@@ -169,6 +169,104 @@ TEST(fw_cfg_view, directory_hides_svsm_files_and_replaces_e820)
 		EXPECT_MEMEQ(b, "\0\0\0\0\0\0\0\0", 8);
 	}
 	bus_reset();
+}
+
+/* The directory entry named @name: its selector and size; false if absent. */
+static bool dir_find(const char *name, uint16_t *sel, uint32_t *size)
+{
+	uint8_t dirbuf[4 + 8 * 64];
+	uint32_t count;
+
+	if (dma_read(0x19, dirbuf, sizeof(dirbuf)) != 0) {
+		return false;
+	}
+	count = __builtin_bswap32(*(uint32_t *)(void *)dirbuf);
+	for (uint32_t i = 0; i < count && i < 8; i++) {
+		const uint8_t *f = dirbuf + 4 + i * 64;
+
+		if (strcmp((const char *)f + 8, name) == 0) {
+			*size = (uint32_t)f[0] << 24 | f[1] << 16 | f[2] << 8 | f[3];
+			*sel = (uint16_t)(f[4] << 8 | f[5]);
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+TEST(fw_cfg_view, acpi_tables_added_through_the_loader)
+{
+	uint8_t t1[40] = "TST1", t2[50] = "TST2", host[FAKE_LOADER_SIZE], loader_buf[1024],
+		blob[256];
+	uint16_t sel = 0, lsel = 0;
+	uint32_t size = 0, lsize = 0;
+
+	t1[4] = sizeof(t1);
+	t2[4] = sizeof(t2);
+	setup();
+	fw_cfg_view_clear_acpi();
+	ASSERT_EQ(fw_cfg_view_add_acpi(t1), SVSM_OK);
+	ASSERT_EQ(fw_cfg_view_add_acpi(t2), SVSM_OK);
+	ASSERT_EQ(fw_cfg_view_register(), SVSM_OK);
+	ASSERT_TRUE(dir_find("etc/svsm/acpi-tables", &sel, &size));
+	EXPECT_EQ(size, 16u + sizeof(t1) + sizeof(t2));
+	EXPECT_TRUE(sel > 0x26 && sel < 0x4000);
+	ASSERT_EQ(dma_read(sel, blob, size), 0u);
+	EXPECT_EQ(le32_at(blob), 16u); /* pointers hold offsets: the loader relocates them */
+	EXPECT_EQ(le32_at(blob + 8), 16u + sizeof(t1));
+	EXPECT_MEMEQ(blob + 16, t1, sizeof(t1));
+	EXPECT_MEMEQ(blob + 16 + sizeof(t1), t2, sizeof(t2));
+	/* The host's script unchanged, then ALLOCATE and one ADD_POINTER per table. */
+	ASSERT_TRUE(dir_find("etc/table-loader", &lsel, &lsize));
+	EXPECT_EQ(lsize, FAKE_LOADER_SIZE + 3 * 128u);
+	ASSERT_EQ(dma_read(lsel, loader_buf, lsize), 0u);
+	fw_cfg_read_at(0x26, 0, host, sizeof(host));
+	EXPECT_MEMEQ(loader_buf, host, sizeof(host));
+	{
+		const uint8_t *a = loader_buf + FAKE_LOADER_SIZE;
+		const uint8_t *p = a + 128;
+
+		EXPECT_EQ(le32_at(a), 1u);
+		EXPECT_EQ(strcmp((const char *)a + 4, "etc/svsm/acpi-tables"), 0);
+		EXPECT_EQ(le32_at(a + 60), 64u);
+		EXPECT_EQ(a[64], 1);
+		for (unsigned i = 0; i < 2; i++, p += 128) {
+			EXPECT_EQ(le32_at(p), 2u);
+			EXPECT_EQ(strcmp((const char *)p + 4, "etc/svsm/acpi-tables"), 0);
+			EXPECT_EQ(strcmp((const char *)p + 60, "etc/svsm/acpi-tables"), 0);
+			EXPECT_EQ(le32_at(p + 116), i * 8u);
+			EXPECT_EQ(p[120], 8);
+		}
+	}
+	/* Without tables the host's script is served as it is, and no file is added. */
+	fw_cfg_view_clear_acpi();
+	bus_reset();
+	ASSERT_EQ(fw_cfg_view_register(), SVSM_OK);
+	EXPECT_FALSE(dir_find("etc/svsm/acpi-tables", &sel, &size));
+	ASSERT_TRUE(dir_find("etc/table-loader", &lsel, &lsize));
+	EXPECT_EQ(lsize, FAKE_LOADER_SIZE);
+	bus_reset();
+}
+
+TEST(fw_cfg_view, acpi_tables_bounded)
+{
+	static uint8_t big[1024] = "BIG1";
+	uint8_t t[36] = "TST1";
+
+	big[4] = 0;
+	big[5] = 4; /* 1024 bytes: more than the file holds with its pointer */
+	t[4] = 36;
+	fw_cfg_view_clear_acpi();
+	EXPECT_EQ(fw_cfg_view_add_acpi(big), SVSM_E_NOMEM);
+	for (unsigned i = 0; i < 4; i++) {
+		EXPECT_EQ(fw_cfg_view_add_acpi(t), SVSM_OK);
+	}
+	EXPECT_EQ(fw_cfg_view_add_acpi(t), SVSM_E_NOMEM);
+	fw_cfg_view_clear_acpi();
 }
 
 TEST(fw_cfg_view, kernel_items_as_qemu_kernel)
