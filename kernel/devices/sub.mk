@@ -4,3 +4,5 @@ portable-y += bus.c fw_cfg_view.c guest_done.c intc_absent.c legacy.c pci_filter
 # OS guests' interrupt controllers on the physical ones (docs/paravisor.md "Interrupts and
 # SMP"); the filters are lib/intc_filter.c. Linked everywhere, registered for OS guests only.
 kernel-y += lapic.c ioapic.c pic.c
+# The TPM CRB device of OS guests (docs/vtpm.md "CRB device"); the registers are lib/tpm_crb.c.
+portable-y += tpm_crb.c

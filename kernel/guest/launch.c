@@ -16,6 +16,7 @@
 #include "kernel/devices/pci_filter.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/devices/svsm_hole.h"
+#include "kernel/devices/tpm_crb.h"
 #include "kernel/drivers/fw_cfg.h"
 #include "kernel/lib/log.h"
 #include "kernel/mm/guest_mem.h"
@@ -70,6 +71,14 @@ static enum svsm_err register_os_devices(void)
 
 	guest_mem_svsm_range(&hole_start, &hole_end);
 	err = svsm_hole_register(hole_start, hole_end);
+	if (err == SVSM_OK) {
+		/* Before the fw_cfg view: it adds the TPM's ACPI tables to the firmware's. */
+		err = tpm_crb_register();
+		if (err == SVSM_E_UNSUPPORTED) {
+			pr_warn("guest: no vTPM: the guest gets no TPM\n");
+			err = SVSM_OK;
+		}
+	}
 	if (err == SVSM_OK) {
 		err = fw_cfg_view_register();
 	}

@@ -1,8 +1,9 @@
 /*
  * vTPM protocol (2): SVSM_VTPM_QUERY and SVSM_VTPM_CMD. The guest's 4 KiB command buffer
- * is copied in once, decoded (vtpm_envelope.c), run by the vTPM service and the response
- * copied out once. One command at a time: vtpm_proto_lock serialises the service and
- * guards the bounce buffer.
+ * is copied in once, decoded (vtpm_envelope.c), run by the vTPM service (vtpm_exec(), the
+ * path the CRB device takes too) and the response copied out once. vtpm_proto_lock guards
+ * the bounce buffer; the command is decoded into a copy of its own, because the response
+ * is written to the same buffer.
  */
 #include "kernel/protocols/services_protocols.h"
 
@@ -12,7 +13,7 @@
 #include "kernel/lib/spinlock.h"
 #include "kernel/mm/guest_mem.h"
 #include "kernel/protocols/vtpm_envelope.h"
-#include "kernel/services/services.h"
+#include "kernel/services/vtpm/exec.h"
 #include "kernel/services/vtpm/vtpm.h"
 #include "svsm/abi/vtpm.h"
 
@@ -20,30 +21,14 @@
 #define VTPM_RSP_HDR      offsetof(struct svsm_vtpm_cmd_rsp, outbuf)
 
 static uint8_t vtpm_buf[SVSM_VTPM_BUFFER_SIZE];
+static uint8_t vtpm_cmd_copy[SVSM_VTPM_MAX_CMD_SIZE];
 static struct spinlock vtpm_proto_lock = SPINLOCK_INIT;
-
-struct vtpm_job {
-	uint8_t *cmd;
-	uint32_t size;
-	const uint8_t *rsp;
-	uint32_t rsp_size;
-	enum svsm_err err;
-};
-
-/* Runs in the library context (services_run): libtpms uses SSE and the red zone. */
-static void vtpm_job_run(void *arg)
-{
-	struct vtpm_job *job = arg;
-
-	job->err = vtpm_run(0, job->cmd, job->size, &job->rsp, &job->rsp_size);
-}
 
 static enum svsm_err vtpm_cmd(gpa_t gpa)
 {
 	struct guest_mem_window win;
 	struct vtpm_envelope_cmd cmd;
-	struct vtpm_job job = {0};
-	uint32_t size = 0;
+	uint32_t size = 0, rsp_size = 0;
 	enum svsm_err err = guest_mem_window_open(&win, gpa, SVSM_VTPM_BUFFER_SIZE);
 
 	if (err != SVSM_OK) {
@@ -70,17 +55,21 @@ static enum svsm_err vtpm_cmd(gpa_t gpa)
 	if (err == SVSM_OK) {
 		err = vtpm_envelope_decode(vtpm_buf, sizeof(vtpm_buf), &cmd);
 	}
-	if (err == SVSM_OK) {
-		job = (struct vtpm_job){.cmd = cmd.cmd, .size = cmd.size};
-		services_run(vtpm_job_run, &job);
-		err = job.err;
+	if (err == SVSM_OK && cmd.size > sizeof(vtpm_cmd_copy)) {
+		err = SVSM_E_INVALID_PARAM; /* the decoder bounds it already */
 	}
 	if (err == SVSM_OK) {
-		err = vtpm_envelope_encode(vtpm_buf, sizeof(vtpm_buf), job.rsp, job.rsp_size);
+		memcpy(vtpm_cmd_copy, cmd.cmd, cmd.size);
+		err = vtpm_exec(0, vtpm_cmd_copy, cmd.size, vtpm_buf + VTPM_RSP_HDR,
+				SVSM_VTPM_MAX_RSP_SIZE, &rsp_size);
+	}
+	if (err == SVSM_OK) {
+		err = vtpm_envelope_encode(vtpm_buf, sizeof(vtpm_buf), vtpm_buf + VTPM_RSP_HDR,
+					   rsp_size);
 	}
 	if (err == SVSM_OK) {
 		/* Only the response goes back; the rest of the guest's page stays the guest's. */
-		err = guest_mem_window_write(&win, 0, vtpm_buf, VTPM_RSP_HDR + job.rsp_size);
+		err = guest_mem_window_write(&win, 0, vtpm_buf, VTPM_RSP_HDR + rsp_size);
 	}
 	return err;
 }

@@ -24,6 +24,7 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/stack.h"
 #include "kernel/platform/platform.h"
+#include "kernel/services/attest/manifest.h"
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/vtpm.h"
 #include "lib/cmdline.h"
@@ -97,6 +98,7 @@ struct boot_work {
 	enum vtpm_ek_type ek_type;
 	enum svsm_err err;
 	uint64_t ek_us;
+	uint8_t ek_sha256[32];
 };
 
 static void boot_work_fn(void *arg)
@@ -112,6 +114,9 @@ static void boot_work_fn(void *arg)
 	t0 = rdtsc();
 	w->err = vtpm_ek_create(w->ek_type);
 	w->ek_us = tsc_ticks_to_us(rdtsc() - t0);
+	if (w->err == SVSM_OK) {
+		w->err = manifest_vtpm_ek_sha256(w->ek_sha256);
+	}
 }
 
 static enum vtpm_ek_type ek_type_from_cmdline(void)
@@ -132,6 +137,7 @@ static enum vtpm_ek_type ek_type_from_cmdline(void)
 enum svsm_err services_init(void)
 {
 	struct boot_work w = {.ek_type = ek_type_from_cmdline(), .err = SVSM_OK};
+	char ek_hex[2 * sizeof(w.ek_sha256) + 1] = "";
 	uint64_t t0 = rdtsc();
 
 	if (ready) {
@@ -166,6 +172,12 @@ enum svsm_err services_init(void)
 		w.ek_type == VTPM_EK_RSA_2048 ? "RSA-2048" : "ECC P-256", ek_us / 1000,
 		ek_us % 1000, tsc_ticks_to_us(rdtsc() - t0) / 1000, heap_in_use() / 1024,
 		services_lib_stack_in_use() / 1024, libc_unsupported_calls());
+	/* What a guest compares with the EK it reads from the TPM (make test-linux-tpm). */
+	for (unsigned i = 0; i < sizeof(w.ek_sha256); i++) {
+		ek_hex[2 * i] = "0123456789abcdef"[w.ek_sha256[i] >> 4];
+		ek_hex[2 * i + 1] = "0123456789abcdef"[w.ek_sha256[i] & 15];
+	}
+	log_raw("svsm-vtpm ek-sha256 %s\n", ek_hex);
 	return SVSM_OK;
 }
 

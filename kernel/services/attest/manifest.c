@@ -111,3 +111,21 @@ enum svsm_err manifest_report_data(const uint8_t nonce[SVSM_ATTEST_NONCE_SIZE],
 	EVP_MD_CTX_free(ctx);
 	return ok ? SVSM_OK : SVSM_E_CRYPTO;
 }
+
+enum svsm_err manifest_vtpm_ek_sha256(uint8_t out[32])
+{
+	static const struct svsm_guid guid = SVSM_ATTEST_VTPM_GUID;
+	struct manifest_service svc[MANIFEST_MAX_SERVICES];
+	size_t count = manifest_services(svc);
+	unsigned int len = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		if (memcmp(&svc[i].guid, &guid, sizeof(guid)) == 0) {
+			return EVP_Digest(svc[i].data, svc[i].size, out, &len, EVP_sha256(), NULL) == 1 &&
+					       len == 32
+				       ? SVSM_OK
+				       : SVSM_E_CRYPTO;
+		}
+	}
+	return SVSM_E_UNSUPPORTED;
+}

@@ -26,6 +26,13 @@ enum svsm_err manifest_build_services(uint8_t *buf, size_t cap, uint32_t *size) 
 enum svsm_err manifest_build_single(const struct svsm_guid *guid, uint8_t *buf, size_t cap,
 				    uint32_t *size) SVSM_MUST_CHECK;
 
+/**
+ * manifest_vtpm_ek_sha256 - SHA-256 of the vTPM entry of the services manifest (the EK's
+ * TPMT_PUBLIC), as a guest computes it from what TPM2_CreatePrimary with the same template
+ * returns. SVSM_E_UNSUPPORTED before the EK exists. Library context only.
+ */
+enum svsm_err manifest_vtpm_ek_sha256(uint8_t out[32]) SVSM_MUST_CHECK;
+
 /** manifest_report_data - @out = SHA-512(@nonce[64] || @manifest[@size]). */
 enum svsm_err manifest_report_data(const uint8_t nonce[SVSM_ATTEST_NONCE_SIZE],
 				   const uint8_t *manifest, size_t size, uint8_t out[64])

@@ -70,6 +70,14 @@ void vtpm_power_off(void)
 	vtpm.rsp_cap = 0;
 }
 
+uint32_t vtpm_set_buffer_size(uint32_t size)
+{
+	if (vtpm_choose() != SVSM_OK) {
+		return 0;
+	}
+	return TPMLIB_SetBufferSize(size, NULL, NULL);
+}
+
 bool vtpm_is_on(void)
 {
 	return vtpm.on;

@@ -21,6 +21,14 @@
 enum svsm_err vtpm_power_on(void) SVSM_MUST_CHECK;
 /** vtpm_power_off - power the TPM off; volatile state (PCRs, sessions) is lost. */
 void vtpm_power_off(void);
+/**
+ * vtpm_set_buffer_size - the largest command and response the TPM takes and makes
+ * (TPM_PT_MAX_COMMAND_SIZE/MAX_RESPONSE_SIZE; clients size NV reads and writes from them),
+ * clamped by libtpms to what it supports. Takes effect at the next power-on: call it with
+ * the TPM off, or follow it with vtpm_reset(). Returns the size in use from then on, or 0
+ * if no TPM version could be chosen.
+ */
+uint32_t vtpm_set_buffer_size(uint32_t size);
 /** vtpm_is_on - whether the TPM is powered on. */
 bool vtpm_is_on(void);
 /** vtpm_reset - TPM reset: power off, then on (the TPM then needs TPM2_Startup). */
