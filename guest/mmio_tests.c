@@ -4,7 +4,9 @@
  * instruction bytes with the exit, so each access also checks its fetch of the instruction
  * through our page tables. Every instruction is written out in assembly so that the
  * encoding under test is the one that runs: loads and stores of 1, 2, 4 and 8 bytes, a
- * high-byte register, MOVZX, MOV with an immediate, and one instruction that crosses a page.
+ * high-byte register, MOVZX, MOV with an immediate, and one instruction that crosses a page;
+ * and the string forms Linux's memcpy_toio/memcpy_fromio/memset_io use (rep movsb/movsl/
+ * movsq to and from the device, rep stosl to it, one copy long enough to take several exits).
  */
 #include <stddef.h>
 
@@ -97,10 +99,76 @@ static void stores(void)
 	check("mmio_store8_high_byte", (load32(TM + 0x128) & 0xff) == 0xc3);
 }
 
+/* rep movs of @n elements of @size bytes from @src to @dst; returns the final rCX. */
+static uint64_t rep_movs(uint64_t dst, uint64_t src, uint64_t n, unsigned size,
+			 uint64_t *dst_end, uint64_t *src_end)
+{
+	if (size == 1) {
+		__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	} else if (size == 4) {
+		__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	} else {
+		__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	}
+	*dst_end = dst;
+	*src_end = src;
+	return n;
+}
+
+static bool bytes_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (a[i] != b[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Copy @n elements of @size to the device at @off and back; check registers and bytes. */
+static bool movs_roundtrip(uint64_t off, unsigned size, uint64_t n, uint8_t seed)
+{
+	static uint8_t out[2048], in[2048];
+	uint64_t bytes = n * size, d = 0, s = 0;
+	bool ok = true;
+
+	for (uint64_t i = 0; i < bytes; i++) {
+		out[i] = (uint8_t)(seed + i * 13);
+		in[i] = 0;
+	}
+	ok = rep_movs(TM + off, (uint64_t)(uintptr_t)out, n, size, &d, &s) == 0 &&
+	     d == TM + off + bytes && s == (uint64_t)(uintptr_t)out + bytes;
+	ok = ok && rep_movs((uint64_t)(uintptr_t)in, TM + off, n, size, &d, &s) == 0 &&
+	     d == (uint64_t)(uintptr_t)in + bytes && s == TM + off + bytes;
+	return ok && bytes_equal(out, in, bytes) &&
+	       (size != 4 || load32(TM + off) == (uint32_t)out[0] + ((uint32_t)out[1] << 8) +
+							((uint32_t)out[2] << 16) +
+							((uint32_t)out[3] << 24));
+}
+
+static void strings(void)
+{
+	uint64_t d = TM + 0x600, n = 8;
+	bool ok = true;
+
+	check("mmio_rep_movsb_unaligned", movs_roundtrip(0x201, 1, 13, 0x10));
+	check("mmio_rep_movsl", movs_roundtrip(0x240, 4, 16, 0x20));
+	check("mmio_rep_movsq", movs_roundtrip(0x2c0, 8, 8, 0x30));
+	/* 2000 bytes: more than one exit's batch, and the guest buffer crosses a page. */
+	check("mmio_rep_movsb_long", movs_roundtrip(0x800, 1, 2000, 0x40));
+	__asm__ volatile("rep stosl" : "+D"(d), "+c"(n) : "a"(0x5aa5c33cu) : "memory");
+	for (unsigned i = 0; i < 8; i++) {
+		ok = ok && load32(TM + 0x600 + 4 * i) == 0x5aa5c33cu;
+	}
+	check("mmio_rep_stosl", ok && n == 0 && d == TM + 0x620 &&
+					load32(TM + 0x620) == pattern(0x620, 4));
+}
+
 void test_mmio_emulated(void)
 {
 	loads();
 	stores();
+	strings();
 	/* The guest runs on after the emulated accesses, and the SVSM still answers. */
 	check("mmio_guest_continues", core(SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0) == SVSM_SUCCESS);
 }

@@ -135,5 +135,8 @@ enum vm_reg {
 	VM_REG_CS_BASE,    /* the code segment's base (ignored in 64-bit mode) */
 	VM_REG_CPL,        /* the current privilege level, 0..3 */
 	VM_REG_XCR0,       /* the guest's XCR0 (read-only; CPUID leaf 0xD sizes follow it) */
+	VM_REG_RFLAGS,     /* RFLAGS (string MMIO emulation refuses DF set) */
+	VM_REG_DS_BASE,    /* data segment bases, for string MMIO outside 64-bit mode */
+	VM_REG_ES_BASE,
 	VM_REG_COUNT,
 };

@@ -166,8 +166,35 @@ static bool writable(const struct guest_paging *p, bool user, bool rw)
 	return rw || (p->cr0 & CR0_WP) == 0;
 }
 
-static enum svsm_err walk(const struct guest_paging *p, uint64_t linear, bool write, gpa_t *gpa,
-			  struct guest_walk_fault *fault)
+/* What a translation is for: each kind has its own permission check (allowed()). */
+enum walk_kind {
+	WALK_FETCH,
+	WALK_READ,
+	WALK_WRITE,
+};
+
+/* A data read from a page whose entries gave @user: only U/S matters (no SMAP model). */
+static bool readable(const struct guest_paging *p, bool user)
+{
+	return p->cpl != 3 || user;
+}
+
+static bool allowed(const struct guest_paging *p, enum walk_kind kind, bool user, bool rw,
+		    bool nx)
+{
+	switch (kind) {
+	case WALK_READ:
+		return readable(p, user);
+	case WALK_WRITE:
+		return writable(p, user, rw);
+	case WALK_FETCH:
+		break;
+	}
+	return executable(p, user, nx);
+}
+
+static enum svsm_err walk(const struct guest_paging *p, uint64_t linear, enum walk_kind kind,
+			  gpa_t *gpa, struct guest_walk_fault *fault)
 {
 	struct guest_walk_fault unused;
 	struct guest_walk_fault *f = fault != NULL ? fault : &unused;
@@ -218,7 +245,7 @@ static enum svsm_err walk(const struct guest_paging *p, uint64_t linear, bool wr
 			table = gpa_init(e & (m.entry_size == 4 ? 0xfffff000ull : PTE_ADDR));
 			continue;
 		}
-		if (write ? !writable(p, user, rw) : !executable(p, user, nx)) {
+		if (!allowed(p, kind, user, rw, nx)) {
 			return stop(f, GUEST_WALK_PROTECTION, level, at, e);
 		}
 		leaf_of(&m, level, e, &base, &size);
@@ -231,13 +258,19 @@ static enum svsm_err walk(const struct guest_paging *p, uint64_t linear, bool wr
 enum svsm_err guest_walk_translate(const struct guest_paging *p, uint64_t linear, gpa_t *gpa,
 				   struct guest_walk_fault *fault)
 {
-	return walk(p, linear, false, gpa, fault);
+	return walk(p, linear, WALK_FETCH, gpa, fault);
+}
+
+enum svsm_err guest_walk_translate_read(const struct guest_paging *p, uint64_t linear,
+					gpa_t *gpa, struct guest_walk_fault *fault)
+{
+	return walk(p, linear, WALK_READ, gpa, fault);
 }
 
 enum svsm_err guest_walk_translate_write(const struct guest_paging *p, uint64_t linear,
 					 gpa_t *gpa, struct guest_walk_fault *fault)
 {
-	return walk(p, linear, true, gpa, fault);
+	return walk(p, linear, WALK_WRITE, gpa, fault);
 }
 
 enum svsm_err guest_walk_fetch(const struct guest_paging *p, uint64_t cs_base, uint64_t rip,
@@ -288,7 +321,7 @@ const char *guest_walk_why_name(enum guest_walk_why why)
 	case GUEST_WALK_NON_CANONICAL:
 		return "non-canonical address";
 	case GUEST_WALK_PROTECTION:
-		return "not executable at this privilege";
+		return "access not allowed at this privilege";
 	}
 	return "unknown";
 }

@@ -40,7 +40,7 @@ enum guest_walk_why {
 	GUEST_WALK_RESERVED,      /* a reserved bit set (PS at PML4/PML5, NX without NXE...) */
 	GUEST_WALK_NOT_RAM,       /* an entry or a byte outside guest RAM (or SVSM memory) */
 	GUEST_WALK_NON_CANONICAL, /* a 64-bit linear address that is not canonical */
-	GUEST_WALK_PROTECTION,    /* not executable (writable, for a write) here: NX, U/S, SMEP, R/W */
+	GUEST_WALK_PROTECTION,    /* not executable (readable, writable) here: NX, U/S, SMEP, R/W */
 };
 
 /**
@@ -66,6 +66,14 @@ struct guest_walk_fault {
  */
 enum svsm_err guest_walk_translate(const struct guest_paging *p, uint64_t linear, gpa_t *gpa,
 				   struct guest_walk_fault *fault) SVSM_MUST_CHECK;
+
+/**
+ * guest_walk_translate_read - as guest_walk_translate() for a data read (the memory source
+ * of MOVS to MMIO): the page must be present and, at CPL 3, a user page; NX does not
+ * matter. SMAP is not modelled (a supervisor read of a user page is allowed).
+ */
+enum svsm_err guest_walk_translate_read(const struct guest_paging *p, uint64_t linear,
+					gpa_t *gpa, struct guest_walk_fault *fault) SVSM_MUST_CHECK;
 
 /**
  * guest_walk_translate_write - as guest_walk_translate() for a data write (INS): the page

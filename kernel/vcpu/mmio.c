@@ -4,9 +4,12 @@
  * page tables (vcpu/guest_walk.c; QEMU TCG has no decode assists), is decoded with
  * lib/x86_decode.c (MOV to and from memory, MOV with an immediate, MOVZX/MOVSX), the
  * access goes to the device, a load is written back to its register and RIP moves past the
- * instruction. An instruction that cannot be fetched, decoded or is not one of these is
- * offered to the device with size 0 (it may refuse it by stopping the guest); if the device
- * accepts it, the guest is stopped: it cannot be completed. No state.
+ * instruction. String instructions (MOVS between the device and guest RAM, STOS to the
+ * device: memcpy_toio/memcpy_fromio/memset_io) go to vcpu/mmio_string.c, which moves a
+ * bounded batch of elements per exit and refuses what it cannot do safely. Any other
+ * instruction, or one that cannot be fetched or decoded, is offered to the device with
+ * size 0 (it may refuse it by stopping the guest); if the device accepts it, the guest is
+ * stopped: it cannot be completed. No state.
  */
 #include <stddef.h>
 #include <string.h>
@@ -18,6 +21,7 @@
 #include "kernel/platform/platform.h"
 #include "kernel/vcpu/exit.h"
 #include "kernel/vcpu/guest_walk.h"
+#include "kernel/vcpu/mmio_string.h"
 #include "kernel/vcpu/vcpu.h"
 #include "lib/x86_decode.h"
 
@@ -159,12 +163,15 @@ static enum bus_result emulate(struct vcpu *v, const struct vm_exit_mmio *m)
 	uint8_t bytes[X86_MAX_INSN_LEN];
 	size_t len = m->access != VM_ACCESS_FETCH ? insn_bytes(v, m, bytes, &fault) : 0;
 	struct x86_insn in;
-	bool decoded = len > 0 &&
-		       x86_decode(bytes, len, (enum x86_mode)m->cpu_mode, &in) == X86_DECODE_OK &&
-		       access_of(v, &in, &a) &&
+	bool known = len > 0 &&
+		     x86_decode(bytes, len, (enum x86_mode)m->cpu_mode, &in) == X86_DECODE_OK;
+	bool decoded = known && access_of(v, &in, &a) &&
 		       a.write == (m->access == VM_ACCESS_WRITE); /* not code changed since */
 	enum bus_result r;
 
+	if (known && (in.cls == X86_MOVS || in.cls == X86_STOS)) {
+		return mmio_string_emulate(v, m, &in);
+	}
 	if (!decoded) {
 		a = (struct bus_access){.gpa = m->gpa, .write = m->access == VM_ACCESS_WRITE};
 	}

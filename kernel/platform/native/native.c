@@ -542,6 +542,9 @@ static uint64_t *gpr(struct native_vcpu *nv, enum vm_reg reg)
 		[VM_REG_CR4] = &nv->vmcb->save.cr4, [VM_REG_CS_BASE] = &nv->vmcb->save.cs.base,
 		[VM_REG_CPL] = NULL, /* a byte in the VMCB: plat_vcpu_reg() */
 		[VM_REG_XCR0] = &nv->fpu.xcr0, /* when not live: plat_vcpu_reg() */
+		[VM_REG_RFLAGS] = &nv->vmcb->save.rflags,
+		[VM_REG_DS_BASE] = &nv->vmcb->save.ds.base,
+		[VM_REG_ES_BASE] = &nv->vmcb->save.es.base,
 	};
 
 	CHECK((unsigned)reg < VM_REG_COUNT);

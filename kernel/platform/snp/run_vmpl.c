@@ -82,6 +82,9 @@ uint64_t *snp_vmsa_reg(struct vmsa *vmsa, enum vm_reg reg)
 	case VM_REG_CR4: return &vmsa->cr4;
 	case VM_REG_CS_BASE: return &vmsa->cs.base;
 	case VM_REG_XCR0: return &vmsa->xcr0;
+	case VM_REG_RFLAGS: return &vmsa->rflags;
+	case VM_REG_DS_BASE: return &vmsa->ds.base;
+	case VM_REG_ES_BASE: return &vmsa->es.base;
 	case VM_REG_CPL: /* a byte: plat_vcpu_reg() */
 	case VM_REG_TSC_OFFSET:
 	case VM_REG_COUNT:
