@@ -82,7 +82,8 @@ static void answer(struct model *m, uint32_t rsp_size)
 		if (rsp_size >= 10 && rsp_size <= TPM_CRB_DATA_SIZE) {
 			memcpy(m->shadow, rsp, rsp_size);
 			memset(m->shadow + rsp_size, 0, TPM_CRB_DATA_SIZE - rsp_size);
-			if (((rd(m, TPM_CRB_CTRL_STS) & TPM_CRB_CTRL_STS_ERROR) != 0) != was_error) {
+			if (((rd(m, TPM_CRB_CTRL_STS) & TPM_CRB_CTRL_STS_ERROR) != 0) !=
+			    was_error) {
 				abort();
 			}
 		} else if (!(rd(m, TPM_CRB_CTRL_STS) & TPM_CRB_CTRL_STS_ERROR)) {
