@@ -116,8 +116,8 @@ static enum tpm_crb_action start(struct tpm_crb *c)
 		return TPM_CRB_ACT_NONE;
 	}
 	c->cancel = 0;
-	size = (uint32_t)c->data[2] << 24 | (uint32_t)c->data[3] << 16 |
-	       (uint32_t)c->data[4] << 8 | c->data[5];
+	size = (uint32_t)c->data[2] << 24 | (uint32_t)c->data[3] << 16 | (uint32_t)c->data[4] << 8 |
+	       c->data[5];
 	if (size < TPM_CRB_HDR_SIZE || size > TPM_CRB_DATA_SIZE) {
 		set_response(c, tpm_crb_size_error, sizeof(tpm_crb_size_error));
 		return TPM_CRB_ACT_NONE;
@@ -165,8 +165,7 @@ static enum tpm_crb_action reg_write(struct tpm_crb *c, uint32_t reg, uint32_t v
 	}
 }
 
-enum tpm_crb_action tpm_crb_write(struct tpm_crb *c, uint32_t off, unsigned size,
-				  uint64_t value)
+enum tpm_crb_action tpm_crb_write(struct tpm_crb *c, uint32_t off, unsigned size, uint64_t value)
 {
 	enum tpm_crb_action act = TPM_CRB_ACT_NONE;
 	uint32_t end = 0;

@@ -25,7 +25,8 @@
  *   0x40 CTRL_REQ     write cmdReady (bit 0: leave Idle) or goIdle (bit 1: enter Idle);
  *                     completes at once, reads 0. Ignored without the locality.
  *   0x44 CTRL_STS     tpmSts (bit 0: fatal error), tpmIdle (bit 1; 1 after reset)
- *   0x48 CTRL_CANCEL  bit 0, read/write by the active locality
+ *   0x48 CTRL_CANCEL  bit 0, read/write by the active locality; cleared when a START is
+ *                     accepted, so a stale cancel never reaches the next command
  *   0x4c CTRL_START   write 1 to run the command (needs the locality, not Idle, not already
  *                     running); reads 1 until the response is in the buffer
  *   0x50 INT_ENABLE   stored, no interrupt is ever raised; 0x54 INT_STS: reads 0

@@ -58,3 +58,7 @@ FUZZ_SRCS_pci_filter := kernel/devices/pci_filter.c kernel/devices/bus.c \
 	kernel/drivers/pci_host.c kernel/lib/log_host.c
 FUZZ_SRCS_legacy_ports := kernel/devices/legacy.c kernel/devices/bus.c \
 	kernel/drivers/port_io_host.c kernel/guest/stop.c kernel/vcpu/exit_stats.c kernel/lib/log_host.c
+
+# The TPM CRB register state machine, with a fake TPM answering any response size.
+FUZZ_TARGETS += tpm_crb
+FUZZ_SRCS_tpm_crb := lib/tpm_crb.c

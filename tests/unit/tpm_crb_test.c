@@ -233,8 +233,7 @@ TEST(tpm_crb, linux_tpm_crb_command)
 		memcpy(got, &w, 8);
 	}
 	EXPECT_EQ(rd32(&c, TPM_CRB_CTRL_STS) & TPM_CRB_CTRL_STS_ERROR, 0u);
-	expected = (uint32_t)got[2] << 24 | (uint32_t)got[3] << 16 | (uint32_t)got[4] << 8 |
-		   got[5];
+	expected = (uint32_t)got[2] << 24 | (uint32_t)got[3] << 16 | (uint32_t)got[4] << 8 | got[5];
 	ASSERT_EQ(expected, rsp_size);
 	for (i = 8; i + 4 <= expected; i += 4) {
 		uint32_t w = rd32(&c, TPM_CRB_DATA + i);
@@ -544,10 +543,10 @@ TEST(tpm_crb, unaligned_and_wide_accesses)
 	EXPECT_EQ(tpm_crb_read(&c, TPM_CRB_LOC_STATE, 1), 0x81u);
 	EXPECT_EQ(tpm_crb_read(&c, TPM_CRB_LOC_STATE + 1, 1), 0u);
 	EXPECT_EQ(tpm_crb_read(&c, TPM_CRB_CTRL_STS - 1, 2), 0x0200u);
-	EXPECT_EQ(tpm_crb_read(&c, TPM_CRB_INTF_ID + 1, 4), TPM_CRB_INTF_ID_VALUE >> 8 |
-		  (TPM_CRB_INTF_ID2_VALUE & 0xffu) << 24);
+	EXPECT_EQ(tpm_crb_read(&c, TPM_CRB_INTF_ID + 1, 4),
+		  TPM_CRB_INTF_ID_VALUE >> 8 | (TPM_CRB_INTF_ID2_VALUE & 0xffu) << 24);
 	EXPECT_EQ(tpm_crb_read(&c, TPM_CRB_CMD_LADDR + 2, 8), 0xfed4ull | 3968ull << 48);
-	/* An 8-byte write over LOC_STS and reserved: LOC_CTRL is at 0x08, so 0x08 as 8 bytes. */
+	/* An 8-byte write at LOC_CTRL also covers LOC_STS, which is read-only. */
 	EXPECT_EQ(tpm_crb_write(&c, TPM_CRB_LOC_CTRL, 8, TPM_CRB_LOC_CTRL_REQUEST),
 		  TPM_CRB_ACT_NONE);
 	EXPECT_EQ(rd32(&c, TPM_CRB_LOC_STS), TPM_CRB_LOC_STS_GRANTED);
