@@ -23,7 +23,6 @@
 #include <stddef.h>
 
 #include "kernel/devices/bus.h"
-#include "kernel/devices/tpm_crb.h"
 #include "kernel/drivers/port_io.h"
 #include "kernel/guest/guest.h"
 #include "kernel/lib/log.h"
@@ -90,7 +89,6 @@ static enum bus_result machine_stop(const char *what, uint16_t port, unsigned si
 {
 	pr_info("%s\n", what);
 	exit_stats_print();
-	tpm_crb_stats_print();
 	port_io_out(port, size, value);
 	port_io_await_machine_stop();
 	guest_stop(what); /* reached only if the machine did not go */

@@ -8,7 +8,8 @@
  * time: a second START is refused by the state machine while one runs.
  *
  * Statistics: per command code, the count and the time spent in vtpm_exec() (libtpms, plus
- * any wait for another caller of the vTPM service), printed when the guest stops.
+ * any wait for another caller of the vTPM service), printed after the exit statistics when
+ * the guest stops.
  */
 #include "kernel/devices/tpm_crb.h"
 
@@ -22,6 +23,7 @@
 #include "kernel/services/services.h"
 #include "kernel/services/vtpm/exec.h"
 #include "kernel/services/vtpm/vtpm.h"
+#include "kernel/vcpu/exit_stats.h"
 #include "lib/acpi_tpm.h"
 #include "lib/tpm_crb.h"
 
@@ -160,6 +162,9 @@ enum svsm_err tpm_crb_register(void)
 	}
 	if (err == SVSM_OK) {
 		err = bus_register_mmio(gpa_init(TPM_CRB_BASE), TPM_CRB_MMIO_SIZE, crb_access, NULL);
+	}
+	if (err == SVSM_OK) {
+		exit_stats_set_device_report(tpm_crb_stats_print);
 	}
 	return err;
 }

@@ -14,5 +14,6 @@
  */
 enum svsm_err tpm_crb_register(void) SVSM_MUST_CHECK;
 
-/** tpm_crb_stats_print - one "svsm-vtpm-cc <cc> <count> <us>" line per command code run. */
+/** tpm_crb_stats_print - one "svsm-vtpm-cc <cc> <count> <us>" line per command code run
+ * (exit_stats_print() calls it once the device is registered). */
 void tpm_crb_stats_print(void);

@@ -7,7 +7,6 @@
 
 #include <stddef.h>
 
-#include "kernel/devices/tpm_crb.h"
 #include "kernel/lib/log.h"
 #include "kernel/vcpu/exit_stats.h"
 #include "kernel/vcpu/vcpu.h"
@@ -19,7 +18,6 @@ void guest_stop(const char *why)
 	if (__atomic_exchange_n(&guest_is_stopped, 1, __ATOMIC_SEQ_CST) == 0) {
 		pr_err("guest stopped: %s\n", why);
 		exit_stats_print();
-		tpm_crb_stats_print();
 		/* A vCPU halted on another CPU sees the flag only when something wakes it. */
 		vcpu_request_stop_all(NULL);
 	}

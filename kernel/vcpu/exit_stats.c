@@ -4,6 +4,8 @@
  */
 #include "kernel/vcpu/exit_stats.h"
 
+#include <stddef.h>
+
 #include "kernel/lib/log.h"
 
 #define HW_EXIT_INTR  0x60 /* SVM exit codes, the same on native and SNP */
@@ -13,6 +15,7 @@
 #define TOP_PORTS 6
 
 static uint64_t counters[EXIT_STAT_COUNT];
+static void (*device_report)(void); /* exit_stats_set_device_report() */
 static uint32_t port_counts[0x10000]; /* port I/O exits by port: where an OS guest's go */
 
 static const char *const names[EXIT_STAT_COUNT] = {
@@ -103,6 +106,14 @@ void exit_stats_print(void)
 	}
 	print_top_ports();
 	pr_info("svsm-exits total %lu\n", (unsigned long)total);
+	if (device_report != NULL) {
+		device_report();
+	}
+}
+
+void exit_stats_set_device_report(void (*fn)(void))
+{
+	device_report = fn;
 }
 
 void exit_stats_reset(void)

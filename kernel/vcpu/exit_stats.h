@@ -41,5 +41,10 @@ const char *exit_stats_name(enum exit_stat stat);
  * enum order, then "svsm-exits total <count>".
  */
 void exit_stats_print(void);
+/**
+ * exit_stats_set_device_report - @fn prints a device's own statistics after the exit lines
+ * (the TPM CRB device's per-command times). One device; set-up time only.
+ */
+void exit_stats_set_device_report(void (*fn)(void));
 /** exit_stats_reset - zero every counter (host unit tests). */
 void exit_stats_reset(void);

@@ -62,3 +62,9 @@ FUZZ_SRCS_legacy_ports := kernel/devices/legacy.c kernel/devices/bus.c \
 # The TPM CRB register state machine, with a fake TPM answering any response size.
 FUZZ_TARGETS += tpm_crb
 FUZZ_SRCS_tpm_crb := lib/tpm_crb.c
+# MMIO emulation and its string instructions (MOVS/STOS), through the guest's page tables.
+FUZZ_TARGETS += mmio_string
+FUZZ_SRCS_mmio_string := kernel/vcpu/mmio.c kernel/vcpu/mmio_string.c kernel/vcpu/guest_walk.c \
+	lib/x86_decode.c kernel/devices/bus.c kernel/mm/guest_mem.c kernel/mm/mm_host.c \
+	kernel/arch/x86_64/safe_copy_host.c kernel/guest/stop.c kernel/vcpu/exit_stats.c \
+	kernel/lib/log_host.c
