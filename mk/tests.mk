@@ -2,7 +2,7 @@
 # (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
-.PHONY: test-guest-os test-linux bench-linux test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
+.PHONY: test-guest-os test-linux test-linux-tpm bench-linux bench-linux-tpm test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
 ## test-kernel: boot the test kernel under QEMU TCG (-smp 4); pass only if every test passed.
@@ -62,6 +62,13 @@ test-guest-os: $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 ## the default 64 MiB (docs/paravisor.md "Memory") it is [0x3be00000, 0x3ffe0000).
 test-linux: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 1500 scripts/test-linux.sh --hole 3be00000-3ffe0000
+
+## test-linux-tpm: the guest OS's TPM under the SVSM (scripts/test-linux-tpm.sh): two boots
+## (svsm.tpm=1 svsm.reboot=1), every svsm-tpm check must pass in both, the reset must be a TPM
+## reset, and the SVSM's manifest EK digest must equal the guest's. TPM_TARGET=swtpm runs the
+## same against bare QEMU + swtpm. Not in CHECK_TIERS yet.
+test-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 900 scripts/test-linux-tpm.sh --target $(or $(TPM_TARGET),svsm) --timeout 800
 
 CHECK_TIERS := test-e2e test-linux test-igvm test-igvm-boot test-snp-build test-interop
 
