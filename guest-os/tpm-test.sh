@@ -1,18 +1,24 @@
 #!/bin/sh
+# shellcheck shell=dash # busybox ash, which has local
 # svsm-tpm: what the guest checks about its TPM (svsm.tpm=1; docs/guest-os.md). Every tool
 # talks to the kernel's resource manager, TCTI device:/dev/tpmrm0, so transient objects are
 # flushed when each tool exits. One line "svsm-tpm <name> PASS|FAIL (<detail>)" per check,
 # then "svsm-tpm done <passed> <failed>".
 #
-# A guest reset must be a TPM reset. The NV index 0x01500016 tells the two boots apart:
-#   boot 1 (index absent)   devices getrandom pcrs-measured eventlog pcrextend ek ak quote
-#                           nv seal, then nv-mark: define the index holding "boot1"
-#   boot 2 (index present)  devices getrandom nv-persist (it still holds "boot1") reset (PCR
-#                           16 and 23, extended in boot 1, are zero again) pcrs-measured
-#                           eventlog ek, then nv-unmark: undefine the index; creates
-#                           /run/svsm-tpm-boot2 so that /init powers off instead of rebooting
-# Also prints "svsm-tpm boot 1|2" first, "svsm-tpm ek-sha256 <hex>" (SHA-256 of the ECC EK's
-# TPMT_PUBLIC) and "svsm-tpm pcr-<bank>-<n> <hex>" for PCR 0-7, 16 and 23 (sha256).
+# Every boot runs: devices, fresh (sha256 PCR 16 and 23 are zero before this boot extends
+# them), getrandom, pcrs-measured (PCR 0-7 non-zero), eventlog (the firmware's log replays to
+# the TPM's PCR values, every bank), pcrextend (PCR 16), ek, ak, quote + checkquote, nv,
+# seal (PCR 23 policy; extends PCR 23). A guest reset must be a TPM reset: with svsm.reboot=1
+# the next boot's "fresh" check proves it. Whether the TPM's NV survived the reset decides
+# how the run ends, through the NV index 0x01500016:
+#   absent  "svsm-tpm boot 1"; nv-mark defines it holding "boot1"; /init then reboots (with
+#           svsm.reboot=1). A TPM whose NV is lost with the reset (the SVSM's vTPM until its
+#           state persists) says "boot 1" every time: the test driver counts the boots and
+#           ends the run itself.
+#   present "svsm-tpm boot 2"; nv-persist (it holds "boot1"), nv-unmark removes it, and
+#           /run/svsm-tpm-boot2 makes /init power off instead of rebooting (swtpm).
+# Also prints "svsm-tpm ek-sha256 <hex>" (SHA-256 of the ECC EK's TPMT_PUBLIC) and
+# "svsm-tpm pcr-sha256-<n> <hex>" for PCR 0-7, 16 and 23.
 #
 # svsm-tpm bench N (svsm.tpmbench=N): runs tpm2_pcrread, tpm2_pcrextend, tpm2_quote (ECC AK
 # made persistent once) and tpm2_createprimary -G ecc N times each, printing
@@ -273,12 +279,14 @@ check_nv_persist() {
 	result nv-persist $? "index $MARK holds '${got:-$(last_err "$W/err")}' after the reset"
 }
 
-check_reset() {
+# PCR 16 and 23 read zero before this boot extends them: after a reboot from a boot that
+# extended them, this is what shows that the guest's reset was a TPM reset.
+check_fresh() {
 	local vals bad
 	vals=$(pcr_values sha256:16,23)
 	bad=$(echo "$vals" | awk -v z="$ZERO64" '$2 != z { printf "%s=%s ", $1, $2 }')
 	[ "$(echo "$vals" | grep -c .)" = 2 ] && [ -z "$bad" ]
-	result reset $? "${bad:-PCR 16 and 23 (extended in boot 1) are zero again}"
+	result fresh $? "${bad:-sha256 PCR 16 and 23 are zero before this boot extends them}"
 }
 
 unmark() {
@@ -291,28 +299,28 @@ run_tests() {
 	rm -rf "$W"
 	mkdir -p "$W"
 	[ -d /sys/kernel/security/tpm0 ] || mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
-	nv_defined "$MARK" && boot=2
-	echo "svsm-tpm boot $boot"
+	if nv_defined "$MARK"; then
+		boot=2
+		echo "svsm-tpm boot 2 (NV index $MARK from an earlier boot is there)"
+	else
+		echo "svsm-tpm boot 1 (no NV index $MARK: a first boot, or NV did not survive the reset)"
+	fi
 	check_devices
+	check_fresh
 	check_getrandom
+	check_pcrs_measured
+	check_eventlog
+	check_pcrextend
+	check_ek
+	check_ak
+	check_quote
+	check_nv
+	check_seal
+	print_pcrs
 	if [ "$boot" = 1 ]; then
-		check_pcrs_measured
-		check_eventlog
-		check_pcrextend
-		check_ek
-		check_ak
-		check_quote
-		check_nv
-		check_seal
-		print_pcrs
 		mark_boot1
 	else
 		check_nv_persist
-		check_reset
-		check_pcrs_measured
-		check_eventlog
-		check_ek
-		print_pcrs
 		unmark
 		: >/run/svsm-tpm-boot2
 	fi

@@ -94,4 +94,10 @@ bench-vtpm: $(VTPM_SERVER) $(VTPM_EK_BENCH)
 bench-linux: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 1500 scripts/bench-linux.sh
 
+## bench-linux-tpm: guest TPM command latency (tpm2-tools in the Linux guest, svsm.tpmbench=N)
+## under the SVSM vs bare QEMU + swtpm, ratios of medians, and the share spent in libtpms
+## (scripts/bench-linux-tpm.sh). Not in BENCH_TARGETS yet.
+bench-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 2400 scripts/bench-linux-tpm.sh
+
 BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux

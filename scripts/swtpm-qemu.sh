@@ -39,6 +39,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/swtpm-qemu.XXXXXX")
 [ -n "$state" ] || state="$tmp/state"
 mkdir -p "$state"
 swtpm_pid=""
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	if [ -n "$swtpm_pid" ] && kill -0 "$swtpm_pid" 2>/dev/null; then
 		kill "$swtpm_pid" 2>/dev/null || true
@@ -47,6 +48,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap "exit 143" TERM INT
 
 # swtpm under its own timeout (a little longer than QEMU's), stopped by cleanup() either way.
 timeout -k 5 $((tmo + 30)) swtpm socket --tpm2 --tpmstate "dir=$state" \
