@@ -285,7 +285,11 @@ check_fresh() {
 	local vals bad
 	vals=$(pcr_values sha256:16,23)
 	bad=$(echo "$vals" | awk -v z="$ZERO64" '$2 != z { printf "%s=%s ", $1, $2 }')
-	[ "$(echo "$vals" | grep -c .)" = 2 ] && [ -z "$bad" ]
+	if [ "$(echo "$vals" | grep -c .)" != 2 ]; then
+		result fresh 1 "tpm2_pcrread sha256:16,23: $(last_err "$W/err")"
+		return
+	fi
+	[ -z "$bad" ]
 	result fresh $? "${bad:-sha256 PCR 16 and 23 are zero before this boot extends them}"
 }
 

@@ -27,7 +27,7 @@
 # Logs: build/guest-os/bench-linux-tpm-<target>-<run>.log.
 set -euo pipefail
 
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "bench-linux-tpm: error: $*" >&2; exit 2; }
 
 dir="${GUEST_OS_DIR:-build/guest-os}"

@@ -8,7 +8,8 @@
 # How the run ends depends on the TPM's NV: when the NV index the first boot left is still
 # there (swtpm), the second boot removes it and powers off; when NV is lost with the reset
 # (the SVSM's vTPM until its state persists: the whole machine, SVSM included, restarts),
-# the guest cannot tell, so this script ends QEMU itself once the second boot is done.
+# the guest cannot tell, so this script ends QEMU itself once the second boot is done (at
+# its "svsm-guest: rebooting", or 30 s after its "svsm-tpm done" line).
 # Targets:
 #   svsm   (default) build/svsm.elf as a paravisor, SVSM -> OVMF -> Linux (scripts/qemu.sh
 #          --allow-reboot with the opt/svsm/* fw_cfg files, as boot-svsm.sh does): the TPM is
@@ -24,7 +25,7 @@
 # Usage: scripts/test-linux-tpm.sh [--target svsm|swtpm] [--timeout S] [--log FILE] [--smp N]
 #          [--expect-fail]
 #   --timeout S    the whole run (default 700)
-#   --log FILE     serial log (default build/guest-os/test-linux-tpm-<target>.log)
+#   --log FILE     serial log (default build/guest-os/test-linux-tpm-<target>[-negative].log)
 #   --smp N        vCPUs (default 2)
 #   --expect-fail  negative self-test: boots with svsm.tpm=1 but no svsm.reboot=1, so there
 #                  is no second boot; passes only if the checks above then fail
@@ -32,7 +33,7 @@
 # Last line: "test-linux-tpm: passed" or "test-linux-tpm: FAILED (<reasons>)".
 set -uo pipefail
 
-usage() { sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "test-linux-tpm: error: $*" >&2; exit 2; }
 
 dir="${GUEST_OS_DIR:-build/guest-os}"
@@ -52,7 +53,10 @@ while [ $# -gt 0 ]; do
 done
 kernel="$dir/vmlinuz" initrd="$dir/initramfs.cpio.gz"
 { [ -f "$kernel" ] && [ -f "$initrd" ]; } || die "no $kernel or $initrd (run 'make guest-os')"
-[ -n "$log" ] || log="$dir/test-linux-tpm-$target.log"
+if [ -z "$log" ]; then
+	log="$dir/test-linux-tpm-$target.log"
+	[ "$expect_fail" = 0 ] || log="$dir/test-linux-tpm-$target-negative.log"
+fi
 mkdir -p "$(dirname "$log")"
 words="svsm.tpm=1 svsm.reboot=1"
 [ "$expect_fail" = 0 ] || words="svsm.tpm=1"
@@ -82,8 +86,10 @@ while kill -0 "$pid" 2>/dev/null; do
 	if [ "$n" -ge 2 ] && [ -z "$done_at" ]; then
 		done_at=$SECONDS
 	fi
-	# Boot 2 is done: give the guest 30 s to power off by itself, then end the run.
-	if [ -n "$done_at" ] && [ $((SECONDS - done_at)) -ge 30 ]; then
+	# Boot 2 is done: end the run when the guest reboots a second time, or when it has not
+	# powered off by itself within 30 s.
+	if [ -n "$done_at" ] && { [ $((SECONDS - done_at)) -ge 30 ] ||
+		[ "$(tr -d '\r' <"$log" | grep -ac '^svsm-guest: rebooting' || true)" -ge 2 ]; }; then
 		kill -TERM -- "-$pid" 2>/dev/null
 		ended_by_us=1
 		break
