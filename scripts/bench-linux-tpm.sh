@@ -122,8 +122,10 @@ if [ "$only" != swtpm ]; then
 			createprimary:0x00000131 roundtrip:0x0000017b; do
 			cmd=${pair%%:*} cc=${pair#*:}
 			guest=$(awk -v c="$cmd" '$1 == "svsm-tpmbench" && $2 == c && $4 > 0 { print $3 / $4; exit }' "$last")
+			# Command codes compare as numbers: 0x0000017e, 0x17e and 0x17E are one.
 			awk -v cc="$cc" -v cmd="$cmd" -v g="$guest" '
-				$1 == "svsm-vtpm-cc" && tolower($2) == cc && $3 > 0 && g > 0 {
+				function norm(h) { h = tolower(h); sub(/^0x0*/, "", h); return h }
+				$1 == "svsm-vtpm-cc" && norm($2) == norm(cc) && $3 > 0 && g > 0 {
 					printf "bench tpm_exec_share_%s %.3f\n", cmd, ($4 / $3) / g; found = 1 }
 				END { if (!found) printf "bench-linux-tpm: no svsm-vtpm-cc line for %s (%s)\n", cmd, cc }' "$last"
 		done
