@@ -2,7 +2,7 @@
 # (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
-.PHONY: test-guest-os test-linux bench-linux test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
+.PHONY: test-guest-os test-linux test-linux-tpm bench-linux bench-linux-tpm test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
 ## test-kernel: boot the test kernel under QEMU TCG (-smp 4); pass only if every test passed.
@@ -63,6 +63,13 @@ test-guest-os: $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 test-linux: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 1500 scripts/test-linux.sh --hole 3be00000-3ffe0000
 
+## test-linux-tpm: the guest OS's TPM under the SVSM (scripts/test-linux-tpm.sh): two boots
+## (svsm.tpm=1 svsm.reboot=1), every svsm-tpm check must pass in both, the reset must be a TPM
+## reset, and the SVSM's manifest EK digest must equal the guest's. TPM_TARGET=swtpm runs the
+## same against bare QEMU + swtpm. Not in CHECK_TIERS yet.
+test-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 900 scripts/test-linux-tpm.sh --target $(or $(TPM_TARGET),svsm) --timeout 800
+
 CHECK_TIERS := test-e2e test-linux test-igvm test-igvm-boot test-snp-build test-interop
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
@@ -86,5 +93,11 @@ bench-vtpm: $(VTPM_SERVER) $(VTPM_EK_BENCH)
 ## (ratios of medians) and the SVSM's exit counts.
 bench-linux: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 1500 scripts/bench-linux.sh
+
+## bench-linux-tpm: guest TPM command latency (tpm2-tools in the Linux guest, svsm.tpmbench=N)
+## under the SVSM vs bare QEMU + swtpm, ratios of medians, and the share spent in libtpms
+## (scripts/bench-linux-tpm.sh). Not in BENCH_TARGETS yet.
+bench-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 2400 scripts/bench-linux-tpm.sh
 
 BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux

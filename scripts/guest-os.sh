@@ -4,8 +4,9 @@
 #   vmlinuz             Debian's kernel, from the package linux-image-amd64 depends on
 #   initramfs.cpio.gz   busybox-static, tpm2-tools, the shared libraries they load (ELF
 #                       NEEDED closure), the libtss2 TCTIs, the TPM kernel modules that are
-#                       not built in (and msr), guest-os/{init,check.sh,demo.sh} and
-#                       svsm-hostile (guest-os/hostile/hostile.c, gcc -static)
+#                       not built in (and msr), guest-os/{init,check.sh,demo.sh,tpm-test.sh},
+#                       svsm-hostile and svsm-tpmping (guest-os/hostile/hostile.c,
+#                       guest-os/tpmping/tpmping.c, gcc -static)
 # Downloaded .debs are cached in ${XDG_CACHE_HOME:-~/.cache}/svsm-c/debs/ under their
 # name_version_arch.deb file names and checked against the archive's SHA256.
 # Usage: scripts/guest-os.sh lock LOCKFILE      resolve package versions; rewrite LOCKFILE
@@ -16,7 +17,7 @@
 # names the packages that contributed files to the initramfs. See docs/guest-os.md.
 set -euo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "guest-os: error: $*" >&2; exit 1; }
 
 SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)
@@ -337,10 +338,15 @@ cmd_build() {
 	install -m 0755 "$SRC_DIR/guest-os/init" "$ROOT/init"
 	install -m 0755 "$SRC_DIR/guest-os/check.sh" "$ROOT/usr/bin/svsm-check"
 	install -m 0755 "$SRC_DIR/guest-os/demo.sh" "$ROOT/usr/bin/svsm-demo"
+	install -m 0755 "$SRC_DIR/guest-os/tpm-test.sh" "$ROOT/usr/bin/svsm-tpm"
 	# svsm-hostile: static, built with the host gcc against Debian's libc6-dev libc.a.
 	${CC:-gcc} -static -O2 -Wall -Wextra -Werror -o "$out/svsm-hostile" \
 		"$SRC_DIR/guest-os/hostile/hostile.c" || die "cannot build svsm-hostile (libc6-dev installed?)"
 	install -m 0755 "$out/svsm-hostile" "$ROOT/usr/bin/svsm-hostile"
+	# svsm-tpmping: TPM round trips on /dev/tpm0 and a timer for the TPM benchmark.
+	${CC:-gcc} -static -O2 -Wall -Wextra -Werror -o "$out/svsm-tpmping" \
+		"$SRC_DIR/guest-os/tpmping/tpmping.c" || die "cannot build svsm-tpmping (libc6-dev installed?)"
+	install -m 0755 "$out/svsm-tpmping" "$ROOT/usr/bin/svsm-tpmping"
 	echo "root:x:0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"
 	echo "root:x:0:" >"$ROOT/etc/group"
 	sort -u "$CONTRIB" >"$ROOT/etc/svsm-packages"

@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Boots a kernel ELF under QEMU TCG (q35, -cpu max, nested SVM) with serial on stdio and
 # isa-debug-exit on port 0xf4. Every run is bounded by `timeout`.
-# Usage: scripts/qemu.sh [--smp N] [--mem SIZE] [--timeout S] [--append CMDLINE] KERNEL [-- QEMU-ARGS...]
+# Usage: scripts/qemu.sh [--smp N] [--mem SIZE] [--timeout S] [--append CMDLINE] [--allow-reboot]
+#          KERNEL [-- QEMU-ARGS...]
+#   --allow-reboot  no -no-reboot: a reset reboots the machine instead of ending QEMU
 # Exit status: QEMU's (33 = kernel reported success, 35 = failure), 124 on timeout.
 set -euo pipefail
 
 usage() {
-	sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
 }
 
-smp=1 mem=256M tmo=120 append="" kernel=""
+smp=1 mem=256M tmo=120 append="" kernel="" no_reboot=-no-reboot
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--smp) smp="$2"; shift 2 ;;
 	--mem) mem="$2"; shift 2 ;;
 	--timeout) tmo="$2"; shift 2 ;;
 	--append) append="$2"; shift 2 ;;
+	--allow-reboot) no_reboot=""; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "qemu.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -28,5 +31,5 @@ if [ -z "$kernel" ] || [ ! -f "$kernel" ]; then
 fi
 exec timeout --foreground -k 5 "$tmo" qemu-system-x86_64 -accel tcg -M q35 -cpu max \
 	-m "$mem" -smp "$smp" -nodefaults -display none -serial stdio -monitor none \
-	-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	${no_reboot:+"$no_reboot"} -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$kernel" -append "$append" "$@"
