@@ -66,11 +66,11 @@ test-linux: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 ## test-linux-tpm: the guest OS's TPM under the SVSM (scripts/test-linux-tpm.sh): two boots
 ## (svsm.tpm=1 svsm.reboot=1), every svsm-tpm check must pass in both, the reset must be a TPM
 ## reset, and the SVSM's manifest EK digest must equal the guest's. TPM_TARGET=swtpm runs the
-## same against bare QEMU + swtpm. Not in CHECK_TIERS yet.
+## same against bare QEMU + swtpm.
 test-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 900 scripts/test-linux-tpm.sh --target $(or $(TPM_TARGET),svsm) --timeout 800
 
-CHECK_TIERS := test-e2e test-linux test-igvm test-igvm-boot test-snp-build test-interop
+CHECK_TIERS := test-e2e test-linux test-linux-tpm test-igvm test-igvm-boot test-snp-build test-interop
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
 bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)
@@ -96,8 +96,8 @@ bench-linux: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 
 ## bench-linux-tpm: guest TPM command latency (tpm2-tools in the Linux guest, svsm.tpmbench=N)
 ## under the SVSM vs bare QEMU + swtpm, ratios of medians, and the share spent in libtpms
-## (scripts/bench-linux-tpm.sh). Not in BENCH_TARGETS yet.
+## (scripts/bench-linux-tpm.sh).
 bench-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 2400 scripts/bench-linux-tpm.sh
 
-BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux
+BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux bench-linux-tpm
