@@ -198,8 +198,9 @@ enum svsm_err fw_cfg_view_add_acpi(const uint8_t *table)
 	for (unsigned i = 0; i < acpi_extra_count; i++) {
 		used += acpi_len(acpi_extra[i]);
 	}
+	/* used <= VIEW_ACPI_BLOB always: compare without a subtraction that could wrap. */
 	if (acpi_extra_count == VIEW_MAX_ACPI || acpi_len(table) < 36 ||
-	    acpi_len(table) > VIEW_ACPI_BLOB - used - 8u * (acpi_extra_count + 1)) {
+	    acpi_len(table) > VIEW_ACPI_BLOB || used + 8u + acpi_len(table) > VIEW_ACPI_BLOB) {
 		return SVSM_E_NOMEM;
 	}
 	acpi_extra[acpi_extra_count++] = table;

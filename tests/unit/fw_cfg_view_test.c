@@ -269,6 +269,21 @@ TEST(fw_cfg_view, acpi_tables_bounded)
 	fw_cfg_view_clear_acpi();
 }
 
+/* A large first table must not make the room left for the next one wrap around. */
+TEST(fw_cfg_view, acpi_tables_bound_does_not_wrap)
+{
+	static uint8_t big[1008] = "BIG1";
+	uint8_t t[36] = "TST1";
+
+	big[4] = (uint8_t)sizeof(big);
+	big[5] = (uint8_t)(sizeof(big) >> 8);
+	t[4] = 36;
+	fw_cfg_view_clear_acpi();
+	EXPECT_EQ(fw_cfg_view_add_acpi(big), SVSM_OK); /* 8 + 1008 bytes of 1024 */
+	EXPECT_EQ(fw_cfg_view_add_acpi(t), SVSM_E_NOMEM); /* 8 + 36 more do not fit */
+	fw_cfg_view_clear_acpi();
+}
+
 TEST(fw_cfg_view, kernel_items_as_qemu_kernel)
 {
 	static uint8_t buf[FAKE_KERNEL_SIZE];
