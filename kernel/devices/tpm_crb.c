@@ -117,13 +117,17 @@ static enum bus_result crb_access(void *ctx, struct vcpu *v, struct bus_access *
 			const uint8_t *cmd = tpm_crb_command(&crb, &size);
 
 			memcpy(crb_cmd, cmd, size);
+		} else if (act == TPM_CRB_ACT_CANCEL) {
+			/* Under the lock: no later START can slip in before the flag is set, and
+			 * libtpms clears it when its next command starts. A cancel that lands while
+			 * the command still waits for another caller of the vTPM service cancels
+			 * that caller's command instead (TPM_RC_CANCELED for a key generation). */
+			vtpm_cancel();
 		}
 	}
 	spin_unlock_irqrestore(&crb_lock, flags);
 	if (act == TPM_CRB_ACT_EXECUTE) {
 		run_command(size);
-	} else if (act == TPM_CRB_ACT_CANCEL) {
-		vtpm_cancel();
 	}
 	return BUS_DONE;
 }
