@@ -23,6 +23,8 @@ banner() {
  make run: the SVSM as a paravisor under QEMU TCG (q35, -cpu max, nested SVM)
    L1 (top, CPL0, host of the VM):  build/svsm.elf  - the SVSM; owns the vTPM, the
                                     interrupt controllers' filters, fw_cfg, PCI config
+   TPM: the SVSM's vTPM as a TPM 2.0 CRB device at 0xfed40000 (OVMF measures the boot
+   into it; /dev/tpm0 in Linux). It is ephemeral: a new EK each run ("svsm-vtpm ek-sha256").
    L2 (guest, below the SVSM):      $what
    vCPUs: $smp (each pinned to the CPU of its APIC ID)   memory: ${MEM:-1G} (the SVSM keeps
    64 MiB of it, absent from the guest's e820)
