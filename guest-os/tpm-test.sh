@@ -368,8 +368,52 @@ run_bench() {
 	echo "svsm-tpmbench done"
 }
 
+# svsm-tpm persist (svsm.tpmpersist=1): the two-run persistence test of the SVSM's state
+# (make test-state). First run (no index PERSIST_NV): define it and write 32 random bytes, seal
+# a secret to PCR 23's fresh value in an object made persistent at PERSIST_SEAL. Later runs
+# (the index is there): read it back and unseal. Both print "svsm-tpm persist-data <hex>",
+# "svsm-tpm ek-sha256 <hex>" and, on later runs, "svsm-tpm persist-unseal <secret>"; the
+# driver compares them across the runs.
+PERSIST_NV=0x01500020
+PERSIST_SEAL=0x81000020
+run_persist() {
+	local why="" data out phase
+	mkdir -p "$W"
+	check_fresh
+	if ! nv_defined "$PERSIST_NV"; then
+		phase=write
+		dd if=/dev/urandom of="$W/pdata" bs=32 count=1 2>/dev/null
+		if ! tpm2_nvdefine "$PERSIST_NV" -C o -s 32 -a "ownerread|ownerwrite" >/dev/null 2>"$W/err"; then
+			why="tpm2_nvdefine: $(last_err "$W/err")"
+		elif ! tpm2_nvwrite "$PERSIST_NV" -C o -i "$W/pdata" 2>"$W/err"; then
+			why="tpm2_nvwrite: $(last_err "$W/err")"
+		elif ! tpm2_createprimary -C o -G ecc -c "$W/prim.ctx" >/dev/null 2>"$W/err" ||
+			! tpm2_pcrread sha256:23 -o "$W/pcr23.bin" >/dev/null 2>"$W/err" ||
+			! tpm2_createpolicy --policy-pcr -l sha256:23 -f "$W/pcr23.bin" -L "$W/pcr.policy" >/dev/null 2>"$W/err" ||
+			! echo "svsm-tpm persistent secret" | tpm2_create -C "$W/prim.ctx" -L "$W/pcr.policy" -i- \
+				-u "$W/seal.pub" -r "$W/seal.priv" >/dev/null 2>"$W/err" ||
+			! tpm2_load -C "$W/prim.ctx" -u "$W/seal.pub" -r "$W/seal.priv" -c "$W/seal.ctx" >/dev/null 2>"$W/err" ||
+			! tpm2_evictcontrol -C o -c "$W/seal.ctx" "$PERSIST_SEAL" >/dev/null 2>"$W/err"; then
+			why="sealing to a persistent object: $(last_err "$W/err")"
+		fi
+	else
+		phase=verify
+		tpm2_nvread "$PERSIST_NV" -C o -s 32 -o "$W/pdata" 2>"$W/err" || why="tpm2_nvread: $(last_err "$W/err")"
+		out=$(tpm2_unseal -c "$PERSIST_SEAL" -p pcr:sha256:23 2>"$W/err")
+		echo "svsm-tpm persist-unseal $out"
+		[ "$out" = "svsm-tpm persistent secret" ] || why="${why:+$why; }unseal of $PERSIST_SEAL gave '$out': $(last_err "$W/err")"
+	fi
+	data=$(xxd -p -c 64 "$W/pdata" 2>/dev/null)
+	echo "svsm-tpm persist-data $data"
+	[ -z "$why" ]
+	result "persist-$phase" $? "${why:-index $PERSIST_NV and sealed object $PERSIST_SEAL}"
+	check_ek
+	echo "svsm-tpm done $passed $failed"
+}
+
 case "${1:-}" in
 bench) run_bench "${2:-20}" ;;
+persist) run_persist ;;
 "") run_tests ;;
-*) echo "usage: svsm-tpm [bench N]" >&2; exit 2 ;;
+*) echo "usage: svsm-tpm [bench N | persist]" >&2; exit 2 ;;
 esac
