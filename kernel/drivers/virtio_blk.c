@@ -95,6 +95,7 @@ static struct {
 	uint16_t queue_size;
 	uint16_t avail_idx; /* == last_used between calls: one request at a time */
 	uint16_t last_used;
+	uint64_t requests;
 	uint8_t *ring;
 	uint8_t *bounce;
 	paddr_t ring_pa, bounce_pa;
@@ -226,6 +227,7 @@ static enum svsm_err do_request(uint32_t type, uint64_t sector, uint32_t bytes, 
 		set_desc(1, status_pa, 1, VIRTQ_DESC_F_WRITE, 0);
 	}
 	avail[2 + vblk.avail_idx % vblk.queue_size] = 0; /* head descriptor 0 */
+	__atomic_store_n(&vblk.requests, vblk.requests + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	vblk.avail_idx++;
 	avail[1] = vblk.avail_idx;
@@ -342,6 +344,11 @@ bool virtio_blk_present(void)
 uint64_t virtio_blk_sectors(void)
 {
 	return vblk.present ? vblk.capacity : 0;
+}
+
+uint64_t virtio_blk_request_count(void)
+{
+	return __atomic_load_n(&vblk.requests, __ATOMIC_RELAXED);
 }
 
 bool virtio_blk_can_flush(void)

@@ -33,6 +33,9 @@ uint64_t virtio_blk_sectors(void);
 /** virtio_blk_can_flush - the device offered VIRTIO_BLK_F_FLUSH (else write-through). */
 bool virtio_blk_can_flush(void);
 
+/** virtio_blk_request_count - requests sent to the device since boot (tests, statistics). */
+uint64_t virtio_blk_request_count(void);
+
 /**
  * virtio_blk_read / virtio_blk_write - @sectors sectors at @lba from/to @buf (any
  * alignment). SVSM_E_INVALID_PARAM for a range past the capacity (nothing sent),

@@ -20,6 +20,11 @@ uint64_t virtio_blk_sectors(void)
 	return 0;
 }
 
+uint64_t virtio_blk_request_count(void)
+{
+	return 0;
+}
+
 bool virtio_blk_can_flush(void)
 {
 	return false;
