@@ -517,6 +517,12 @@ enum svsm_err virtio_blk_probe(void)
 		return err;
 	}
 	vblk.present = true;
+	for (unsigned i = 0; i < VIRTIO_PCI_BAR_COUNT; i++) {
+		if (vblk.bars[i].base != 0) {
+			pr_info("virtio-blk: 00:%02x.%u BAR%u %#lx+%#lx (SVSM only)\n", vblk.dev,
+				vblk.fn, i, vblk.bars[i].base, vblk.bars[i].size);
+		}
+	}
 	pr_info("virtio-blk: 00:%02x.%u: %lu sectors (%lu KiB), queue %u, %s%s\n", vblk.dev,
 		vblk.fn, vblk.capacity, vblk.capacity / 2, vblk.queue_size,
 		vblk.flush ? "flush" : "no flush (write-through)", vblk.read_only ? ", read-only" : "");

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "kernel/devices/pci_filter.h"
 #include "kernel/drivers/pci.h"
 #include "kernel/drivers/virtio_blk.h"
 #include "kernel/drivers/virtio_pci.h"
@@ -92,6 +93,13 @@ TEST(virtio_blk, finds_the_function_on_bus_0)
 	pci_fake_reset();
 	EXPECT_EQ(virtio_pci_find(VIRTIO_PCI_VENDOR, VIRTIO_BLK_DEVICE_ID, &dev, &fn),
 		  SVSM_E_NOT_FOUND);
+}
+
+TEST(virtio_blk, hidden_from_the_guest_pci_view)
+{
+	EXPECT_FALSE(pci_filter_visible(0, DEV, 0));
+	EXPECT_TRUE(pci_filter_visible(0, 0, 0));
+	EXPECT_TRUE(pci_filter_visible(0, 0x1f, 0));
 }
 
 TEST(virtio_blk, bars_sized_and_restored)
