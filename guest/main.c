@@ -73,6 +73,31 @@ static bool args_are(const char *want)
 	return strcmp(boot->args, want) == 0;
 }
 
+/* "touch_mmio=<hex>": the address, or 0 when the arguments are something else. */
+static uint64_t touch_mmio_arg(void)
+{
+	static const char prefix[] = "touch_mmio=";
+	const char *p = boot->args + sizeof(prefix) - 1;
+	uint64_t a = 0;
+
+	if (strncmp(boot->args, prefix, sizeof(prefix) - 1) != 0) {
+		return 0;
+	}
+	if (p[0] == '0' && p[1] == 'x') {
+		p += 2;
+	}
+	for (; *p != '\0'; p++) {
+		unsigned d = *p >= '0' && *p <= '9' ? (unsigned)(*p - '0') :
+			     *p >= 'a' && *p <= 'f' ? (unsigned)(*p - 'a' + 10) : 16;
+
+		if (d == 16) {
+			break;
+		}
+		a = a * 16 + d;
+	}
+	return a;
+}
+
 void guest_main(const struct native_boot_info *bi)
 {
 	boot = bi;
@@ -97,6 +122,14 @@ void guest_main(const struct native_boot_info *bi)
 		gprintf("[guest] read %#lx: the SVSM did not stop us\n",
 			*(volatile uint64_t *)(bi->svsm_base + 0x1000));
 		guest_outb(NATIVE_GUEST_DONE_PORT, 0xfe);
+		return;
+	}
+	if (touch_mmio_arg() != 0) {
+		/* An MMIO range the SVSM keeps for itself (its disk's BAR): must stop us. */
+		gprintf("[guest] reading MMIO at %#lx\n", touch_mmio_arg());
+		gprintf("[guest] read %#x: the SVSM did not stop us\n",
+			*(volatile uint32_t *)(uintptr_t)touch_mmio_arg());
+		guest_outb(NATIVE_GUEST_DONE_PORT, 0xfc);
 		return;
 	}
 	if (args_are("touch_apic")) {

@@ -18,4 +18,6 @@ void pci_config_write32(unsigned dev, unsigned fn, unsigned reg, uint32_t v);
 /* Host fake (pci_host.c): the configuration space of bus 0, all-ones where set absent. */
 void pci_fake_reset(void);
 void pci_fake_set32(unsigned dev, unsigned fn, unsigned reg, uint32_t v);
+/* pci_fake_set_mask32 - bits of @reg a write changes (BAR sizing); reset: all. */
+void pci_fake_set_mask32(unsigned dev, unsigned fn, unsigned reg, uint32_t mask);
 unsigned pci_fake_writes(void);

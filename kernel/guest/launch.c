@@ -1,8 +1,9 @@
 /*
  * Launching the guest (guest.h). The launch runs once on the boot CPU: what to run (the
  * fw_cfg files the SVSM finds: the test guest, OVMF, or a Linux kernel), firmware flash,
- * the guest map, the platform's protection of the SVSM, the devices the guest gets, the
- * traps for every device's MMIO, the boot vCPU. No state but the kind (ram_map.c).
+ * the guest map, the platform's protection of the SVSM, the SVSM's own disk (started
+ * after bus mastering was turned off, its BARs denied to the guest), the devices the guest
+ * gets, the traps for every device's MMIO, the boot vCPU. No state but the kind (ram_map.c).
  */
 #include "kernel/guest/guest.h"
 
@@ -18,6 +19,7 @@
 #include "kernel/devices/svsm_hole.h"
 #include "kernel/devices/tpm_crb.h"
 #include "kernel/drivers/fw_cfg.h"
+#include "kernel/drivers/virtio_blk.h"
 #include "kernel/lib/log.h"
 #include "kernel/mm/guest_mem.h"
 #include "kernel/platform/platform.h"
@@ -94,6 +96,24 @@ static enum svsm_err register_os_devices(void)
 	return err;
 }
 
+/*
+ * The SVSM's own disk (docs/virtio-blk.md): started (or given Bus Master Enable back) after
+ * plat_guest_prepare() turned bus mastering off. Its absence or failure does not stop the
+ * launch: only the state store needs it.
+ */
+static void start_svsm_disk(void)
+{
+	enum svsm_err err = virtio_blk_probe();
+
+	if (err == SVSM_E_NOT_FOUND) {
+		pr_info("virtio-blk: no disk for the SVSM\n");
+	} else if (err == SVSM_E_UNSUPPORTED) {
+		pr_info("virtio-blk: not supported on the %s platform\n", plat_name());
+	} else if (err != SVSM_OK) {
+		pr_warn("virtio-blk: the SVSM's disk is not usable (error %d)\n", err);
+	}
+}
+
 static enum svsm_err load_guest(struct plat_guest_start *start)
 {
 	switch (guest_kind()) {
@@ -132,7 +152,12 @@ enum svsm_err guest_launch(struct vcpu **bsp)
 		err = plat_guest_prepare(&source);
 	}
 	if (err == SVSM_OK) {
+		start_svsm_disk();
 		err = guest_kind_is_os() ? register_os_devices() : intc_absent_register();
+	}
+	if (err == SVSM_OK) {
+		/* Every guest: its BARs would be identity-mapped (test guest and OS guests). */
+		err = virtio_blk_guest_deny();
 	}
 	if (err == SVSM_OK && source == PLAT_GUEST_LOADED) {
 		err = load_guest(&start);

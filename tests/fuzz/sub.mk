@@ -68,3 +68,7 @@ FUZZ_SRCS_mmio_string := kernel/vcpu/mmio.c kernel/vcpu/mmio_string.c kernel/vcp
 	lib/x86_decode.c kernel/devices/bus.c kernel/mm/guest_mem.c kernel/mm/mm_host.c \
 	kernel/arch/x86_64/safe_copy_host.c kernel/guest/stop.c kernel/vcpu/exit_stats.c \
 	kernel/lib/log_host.c
+
+# The SVSM's virtio-blk disk: BARs and capabilities, notify offsets, used-ring elements.
+FUZZ_TARGETS += virtio_blk
+FUZZ_SRCS_virtio_blk := kernel/drivers/virtio_pci.c kernel/drivers/pci_host.c
