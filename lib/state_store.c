@@ -535,8 +535,8 @@ static enum svsm_err slot_check_header(const struct state_keys *keys,
 	enum svsm_err err;
 
 	memset(&r, 0, sizeof(r));
-	if (img->read_err[i] != SVSM_OK || img->slot[i] == NULL) {
-		snprintf(msg, msg_size, "read error");
+	if (img->slot[i] == NULL || img->sectors_read[i] == 0) {
+		snprintf(msg, msg_size, "header read error");
 		return SVSM_E_IO;
 	}
 	err = state_header_peek(img->slot[i], i, img->slot_sectors, info, &r);
@@ -545,7 +545,7 @@ static enum svsm_err slot_check_header(const struct state_keys *keys,
 		return err;
 	}
 	if (img->sectors_read[i] < info->used_sectors) {
-		snprintf(msg, msg_size, "truncated (%u of %u sectors)", img->sectors_read[i],
+		snprintf(msg, msg_size, "truncated (read %u of %u sectors)", img->sectors_read[i],
 			 info->used_sectors);
 		return SVSM_E_IO;
 	}
@@ -583,6 +583,13 @@ static enum svsm_err slot_decrypt(const struct state_keys *keys, const struct st
 		if (plain == NULL) {
 			snprintf(msg, msg_size, "record %u: out of memory", r);
 			return SVSM_E_NOMEM;
+		}
+		/* GCM does not cover the padding to the sector end: it must be zero. */
+		if (!all_zero(h + (size_t)info->rec[r].offset * STATE_SECTOR_SIZE + len,
+			      (size_t)sectors_for(len) * STATE_SECTOR_SIZE - len)) {
+			free(plain);
+			snprintf(msg, msg_size, "record %u (%s) padding", r, rec_names[type]);
+			return SVSM_E_FORMAT;
 		}
 		memcpy(tag, e + DIR_TAG, sizeof(tag));
 		rec_aad(aad, info->generation, i, type, r, len);
