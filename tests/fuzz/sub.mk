@@ -68,3 +68,7 @@ FUZZ_SRCS_mmio_string := kernel/vcpu/mmio.c kernel/vcpu/mmio_string.c kernel/vcp
 	lib/x86_decode.c kernel/devices/bus.c kernel/mm/guest_mem.c kernel/mm/mm_host.c \
 	kernel/arch/x86_64/safe_copy_host.c kernel/guest/stop.c kernel/vcpu/exit_stats.c \
 	kernel/lib/log_host.c
+# The state store's loader (docs/state.md): raw images, and genuine images damaged.
+FUZZ_TARGETS += state_store
+FUZZ_SRCS_state_store := lib/state_store.c
+FUZZ_LDLIBS_state_store := -lcrypto
