@@ -618,6 +618,7 @@ enum svsm_err state_open(const struct state_keys *keys, const struct state_image
 
 	report_clear(rep);
 	memset(&tmp, 0, sizeof(tmp));
+	memset(info, 0, sizeof(info));
 	if (img->slot_sectors == 0) {
 		return fail(rep, SVSM_E_FORMAT, "device too small");
 	}
