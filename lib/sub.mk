@@ -5,3 +5,7 @@ lib-y += crc32.c igvm_parse.c igvm_payload.c igvm_build.c igvm_measure.c snp_mea
 	snp_measure_ovmf.c
 # The ACPI tables describing the TPM CRB device to OS guests (docs/vtpm.md).
 lib-y += acpi_tpm.c
+# The persistent state store (docs/state.md): an OpenSSL user, so compiled against the
+# system headers in the kernel; its crypto halves run inside services_run().
+lib-y += state_store.c
+sysinc-y += state_store.c

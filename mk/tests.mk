@@ -2,6 +2,7 @@
 # (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
+.PHONY: test-state-tool
 .PHONY: test-guest-os test-linux test-linux-tpm bench-linux bench-linux-tpm test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
@@ -70,7 +71,14 @@ test-linux: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 test-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 900 scripts/test-linux-tpm.sh --target $(or $(TPM_TARGET),svsm) --timeout 800
 
-CHECK_TIERS := test-e2e test-linux test-linux-tpm test-igvm test-igvm-boot test-snp-build test-interop
+## test-state-tool: build/tools/svsm-state against swtpm 0.7 and tpm2-tools (swtpm TCTI,
+## unix sockets): an NV index survives swtpm -> image -> swtpm both ways; refusals leave the
+## image unchanged (tests/interop/svsm-state.sh, a few seconds).
+test-state-tool: $(SVSM_STATE)
+	$(Q)timeout 120 tests/interop/svsm-state.sh $(SVSM_STATE)
+
+CHECK_TIERS := test-e2e test-linux test-linux-tpm test-igvm test-igvm-boot test-snp-build test-interop \
+	test-state-tool
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
 bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)

@@ -75,3 +75,18 @@ igvm: $(IGVM_TOOLS)
 	$(Q)$(BUILD)/tools/igvm-measure $(BUILD)/svsm.igvm
 
 ALL_TARGETS += $(IGVM_TOOLS) $(IGVM_LOAD) $(IGVM_SHIM) $(VTPM_SERVER)
+
+# svsm-state: the state image tool (docs/state.md), lib/state_store.c built for the host.
+SVSM_STATE := $(BUILD)/tools/svsm-state
+SVSM_STATE_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/svsm-state/main.c \
+	tools/svsm-state/swtpm_blob.c lib/state_store.c)
+
+$(SVSM_STATE): $(SVSM_STATE_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -o $@ $^ -lcrypto
+
+-include $(SVSM_STATE_OBJS:.o=.d)
+
+.PHONY: svsm-state
+svsm-state: $(SVSM_STATE)
+ALL_TARGETS += $(SVSM_STATE)

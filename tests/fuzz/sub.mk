@@ -72,3 +72,7 @@ FUZZ_SRCS_mmio_string := kernel/vcpu/mmio.c kernel/vcpu/mmio_string.c kernel/vcp
 # The SVSM's virtio-blk disk: BARs and capabilities, notify offsets, used-ring elements.
 FUZZ_TARGETS += virtio_blk
 FUZZ_SRCS_virtio_blk := kernel/drivers/virtio_pci.c kernel/drivers/pci_host.c
+# The state store's loader (docs/state.md): raw images, and genuine images damaged.
+FUZZ_TARGETS += state_store
+FUZZ_SRCS_state_store := lib/state_store.c
+FUZZ_LDLIBS_state_store := -lcrypto
