@@ -652,6 +652,8 @@ static bool path_ok(const char *path)
 				return false;
 			}
 			slashes++;
+		} else if (c == '.' && path[i - 1] == '/') {
+			return false; /* no "." or ".." segment, nothing hidden */
 		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			     (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
 			return false;
