@@ -68,3 +68,8 @@ FUZZ_SRCS_mmio_string := kernel/vcpu/mmio.c kernel/vcpu/mmio_string.c kernel/vcp
 	lib/x86_decode.c kernel/devices/bus.c kernel/mm/guest_mem.c kernel/mm/mm_host.c \
 	kernel/arch/x86_64/safe_copy_host.c kernel/guest/stop.c kernel/vcpu/exit_stats.c \
 	kernel/lib/log_host.c
+# Early attestation: the KBS replies and JWE (lib/kbs_client.c), the proxy framing.
+FUZZ_TARGETS += kbs_reply proxy_frame
+FUZZ_SRCS_kbs_reply := lib/kbs_client.c lib/json.c lib/base64.c
+FUZZ_LDLIBS_kbs_reply := -lcrypto
+FUZZ_SRCS_proxy_frame := lib/proxy_frame.c lib/crc32.c
