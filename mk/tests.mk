@@ -101,3 +101,9 @@ bench-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 2400 scripts/bench-linux-tpm.sh
 
 BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux bench-linux-tpm
+
+.PHONY: test-kbs
+## test-kbs: the attestation chain on the host: kbs-client-host -> frames -> svsm-proxy ->
+## test KBS (jwcrypto) -> JWE -> client; refusals, JWE faults, replay, rollback, proxy faults.
+test-kbs: $(KBS_CLIENT_HOST)
+	$(Q)timeout 300 tests/kbs/test-kbs.sh $(KBS_CLIENT_HOST)

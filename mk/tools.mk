@@ -75,3 +75,13 @@ igvm: $(IGVM_TOOLS)
 	$(Q)$(BUILD)/tools/igvm-measure $(BUILD)/svsm.igvm
 
 ALL_TARGETS += $(IGVM_TOOLS) $(IGVM_LOAD) $(IGVM_SHIM) $(VTPM_SERVER)
+
+# The SVSM's KBS client and proxy framing on the host, for tests/kbs/test-kbs.sh.
+KBS_CLIENT_HOST := $(BUILD)/tools/kbs-client-host
+KBS_CLIENT_SRCS := tests/kbs/kbs_client_host.c lib/kbs_client.c lib/json.c lib/base64.c \
+	lib/proxy_frame.c lib/crc32.c
+$(KBS_CLIENT_HOST): $(KBS_CLIENT_SRCS) $(wildcard lib/*.h include/svsm/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TOOLCFLAGS) -o $@ $(KBS_CLIENT_SRCS) -lcrypto
+
+ALL_TARGETS += $(KBS_CLIENT_HOST)
