@@ -1,4 +1,6 @@
 # Drivers of the SVSM's own devices: 16550 console, fw_cfg, PCI configuration, machine
 # ports used on behalf of emulated devices (host fakes: *_host.c).
 kernel-y += uart16550.c fw_cfg.c pci.c port_io.c
+# The attestation proxy UART (COM2; docs/attestation.md), polled; frames are lib/proxy_frame.c.
+kernel-y += proxy_serial.c
 host-y += port_io_host.c pci_host.c
