@@ -107,3 +107,9 @@ BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux bench-l
 ## test KBS (jwcrypto) -> JWE -> client; refusals, JWE faults, replay, rollback, proxy faults.
 test-kbs: $(KBS_CLIENT_HOST)
 	$(Q)timeout 300 tests/kbs/test-kbs.sh $(KBS_CLIENT_HOST)
+
+.PHONY: test-kbs-kernel
+## test-kbs-kernel: the test kernel runs the KBS client through COM2, svsm-proxy and the
+## test KBS (secret, refusal, no COM2 device).
+test-kbs-kernel: $(TEST_KERNEL_ELF)
+	$(Q)timeout 400 tests/kbs/test-kbs-kernel.sh $(TEST_KERNEL_ELF)

@@ -9,8 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/drivers/proxy_serial.h"
+#include "kernel/init/boot_info.h"
 #include "kernel/lib/ktest.h"
+#include "kernel/lib/log.h"
 #include "kernel/services/services.h"
+#include "lib/cmdline.h"
 #include "lib/kbs_client.h"
 #include "tests/unit/data/kbs_jwe_vectors.h"
 #include <string.h>
@@ -78,4 +82,68 @@ KTEST(kbs_client, jwe_binding_and_keygen_in_kernel)
 	KEXPECT_EQ(r.digest, SVSM_OK);
 	KEXPECT(r.digest_ok);
 	KEXPECT_EQ(r.refused, KBS_ERR_REFUSED);
+}
+
+/*
+ * The whole exchange from inside the SVSM through COM2 and tools/svsm-proxy to the test
+ * KBS (tests/kbs/test-kbs-kernel.sh). Runs only with `kbs_com2=<expect>` on the command
+ * line: "ok" (the secret must equal `kbs_secret=<hex>`), "refused", or "absent" (no UART).
+ * `kbs_gen=N` is the generation presented.
+ */
+struct com2_run {
+	uint64_t generation;
+	enum svsm_err init;
+	enum kbs_status st;
+	uint32_t http;
+	uint8_t secret[32];
+};
+
+static void com2_work(void *arg)
+{
+	struct com2_run *r = arg;
+	struct kbs_client_config cfg = {
+		.tee = "sample", .evidence = kbs_sample_evidence, .secret_size = 32,
+		.resource_path = "/kbs/v0/resource/default/svsm/state-key",
+		.generation = r->generation,
+	};
+
+	r->init = proxy_serial_init(2000, 2);
+	if (r->init == SVSM_OK) {
+		r->st = kbs_client_fetch(&cfg, proxy_serial_transport(), r->secret,
+					 sizeof(r->secret), &r->http);
+	}
+}
+
+KTEST(proxy_serial, fetch_through_com2)
+{
+	char expect[16], hex[80], gen[24];
+	struct com2_run r = { 0 };
+	uint8_t want[32];
+
+	if (!cmdline_get(boot_info.cmdline, "kbs_com2", expect, sizeof(expect))) {
+		return; /* needs the proxy and the test KBS: tests/kbs/test-kbs-kernel.sh */
+	}
+	if (cmdline_get(boot_info.cmdline, "kbs_gen", gen, sizeof(gen))) {
+		for (const char *p = gen; *p >= '0' && *p <= '9'; p++) {
+			r.generation = r.generation * 10 + (uint64_t)(*p - '0');
+		}
+	}
+	KASSERT(services_ready() || services_init() == SVSM_OK);
+	services_run(com2_work, &r);
+	pr_info("kbs-com2: init %d, %s (http %u)%s%s\n", r.init, kbs_status_str(r.st), r.http,
+		proxy_serial_last_error() != NULL ? ": " : "",
+		proxy_serial_last_error() != NULL ? proxy_serial_last_error() : "");
+	if (strcmp(expect, "absent") == 0) {
+		KEXPECT_EQ(r.init, SVSM_E_NOT_FOUND);
+	} else if (strcmp(expect, "refused") == 0) {
+		KEXPECT_EQ(r.init, SVSM_OK);
+		KEXPECT_EQ(r.st, KBS_ERR_REFUSED);
+	} else {
+		KASSERT(cmdline_get(boot_info.cmdline, "kbs_secret", hex, sizeof(hex)) &&
+			strlen(hex) == 64);
+		hexdec(hex, want, 32);
+		KEXPECT_EQ(r.init, SVSM_OK);
+		KEXPECT_EQ(r.st, KBS_OK);
+		KEXPECT(memcmp(r.secret, want, 32) == 0);
+	}
 }
