@@ -78,16 +78,34 @@ static bool str_next(const char *s, uint32_t *pos, uint32_t end, uint32_t *cp)
 		e = s[*pos + 1];
 		*pos += 2;
 		switch (e) {
-		case '"': *cp = '"'; return true;
-		case '\\': *cp = '\\'; return true;
-		case '/': *cp = '/'; return true;
-		case 'b': *cp = '\b'; return true;
-		case 'f': *cp = '\f'; return true;
-		case 'n': *cp = '\n'; return true;
-		case 'r': *cp = '\r'; return true;
-		case 't': *cp = '\t'; return true;
-		case 'u': break;
-		default: return false;
+		case '"':
+			*cp = '"';
+			return true;
+		case '\\':
+			*cp = '\\';
+			return true;
+		case '/':
+			*cp = '/';
+			return true;
+		case 'b':
+			*cp = '\b';
+			return true;
+		case 'f':
+			*cp = '\f';
+			return true;
+		case 'n':
+			*cp = '\n';
+			return true;
+		case 'r':
+			*cp = '\r';
+			return true;
+		case 't':
+			*cp = '\t';
+			return true;
+		case 'u':
+			break;
+		default:
+			return false;
 		}
 		if (!read_hex4(s, *pos, end, cp)) {
 			return false;
@@ -235,8 +253,7 @@ static enum svsm_err parse_number(struct parser *p, uint32_t *idx)
 	return SVSM_OK;
 }
 
-static enum svsm_err parse_literal(struct parser *p, const char *word, uint8_t type,
-				   uint32_t *idx)
+static enum svsm_err parse_literal(struct parser *p, const char *word, uint8_t type, uint32_t *idx)
 {
 	enum svsm_err err = new_tok(p, type, idx);
 	uint32_t n = 0;
@@ -374,7 +391,7 @@ static enum svsm_err parse_value(struct parser *p, unsigned depth, uint32_t *idx
 enum svsm_err json_parse(struct json_doc *doc, const char *text, uint32_t len,
 			 struct json_tok *toks, uint32_t cap)
 {
-	struct parser p = { .doc = doc, .cap = cap, .pos = 0 };
+	struct parser p = {.doc = doc, .cap = cap, .pos = 0};
 	enum svsm_err err;
 	uint32_t root;
 
@@ -498,16 +515,23 @@ static bool put_str(const char *s, uint32_t n, char *out, uint32_t cap, uint32_t
 static bool put_escaped(uint32_t cp, char *out, uint32_t cap, uint32_t *pos)
 {
 	static const char hex[] = "0123456789abcdef";
-	char u[6] = { '\\', 'u', '0', '0', 0, 0 };
+	char u[6] = {'\\', 'u', '0', '0', 0, 0};
 
 	switch (cp) {
-	case '"': return put_str("\\\"", 2, out, cap, pos);
-	case '\\': return put_str("\\\\", 2, out, cap, pos);
-	case '\b': return put_str("\\b", 2, out, cap, pos);
-	case '\f': return put_str("\\f", 2, out, cap, pos);
-	case '\n': return put_str("\\n", 2, out, cap, pos);
-	case '\r': return put_str("\\r", 2, out, cap, pos);
-	case '\t': return put_str("\\t", 2, out, cap, pos);
+	case '"':
+		return put_str("\\\"", 2, out, cap, pos);
+	case '\\':
+		return put_str("\\\\", 2, out, cap, pos);
+	case '\b':
+		return put_str("\\b", 2, out, cap, pos);
+	case '\f':
+		return put_str("\\f", 2, out, cap, pos);
+	case '\n':
+		return put_str("\\n", 2, out, cap, pos);
+	case '\r':
+		return put_str("\\r", 2, out, cap, pos);
+	case '\t':
+		return put_str("\\t", 2, out, cap, pos);
 	default:
 		break;
 	}
@@ -543,8 +567,8 @@ enum svsm_err json_escape(const char *s, uint32_t len, char *out, uint32_t cap, 
 	return SVSM_OK;
 }
 
-static enum svsm_err canon_string(const struct json_doc *doc, uint32_t tok, char *out,
-				  uint32_t cap, uint32_t *pos)
+static enum svsm_err canon_string(const struct json_doc *doc, uint32_t tok, char *out, uint32_t cap,
+				  uint32_t *pos)
 {
 	const struct json_tok *t = &doc->toks[tok];
 	uint32_t p = t->start, cp;
@@ -604,8 +628,8 @@ static int key_cmp(const struct json_doc *doc, uint32_t a, uint32_t b)
 	}
 }
 
-static enum svsm_err canon_number(const struct json_doc *doc, uint32_t tok, char *out,
-				  uint32_t cap, uint32_t *pos)
+static enum svsm_err canon_number(const struct json_doc *doc, uint32_t tok, char *out, uint32_t cap,
+				  uint32_t *pos)
 {
 	const struct json_tok *t = &doc->toks[tok];
 	const char *s = doc->text + t->start;
@@ -633,12 +657,12 @@ static enum svsm_err canon_number(const struct json_doc *doc, uint32_t tok, char
 		return SVSM_E_INVALID_PARAM;
 	}
 	/* The digits as written: the grammar already forbids leading zeros. */
-	return put_str(s + (s[0] == '-'), n - (s[0] == '-'), out, cap, pos) ?
-		       SVSM_OK : SVSM_E_INVALID_PARAM;
+	return put_str(s + (s[0] == '-'), n - (s[0] == '-'), out, cap, pos) ? SVSM_OK
+									    : SVSM_E_INVALID_PARAM;
 }
 
-static enum svsm_err canon_value(const struct json_doc *doc, uint32_t tok, char *out,
-				 uint32_t cap, uint32_t *pos)
+static enum svsm_err canon_value(const struct json_doc *doc, uint32_t tok, char *out, uint32_t cap,
+				 uint32_t *pos)
 {
 	const struct json_tok *t = &doc->toks[tok];
 	uint32_t members[JSON_CANON_MAX_MEMBERS];

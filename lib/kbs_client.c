@@ -6,36 +6,35 @@
 #include "lib/kbs_client.h"
 
 #include <stdbool.h>
-#include <string.h>
 
+#include "lib/base64.h"
+#include "lib/json.h"
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <string.h>
 
-#include "lib/base64.h"
-#include "lib/json.h"
-
-#define KBS_VERSION     "0.4.0"
-#define KBS_ALG         "ECDH-ES+A256KW"
-#define KBS_ENC         "A256GCM"
+#define KBS_VERSION "0.4.0"
+#define KBS_ALG "ECDH-ES+A256KW"
+#define KBS_ENC "A256GCM"
 #define KBS_NONCE_BYTES 32
-#define KBS_BODY_MAX    (KBS_EVIDENCE_MAX + 4096)
-#define KBS_RSP_MAX     16384
-#define KBS_TOKS        96
-#define JWE_HDR_MAX     1024
-#define JWE_APU_MAX     64
+#define KBS_BODY_MAX (KBS_EVIDENCE_MAX + 4096)
+#define KBS_RSP_MAX 16384
+#define KBS_TOKS 96
+#define JWE_HDR_MAX 1024
+#define JWE_APU_MAX 64
 #define JWE_WRAPPED_LEN 40
-#define JWE_IV_LEN      12
-#define JWE_TAG_LEN     16
-#define P256_COORD      32
+#define JWE_IV_LEN 12
+#define JWE_TAG_LEN 16
+#define P256_COORD 32
 #define RESOURCE_PREFIX "/kbs/v0/resource/"
 
 struct kbs_session {
 	EVP_PKEY *key;
 	char nonce[64];
-	char pubkey[256];     /* tee-pubkey, canonical JSON */
-	char add_ev[256];     /* additional-evidence string (not yet JSON-escaped) */
+	char pubkey[256]; /* tee-pubkey, canonical JSON */
+	char add_ev[256]; /* additional-evidence string (not yet JSON-escaped) */
 	char evidence[KBS_EVIDENCE_MAX];
 	char body[KBS_BODY_MAX];
 	char rsp[KBS_RSP_MAX + 1];
@@ -88,24 +87,24 @@ static void sb_u64(struct sbuf *b, uint64_t v)
 const char *kbs_status_str(enum kbs_status s)
 {
 	static const char *const names[KBS_STATUS_COUNT] = {
-		[KBS_OK] = "ok",
-		[KBS_ERR_CONFIG] = "bad client configuration",
-		[KBS_ERR_TRANSPORT] = "proxy unreachable/timeout",
-		[KBS_ERR_REFUSED] = "KBS refused (401)",
-		[KBS_ERR_HTTP] = "KBS error (unexpected HTTP status)",
-		[KBS_ERR_TOO_LARGE] = "reply too large",
-		[KBS_ERR_MALFORMED] = "malformed reply",
-		[KBS_ERR_NONCE] = "malformed nonce",
-		[KBS_ERR_EVIDENCE] = "evidence unavailable",
-		[KBS_ERR_JWE_FORMAT] = "malformed JWE",
-		[KBS_ERR_JWE_ALG] = "JWE alg not ECDH-ES+A256KW",
-		[KBS_ERR_JWE_ENC] = "JWE enc not A256GCM",
-		[KBS_ERR_JWE_EPK] = "JWE epk not a P-256 point",
-		[KBS_ERR_JWE_UNWRAP] = "JWE key unwrap failed (not for this session's key)",
-		[KBS_ERR_JWE_TAG] = "JWE tag mismatch",
-		[KBS_ERR_SECRET_SIZE] = "secret has the wrong size",
-		[KBS_ERR_CRYPTO] = "local crypto failure",
-		[KBS_ERR_NOMEM] = "out of memory",
+	    [KBS_OK] = "ok",
+	    [KBS_ERR_CONFIG] = "bad client configuration",
+	    [KBS_ERR_TRANSPORT] = "proxy unreachable/timeout",
+	    [KBS_ERR_REFUSED] = "KBS refused (401)",
+	    [KBS_ERR_HTTP] = "KBS error (unexpected HTTP status)",
+	    [KBS_ERR_TOO_LARGE] = "reply too large",
+	    [KBS_ERR_MALFORMED] = "malformed reply",
+	    [KBS_ERR_NONCE] = "malformed nonce",
+	    [KBS_ERR_EVIDENCE] = "evidence unavailable",
+	    [KBS_ERR_JWE_FORMAT] = "malformed JWE",
+	    [KBS_ERR_JWE_ALG] = "JWE alg not ECDH-ES+A256KW",
+	    [KBS_ERR_JWE_ENC] = "JWE enc not A256GCM",
+	    [KBS_ERR_JWE_EPK] = "JWE epk not a P-256 point",
+	    [KBS_ERR_JWE_UNWRAP] = "JWE key unwrap failed (not for this session's key)",
+	    [KBS_ERR_JWE_TAG] = "JWE tag mismatch",
+	    [KBS_ERR_SECRET_SIZE] = "secret has the wrong size",
+	    [KBS_ERR_CRYPTO] = "local crypto failure",
+	    [KBS_ERR_NOMEM] = "out of memory",
 	};
 
 	if ((unsigned)s >= KBS_STATUS_COUNT) {
@@ -144,10 +143,11 @@ enum svsm_err kbs_sample_evidence(void *ctx, const uint8_t report_data[KBS_REPOR
 				  char *out, uint32_t cap, uint32_t *len)
 {
 	char b64[96];
-	struct sbuf b = { .p = out, .cap = cap };
+	struct sbuf b = {.p = out, .cap = cap};
 
 	*len = 0;
-	if (cap == 0 || base64_encode(report_data, KBS_REPORT_DATA_SIZE, false, b64, sizeof(b64)) != SVSM_OK) {
+	if (cap == 0 ||
+	    base64_encode(report_data, KBS_REPORT_DATA_SIZE, false, b64, sizeof(b64)) != SVSM_OK) {
 		return SVSM_E_INVALID_PARAM;
 	}
 	out[0] = '\0';
@@ -163,34 +163,28 @@ enum svsm_err kbs_sample_evidence(void *ctx, const uint8_t report_data[KBS_REPOR
 
 /* ---- keys ------------------------------------------------------------------------------ */
 
-/* An EC P-256 key from 04||x||y (and the private scalar @d when not NULL). */
-static EVP_PKEY *p256_key(const uint8_t x[P256_COORD], const uint8_t y[P256_COORD],
-			  const uint8_t *d)
+/* An EC P-256 public key from 04||x||y; NULL unless the point is on the curve. */
+static EVP_PKEY *p256_pub_key(const uint8_t x[P256_COORD], const uint8_t y[P256_COORD])
 {
 	uint8_t pub[1 + 2 * P256_COORD];
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
 	OSSL_PARAM *params = NULL;
 	EVP_PKEY_CTX *ctx = NULL, *check = NULL;
 	EVP_PKEY *key = NULL;
-	BIGNUM *priv = NULL;
 	bool ok;
 
 	pub[0] = 0x04;
 	memcpy(pub + 1, x, P256_COORD);
 	memcpy(pub + 1 + P256_COORD, y, P256_COORD);
 	ok = bld != NULL &&
-	     OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) == 1 &&
+	     OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ==
+		 1 &&
 	     OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof(pub)) == 1;
-	if (ok && d != NULL) {
-		priv = BN_bin2bn(d, 32, NULL);
-		ok = priv != NULL && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv) == 1;
-	}
 	if (ok) {
 		params = OSSL_PARAM_BLD_to_param(bld);
 		ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
 		ok = params != NULL && ctx != NULL && EVP_PKEY_fromdata_init(ctx) == 1 &&
-		     EVP_PKEY_fromdata(ctx, &key, d != NULL ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
-				       params) == 1;
+		     EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
 	}
 	/* The point must be on the curve (fromdata decodes it; check again explicitly). */
 	if (ok) {
@@ -205,7 +199,6 @@ static EVP_PKEY *p256_key(const uint8_t x[P256_COORD], const uint8_t y[P256_COOR
 	EVP_PKEY_CTX_free(ctx);
 	OSSL_PARAM_free(params);
 	OSSL_PARAM_BLD_free(bld);
-	BN_clear_free(priv);
 	return key;
 }
 
@@ -227,8 +220,8 @@ static bool p256_pub_coords(EVP_PKEY *key, uint8_t x[P256_COORD], uint8_t y[P256
 /* ---- JWE ------------------------------------------------------------------------------- */
 
 /* The raw text of string member @key of @obj (base64url needs no unescaping). */
-static bool member_raw(const struct json_doc *doc, uint32_t obj, const char *key,
-		       const char **s, uint32_t *len)
+static bool member_raw(const struct json_doc *doc, uint32_t obj, const char *key, const char **s,
+		       uint32_t *len)
 {
 	uint32_t t = json_get(doc, obj, key);
 
@@ -272,13 +265,17 @@ static bool concat_kdf(const uint8_t *z, size_t zlen, const uint8_t *apu, uint32
 	be32(n, 1);
 	ok = ok && EVP_DigestUpdate(md, n, 4) == 1 && EVP_DigestUpdate(md, z, zlen) == 1;
 	be32(n, sizeof(alg) - 1);
-	ok = ok && EVP_DigestUpdate(md, n, 4) == 1 && EVP_DigestUpdate(md, alg, sizeof(alg) - 1) == 1;
+	ok = ok && EVP_DigestUpdate(md, n, 4) == 1 &&
+	     EVP_DigestUpdate(md, alg, sizeof(alg) - 1) == 1;
 	be32(n, apu_len);
-	ok = ok && EVP_DigestUpdate(md, n, 4) == 1 && (apu_len == 0 || EVP_DigestUpdate(md, apu, apu_len) == 1);
+	ok = ok && EVP_DigestUpdate(md, n, 4) == 1 &&
+	     (apu_len == 0 || EVP_DigestUpdate(md, apu, apu_len) == 1);
 	be32(n, apv_len);
-	ok = ok && EVP_DigestUpdate(md, n, 4) == 1 && (apv_len == 0 || EVP_DigestUpdate(md, apv, apv_len) == 1);
+	ok = ok && EVP_DigestUpdate(md, n, 4) == 1 &&
+	     (apv_len == 0 || EVP_DigestUpdate(md, apv, apv_len) == 1);
 	be32(n, 256);
-	ok = ok && EVP_DigestUpdate(md, n, 4) == 1 && EVP_DigestFinal_ex(md, kek, &len) == 1 && len == 32;
+	ok = ok && EVP_DigestUpdate(md, n, 4) == 1 && EVP_DigestFinal_ex(md, kek, &len) == 1 &&
+	     len == 32;
 	EVP_MD_CTX_free(md);
 	return ok;
 }
@@ -289,8 +286,9 @@ static bool ecdh(EVP_PKEY *priv, EVP_PKEY *peer, uint8_t z[32])
 	size_t len = 32;
 	bool ok;
 
-	ok = ctx != NULL && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_derive_set_peer(ctx, peer) == 1 &&
-	     EVP_PKEY_derive(ctx, z, &len) == 1 && len == 32;
+	ok = ctx != NULL && EVP_PKEY_derive_init(ctx) == 1 &&
+	     EVP_PKEY_derive_set_peer(ctx, peer) == 1 && EVP_PKEY_derive(ctx, z, &len) == 1 &&
+	     len == 32;
 	EVP_PKEY_CTX_free(ctx);
 	return ok;
 }
@@ -308,8 +306,9 @@ static enum kbs_status aes_unwrap(const uint8_t kek[32], const uint8_t *wrapped,
 	if (EVP_DecryptInit_ex(ctx, EVP_aes_256_wrap(), NULL, kek, NULL) == 1) {
 		/* RFC 3394's integrity check fails for a key wrapped under another KEK. */
 		st = EVP_DecryptUpdate(ctx, cek, &len, wrapped, JWE_WRAPPED_LEN) == 1 &&
-				     EVP_DecryptFinal_ex(ctx, cek + len, &fin) == 1 && len + fin == 32 ?
-			     KBS_OK : KBS_ERR_JWE_UNWRAP;
+			     EVP_DecryptFinal_ex(ctx, cek + len, &fin) == 1 && len + fin == 32
+			 ? KBS_OK
+			 : KBS_ERR_JWE_UNWRAP;
 	}
 	EVP_CIPHER_CTX_free(ctx);
 	return st;
@@ -380,7 +379,7 @@ static enum kbs_status jwe_header(const char *prot, uint32_t prot_len, EVP_PKEY 
 	    !member_b64(&doc, epk, "y", y, sizeof(y), &yl) || yl != P256_COORD) {
 		return KBS_ERR_JWE_EPK;
 	}
-	*peer = p256_key(x, y, NULL);
+	*peer = p256_pub_key(x, y);
 	return *peer != NULL ? KBS_OK : KBS_ERR_JWE_EPK;
 }
 
@@ -402,7 +401,8 @@ static enum kbs_status jwe_decrypt(EVP_PKEY *priv, const char *jwe, uint32_t len
 		return KBS_ERR_MALFORMED;
 	}
 	/* A JWE AAD member would change what the tag covers: not part of Trustee's replies. */
-	if (json_get(&doc, 0, "aad") != JSON_NONE || !member_raw(&doc, 0, "protected", &prot, &prot_len) ||
+	if (json_get(&doc, 0, "aad") != JSON_NONE ||
+	    !member_raw(&doc, 0, "protected", &prot, &prot_len) ||
 	    !member_b64(&doc, 0, "encrypted_key", wrapped, sizeof(wrapped), &wl) ||
 	    wl != JWE_WRAPPED_LEN || !member_b64(&doc, 0, "iv", iv, sizeof(iv), &ivl) ||
 	    ivl != JWE_IV_LEN || !member_b64(&doc, 0, "tag", tag, sizeof(tag), &tl) ||
@@ -470,7 +470,8 @@ enum kbs_status kbs_jwe_decrypt(const uint8_t d[32], const char *jwe, uint32_t l
 	*out_len = 0;
 	/* ECDH needs only the private scalar. */
 	if (bld != NULL && ctx != NULL && scalar != NULL &&
-	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) == 1 &&
+	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ==
+		1 &&
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, scalar) == 1 &&
 	    (params = OSSL_PARAM_BLD_to_param(bld)) != NULL && EVP_PKEY_fromdata_init(ctx) == 1 &&
 	    EVP_PKEY_fromdata(ctx, &priv, EVP_PKEY_KEYPAIR, params) == 1) {
@@ -512,8 +513,8 @@ static enum kbs_status http(struct kbs_session *s, const struct kbs_transport *t
 }
 
 /* Parse a reply body that must be a JSON object; its string member @key into @out. */
-static enum kbs_status reply_member(struct kbs_session *s, uint32_t len, const char *key,
-				    char *out, uint32_t cap)
+static enum kbs_status reply_member(struct kbs_session *s, uint32_t len, const char *key, char *out,
+				    uint32_t cap)
 {
 	struct json_doc doc;
 	uint32_t t, n;
@@ -536,7 +537,7 @@ static enum kbs_status make_key(struct kbs_session *s)
 {
 	uint8_t x[P256_COORD], y[P256_COORD];
 	char xb[48], yb[48];
-	struct sbuf b = { .p = s->pubkey, .cap = sizeof(s->pubkey) };
+	struct sbuf b = {.p = s->pubkey, .cap = sizeof(s->pubkey)};
 
 	s->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	if (s->key == NULL || !p256_pub_coords(s->key, x, y) ||
@@ -559,7 +560,8 @@ static bool nonce_ok(const char *nonce)
 	uint32_t n;
 
 	return base64_decode(nonce, (uint32_t)strlen(nonce), false, raw, sizeof(raw), &n) ==
-		       SVSM_OK && n == KBS_NONCE_BYTES;
+		   SVSM_OK &&
+	       n == KBS_NONCE_BYTES;
 }
 
 /*
@@ -571,8 +573,8 @@ static enum kbs_status make_additional(struct kbs_session *s, uint64_t generatio
 {
 	uint8_t rd[KBS_REPORT_DATA_SIZE];
 	char rd64[96];
-	struct sbuf b = { .p = s->canon, .cap = sizeof(s->canon) };
-	struct sbuf a = { .p = s->add_ev, .cap = sizeof(s->add_ev) };
+	struct sbuf b = {.p = s->canon, .cap = sizeof(s->canon)};
+	struct sbuf a = {.p = s->add_ev, .cap = sizeof(s->add_ev)};
 
 	sb_put(&b, "{\"nonce\":\"");
 	sb_put(&b, s->nonce);
@@ -595,7 +597,7 @@ static enum kbs_status attest(struct kbs_session *s, const struct kbs_client_con
 			      const struct kbs_transport *t, uint32_t *status)
 {
 	uint8_t rd[KBS_REPORT_DATA_SIZE];
-	struct sbuf b = { .p = s->canon, .cap = sizeof(s->canon) };
+	struct sbuf b = {.p = s->canon, .cap = sizeof(s->canon)};
 	uint32_t ev_len = 0, rsp_len;
 	enum kbs_status st;
 
@@ -611,12 +613,12 @@ static enum kbs_status attest(struct kbs_session *s, const struct kbs_client_con
 		return KBS_ERR_CRYPTO;
 	}
 	if (cfg->evidence(cfg->evidence_ctx, rd, s->evidence, sizeof(s->evidence), &ev_len) !=
-		    SVSM_OK ||
+		SVSM_OK ||
 	    ev_len == 0 || ev_len >= sizeof(s->evidence)) {
 		return KBS_ERR_EVIDENCE;
 	}
 	s->evidence[ev_len] = '\0';
-	b = (struct sbuf){ .p = s->body, .cap = sizeof(s->body) };
+	b = (struct sbuf){.p = s->body, .cap = sizeof(s->body)};
 	sb_put(&b, "{\"init-data\":null,\"runtime-data\":{\"nonce\":\"");
 	sb_put(&b, s->nonce);
 	sb_put(&b, "\",\"tee-pubkey\":");
@@ -662,9 +664,8 @@ static bool path_ok(const char *path)
 	return slashes == 2;
 }
 
-enum kbs_status kbs_client_fetch(const struct kbs_client_config *cfg,
-				 const struct kbs_transport *t, uint8_t *secret, uint32_t cap,
-				 uint32_t *http_status)
+enum kbs_status kbs_client_fetch(const struct kbs_client_config *cfg, const struct kbs_transport *t,
+				 uint8_t *secret, uint32_t cap, uint32_t *http_status)
 {
 	struct kbs_session *s;
 	struct sbuf b;
@@ -691,7 +692,7 @@ enum kbs_status kbs_client_fetch(const struct kbs_client_config *cfg,
 		goto out;
 	}
 	/* Request -> Challenge. */
-	b = (struct sbuf){ .p = s->body, .cap = sizeof(s->body) };
+	b = (struct sbuf){.p = s->body, .cap = sizeof(s->body)};
 	sb_put(&b, "{\"version\":\"" KBS_VERSION "\",\"tee\":");
 	sb_str(&b, cfg->tee);
 	sb_put(&b, ",\"extra-params\":\"\"}");
@@ -702,7 +703,8 @@ enum kbs_status kbs_client_fetch(const struct kbs_client_config *cfg,
 	st = http(s, t, "POST", "/kbs/v0/auth", b.len, &status, &rsp_len);
 	if (st == KBS_OK) {
 		st = reply_member(s, rsp_len, "nonce", s->nonce, sizeof(s->nonce));
-		if (st == KBS_ERR_MALFORMED && reply_member(s, rsp_len, "nonce", NULL, 0) == KBS_OK) {
+		if (st == KBS_ERR_MALFORMED &&
+		    reply_member(s, rsp_len, "nonce", NULL, 0) == KBS_OK) {
 			st = KBS_ERR_NONCE; /* a string, too long */
 		}
 	}

@@ -18,13 +18,13 @@
 /** enum kbs_status - how a fetch ended; kbs_status_str() gives a console line for each. */
 enum kbs_status {
 	KBS_OK = 0,
-	KBS_ERR_CONFIG,      /* bad arguments (resource path, buffer sizes) */
+	KBS_ERR_CONFIG,	     /* bad arguments (resource path, buffer sizes) */
 	KBS_ERR_TRANSPORT,   /* proxy unreachable, time-out, garbled frames after retries */
 	KBS_ERR_REFUSED,     /* the KBS refused (HTTP 401): policy, rollback, replay */
-	KBS_ERR_HTTP,        /* another non-200 HTTP status */
+	KBS_ERR_HTTP,	     /* another non-200 HTTP status */
 	KBS_ERR_TOO_LARGE,   /* a reply larger than the client accepts */
 	KBS_ERR_MALFORMED,   /* a reply that is not the JSON expected */
-	KBS_ERR_NONCE,       /* the nonce is not base64 of 32 bytes */
+	KBS_ERR_NONCE,	     /* the nonce is not base64 of 32 bytes */
 	KBS_ERR_EVIDENCE,    /* the evidence callback failed */
 	KBS_ERR_JWE_FORMAT,  /* JWE members missing, not base64url, or of the wrong size */
 	KBS_ERR_JWE_ALG,     /* protected header alg is not ECDH-ES+A256KW */
@@ -33,7 +33,7 @@ enum kbs_status {
 	KBS_ERR_JWE_UNWRAP,  /* AES key unwrap failed: not made for this session's key */
 	KBS_ERR_JWE_TAG,     /* the GCM tag does not authenticate the secret */
 	KBS_ERR_SECRET_SIZE, /* the secret is not the size asked for */
-	KBS_ERR_CRYPTO,      /* a local libcrypto failure (key generation, ...) */
+	KBS_ERR_CRYPTO,	     /* a local libcrypto failure (key generation, ...) */
 	KBS_ERR_NOMEM,
 	KBS_STATUS_COUNT,
 };
@@ -87,8 +87,8 @@ struct kbs_client_config {
  * @secret (@cap bytes, exactly cfg->secret_size of them). On any failure @secret is
  * zeroed. *@http_status (may be NULL) is the last HTTP status seen (0 if none).
  */
-enum kbs_status kbs_client_fetch(const struct kbs_client_config *cfg,
-				 const struct kbs_transport *t, uint8_t *secret, uint32_t cap,
+enum kbs_status kbs_client_fetch(const struct kbs_client_config *cfg, const struct kbs_transport *t,
+				 uint8_t *secret, uint32_t cap,
 				 uint32_t *http_status) SVSM_MUST_CHECK;
 
 /** kbs_status_str - a short English description of @s ("KBS refused (401)", ...). */

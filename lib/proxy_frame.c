@@ -5,9 +5,9 @@
 #include "lib/proxy_frame.h"
 
 #include <stdbool.h>
-#include <string.h>
 
 #include "lib/crc32.h"
+#include <string.h>
 
 /* How many bytes the receiver skips looking for a magic before the attempt fails. */
 #define PROXY_RESYNC_MAX (2 * PROXY_FRAME_MAX)
@@ -85,16 +85,16 @@ enum svsm_err proxy_frame_decode(const uint8_t *buf, uint32_t len, struct proxy_
 	}
 	if (len != PROXY_FRAME_HDR_SIZE + h->len + PROXY_FRAME_CRC_SIZE ||
 	    get32(buf + PROXY_FRAME_HDR_SIZE + h->len) !=
-		    crc32_update(0, buf + PROXY_FRAME_HDR_SIZE, h->len)) {
+		crc32_update(0, buf + PROXY_FRAME_HDR_SIZE, h->len)) {
 		return SVSM_E_FORMAT;
 	}
 	*body = buf + PROXY_FRAME_HDR_SIZE;
 	return SVSM_OK;
 }
 
-enum svsm_err proxy_http_req_encode(enum proxy_method method, const char *path,
-				    const uint8_t *json, uint32_t json_len, uint8_t *out,
-				    uint32_t cap, uint32_t *out_len)
+enum svsm_err proxy_http_req_encode(enum proxy_method method, const char *path, const uint8_t *json,
+				    uint32_t json_len, uint8_t *out, uint32_t cap,
+				    uint32_t *out_len)
 {
 	size_t plen = strlen(path);
 
@@ -219,8 +219,8 @@ static enum svsm_err recv_frame(struct proxy_link *l, uint32_t seq, uint64_t dea
 	return SVSM_E_IO;
 }
 
-static enum svsm_err link_call(struct proxy_link *l, uint8_t type, const uint8_t *req,
-			       uint32_t len, struct proxy_frame_hdr *h)
+static enum svsm_err link_call(struct proxy_link *l, uint8_t type, const uint8_t *req, uint32_t len,
+			       struct proxy_frame_hdr *h)
 {
 	uint32_t frame_len;
 	enum svsm_err err;
@@ -246,9 +246,8 @@ static enum svsm_err link_call(struct proxy_link *l, uint8_t type, const uint8_t
 	return SVSM_E_IO;
 }
 
-enum svsm_err proxy_link_call(struct proxy_link *l, uint8_t type, const uint8_t *req,
-			      uint32_t len, uint8_t *rsp_type, uint8_t *rsp, uint32_t cap,
-			      uint32_t *rsp_len)
+enum svsm_err proxy_link_call(struct proxy_link *l, uint8_t type, const uint8_t *req, uint32_t len,
+			      uint8_t *rsp_type, uint8_t *rsp, uint32_t cap, uint32_t *rsp_len)
 {
 	struct proxy_frame_hdr h;
 	enum svsm_err err = link_call(l, type, req, len, &h);
@@ -278,9 +277,9 @@ enum svsm_err proxy_link_hello(struct proxy_link *l)
 	return err;
 }
 
-enum svsm_err proxy_link_http(void *ctx, const char *method, const char *path,
-			      const uint8_t *body, uint32_t len, uint32_t *status, uint8_t *rsp,
-			      uint32_t cap, uint32_t *rsp_len)
+enum svsm_err proxy_link_http(void *ctx, const char *method, const char *path, const uint8_t *body,
+			      uint32_t len, uint32_t *status, uint8_t *rsp, uint32_t cap,
+			      uint32_t *rsp_len)
 {
 	struct proxy_link *l = ctx;
 	struct proxy_frame_hdr h;
@@ -310,9 +309,8 @@ enum svsm_err proxy_link_http(void *ctx, const char *method, const char *path,
 		l->last_error = "proxy: KBS unreachable";
 		return SVSM_E_IO;
 	}
-	if (h.type != PROXY_HTTP_RSP ||
-	    proxy_http_rsp_decode(l->rx + PROXY_FRAME_HDR_SIZE, h.len, status, &payload, &plen) !=
-		    SVSM_OK) {
+	if (h.type != PROXY_HTTP_RSP || proxy_http_rsp_decode(l->rx + PROXY_FRAME_HDR_SIZE, h.len,
+							      status, &payload, &plen) != SVSM_OK) {
 		l->last_error = "malformed answer frame";
 		return SVSM_E_IO;
 	}

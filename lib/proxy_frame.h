@@ -12,13 +12,13 @@
 
 #include "svsm/err.h"
 
-#define PROXY_FRAME_MAGIC     0x58505653u /* "SVPX" in memory order */
-#define PROXY_FRAME_VERSION   1
-#define PROXY_FRAME_HDR_SIZE  20
-#define PROXY_FRAME_CRC_SIZE  4
-#define PROXY_FRAME_MAX_BODY  32768u
-#define PROXY_FRAME_MAX       (PROXY_FRAME_HDR_SIZE + PROXY_FRAME_MAX_BODY + PROXY_FRAME_CRC_SIZE)
-#define PROXY_PATH_MAX        256
+#define PROXY_FRAME_MAGIC 0x58505653u /* "SVPX" in memory order */
+#define PROXY_FRAME_VERSION 1
+#define PROXY_FRAME_HDR_SIZE 20
+#define PROXY_FRAME_CRC_SIZE 4
+#define PROXY_FRAME_MAX_BODY 32768u
+#define PROXY_FRAME_MAX (PROXY_FRAME_HDR_SIZE + PROXY_FRAME_MAX_BODY + PROXY_FRAME_CRC_SIZE)
+#define PROXY_PATH_MAX 256
 
 /** Frame types. */
 enum proxy_frame_type {
@@ -61,9 +61,9 @@ enum svsm_err proxy_frame_decode(const uint8_t *buf, uint32_t len, struct proxy_
 				 const uint8_t **body) SVSM_MUST_CHECK;
 
 /** proxy_http_req_encode - an HTTP_REQ body: method, path (ASCII, < PROXY_PATH_MAX), JSON. */
-enum svsm_err proxy_http_req_encode(enum proxy_method method, const char *path,
-				    const uint8_t *json, uint32_t json_len, uint8_t *out,
-				    uint32_t cap, uint32_t *out_len) SVSM_MUST_CHECK;
+enum svsm_err proxy_http_req_encode(enum proxy_method method, const char *path, const uint8_t *json,
+				    uint32_t json_len, uint8_t *out, uint32_t cap,
+				    uint32_t *out_len) SVSM_MUST_CHECK;
 
 /** proxy_http_rsp_decode - an HTTP_RSP body: status (100-599) and the reply's bytes. */
 enum svsm_err proxy_http_rsp_decode(const uint8_t *body, uint32_t len, uint32_t *status,
@@ -108,8 +108,8 @@ void proxy_link_init(struct proxy_link *l, const struct proxy_link_ops *ops, uin
  * the last attempt timed out (garbled, truncated and stale frames are skipped),
  * SVSM_E_NOMEM when the answer does not fit @cap.
  */
-enum svsm_err proxy_link_call(struct proxy_link *l, uint8_t type, const uint8_t *req,
-			      uint32_t len, uint8_t *rsp_type, uint8_t *rsp, uint32_t cap,
+enum svsm_err proxy_link_call(struct proxy_link *l, uint8_t type, const uint8_t *req, uint32_t len,
+			      uint8_t *rsp_type, uint8_t *rsp, uint32_t cap,
 			      uint32_t *rsp_len) SVSM_MUST_CHECK;
 
 /** proxy_link_hello - tell the proxy a new session starts (it drops its cookie). */
@@ -119,6 +119,6 @@ enum svsm_err proxy_link_hello(struct proxy_link *l) SVSM_MUST_CHECK;
  * proxy_link_http - struct kbs_transport's http callback over the link @ctx (a struct
  * proxy_link). A PROXY_ERROR answer is SVSM_E_IO (the KBS is unreachable).
  */
-enum svsm_err proxy_link_http(void *ctx, const char *method, const char *path,
-			      const uint8_t *body, uint32_t len, uint32_t *status, uint8_t *rsp,
-			      uint32_t cap, uint32_t *rsp_len) SVSM_MUST_CHECK;
+enum svsm_err proxy_link_http(void *ctx, const char *method, const char *path, const uint8_t *body,
+			      uint32_t len, uint32_t *status, uint8_t *rsp, uint32_t cap,
+			      uint32_t *rsp_len) SVSM_MUST_CHECK;

@@ -6,7 +6,7 @@
 
 #include "svsm/err.h"
 
-#define PROXY_UART_PORT  0x2f8
+#define PROXY_UART_PORT 0x2f8
 #define PROXY_UART_PORTS 8
 
 /**

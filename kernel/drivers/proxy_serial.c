@@ -11,6 +11,7 @@
 
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
+
 #include "lib/proxy_frame.h"
 
 #define COM2 0x2f8
@@ -22,12 +23,12 @@
 #define UART_MCR 4
 #define UART_LSR 5
 #define UART_SCR 7
-#define UART_LSR_DR   0x01
+#define UART_LSR_DR 0x01
 #define UART_LSR_THRE 0x20
 #define UART_TX_TIMEOUT_US 100000 /* per byte: the FIFO drains in microseconds */
 
 static struct proxy_link link;
-static const struct kbs_transport transport = { .ctx = &link, .http = proxy_link_http };
+static const struct kbs_transport transport = {.ctx = &link, .http = proxy_link_http};
 
 static enum svsm_err uart_send(void *ctx, const uint8_t *buf, uint32_t len)
 {
@@ -85,7 +86,9 @@ static bool uart_present(void)
 enum svsm_err proxy_serial_init(uint64_t timeout_ms, uint32_t attempts)
 {
 	static const struct proxy_link_ops ops = {
-		.send = uart_send, .recv = uart_recv, .now_us = uart_now_us,
+	    .send = uart_send,
+	    .recv = uart_recv,
+	    .now_us = uart_now_us,
 	};
 
 	if (!uart_present()) {
@@ -94,7 +97,7 @@ enum svsm_err proxy_serial_init(uint64_t timeout_ms, uint32_t attempts)
 	}
 	outb(COM2 + UART_IER, 0x00);
 	outb(COM2 + UART_LCR, 0x80); /* DLAB */
-	outb(COM2 + 0, 0x01);        /* divisor 1: 115200 */
+	outb(COM2 + 0, 0x01);	     /* divisor 1: 115200 */
 	outb(COM2 + 1, 0x00);
 	outb(COM2 + UART_LCR, 0x03); /* 8N1 */
 	outb(COM2 + UART_FCR, 0xc7); /* FIFOs on and cleared */

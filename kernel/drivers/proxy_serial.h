@@ -8,11 +8,12 @@
 
 #include <stdint.h>
 
-#include "lib/kbs_client.h"
 #include "svsm/err.h"
 
+#include "lib/kbs_client.h"
+
 #define PROXY_SERIAL_TIMEOUT_MS 10000 /* per attempt: one HTTP round trip through the proxy */
-#define PROXY_SERIAL_ATTEMPTS   3
+#define PROXY_SERIAL_ATTEMPTS 3
 
 /**
  * proxy_serial_init - probe and set up COM2 (115200 8N1, FIFOs, no interrupts), then say

@@ -8,10 +8,10 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "lib/json.h"
 #include "lib/kbs_client.h"
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,9 +21,9 @@ struct replies {
 	unsigned next;
 };
 
-static enum svsm_err fuzz_http(void *ctx, const char *method, const char *path,
-			       const uint8_t *body, uint32_t len, uint32_t *status, uint8_t *rsp,
-			       uint32_t cap, uint32_t *rsp_len)
+static enum svsm_err fuzz_http(void *ctx, const char *method, const char *path, const uint8_t *body,
+			       uint32_t len, uint32_t *status, uint8_t *rsp, uint32_t cap,
+			       uint32_t *rsp_len)
 {
 	struct replies *r = ctx;
 	unsigned i = r->next++;
@@ -57,9 +57,10 @@ static void fuzz_json(const char *s, uint32_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint8_t d[32] = { 0xc9, 0xaf, 0xa9, 0xd8, 0x45, 0xba, 0x75, 0x16, 0x6b, 0x5c, 0x21,
-				       0x57, 0x67, 0xb1, 0xd6, 0x93, 0x4e, 0x50, 0xc3, 0xdb, 0x36, 0xe8,
-				       0x9b, 0x12, 0x7b, 0x8a, 0x62, 0x2b, 0x12, 0x0f, 0x67, 0x21 };
+	static const uint8_t d[32] = {0xc9, 0xaf, 0xa9, 0xd8, 0x45, 0xba, 0x75, 0x16,
+				      0x6b, 0x5c, 0x21, 0x57, 0x67, 0xb1, 0xd6, 0x93,
+				      0x4e, 0x50, 0xc3, 0xdb, 0x36, 0xe8, 0x9b, 0x12,
+				      0x7b, 0x8a, 0x62, 0x2b, 0x12, 0x0f, 0x67, 0x21};
 	uint8_t out[64];
 	uint32_t n = 0;
 
@@ -67,20 +68,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (data[0] == 0) {
-		if (kbs_jwe_decrypt(d, (const char *)data + 1, (uint32_t)size - 1, out, 48, &n) == KBS_OK &&
+		if (kbs_jwe_decrypt(d, (const char *)data + 1, (uint32_t)size - 1, out, 48, &n) ==
+			KBS_OK &&
 		    n > 48) {
 			abort();
 		}
 	} else if (data[0] == 1) {
 		fuzz_json((const char *)data + 1, (uint32_t)size - 1);
 	} else {
-		struct replies r = { 0 };
-		struct kbs_transport t = { .ctx = &r, .http = fuzz_http };
+		struct replies r = {0};
+		struct kbs_transport t = {.ctx = &r, .http = fuzz_http};
 		struct kbs_client_config cfg = {
-			.tee = "sample",
-			.evidence = kbs_sample_evidence,
-			.resource_path = "/kbs/v0/resource/default/svsm/state-key",
-			.secret_size = 32,
+		    .tee = "sample",
+		    .evidence = kbs_sample_evidence,
+		    .resource_path = "/kbs/v0/resource/default/svsm/state-key",
+		    .secret_size = 32,
 		};
 		const uint8_t *p = data + 1, *end = data + size;
 

@@ -5,11 +5,12 @@
  * oversized frames): the link must end (answer or error) without crashing, and an answer
  * must fit the buffer.
  */
+#include "lib/proxy_frame.h"
+
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "lib/proxy_frame.h"
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -59,8 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (data[0] == 0) {
 		if (proxy_frame_decode(data + 1, (uint32_t)(size - 1), &h, &body) == SVSM_OK) {
-			if (proxy_frame_encode(h.type, h.seq, body, h.len, again, sizeof(again), &len) !=
-				    SVSM_OK ||
+			if (proxy_frame_encode(h.type, h.seq, body, h.len, again, sizeof(again),
+					       &len) != SVSM_OK ||
 			    len != size - 1 || memcmp(again, data + 1, len) != 0) {
 				abort();
 			}
@@ -68,8 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	{
-		struct stream s = { .p = data + 1, .left = size - 1 };
-		struct proxy_link_ops ops = { .ctx = &s, .send = f_send, .recv = f_recv, .now_us = f_now };
+		struct stream s = {.p = data + 1, .left = size - 1};
+		struct proxy_link_ops ops = {
+		    .ctx = &s, .send = f_send, .recv = f_recv, .now_us = f_now};
 
 		proxy_link_init(&link, &ops, 1000, 2);
 		link.seq = data[0] - 1; /* the next request's number is data[0] */

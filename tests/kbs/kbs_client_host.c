@@ -5,19 +5,19 @@
  * KBS -> JWE -> client without booting. Prints "secret <hex>" or "kbs: <error>" and exits
  * with the enum kbs_status value.
  */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/kbs_client.h"
+#include "lib/proxy_frame.h"
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "lib/kbs_client.h"
-#include "lib/proxy_frame.h"
 
 static uint64_t now_us(void *ctx)
 {
@@ -53,7 +53,7 @@ static uint32_t sock_recv(void *ctx, uint8_t *buf, uint32_t len, uint64_t deadli
 
 	for (;;) {
 		uint64_t now = now_us(NULL);
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 		int r;
 
@@ -87,15 +87,15 @@ int main(int argc, char **argv)
 	static struct proxy_link link;
 	const char *sock_path = NULL;
 	struct kbs_client_config cfg = {
-		.tee = "sample",
-		.evidence = kbs_sample_evidence,
-		.resource_path = "/kbs/v0/resource/default/svsm/state-key",
-		.generation = 0,
-		.secret_size = 32,
+	    .tee = "sample",
+	    .evidence = kbs_sample_evidence,
+	    .resource_path = "/kbs/v0/resource/default/svsm/state-key",
+	    .generation = 0,
+	    .secret_size = 32,
 	};
-	struct proxy_link_ops ops = { .send = sock_send, .recv = sock_recv, .now_us = now_us };
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	struct kbs_transport t = { .ctx = &link, .http = proxy_link_http };
+	struct proxy_link_ops ops = {.send = sock_send, .recv = sock_recv, .now_us = now_us};
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	struct kbs_transport t = {.ctx = &link, .http = proxy_link_http};
 	uint64_t timeout_ms = 3000;
 	uint32_t attempts = 3, http_status = 0;
 	uint8_t secret[64];

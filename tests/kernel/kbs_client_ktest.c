@@ -39,9 +39,9 @@ static void hexdec(const char *h, uint8_t *out, size_t n)
 	}
 }
 
-static enum svsm_err refuse(void *ctx, const char *method, const char *path,
-			    const uint8_t *body, uint32_t len, uint32_t *status, uint8_t *rsp,
-			    uint32_t cap, uint32_t *rsp_len)
+static enum svsm_err refuse(void *ctx, const char *method, const char *path, const uint8_t *body,
+			    uint32_t len, uint32_t *status, uint8_t *rsp, uint32_t cap,
+			    uint32_t *rsp_len)
 {
 	*status = 401;
 	*rsp_len = 0;
@@ -52,10 +52,12 @@ static void kbs_work(void *arg)
 {
 	static const char tv[] = "{\"b\": 1, \"a\": \"test\", \"c\": {\"d\": \"e\"}}";
 	struct kbs_ktest *r = arg;
-	struct kbs_transport t = { .http = refuse };
+	struct kbs_transport t = {.http = refuse};
 	struct kbs_client_config cfg = {
-		.tee = "sample", .evidence = kbs_sample_evidence, .secret_size = 32,
-		.resource_path = "/kbs/v0/resource/default/svsm/state-key",
+	    .tee = "sample",
+	    .evidence = kbs_sample_evidence,
+	    .secret_size = 32,
+	    .resource_path = "/kbs/v0/resource/default/svsm/state-key",
 	};
 	uint8_t d[32], want[48], out[64];
 	uint32_t n = 0;
@@ -66,14 +68,15 @@ static void kbs_work(void *arg)
 	r->secret_ok = n == 32 && memcmp(out, want, 32) == 0;
 	r->digest = kbs_binding_digest(tv, sizeof(tv) - 1, out);
 	hexdec("e71ce8e70d814ba6639c3612ebee0ff1f76f650f8dbb5e47157e0f3f525cd22c"
-	       "4597480a186427c813ca941da78870c3", want, 48);
+	       "4597480a186427c813ca941da78870c3",
+	       want, 48);
 	r->digest_ok = memcmp(out, want, 48) == 0;
 	r->refused = kbs_client_fetch(&cfg, &t, out, sizeof(out), NULL);
 }
 
 KTEST(kbs_client, jwe_binding_and_keygen_in_kernel)
 {
-	struct kbs_ktest r = { 0 };
+	struct kbs_ktest r = {0};
 
 	KASSERT(services_ready() || services_init() == SVSM_OK);
 	services_run(kbs_work, &r);
@@ -102,9 +105,11 @@ static void com2_work(void *arg)
 {
 	struct com2_run *r = arg;
 	struct kbs_client_config cfg = {
-		.tee = "sample", .evidence = kbs_sample_evidence, .secret_size = 32,
-		.resource_path = "/kbs/v0/resource/default/svsm/state-key",
-		.generation = r->generation,
+	    .tee = "sample",
+	    .evidence = kbs_sample_evidence,
+	    .secret_size = 32,
+	    .resource_path = "/kbs/v0/resource/default/svsm/state-key",
+	    .generation = r->generation,
 	};
 
 	r->init = proxy_serial_init(2000, 2);
@@ -117,7 +122,7 @@ static void com2_work(void *arg)
 KTEST(proxy_serial, fetch_through_com2)
 {
 	char expect[16], hex[80], gen[24];
-	struct com2_run r = { 0 };
+	struct com2_run r = {0};
 	uint8_t want[32];
 
 	if (!cmdline_get(boot_info.cmdline, "kbs_com2", expect, sizeof(expect))) {

@@ -7,17 +7,16 @@
 #define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include "lib/base64.h"
 #include "lib/json.h"
 #include "lib/kbs_client.h"
 #include "tests/unit/data/kbs_jwe_vectors.h"
 #include "tests/unit/harness.h"
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <string.h>
 
 enum fake_fault {
 	F_NONE,
@@ -44,7 +43,7 @@ enum fake_fault {
 struct fake_kbs {
 	enum fake_fault fault;
 	char nonce[64];
-	uint8_t cx[32], cy[32];   /* the client's tee-pubkey */
+	uint8_t cx[32], cy[32]; /* the client's tee-pubkey */
 	bool attested;
 	bool binding_ok;
 	uint64_t generation_seen;
@@ -53,13 +52,12 @@ struct fake_kbs {
 };
 
 /* A test-setup step that cannot fail unless the test itself is broken. */
-#define CHECK(c)                                                              \
-	do {                                                                  \
-		if (!(c)) {                                                   \
-			fprintf(stderr, "%s:%d: setup failed: %s\n", __FILE__, \
-				__LINE__, #c);                                \
-			abort();                                              \
-		}                                                             \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "%s:%d: setup failed: %s\n", __FILE__, __LINE__, #c);      \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 #define CHECK_OK(e) CHECK((e) == SVSM_OK)
 
@@ -93,7 +91,8 @@ static EVP_PKEY *pub_from(const uint8_t x[32], const uint8_t y[32])
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
 	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof(pub));
 	params[2] = OSSL_PARAM_construct_end();
-	if (EVP_PKEY_fromdata_init(ctx) != 1 || EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+	if (EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_PUBLIC_KEY, params) != 1) {
 		k = NULL;
 	}
 	EVP_PKEY_CTX_free(ctx);
@@ -102,11 +101,14 @@ static EVP_PKEY *pub_from(const uint8_t x[32], const uint8_t y[32])
 
 static void kdf(const uint8_t z[32], uint8_t kek[32])
 {
-	uint8_t in[4 + 32 + 4 + 14 + 4 + 4 + 4] = { 0, 0, 0, 1 };
+	uint8_t in[4 + 32 + 4 + 14 + 4 + 4 + 4] = {0, 0, 0, 1};
 	unsigned int len;
 
 	memcpy(in + 4, z, 32);
-	memcpy(in + 36, "\0\0\0\x0e" "ECDH-ES+A256KW", 18);
+	memcpy(in + 36,
+	       "\0\0\0\x0e"
+	       "ECDH-ES+A256KW",
+	       18);
 	memcpy(in + 54, "\0\0\0\0\0\0\0\0\0\0\x01\x00", 12);
 	EVP_Digest(in, sizeof(in), kek, &len, EVP_sha256(), NULL);
 }
@@ -147,7 +149,8 @@ static void make_jwe(struct fake_kbs *f, char *out, uint32_t cap)
 	b64u(epub + 1, 32, ex, sizeof(ex));
 	b64u(epub + 33, 32, ey, sizeof(ey));
 	snprintf(hdr, sizeof(hdr),
-		 "{\"alg\":\"%s\",\"enc\":\"%s\",\"epk\":{\"crv\":\"%s\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}}",
+		 "{\"alg\":\"%s\",\"enc\":\"%s\",\"epk\":{\"crv\":\"%s\",\"kty\":\"EC\",\"x\":\"%"
+		 "s\",\"y\":\"%s\"}}",
 		 f->fault == F_WRONG_ALG ? "ECDH-ES+A128KW" : "ECDH-ES+A256KW",
 		 f->fault == F_WRONG_ENC ? "A128GCM" : "A256GCM",
 		 f->fault == F_WRONG_CURVE ? "P-384" : "P-256", ex, ey);
@@ -173,7 +176,8 @@ static void make_jwe(struct fake_kbs *f, char *out, uint32_t cap)
 	b64u(ct, secret_len, cts, sizeof(cts));
 	b64u(tag, 16, tags, sizeof(tags));
 	snprintf(out, cap,
-		 "{\"protected\":\"%s\",\"encrypted_key\":\"%s\",\"iv\":\"%s\",\"ciphertext\":\"%s\",\"tag\":\"%s\"}",
+		 "{\"protected\":\"%s\",\"encrypted_key\":\"%s\",\"iv\":\"%s\",\"ciphertext\":\"%"
+		 "s\",\"tag\":\"%s\"}",
 		 prot, wk, ivs, cts, tags);
 	EVP_CIPHER_CTX_free(c);
 	EVP_PKEY_CTX_free(dctx);
@@ -198,7 +202,7 @@ static void check_attest(struct fake_kbs *f, const char *body, uint32_t len)
 	struct json_tok toks[64];
 	struct json_doc doc;
 	char x[64], y[64], ev[512], rd64[128], canon[2048], esc[600];
-	uint8_t rd[64], want[64] = { 0 };
+	uint8_t rd[64], want[64] = {0};
 	uint32_t rt, pk, te, pe, n, pos = 0;
 	unsigned int dl;
 	const char *g;
@@ -211,14 +215,18 @@ static void check_attest(struct fake_kbs *f, const char *body, uint32_t len)
 	ASSERT_TRUE(json_str_eq(&doc, json_get(&doc, rt, "nonce"), f->nonce));
 	ASSERT_EQ(json_get_str(&doc, json_get(&doc, pk, "x"), x, sizeof(x), &n), SVSM_OK);
 	ASSERT_EQ(json_get_str(&doc, json_get(&doc, pk, "y"), y, sizeof(y), &n), SVSM_OK);
-	ASSERT_EQ(json_get_str(&doc, json_get(&doc, te, "additional_evidence"), ev, sizeof(ev), &n), SVSM_OK);
-	ASSERT_EQ(json_get_str(&doc, json_get(&doc, pe, "report_data"), rd64, sizeof(rd64), &n), SVSM_OK);
+	ASSERT_EQ(json_get_str(&doc, json_get(&doc, te, "additional_evidence"), ev, sizeof(ev), &n),
+		  SVSM_OK);
+	ASSERT_EQ(json_get_str(&doc, json_get(&doc, pe, "report_data"), rd64, sizeof(rd64), &n),
+		  SVSM_OK);
 	ASSERT_EQ(base64_decode(rd64, n, false, rd, sizeof(rd), &n), SVSM_OK);
 	ASSERT_EQ(n, 64);
 	ASSERT_EQ(json_escape(ev, (uint32_t)strlen(ev), esc, sizeof(esc), &pos), SVSM_OK);
 	snprintf(canon, sizeof(canon),
-		 "{\"additional-evidence\":%s,\"nonce\":\"%s\",\"tee-pubkey\":{\"alg\":\"ECDH-ES+A256KW\","
-		 "\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}}", esc, f->nonce, x, y);
+		 "{\"additional-evidence\":%s,\"nonce\":\"%s\",\"tee-pubkey\":{\"alg\":\"ECDH-ES+"
+		 "A256KW\","
+		 "\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}}",
+		 esc, f->nonce, x, y);
 	EVP_Digest(canon, strlen(canon), want, &dl, EVP_sha384(), NULL);
 	f->binding_ok = memcmp(rd, want, 64) == 0;
 	g = strstr(ev, "\"svn\":\"");
@@ -228,9 +236,9 @@ static void check_attest(struct fake_kbs *f, const char *body, uint32_t len)
 	f->attested = true;
 }
 
-static enum svsm_err fake_http(void *ctx, const char *method, const char *path,
-			       const uint8_t *body, uint32_t len, uint32_t *status, uint8_t *rsp,
-			       uint32_t cap, uint32_t *rsp_len)
+static enum svsm_err fake_http(void *ctx, const char *method, const char *path, const uint8_t *body,
+			       uint32_t len, uint32_t *status, uint8_t *rsp, uint32_t cap,
+			       uint32_t *rsp_len)
 {
 	struct fake_kbs *f = ctx;
 	static char jwe[4096];
@@ -258,7 +266,8 @@ static enum svsm_err fake_http(void *ctx, const char *method, const char *path,
 		} else {
 			char r[128];
 
-			snprintf(r, sizeof(r), "{\"nonce\":\"%s\",\"extra-params\":\"\"}", f->nonce);
+			snprintf(r, sizeof(r), "{\"nonce\":\"%s\",\"extra-params\":\"\"}",
+				 f->nonce);
 			reply(r, rsp, cap, rsp_len);
 		}
 		return SVSM_OK;
@@ -297,13 +306,13 @@ static enum svsm_err fake_http(void *ctx, const char *method, const char *path,
 static enum kbs_status run(enum fake_fault fault, uint8_t secret[64], struct fake_kbs *f)
 {
 	struct kbs_client_config cfg = {
-		.tee = "sample",
-		.evidence = kbs_sample_evidence,
-		.resource_path = "/kbs/v0/resource/default/svsm/state-key",
-		.generation = 42,
-		.secret_size = 32,
+	    .tee = "sample",
+	    .evidence = kbs_sample_evidence,
+	    .resource_path = "/kbs/v0/resource/default/svsm/state-key",
+	    .generation = 42,
+	    .secret_size = 32,
 	};
-	struct kbs_transport t = { .ctx = f, .http = fake_http };
+	struct kbs_transport t = {.ctx = f, .http = fake_http};
 	uint32_t st = 0;
 
 	memset(f, 0, sizeof(*f));
@@ -332,24 +341,24 @@ TEST(kbs_client, every_fault_has_its_error)
 		enum fake_fault fault;
 		enum kbs_status want;
 	} cases[] = {
-		{ F_AUTH_401, KBS_ERR_REFUSED },
-		{ F_AUTH_MALFORMED, KBS_ERR_MALFORMED },
-		{ F_AUTH_BAD_NONCE, KBS_ERR_NONCE },
-		{ F_ATTEST_401, KBS_ERR_REFUSED },
-		{ F_RESOURCE_401, KBS_ERR_REFUSED },
-		{ F_RESOURCE_500, KBS_ERR_HTTP },
-		{ F_WRONG_ALG, KBS_ERR_JWE_ALG },
-		{ F_WRONG_ENC, KBS_ERR_JWE_ENC },
-		{ F_BAD_TAG, KBS_ERR_JWE_TAG },
-		{ F_TAMPERED_PROTECTED, KBS_ERR_JWE_TAG },
-		{ F_WRONG_CURVE, KBS_ERR_JWE_EPK },
-		{ F_OFF_CURVE, KBS_ERR_JWE_EPK },
-		{ F_REPLAY_OTHER_KEY, KBS_ERR_JWE_UNWRAP },
-		{ F_SHORT_SECRET, KBS_ERR_SECRET_SIZE },
-		{ F_TRUNCATED, KBS_ERR_MALFORMED },
-		{ F_OVERSIZED, KBS_ERR_TOO_LARGE },
-		{ F_TRANSPORT, KBS_ERR_TRANSPORT },
-		{ F_NOT_JSON, KBS_ERR_MALFORMED },
+	    {F_AUTH_401, KBS_ERR_REFUSED},
+	    {F_AUTH_MALFORMED, KBS_ERR_MALFORMED},
+	    {F_AUTH_BAD_NONCE, KBS_ERR_NONCE},
+	    {F_ATTEST_401, KBS_ERR_REFUSED},
+	    {F_RESOURCE_401, KBS_ERR_REFUSED},
+	    {F_RESOURCE_500, KBS_ERR_HTTP},
+	    {F_WRONG_ALG, KBS_ERR_JWE_ALG},
+	    {F_WRONG_ENC, KBS_ERR_JWE_ENC},
+	    {F_BAD_TAG, KBS_ERR_JWE_TAG},
+	    {F_TAMPERED_PROTECTED, KBS_ERR_JWE_TAG},
+	    {F_WRONG_CURVE, KBS_ERR_JWE_EPK},
+	    {F_OFF_CURVE, KBS_ERR_JWE_EPK},
+	    {F_REPLAY_OTHER_KEY, KBS_ERR_JWE_UNWRAP},
+	    {F_SHORT_SECRET, KBS_ERR_SECRET_SIZE},
+	    {F_TRUNCATED, KBS_ERR_MALFORMED},
+	    {F_OVERSIZED, KBS_ERR_TOO_LARGE},
+	    {F_TRANSPORT, KBS_ERR_TRANSPORT},
+	    {F_NOT_JSON, KBS_ERR_MALFORMED},
 	};
 	static const uint8_t zero[64];
 
@@ -369,11 +378,13 @@ TEST(kbs_client, every_fault_has_its_error)
 
 TEST(kbs_client, config_is_checked)
 {
-	struct fake_kbs f = { 0 };
-	struct kbs_transport t = { .ctx = &f, .http = fake_http };
+	struct fake_kbs f = {0};
+	struct kbs_transport t = {.ctx = &f, .http = fake_http};
 	struct kbs_client_config cfg = {
-		.tee = "sample", .evidence = kbs_sample_evidence, .secret_size = 32,
-		.resource_path = "/kbs/v0/resource/default/../key",
+	    .tee = "sample",
+	    .evidence = kbs_sample_evidence,
+	    .secret_size = 32,
+	    .resource_path = "/kbs/v0/resource/default/../key",
 	};
 	uint8_t secret[32];
 
@@ -392,16 +403,18 @@ TEST(kbs_client, jwcrypto_vectors)
 
 	hexdec(kbs_vec_d_hex, d, 32);
 	hexdec(kbs_vec_secret_hex, want, 32);
-	ASSERT_EQ(kbs_jwe_decrypt(d, kbs_vec_jwe, (uint32_t)strlen(kbs_vec_jwe), out, sizeof(out), &n),
-		  KBS_OK);
+	ASSERT_EQ(
+	    kbs_jwe_decrypt(d, kbs_vec_jwe, (uint32_t)strlen(kbs_vec_jwe), out, sizeof(out), &n),
+	    KBS_OK);
 	EXPECT_EQ(n, 32);
 	EXPECT_MEMEQ(out, want, 32);
 	EXPECT_EQ(kbs_jwe_decrypt(d, kbs_vec_jwe_a128kw, (uint32_t)strlen(kbs_vec_jwe_a128kw), out,
 				  sizeof(out), &n),
 		  KBS_ERR_JWE_ALG);
 	d[31] ^= 1; /* another key: the unwrap must fail */
-	EXPECT_EQ(kbs_jwe_decrypt(d, kbs_vec_jwe, (uint32_t)strlen(kbs_vec_jwe), out, sizeof(out), &n),
-		  KBS_ERR_JWE_UNWRAP);
+	EXPECT_EQ(
+	    kbs_jwe_decrypt(d, kbs_vec_jwe, (uint32_t)strlen(kbs_vec_jwe), out, sizeof(out), &n),
+	    KBS_ERR_JWE_UNWRAP);
 }
 
 TEST(kbs_client, binding_digest_trustee_vector)
@@ -410,7 +423,8 @@ TEST(kbs_client, binding_digest_trustee_vector)
 	uint8_t out[64], want[48];
 
 	hexdec("e71ce8e70d814ba6639c3612ebee0ff1f76f650f8dbb5e47157e0f3f525cd22c"
-	       "4597480a186427c813ca941da78870c3", want, 48);
+	       "4597480a186427c813ca941da78870c3",
+	       want, 48);
 	ASSERT_EQ(kbs_binding_digest(in, sizeof(in) - 1, out), SVSM_OK);
 	EXPECT_MEMEQ(out, want, 48);
 	for (int i = 48; i < 64; i++) {
@@ -435,7 +449,8 @@ static void canon_is(const char *in, const char *want)
 
 TEST(json, canonical_form)
 {
-	canon_is("{\"b\": 1, \"a\": \"test\", \"c\": {\"d\": \"e\"}}", "{\"a\":\"test\",\"b\":1,\"c\":{\"d\":\"e\"}}");
+	canon_is("{\"b\": 1, \"a\": \"test\", \"c\": {\"d\": \"e\"}}",
+		 "{\"a\":\"test\",\"b\":1,\"c\":{\"d\":\"e\"}}");
 	canon_is(" [ -0 , true,false, null, \"\\u0041\\n\\/\" ] ", "[0,true,false,null,\"A\\n/\"]");
 	canon_is("{\"\\u00e9\":1,\"z\":2,\"\\ud83d\\ude00\":3,\"\\uffff\":4}",
 		 "{\"z\":2,\"\xc3\xa9\":1,\"\xf0\x9f\x98\x80\":3,\"\xef\xbf\xbf\":4}");
@@ -445,10 +460,30 @@ TEST(json, canonical_form)
 TEST(json, strict_parser_rejects)
 {
 	static const char *const bad[] = {
-		"", "{", "{\"a\":1,}", "[1,]", "{\"a\":1}x", "{\"a\" 1}", "01", "1.", "-", "1e",
-		"\"\x01\"", "\"\\x\"", "\"\\ud800\"", "\"\\udc00\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"",
-		"{\"a\":1,\"a\":2}", "{\"a\":1,\"\\u0061\":2}", "tru", "nul", "[[[[[[[[[1]]]]]]]]]",
-		"'a'", "{a:1}", "\"abc",
+	    "",
+	    "{",
+	    "{\"a\":1,}",
+	    "[1,]",
+	    "{\"a\":1}x",
+	    "{\"a\" 1}",
+	    "01",
+	    "1.",
+	    "-",
+	    "1e",
+	    "\"\x01\"",
+	    "\"\\x\"",
+	    "\"\\ud800\"",
+	    "\"\\udc00\"",
+	    "\"\xc0\xaf\"",
+	    "\"\xed\xa0\x80\"",
+	    "{\"a\":1,\"a\":2}",
+	    "{\"a\":1,\"\\u0061\":2}",
+	    "tru",
+	    "nul",
+	    "[[[[[[[[[1]]]]]]]]]",
+	    "'a'",
+	    "{a:1}",
+	    "\"abc",
 	};
 	struct json_tok toks[64];
 	struct json_doc doc;
@@ -465,7 +500,7 @@ TEST(json, strict_parser_rejects)
 
 TEST(base64, strict_round_trips)
 {
-	uint8_t raw[5] = { 0xfb, 0xff, 0x01, 0x02, 0x03 }, out[8];
+	uint8_t raw[5] = {0xfb, 0xff, 0x01, 0x02, 0x03}, out[8];
 	char s[16];
 	uint32_t n;
 

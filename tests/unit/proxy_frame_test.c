@@ -3,11 +3,10 @@
  * and proxy_link against a scripted byte stream: garbage before a frame, stale answers,
  * truncated and garbled frames, silence (time-out, bounded retries), oversized answers.
  */
-#include <string.h>
-
 #include "lib/crc32.h"
 #include "lib/proxy_frame.h"
 #include "tests/unit/harness.h"
+#include <string.h>
 
 /* A scripted peer: each send() is answered by the next canned byte string. */
 struct script {
@@ -60,19 +59,20 @@ static struct proxy_link link_;
 
 static void link_setup(struct script *s)
 {
-	struct proxy_link_ops ops = { .ctx = s, .send = s_send, .recv = s_recv, .now_us = s_now };
+	struct proxy_link_ops ops = {.ctx = s, .send = s_send, .recv = s_recv, .now_us = s_now};
 
 	proxy_link_init(&link_, &ops, 1000, 3);
 }
 
-#define CHECK_FRAME(e)             \
-	do {                       \
-		if ((e) != SVSM_OK) { \
-			return 0;  \
-		}                  \
+#define CHECK_FRAME(e)                                                                             \
+	do {                                                                                       \
+		if ((e) != SVSM_OK) {                                                              \
+			return 0;                                                                  \
+		}                                                                                  \
 	} while (0)
 
-static uint32_t rsp_frame(uint8_t *out, uint32_t cap, uint32_t seq, uint16_t status, const char *body)
+static uint32_t rsp_frame(uint8_t *out, uint32_t cap, uint32_t seq, uint16_t status,
+			  const char *body)
 {
 	uint8_t b[256];
 	uint32_t n = (uint32_t)strlen(body), len;
@@ -92,8 +92,9 @@ TEST(proxy_frame, encode_decode_and_checks)
 	const uint8_t *body;
 	uint32_t len;
 
-	ASSERT_EQ(proxy_frame_encode(PROXY_HTTP_REQ, 7, (const uint8_t *)"abc", 3, f, sizeof(f), &len),
-		  SVSM_OK);
+	ASSERT_EQ(
+	    proxy_frame_encode(PROXY_HTTP_REQ, 7, (const uint8_t *)"abc", 3, f, sizeof(f), &len),
+	    SVSM_OK);
 	ASSERT_EQ(len, 27);
 	EXPECT_MEMEQ(f, "SVPX", 4);
 	ASSERT_EQ(proxy_frame_decode(f, len, &h, &body), SVSM_OK);
@@ -114,7 +115,8 @@ TEST(proxy_frame, encode_decode_and_checks)
 	{
 		uint32_t c = crc32_update(0, f, 16);
 
-		f[16] = (uint8_t)c, f[17] = (uint8_t)(c >> 8), f[18] = (uint8_t)(c >> 16), f[19] = (uint8_t)(c >> 24);
+		f[16] = (uint8_t)c, f[17] = (uint8_t)(c >> 8), f[18] = (uint8_t)(c >> 16),
+		f[19] = (uint8_t)(c >> 24);
 	}
 	EXPECT_EQ(proxy_frame_header(f, &h), SVSM_E_FORMAT);
 	EXPECT_EQ(proxy_frame_encode(1, 1, f, PROXY_FRAME_MAX_BODY + 1, f, sizeof(f), &len),
@@ -128,7 +130,8 @@ TEST(proxy_frame, http_bodies)
 	const uint8_t *p;
 
 	ASSERT_EQ(proxy_http_req_encode(PROXY_POST, "/kbs/v0/auth", (const uint8_t *)"{}", 2, b,
-					sizeof(b), &len), SVSM_OK);
+					sizeof(b), &len),
+		  SVSM_OK);
 	EXPECT_EQ(len, 4 + 12 + 2);
 	EXPECT_EQ(b[0], PROXY_POST);
 	EXPECT_EQ(b[2], 12);
@@ -148,19 +151,20 @@ TEST(proxy_frame, http_bodies)
 TEST(proxy_link, garbage_and_stale_frames_are_skipped)
 {
 	static uint8_t stream[1024];
-	struct script s = { 0 };
+	struct script s = {0};
 	uint8_t rsp[64];
 	uint32_t n = 0, status, rlen;
 
 	memcpy(stream, "noise SVPX garbage", 18);
 	n = 18;
-	n += rsp_frame(stream + n, sizeof(stream) - n, 99, 200, "stale");   /* another seq */
+	n += rsp_frame(stream + n, sizeof(stream) - n, 99, 200, "stale"); /* another seq */
 	n += rsp_frame(stream + n, sizeof(stream) - n, 1, 200, "{\"ok\":1}");
 	s.answers[0] = stream;
 	s.lens[0] = n;
 	link_setup(&s);
 	ASSERT_EQ(proxy_link_http(&link_, "POST", "/kbs/v0/auth", (const uint8_t *)"{}", 2, &status,
-				  rsp, sizeof(rsp), &rlen), SVSM_OK);
+				  rsp, sizeof(rsp), &rlen),
+		  SVSM_OK);
 	EXPECT_EQ(status, 200);
 	EXPECT_EQ(rlen, 8);
 	EXPECT_MEMEQ(rsp, "{\"ok\":1}", 8);
@@ -170,7 +174,7 @@ TEST(proxy_link, garbage_and_stale_frames_are_skipped)
 TEST(proxy_link, silence_truncation_and_garble_time_out_after_bounded_retries)
 {
 	static uint8_t good[256], trunc[256], garbled[256];
-	struct script s = { 0 };
+	struct script s = {0};
 	uint8_t rsp[64];
 	uint32_t status, rlen, gl, tl;
 
@@ -184,7 +188,8 @@ TEST(proxy_link, silence_truncation_and_garble_time_out_after_bounded_retries)
 	s.lens[2] = gl;
 	link_setup(&s);
 	EXPECT_EQ(proxy_link_http(&link_, "GET", "/kbs/v0/resource/a/b/c", NULL, 0, &status, rsp,
-				  sizeof(rsp), &rlen), SVSM_E_IO);
+				  sizeof(rsp), &rlen),
+		  SVSM_E_IO);
 	EXPECT_EQ(s.sends, 3);
 	EXPECT_TRUE(link_.last_error != NULL);
 
@@ -194,14 +199,15 @@ TEST(proxy_link, silence_truncation_and_garble_time_out_after_bounded_retries)
 	s.lens[1] = rsp_frame(good, sizeof(good), 1, 200, "{}");
 	link_setup(&s);
 	EXPECT_EQ(proxy_link_http(&link_, "GET", "/kbs/v0/resource/a/b/c", NULL, 0, &status, rsp,
-				  sizeof(rsp), &rlen), SVSM_OK);
+				  sizeof(rsp), &rlen),
+		  SVSM_OK);
 	EXPECT_EQ(s.sends, 2);
 }
 
 TEST(proxy_link, oversized_answer_and_proxy_error)
 {
 	static uint8_t big[512], err[64];
-	struct script s = { 0 };
+	struct script s = {0};
 	uint8_t rsp[8];
 	uint32_t status, rlen, el;
 
@@ -212,7 +218,8 @@ TEST(proxy_link, oversized_answer_and_proxy_error)
 		  SVSM_E_NOMEM);
 	memset(&s, 0, sizeof(s));
 	ASSERT_EQ(proxy_frame_encode(PROXY_ERROR, 1, (const uint8_t *)"\x01\0\0\0down", 8, err,
-				     sizeof(err), &el), SVSM_OK);
+				     sizeof(err), &el),
+		  SVSM_OK);
 	s.answers[0] = err;
 	s.lens[0] = el;
 	link_setup(&s);

@@ -13,7 +13,7 @@ static enum bus_result never(void *ctx, struct vcpu *v, struct bus_access *a)
 
 TEST(proxy_uart_hide, com2_is_absent_for_the_guest)
 {
-	struct bus_access a = { .port = 0x2f8, .size = 1 };
+	struct bus_access a = {.port = 0x2f8, .size = 1};
 
 	bus_reset();
 	ASSERT_EQ(proxy_uart_hide_register(), SVSM_OK);
