@@ -109,3 +109,15 @@ bench-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 2400 scripts/bench-linux-tpm.sh
 
 BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux bench-linux-tpm
+
+.PHONY: test-kbs
+## test-kbs: the attestation chain on the host: kbs-client-host -> frames -> svsm-proxy ->
+## test KBS (jwcrypto) -> JWE -> client; refusals, JWE faults, replay, rollback, proxy faults.
+test-kbs: $(KBS_CLIENT_HOST)
+	$(Q)timeout 300 tests/kbs/test-kbs.sh $(KBS_CLIENT_HOST)
+
+.PHONY: test-kbs-kernel
+## test-kbs-kernel: the test kernel runs the KBS client through COM2, svsm-proxy and the
+## test KBS (secret, refusal, no COM2 device).
+test-kbs-kernel: $(TEST_KERNEL_ELF)
+	$(Q)timeout 400 tests/kbs/test-kbs-kernel.sh $(TEST_KERNEL_ELF)

@@ -11,6 +11,7 @@ set -euo pipefail
 # (tpm2-tools, IBM TSS), swtpm for the benchmark, python3 for test servers and checks,
 # coreutils and procps for timeout, sha384sum and pkill; cpio to pack the guest OS initramfs
 # (scripts/guest-os.sh; its packages come from the archive by apt-get download, not here).
+# python3-jwcrypto: the test KBS (tests/kbs/) makes its JWE replies with it, independently of the SVSM.
 # libc6-dev: libc.a for the static svsm-hostile in the guest OS initramfs.
 PACKAGES=(
 	make gcc binutils libc6-dev
@@ -23,6 +24,7 @@ PACKAGES=(
 	tss2
 	swtpm swtpm-tools
 	python3
+	python3-jwcrypto
 	coreutils procps
 	cpio
 )

@@ -1,5 +1,6 @@
 # The device bus and the devices the SVSM emulates for its guest.
 portable-y += bus.c fw_cfg_view.c guest_done.c intc_absent.c legacy.c pci_filter.c svsm_hole.c \
+	proxy_uart_hide.c \
 	test_mmio.c
 # OS guests' interrupt controllers on the physical ones (docs/paravisor.md "Interrupts and
 # SMP"); the filters are lib/intc_filter.c. Linked everywhere, registered for OS guests only.

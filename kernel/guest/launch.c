@@ -14,6 +14,7 @@
 #include "kernel/devices/intc_absent.h"
 #include "kernel/devices/lapic.h"
 #include "kernel/devices/legacy.h"
+#include "kernel/devices/proxy_uart_hide.h"
 #include "kernel/devices/pci_filter.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/devices/svsm_hole.h"
@@ -89,6 +90,10 @@ static enum svsm_err register_os_devices(void)
 	}
 	if (err == SVSM_OK) {
 		err = legacy_devices_register();
+	}
+	if (err == SVSM_OK) {
+		/* COM2 is the SVSM's attestation channel (docs/attestation.md). */
+		err = proxy_uart_hide_register();
 	}
 	if (err == SVSM_OK && boot_info.ecam_size != 0) {
 		err = pci_filter_register(gpa_init(boot_info.ecam_base), boot_info.ecam_size);
