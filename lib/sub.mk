@@ -5,14 +5,11 @@ lib-y += crc32.c igvm_parse.c igvm_payload.c igvm_build.c igvm_measure.c snp_mea
 	snp_measure_ovmf.c
 # The ACPI tables describing the TPM CRB device to OS guests (docs/vtpm.md).
 lib-y += acpi_tpm.c
-<<<<<<< HEAD
 # The persistent state store (docs/state.md): an OpenSSL user, so compiled against the
 # system headers in the kernel; its crypto halves run inside services_run().
 lib-y += state_store.c
 sysinc-y += state_store.c
-=======
 # Early attestation to a Trustee KBS (docs/attestation.md): strict JSON and base64 for
 # untrusted replies, the proxy framing, and the RCAR client (libcrypto: system headers).
 lib-y += base64.c json.c proxy_frame.c kbs_client.c
 sysinc-y += kbs_client.c
->>>>>>> kbs

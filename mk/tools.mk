@@ -76,7 +76,6 @@ igvm: $(IGVM_TOOLS)
 
 ALL_TARGETS += $(IGVM_TOOLS) $(IGVM_LOAD) $(IGVM_SHIM) $(VTPM_SERVER)
 
-<<<<<<< HEAD
 # svsm-state: the state image tool (docs/state.md), lib/state_store.c built for the host.
 SVSM_STATE := $(BUILD)/tools/svsm-state
 SVSM_STATE_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/svsm-state/main.c \
@@ -91,7 +90,6 @@ $(SVSM_STATE): $(SVSM_STATE_OBJS)
 .PHONY: svsm-state
 svsm-state: $(SVSM_STATE)
 ALL_TARGETS += $(SVSM_STATE)
-=======
 # The SVSM's KBS client and proxy framing on the host, for tests/kbs/test-kbs.sh.
 KBS_CLIENT_HOST := $(BUILD)/tools/kbs-client-host
 KBS_CLIENT_SRCS := tests/kbs/kbs_client_host.c lib/kbs_client.c lib/json.c lib/base64.c \
@@ -101,4 +99,3 @@ $(KBS_CLIENT_HOST): $(KBS_CLIENT_SRCS) $(wildcard lib/*.h include/svsm/*.h)
 	$(Q)$(HOSTCC) $(TOOLCFLAGS) -o $@ $(KBS_CLIENT_SRCS) -lcrypto
 
 ALL_TARGETS += $(KBS_CLIENT_HOST)
->>>>>>> kbs

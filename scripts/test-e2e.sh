@@ -75,7 +75,7 @@ trap 'rm -rf "$vblk_dir"' EXIT
 truncate -s 1M "$vblk_dir/state.img"
 run_disk() { # name guest_args
 	local log="build/e2e-$1.log"
-	scripts/qemu.sh --smp 3 --mem 256M --timeout 300 --append "log=info guest_args=$2" \
+	scripts/qemu.sh --smp 3 --mem 256M --timeout 300 --append "log=info state=off guest_args=$2" \
 		"$kernel" -- -fw_cfg "name=opt/svsm/guest,file=$guest" \
 		-drive "file=$vblk_dir/state.img,if=none,id=svsmstate,format=raw" \
 		-device virtio-blk-pci,drive=svsmstate,disable-legacy=on,addr=0x5 > "$log" 2>&1

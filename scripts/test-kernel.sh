@@ -22,7 +22,7 @@ vblk_img="$vblk_dir/state.img"
 truncate -s 1M "$vblk_img"
 vblk_args=(-drive "file=$vblk_img,if=none,id=svsmstate,format=raw"
 	-device virtio-blk-pci,drive=svsmstate,disable-legacy=on,addr=0x5)
-append="log=info vblk_sectors=2048"
+append="log=info state=off vblk_sectors=2048"
 [ -n "$filter" ] && append="$append ktest=$filter"
 scripts/qemu.sh --smp 4 --mem 256M --timeout 120 --append "$append" "$kernel" \
 	-- "${vblk_args[@]}" | tee "$log"

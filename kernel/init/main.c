@@ -53,7 +53,10 @@ static __attribute__((noreturn)) void kmain_late(void)
 		tsc_hz() / 1000000, tsc_source());
 	pr_info("boot: kernel idle %lu.%03lu ms after entry\n", idle_us / 1000, idle_us % 1000);
 	if (services_init() != SVSM_OK) {
-		panic("services: start-up failed");
+		/* The line before says why (a state or attestation failure, a vTPM that did not
+		 * start); no guest has run and nothing was written to the state disk. */
+		pr_err("boot: stopped before the guest: the SVSM's services did not start\n");
+		exit_qemu(EXIT_QEMU_FAILURE);
 	}
 
 	if (ktest_count() > 0) {

@@ -24,7 +24,10 @@
 #include "kernel/mm/heap.h"
 #include "kernel/mm/stack.h"
 #include "kernel/platform/platform.h"
+#include "kernel/services/attest/kbs_boot.h"
 #include "kernel/services/attest/manifest.h"
+#include "kernel/services/persist.h"
+#include "kernel/services/vtpm/exec.h"
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/vtpm.h"
 #include "lib/cmdline.h"
@@ -107,6 +110,10 @@ static void boot_work_fn(void *arg)
 	uint64_t t0;
 
 	libc_init();
+	w->err = persist_boot(kbs_boot_unlock);
+	if (w->err != SVSM_OK) {
+		return;
+	}
 	w->err = vtpm_power_on();
 	if (w->err != SVSM_OK) {
 		return;
@@ -166,6 +173,13 @@ enum svsm_err services_init(void)
 		return w.err;
 	}
 	ek_us = w.ek_us;
+	if (persist_enabled()) {
+		/* A first boot manufactured the TPM: its state goes to disk before any guest. */
+		vtpm_exec_set_sync(persist_sync);
+		if (persist_sync() != SVSM_OK) {
+			return SVSM_E_IO;
+		}
+	}
 	ready = true;
 	pr_info("services: vTPM up, EK %s created in %lu.%03lu ms (init %lu ms, heap %zu KiB, "
 		"library stack %lu KiB used, %lu calls to failing libc stubs)\n",

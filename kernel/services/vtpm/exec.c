@@ -1,7 +1,7 @@
 /*
- * vtpm_exec (exec.h): the job that runs in the library context. No state of its own: the
- * response buffer is libtpms' (vtpm.c), valid only until the next command, so the copy to
- * the caller happens before services_run() lets another CPU in.
+ * vtpm_exec (exec.h): the job that runs in the library context. No state but the sync hook:
+ * the response buffer is libtpms' (vtpm.c), valid only until the next command, so the copy
+ * to the caller happens before services_run() lets another CPU in.
  */
 #include "kernel/services/vtpm/exec.h"
 
@@ -9,6 +9,13 @@
 
 #include "kernel/services/services.h"
 #include "kernel/services/vtpm/vtpm.h"
+
+static enum svsm_err (*exec_sync)(void); /* vtpm_exec_set_sync() */
+
+void vtpm_exec_set_sync(enum svsm_err (*sync)(void))
+{
+	exec_sync = sync;
+}
 
 struct exec_job {
 	uint8_t locality;
@@ -46,6 +53,9 @@ enum svsm_err vtpm_exec(uint8_t locality, uint8_t *cmd, uint32_t size, uint8_t *
 
 	*rsp_size = 0;
 	services_run(exec_job_run, &job);
-	*rsp_size = job.rsp_size;
+	if (job.err == SVSM_OK && exec_sync != NULL && exec_sync() != SVSM_OK) {
+		job.err = SVSM_E_IO; /* not durable: the client must not see it as done */
+	}
+	*rsp_size = job.err == SVSM_OK ? job.rsp_size : 0;
 	return job.err;
 }

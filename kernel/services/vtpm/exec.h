@@ -19,3 +19,10 @@
  */
 enum svsm_err vtpm_exec(uint8_t locality, uint8_t *cmd, uint32_t size, uint8_t *rsp,
 			uint32_t cap, uint32_t *rsp_size) SVSM_MUST_CHECK;
+
+/**
+ * vtpm_exec_set_sync - @sync runs after every command, outside the library context, before
+ * the response is handed back (kernel/services/persist.c: the state becomes durable first;
+ * an error from it fails the command with SVSM_E_IO). NULL: nothing (the default).
+ */
+void vtpm_exec_set_sync(enum svsm_err (*sync)(void));
