@@ -12,6 +12,8 @@ set -euo pipefail
 # coreutils and procps for timeout, sha384sum and pkill; cpio to pack the guest OS initramfs
 # (scripts/guest-os.sh; its packages come from the archive by apt-get download, not here).
 # libc6-dev: libc.a for the static svsm-hostile in the guest OS initramfs.
+# mmdebstrap: the Debian 13 root that holds the second QEMU, QEMU=trixie (scripts/qemu-bin.sh;
+# as root, or as a user through unshare, which needs uidmap and /etc/subuid entries).
 PACKAGES=(
 	make gcc binutils libc6-dev
 	clang libclang-rt-14-dev
@@ -25,6 +27,7 @@ PACKAGES=(
 	python3
 	coreutils procps
 	cpio
+	mmdebstrap
 )
 [ $# -gt 0 ] && PACKAGES=("$@")
 

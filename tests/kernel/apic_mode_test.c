@@ -9,10 +9,10 @@
 #include "kernel/arch/x86_64/x86.h"
 #include "kernel/lib/ktest.h"
 #include "kernel/lib/log.h"
+#include "kernel/vcpu/msr.h"
 #include "tests/kernel/fault.h"
 
 #define APIC_BASE_ENABLE (1ull << 11)
-#define APIC_BASE_EXTD   (1ull << 10)
 #define CPUID_1_ECX_X2APIC (1u << 21)
 #define X2APIC_MSR_ID    0x802
 
@@ -75,4 +75,16 @@ KTEST(apic, mode_matches_cpuid)
 		KASSERT(smp_run_on(cpu, apic_look, &ap));
 		apic_check(cpu, &ap, x2);
 	}
+}
+
+/* The guest's APIC_BASE (vcpu/msr.c) is this CPU's without EXTD: same base and enable bit,
+ * so the guest drives the xAPIC page the SVSM emulates whatever mode the SVSM chose. */
+KTEST(apic, guest_reads_xapic_base)
+{
+	uint64_t hw = rdmsr(MSR_APIC_BASE);
+	uint64_t view = vcpu_msr_apic_base_view(hw);
+
+	KEXPECT_EQ(view & APIC_BASE_EXTD, 0);
+	KEXPECT_EQ(view | (hw & APIC_BASE_EXTD), hw);
+	KEXPECT((view & APIC_BASE_ENABLE) != 0);
 }
