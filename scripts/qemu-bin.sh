@@ -63,7 +63,9 @@ root_build() {
 	mv "$tmp" "$root"
 	# Roots of an older package list.
 	for old in "$cache/$ROOT_SUITE"-*; do
-		[ -d "$old" ] && [ "$old" != "$root" ] && rm -rf "$old"
+		if [ -d "$old" ] && [ "$old" != "$root" ]; then
+			rm -rf "$old" "$old.log"
+		fi
 	done
 	exec {lock_fd}>&-
 	echo "qemu-bin: $ROOT_SUITE root ready: $(run_in "$root" --version | head -n 1)" >&2
