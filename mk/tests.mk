@@ -3,7 +3,7 @@
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
 .PHONY: test-state-tool
-.PHONY: test-guest-os test-linux test-linux-tpm bench-linux bench-linux-tpm test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
+.PHONY: test-guest-os test-linux test-linux-tpm test-qemu-trixie bench-linux bench-linux-tpm test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
 ## test-kernel: boot the test kernel under QEMU TCG (-smp 4); pass only if every test passed.
@@ -77,8 +77,19 @@ test-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 test-state-tool: $(SVSM_STATE)
 	$(Q)timeout 120 tests/interop/svsm-state.sh $(SVSM_STATE)
 
+
+## test-qemu-trixie: test-kernel, test-e2e, test-linux and test-linux-tpm again under Debian
+## 13's QEMU 10.0 (QEMU=trixie, scripts/qemu-bin.sh; its root is built once into
+## ~/.cache/svsm-c/trixie-<key>): TCG with x2APIC, so the kernel's x2APIC path runs, and a
+## QEMU as current as the ones users deploy. The other tiers run under the host's QEMU only.
+TRIXIE_TIERS := test-kernel test-e2e test-linux test-linux-tpm
+test-qemu-trixie: $(TEST_KERNEL_ELF) $(KERNEL_ELF) $(GUEST_BIN) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)QEMU=trixie scripts/qemu-bin.sh --describe
+	$(Q)set -e; for t in $(TRIXIE_TIERS); do \
+		echo "=== make $$t QEMU=trixie"; $(MAKE) --no-print-directory $$t QEMU=trixie; done
+
 CHECK_TIERS := test-e2e test-linux test-linux-tpm test-igvm test-igvm-boot test-snp-build test-interop \
-	test-state-tool
+	test-state-tool test-qemu-trixie
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
 bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)

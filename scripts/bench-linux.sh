@@ -16,6 +16,11 @@
 # Usage: scripts/bench-linux.sh [--runs N] [--smp N] [--timeout S] [--svsm-append WORDS]
 set -euo pipefail
 
+# The QEMU that $QEMU picks (scripts/qemu-bin.sh); its Debian 13 root is built here if
+# missing, before any timeout starts.
+qemu_bin="$(dirname "$0")/qemu-bin.sh"
+"$qemu_bin" --prepare
+
 usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "bench-linux: error: $*" >&2; exit 2; }
 
@@ -43,7 +48,7 @@ append="console=ttyS0 panic=-1 svsm.demo=1"
 svsm_cmd=(scripts/qemu.sh --smp "$smp" --mem 1G --timeout "$tmo" --append "$svsm_extra" "$svsm" --
 	-fw_cfg "name=opt/svsm/firmware,file=$ovmf" -fw_cfg "name=opt/svsm/kernel,file=$kernel"
 	-fw_cfg "name=opt/svsm/initrd,file=$initrd" -fw_cfg "name=opt/svsm/cmdline,string=$append")
-bare_cmd=(timeout --foreground -k 5 "$tmo" qemu-system-x86_64 -accel tcg -M q35 -cpu max
+bare_cmd=(timeout --foreground -k 5 "$tmo" "$qemu_bin" -accel tcg -M q35 -cpu max
 	-m 1G -smp "$smp" -nodefaults -display none -serial stdio -monitor none -no-reboot
 	-bios "$ovmf" -kernel "$kernel" -initrd "$initrd" -append "$append")
 

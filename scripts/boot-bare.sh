@@ -15,6 +15,11 @@
 # Serial logs: build/guest-os/boot-<mode>-<run>.log.
 set -euo pipefail
 
+# The QEMU that $QEMU picks (scripts/qemu-bin.sh); its Debian 13 root is built here if
+# missing, before any timeout starts.
+qemu_bin="$(dirname "$0")/qemu-bin.sh"
+"$qemu_bin" --prepare
+
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "boot-bare: error: $*" >&2; exit 2; }
 
@@ -57,7 +62,7 @@ esac
 
 # qemu_cmd MODE: the QEMU command line of one boot, into the array qemu.
 qemu_cmd() {
-	qemu=(timeout --foreground -k 5 "$tmo" qemu-system-x86_64 -accel tcg -M q35 -cpu max
+	qemu=(timeout --foreground -k 5 "$tmo" "$qemu_bin" -accel tcg -M q35 -cpu max
 		-m 1G -smp "$smp" -nodefaults -display none -serial stdio -monitor none -no-reboot)
 	[ "$1" = ovmf ] && qemu+=(-bios "$ovmf")
 	qemu+=(-kernel "$kernel" -initrd "$initrd" -append "$append")

@@ -13,6 +13,8 @@ set -euo pipefail
 # (scripts/guest-os.sh; its packages come from the archive by apt-get download, not here).
 # python3-jwcrypto: the test KBS (tests/kbs/) makes its JWE replies with it, independently of the SVSM.
 # libc6-dev: libc.a for the static svsm-hostile in the guest OS initramfs.
+# mmdebstrap: the Debian 13 root that holds the second QEMU, QEMU=trixie (scripts/qemu-bin.sh;
+# as root, or as a user through unshare, which needs uidmap and /etc/subuid entries).
 PACKAGES=(
 	make gcc binutils libc6-dev
 	clang libclang-rt-14-dev
@@ -27,6 +29,7 @@ PACKAGES=(
 	python3-jwcrypto
 	coreutils procps
 	cpio
+	mmdebstrap
 )
 [ $# -gt 0 ] && PACKAGES=("$@")
 

@@ -7,6 +7,11 @@
 # Exit status: QEMU's (33 = kernel reported success, 35 = failure), 124 on timeout.
 set -euo pipefail
 
+# The QEMU that $QEMU picks (scripts/qemu-bin.sh); its Debian 13 root is built here if
+# missing, before any timeout starts.
+qemu_bin="$(dirname "$0")/qemu-bin.sh"
+"$qemu_bin" --prepare
+
 usage() {
 	sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
 }
@@ -29,7 +34,7 @@ if [ -z "$kernel" ] || [ ! -f "$kernel" ]; then
 	echo "qemu.sh: kernel '$kernel' not found (run make first)" >&2
 	exit 2
 fi
-exec timeout --foreground -k 5 "$tmo" qemu-system-x86_64 -accel tcg -M q35 -cpu max \
+exec timeout --foreground -k 5 "$tmo" "$qemu_bin" -accel tcg -M q35 -cpu max \
 	-m "$mem" -smp "$smp" -nodefaults -display none -serial stdio -monitor none \
 	${no_reboot:+"$no_reboot"} -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$kernel" -append "$append" "$@"

@@ -6,7 +6,7 @@
 # SVSM's flat test guest, which prints its self-checks); SMP (default 2), MEM (default 1G
 # for OS guests, 512M for the test guest), APPEND (the SVSM's command line, default
 # log=info; log=debug logs every SVSM call), GUEST_APPEND (more words for Linux's),
-# TIMEOUT (seconds, default 3600 with a terminal, 300 without).
+# TIMEOUT (seconds, default 3600 with a terminal, 300 without), QEMU (scripts/qemu-bin.sh).
 set -uo pipefail
 case "${1:-}" in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 guest="${GUEST:-ovmf}"
@@ -21,6 +21,7 @@ banner() {
 	cat <<BANNER
 ==============================================================================
  make run: the SVSM as a paravisor under QEMU TCG (q35, -cpu max, nested SVM)
+   $(scripts/qemu-bin.sh --describe)
    L1 (top, CPL0, host of the VM):  build/svsm.elf  - the SVSM; owns the vTPM, the
                                     interrupt controllers' filters, fw_cfg, PCI config
    TPM: the SVSM's vTPM as a TPM 2.0 CRB device at 0xfed40000 (OVMF measures the boot

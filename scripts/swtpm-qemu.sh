@@ -13,6 +13,11 @@
 # input is missing. swtpm is always stopped before the script exits.
 set -euo pipefail
 
+# The QEMU that $QEMU picks (scripts/qemu-bin.sh); its Debian 13 root is built here if
+# missing, before any timeout starts.
+qemu_bin="$(dirname "$0")/qemu-bin.sh"
+"$qemu_bin" --prepare
+
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "swtpm-qemu: error: $*" >&2; exit 2; }
 
@@ -64,7 +69,7 @@ done
 append="console=ttyS0 panic=-1"
 [ -z "$extra" ] || append+=" $extra"
 rc=0
-timeout --foreground -k 5 "$tmo" qemu-system-x86_64 -accel tcg -M q35 -cpu max -m "$mem" \
+timeout --foreground -k 5 "$tmo" "$qemu_bin" -accel tcg -M q35 -cpu max -m "$mem" \
 	-smp "$smp" -nodefaults -display none -serial stdio -monitor none -bios "$ovmf" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-chardev "socket,id=chrtpm,path=$tmp/sock" -tpmdev emulator,id=tpm0,chardev=chrtpm \

@@ -40,6 +40,9 @@ grep -aqE 'guest: finished: .*; [1-9][0-9]* INVD/WBINVD run as WBINVD' "$log" ||
 mmio=$(grep -acE '^\[guest\] mmio_[a-z0-9_]+ PASS' "$log")
 [ "$mmio" -ge 16 ] || fail "checks run: only $mmio MMIO emulation checks passed, expected 16"
 echo "test-e2e: checks run: $summary ($mmio MMIO emulation checks)"
+# Which QEMU ran and the APIC mode the SVSM chose ("x2" under QEMU 10, "x" under 7.2).
+echo "test-e2e: $(grep -aoE 'boot: [0-9]+ CPUs online \([x2]+ APIC\)' "$log" | head -n 1 | sed 's/^boot: //')" \
+	"under $(scripts/qemu-bin.sh --version | head -n 1 | sed 's/ (.*//')"
 
 rc=$(run touch touch_svsm)
 log=build/e2e-touch.log

@@ -71,5 +71,7 @@ if [ "$rc" -ne 35 ] || ! grep -aq 'PANIC.*command line is longer than 511 bytes'
 	echo "test-kernel: FAILED: a 722-byte command line did not stop the boot (status $rc, see $long_log)" >&2
 	exit 1
 fi
+# The APIC mode the kernel chose (tests/kernel/apic_mode_test.c checks it against CPUID).
+apic=$(grep -aoE 'apic: x?2?APIC mode on [0-9]+ CPUs' "$log" | head -n 1 | sed 's/^apic: //')
 echo "test-kernel: $summary; the SVSM's disk kept its data; without it SVSM_E_NOT_FOUND;" \
-	"a 722-byte command line stops the boot"
+	"${apic:+$apic; }a 722-byte command line stops the boot"

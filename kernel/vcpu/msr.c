@@ -8,7 +8,8 @@
  *   MTRRs         per vCPU in struct vcpu_msrs, validated like hardware, never written to
  *                 the hardware (the SVSM's memory types stay its own)
  *   SPEC_CTRL     per vCPU, only when CPUID advertises it; PRED_CMD (IBPB) write-only
- *   APIC_BASE     reads the hardware's; a write must keep the value
+ *   APIC_BASE     reads the hardware's without EXTD (the guest has an xAPIC); a write must
+ *                 keep that value
  *   TSC           read-only
  *   fixed values  MCG_CAP/MCG_STATUS 0, PATCH_LEVEL 0, HWCR 0, DE_CFG LFENCE-serialising,
  *                 SYSCFG 0; writes ignored
@@ -153,8 +154,8 @@ static bool msr_access(struct vcpu *v, const struct vm_exit_msr *m, uint64_t *re
 		*result = VM_CR_LOCK | VM_CR_SVMDIS;
 		return true;
 	case MSR_APIC_BASE:
-		/* The shared APIC stays where and how the SVSM has it. */
-		*result = rdmsr(MSR_APIC_BASE);
+		/* The shared APIC stays where and how the SVSM has it; the guest sees an xAPIC. */
+		*result = vcpu_msr_apic_base_view(rdmsr(MSR_APIC_BASE));
 		return !m->write || m->value == *result;
 	case MSR_EFER:
 		if (m->write && !efer_write(v, m->value)) {

@@ -31,6 +31,18 @@
 #define DE_CFG_LFENCE_SERIALIZE (1ull << 1)
 #define VM_CR_LOCK              (1ull << 3)
 #define VM_CR_SVMDIS            (1ull << 4)
+#define APIC_BASE_EXTD          (1ull << 10) /* x2APIC mode */
 
 /** vcpu_msr_mtrr_valid - @value is legal for MTRR @msr (no reserved bit, valid types). */
 bool vcpu_msr_mtrr_valid(uint32_t msr, uint64_t value);
+
+/**
+ * vcpu_msr_apic_base_view - the APIC_BASE value the guest reads when the hardware's is @hw.
+ * The guest's CPUID has no x2APIC and its local APIC is the xAPIC page the SVSM emulates, so
+ * EXTD reads clear even while the SVSM runs the shared APIC in x2APIC mode (QEMU 8.1 and
+ * later give TCG an x2APIC): with EXTD set, OVMF uses the x2APIC MSRs, which #GP.
+ */
+static inline uint64_t vcpu_msr_apic_base_view(uint64_t hw)
+{
+	return hw & ~APIC_BASE_EXTD;
+}

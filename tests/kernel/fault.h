@@ -25,6 +25,8 @@ int probe_ud2(void);
 int probe_int3(void);
 int probe_div0(void);
 int probe_gp(void);
+/** probe_rdmsr - RDMSR of @msr: 1 when it faulted (#GP for an MSR the CPU lacks). */
+int probe_rdmsr(uint32_t msr);
 int probe_regs(void);
 
 /** fault_arm - catch the next exception on this CPU into @rec (and recover). */

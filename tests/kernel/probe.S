@@ -5,7 +5,7 @@
  */
 	.text
 	.globl probe_read8, probe_write8, probe_exec, probe_ud2, probe_int3
-	.globl probe_div0, probe_gp, probe_regs, probe_fixup, probe_exec_fixup
+	.globl probe_div0, probe_gp, probe_rdmsr, probe_regs, probe_fixup, probe_exec_fixup
 
 probe_read8:            /* int probe_read8(const void *addr) */
 	xorl %eax, %eax
@@ -43,6 +43,12 @@ probe_gp:               /* non-canonical load */
 	xorl %eax, %eax
 	movabs $0x8000000000000000, %rcx
 	movq (%rcx), %rcx
+	ret
+
+probe_rdmsr:            /* int probe_rdmsr(uint32_t msr): the value is dropped */
+	movl %edi, %ecx
+	rdmsr
+	xorl %eax, %eax
 	ret
 
 probe_regs:             /* known values in every GPR, then ud2; the hook checks the frame */

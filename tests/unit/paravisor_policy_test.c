@@ -289,6 +289,15 @@ TEST(msr_policy, mtrrs_efer_and_fixed_values)
 	EXPECT_EQ(exit_stats_get(EXIT_STAT_MSR), 25u); /* every access above, faults too */
 }
 
+TEST(msr_policy, apic_base_reads_as_xapic)
+{
+	/* An SVSM in x2APIC mode (QEMU 10's TCG): the guest, whose CPUID has no x2APIC, must
+	 * not see EXTD, or OVMF reads the x2APIC MSRs and #GPs (triple fault before its IDT). */
+	EXPECT_EQ(vcpu_msr_apic_base_view(0xfee00d00ull), 0xfee00900ull);
+	EXPECT_EQ(vcpu_msr_apic_base_view(0xfee00c00ull), 0xfee00800ull);
+	EXPECT_EQ(vcpu_msr_apic_base_view(0xfee00900ull), 0xfee00900ull); /* xAPIC: as is */
+}
+
 TEST(exit_stats, counts_and_user_vmmcall)
 {
 	struct vm_exit e = {.kind = VM_EXIT_SVSM_CALL, .insn_len = 3};
