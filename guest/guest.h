@@ -32,3 +32,9 @@ void check(const char *name, bool ok);
 
 /** guest_tpm_tests - vTPM and attestation checks using the 4 pages at @area. */
 void guest_tpm_tests(uint64_t area, const struct native_boot_info *bi);
+
+/* guest/tpm.c, for commit_wait_test(): one attestation call with its pages at @area, and
+ * TPM2_Startup(CLEAR) / TPM2_Shutdown(CLEAR) through the vTPM buffer at @area. */
+bool guest_attest_once(uint64_t area);
+uint32_t guest_tpm_startup(uint64_t area);
+uint32_t guest_tpm_shutdown_clear(uint64_t area);

@@ -145,6 +145,8 @@ void guest_main(const struct native_boot_info *bi)
 		check("scratch_memory_found", false);
 	} else if (args_are("bench")) {
 		bench();
+	} else if (args_are("commit_wait")) {
+		commit_wait_test();
 	} else if (args_are("vmsa_tlb")) {
 		vmsa_tlb_test();
 		return;

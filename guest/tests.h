@@ -44,6 +44,7 @@ struct ap_shared {
 	volatile uint64_t deleted;    /* mode 3: DELETE_VCPU calls that succeeded */
 	volatile uint64_t bad;        /* mode 3: answers that are not an SVSM result */
 	volatile uint64_t *target;    /* mode 4 */
+	uint64_t area;                /* mode 5: 16 KiB for its attestation requests */
 };
 
 struct call mk(uint32_t protocol, uint32_t id, uint64_t rcx, uint64_t rdx, uint64_t r8);
@@ -67,3 +68,5 @@ void test_mmio_emulated(void);
 void test_vcpus(void);
 void test_delete_race(void);
 void vmsa_tlb_test(void);
+void commit_wait_test(void);
+

@@ -342,3 +342,36 @@ void guest_tpm_tests(uint64_t area, const struct native_boot_info *bi)
 	test_sse_state_with_x87_xcr0();
 	test_vector_state();
 }
+
+/* One SVSM_ATTEST_SERVICES call with its request, nonce, manifest and report in @area. */
+bool guest_attest_once(uint64_t area)
+{
+	struct svsm_attest_services_req *req = (void *)area;
+	struct call c;
+
+	memset(req, 0, sizeof(*req));
+	req->report_gpa = area + 0x2000;
+	req->report_size = 4096;
+	req->nonce_gpa = area + 0x800;
+	req->nonce_size = 64;
+	req->manifest_gpa = area + 0x1000;
+	req->manifest_size = 4096;
+	return attest(SVSM_ATTEST_SERVICES, area, &c) == SVSM_SUCCESS;
+}
+
+uint32_t guest_tpm_startup(uint64_t area)
+{
+	vbuf = (volatile uint8_t *)area;
+	return tpm_client_startup();
+}
+
+uint32_t guest_tpm_shutdown_clear(uint64_t area)
+{
+	struct tpm_writer w;
+
+	vbuf = (volatile uint8_t *)area;
+	tpm_client_begin(&w);
+	tpm_cmd_begin(&w, TPM_ST_NO_SESSIONS, TPM_CC_SHUTDOWN);
+	tpm_put_u16(&w, TPM_SU_CLEAR);
+	return tpm_client_run(&w);
+}

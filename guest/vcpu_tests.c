@@ -124,6 +124,13 @@ void guest_ap_main(void *arg)
 								    : S_PAGES + ((seed >> 30) & 7) * PAGE;
 		} else if (sh->mode == 4) {
 			*sh->target = sh->counter;
+		} else if (sh->mode == 5) {
+			/* An SVSM call that needs the library lock: attestation (SHA-512). */
+			if (guest_attest_once(sh->area)) {
+				sh->calls_ok++;
+			} else {
+				sh->bad++;
+			}
 		} else if (sh->mode == 3) {
 			/* Delete the counting vCPU whenever it exists, racing the BSP. */
 			struct call d = mk(SVSM_CORE_PROTOCOL, SVSM_CORE_DELETE_VCPU, S_VMSA, 0, 0);
@@ -302,4 +309,46 @@ void test_vcpus(void)
 	check("create_vcpu_again", core(SVSM_CORE_CREATE_VCPU, S_VMSA, S_AP_CA, ap_apic) ==
 					   SVSM_SUCCESS &&
 				  core(SVSM_CORE_DELETE_VCPU, S_VMSA, 0, 0) == SVSM_SUCCESS);
+}
+
+/*
+ * Mode commit_wait (make test-state, SVSM started with state_commit_delay_ms): a second vCPU
+ * makes attestation calls, which need the SVSM's library lock, in a loop while this one sends
+ * TPM2_Shutdown(CLEAR) - it changes the TPM's permanent state, so its response waits for a
+ * state commit stretched to seconds. The second vCPU's calls must keep completing meanwhile
+ * (docs/design.md "Waiting on the host without stalling the guest").
+ */
+void commit_wait_test(void)
+{
+	struct ap_shared *sh = (struct ap_shared *)S_SHARED;
+	uint64_t before, during, t0, spins = 0;
+	uint32_t rc;
+
+	memset(sh, 0, sizeof(*sh));
+	memset((void *)S_AP_CA, 0, PAGE);
+	sh->ca = S_AP_CA;
+	sh->area = S_TPM + 0x8000; /* its own attestation pages, apart from the BSP's */
+	sh->mode = 5;
+	build_ap_vmsa((struct vmsa *)S_VMSA, boot->apic_ids[1], (uint8_t)boot->guest_vmpl);
+	if (boot->cpu_count < 2 ||
+	    core(SVSM_CORE_CREATE_VCPU, S_VMSA, S_AP_CA, boot->apic_ids[1]) != SVSM_SUCCESS) {
+		check("commit_wait_second_vcpu", false);
+		return;
+	}
+	while (sh->calls_ok < 3 && sh->bad == 0 && spins++ < 4000000000ull) {
+		__asm__ volatile("pause");
+	}
+	check("commit_wait_second_vcpu_attests", sh->calls_ok >= 3 && sh->bad == 0);
+	(void)guest_tpm_startup(S_TPM); /* started already, or now */
+	before = sh->calls_ok;
+	t0 = guest_rdtsc();
+	rc = guest_tpm_shutdown_clear(S_TPM);
+	during = sh->calls_ok - before;
+	t0 = guest_rdtsc() - t0;
+	sh->mode = 0;
+	gprintf("[guest] commit_wait: TPM2_Shutdown rc %#x took %lu M TSC ticks; the other vCPU "
+		"completed %lu attestation calls meanwhile\n", rc, t0 >> 20, during);
+	check("commit_wait_command_ok", rc == 0);
+	check("commit_wait_other_vcpu_served", during >= 5 && sh->bad == 0);
+	(void)core(SVSM_CORE_DELETE_VCPU, S_VMSA, 0, 0);
 }

@@ -12,7 +12,8 @@
 #             refuses the older generation); a KBS that denies; a KBS with another secret
 #             (wrong key); the proxy answering garbage (--truncate); no proxy device at all;
 #             a flipped ciphertext byte of the newest slot.
-# Usage: scripts/test-state.sh [--only persist|refusals] [--timeout S] [--keep DIR]
+#   commit-wait  the test guest: a second vCPU's SVSM calls are served while a commit waits
+# Usage: scripts/test-state.sh [--only persist|refusals|commit-wait] [--timeout S] [--keep DIR]
 # Logs: in the work directory (printed; --keep DIR to choose and keep it).
 set -uo pipefail
 
@@ -143,6 +144,30 @@ refuse() {
 	fi
 }
 
+# commit_wait: the test guest on 2 vCPUs (guest_args=commit_wait) with each commit's disk
+# phase stretched to 3 s (state_commit_delay_ms): its second vCPU's attestation calls, which
+# need the SVSM's library lock, must complete while the first one's TPM2_Shutdown waits for
+# its commit (docs/design.md "Waiting on the host without stalling the guest").
+commit_wait() {
+	local img="$W/wait.img" log="$W/commit-wait.log" rc line
+	"$state_tool" create "$img" --size 1M >/dev/null || { bad commit-wait "svsm-state create failed"; return; }
+	kbs_start
+	# shellcheck disable=SC2046
+	scripts/qemu.sh --smp 2 --mem 512M --timeout 300 \
+		--append "log=info state_commit_delay_ms=3000 guest_args=commit_wait" "$svsm" -- \
+		-fw_cfg "name=opt/svsm/guest,file=build/guest.bin" $(disk_args "$img") "${COM2[@]}" \
+		</dev/null >"$log" 2>&1
+	rc=$?
+	kbs_stop
+	line=$(grep -a "commit_wait:" "$log" | tr -d '\r' | tail -n 1)
+	if [ "$rc" -eq 33 ] && grep -aq "commit_wait_other_vcpu_served PASS" "$log" &&
+		grep -aqE '^\[guest\] [0-9]+ passed, 0 failed' "$log"; then
+		ok commit-wait "${line#\[guest\] }"
+	else
+		bad commit-wait "QEMU status $rc; ${line:-no commit_wait line} (log $log)"
+	fi
+}
+
 refusals() {
 	local img="$W/state.img" old="$W/state-boot1.img" flip="$W/flipped.img"
 	if [ ! -f "$old" ] || [ ! -f "$img" ]; then
@@ -168,5 +193,6 @@ refusals() {
 echo "test-state: work directory $W"
 [ -n "$only" ] && [ "$only" != persist ] || persist
 [ -n "$only" ] && [ "$only" != refusals ] || refusals
+[ -n "$only" ] && [ "$only" != commit-wait ] || commit_wait
 echo "test-state: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
