@@ -38,3 +38,5 @@ void guest_tpm_tests(uint64_t area, const struct native_boot_info *bi);
 bool guest_attest_once(uint64_t area);
 uint32_t guest_tpm_startup(uint64_t area);
 uint32_t guest_tpm_shutdown_clear(uint64_t area);
+/* guest/tpm.c: define then undefine owner NV index @index (commit_loop: state changes). */
+uint32_t guest_tpm_nv_churn(uint64_t area, uint32_t index);

@@ -147,6 +147,20 @@ void guest_main(const struct native_boot_info *bi)
 		bench();
 	} else if (args_are("commit_wait")) {
 		commit_wait_test();
+	} else if (args_are("commit_loop")) {
+		/* make test-state's fault runs: the TPM's permanent state changes until QEMU is
+		 * killed somewhere in a commit. */
+		uint32_t rc;
+
+		(void)guest_tpm_startup(S_TPM);
+		for (unsigned n = 0;; n++) {
+			rc = guest_tpm_nv_churn(S_TPM, 0x01500030u);
+			if (rc != 0) {
+				gprintf("[guest] commit_loop: NV churn %u failed: rc %#x\n", n, rc);
+				check("commit_loop_nv_churn", false);
+				break;
+			}
+		}
 	} else if (args_are("vmsa_tlb")) {
 		vmsa_tlb_test();
 		return;

@@ -375,3 +375,37 @@ uint32_t guest_tpm_shutdown_clear(uint64_t area)
 	tpm_put_u16(&w, TPM_SU_CLEAR);
 	return tpm_client_run(&w);
 }
+
+/*
+ * TPM2_NV_DefineSpace then TPM2_NV_UndefineSpace of an 8-byte owner index (empty owner
+ * auth, password sessions): two changes of the TPM's permanent state (an index a killed run
+ * left defined is only undefined). Returns the first failing response code, or 0.
+ */
+uint32_t guest_tpm_nv_churn(uint64_t area, uint32_t index)
+{
+	struct tpm_writer w;
+	uint32_t rc;
+
+	vbuf = (volatile uint8_t *)area;
+	tpm_client_begin(&w);
+	tpm_cmd_begin(&w, TPM_ST_SESSIONS, 0x0000012au); /* TPM2_NV_DefineSpace */
+	tpm_put_u32(&w, 0x40000001u);                    /* TPM_RH_OWNER */
+	tpm_put_pw_session(&w);
+	tpm_put_u16(&w, 0);          /* auth: empty */
+	tpm_put_u16(&w, 14);         /* TPM2B_NV_PUBLIC size */
+	tpm_put_u32(&w, index);
+	tpm_put_u16(&w, TPM_ALG_SHA256);
+	tpm_put_u32(&w, 0x00020002u); /* TPMA_NV_OWNERWRITE | TPMA_NV_OWNERREAD */
+	tpm_put_u16(&w, 0);          /* authPolicy: empty */
+	tpm_put_u16(&w, 8);          /* dataSize */
+	rc = tpm_client_run(&w);
+	if (rc != 0 && rc != 0x14cu) { /* TPM_RC_NV_DEFINED: left by a run killed here */
+		return rc;
+	}
+	tpm_client_begin(&w);
+	tpm_cmd_begin(&w, TPM_ST_SESSIONS, 0x00000122u); /* TPM2_NV_UndefineSpace */
+	tpm_put_u32(&w, 0x40000001u);
+	tpm_put_u32(&w, index);
+	tpm_put_pw_session(&w);
+	return tpm_client_run(&w);
+}

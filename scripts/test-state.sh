@@ -13,7 +13,10 @@
 #             (wrong key); the proxy answering garbage (--truncate); no proxy device at all;
 #             a flipped ciphertext byte of the newest slot.
 #   commit-wait  the test guest: a second vCPU's SVSM calls are served while a commit waits
-# Usage: scripts/test-state.sh [--only persist|refusals|commit-wait] [--timeout S] [--keep DIR]
+#   faults    20 SIGKILLs of QEMU at random moments while the test guest makes commits: each
+#             next boot unlocks the old or the new generation
+# Usage: scripts/test-state.sh [--only persist|refusals|commit-wait|faults] [--timeout S]
+#          [--keep DIR]
 # Logs: in the work directory (printed; --keep DIR to choose and keep it).
 set -uo pipefail
 
@@ -168,6 +171,60 @@ commit_wait() {
 	fi
 }
 
+# faults [RUNS]: the test guest changes the TPM's NV in a loop (guest_args=commit_loop), each
+# change a state commit; QEMU is killed (SIGKILL) at a random moment 0.3-2.5 s after the
+# state was unlocked, RUNS times over one image. Each next boot must unlock the generation
+# last reported committed ("old": the kill hit between commits or before a commit's header)
+# or the one after it ("new": the kill came after the header's flush, before the log line);
+# a failure to unlock the genuine image, or any other generation, fails the test.
+faults() {
+	local runs="${1:-20}" img="$W/faults.img" log prev_commit="" old=0 new=0 i pid got t
+	"$state_tool" create "$img" --size 1M >/dev/null || { bad faults "svsm-state create failed"; return; }
+	for i in $(seq 0 "$runs"); do
+		log="$W/fault-$i.log"
+		kbs_start
+		# shellcheck disable=SC2046
+		setsid scripts/qemu.sh --smp 1 --mem 512M --timeout 120 \
+			--append "log=info guest_args=commit_loop" "$svsm" -- \
+			-fw_cfg "name=opt/svsm/guest,file=build/guest.bin" $(disk_args "$img") "${COM2[@]}" \
+			</dev/null >"$log" 2>&1 &
+		pid=$!
+		for _ in $(seq 600); do
+			grep -aqE "state: (unlocked|blank disk formatted)|boot: stopped" "$log" && break
+			sleep 0.1
+		done
+		got=$(grep -aoE "state: unlocked, generation [0-9]+" "$log" | awk '{print $NF}')
+		if [ "$i" -gt 0 ]; then
+			if [ -z "$got" ]; then
+				bad faults "run $i: the image did not unlock after kill $((i - 1)): $(grep -a 'state:' "$log" | tr -d '\r' | tail -n 1) (log $log)"
+				kill -9 -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null; kbs_stop
+				return
+			elif [ "$got" = "$prev_commit" ]; then
+				old=$((old + 1))
+			elif [ "$got" = "$((prev_commit + 1))" ]; then
+				new=$((new + 1))
+			else
+				bad faults "run $i: generation $got after a kill whose last commit was $prev_commit"
+				kill -9 -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null; kbs_stop
+				return
+			fi
+		fi
+		[ "$i" -lt "$runs" ] || { kill -9 -- -"$pid" 2>/dev/null; wait "$pid" 2>/dev/null; kbs_stop; break; }
+		t=$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.3 + (r % 2200) / 1000 }')
+		sleep "$t"
+		kill -9 -- -"$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		kbs_stop
+		prev_commit=$(grep -aoE "state: committed generation [0-9]+" "$log" | tail -n 1 | awk '{print $NF}')
+		[ -n "$prev_commit" ] || prev_commit=$(grep -aoE "state: (unlocked, generation|blank disk formatted \([0-9]+ sectors\), generation) [0-9]+" "$log" | awk '{print $NF}')
+		if [ -z "$prev_commit" ]; then
+			bad faults "run $i: no commit before the kill at ${t}s (log $log)"
+			return
+		fi
+	done
+	ok faults "$runs kills during commits; every next boot unlocked: $old old, $new new; no other generation, no refusal"
+}
+
 refusals() {
 	local img="$W/state.img" old="$W/state-boot1.img" flip="$W/flipped.img"
 	if [ ! -f "$old" ] || [ ! -f "$img" ]; then
@@ -194,5 +251,6 @@ echo "test-state: work directory $W"
 [ -n "$only" ] && [ "$only" != persist ] || persist
 [ -n "$only" ] && [ "$only" != refusals ] || refusals
 [ -n "$only" ] && [ "$only" != commit-wait ] || commit_wait
+[ -n "$only" ] && [ "$only" != faults ] || faults 20
 echo "test-state: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -270,6 +270,9 @@ enum svsm_err persist_sync(void)
 		persist.synced_writes = job.writes;
 		persist.commits++;
 		persist.last_commit_us = tsc_now_us() - t0;
+		pr_info("state: committed generation %lu (%lu us)\n",
+			(unsigned long)state_generation(&persist.st),
+			(unsigned long)persist.last_commit_us);
 	} else {
 		pr_err("state: commit failed: %s\n", job.rep.msg);
 	}
