@@ -2,7 +2,7 @@
 # (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
-.PHONY: test-state-tool
+.PHONY: test-state-tool test-state
 .PHONY: test-guest-os test-linux test-linux-tpm test-qemu-trixie bench-linux bench-linux-tpm test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
@@ -88,8 +88,15 @@ test-qemu-trixie: $(TEST_KERNEL_ELF) $(KERNEL_ELF) $(GUEST_BIN) $(GUEST_OS_KERNE
 	$(Q)set -e; for t in $(TRIXIE_TIERS); do \
 		echo "=== make $$t QEMU=trixie"; $(MAKE) --no-print-directory $$t QEMU=trixie; done
 
+## test-state: the SVSM's persistent state end to end (scripts/test-state.sh): two OVMF+Linux
+## runs over one image (same EK, NV data back, unseal), refusals that leave the image unchanged
+## (rollback, KBS deny, wrong key, proxy faults, no proxy, flipped byte), a second vCPU served
+## while a commit waits, and 20 kills during commits (old or new state, never a failure).
+test-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 1500 scripts/test-state.sh
+
 CHECK_TIERS := test-e2e test-linux test-linux-tpm test-igvm test-igvm-boot test-snp-build test-interop \
-	test-state-tool test-qemu-trixie
+	test-state-tool test-kbs test-kbs-kernel test-state test-qemu-trixie
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
 bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)
