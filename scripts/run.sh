@@ -7,8 +7,12 @@
 # for OS guests, 512M for the test guest), APPEND (the SVSM's command line, default
 # log=info; log=debug logs every SVSM call), GUEST_APPEND (more words for Linux's),
 # TIMEOUT (seconds, default 3600 with a terminal, 300 without), QEMU (scripts/qemu-bin.sh).
+# STATE=IMAGE: the SVSM's persistent state on that image (created blank, 4 MiB, if missing;
+# docs/state.md), unlocked at boot through tools/svsm-proxy: KBS=URL names the key broker;
+# without KBS a test KBS (tests/kbs/kbs-server.py, development only) is started on loopback
+# with the state secret kept in IMAGE.secret (mode 600) - whoever reads that file reads the state.
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 guest="${GUEST:-ovmf}"
 ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
 os_dir="${GUEST_OS_DIR:-build/guest-os}"
@@ -25,7 +29,8 @@ banner() {
    L1 (top, CPL0, host of the VM):  build/svsm.elf  - the SVSM; owns the vTPM, the
                                     interrupt controllers' filters, fw_cfg, PCI config
    TPM: the SVSM's vTPM as a TPM 2.0 CRB device at 0xfed40000 (OVMF measures the boot
-   into it; /dev/tpm0 in Linux). It is ephemeral: a new EK each run ("svsm-vtpm ek-sha256").
+   into it; /dev/tpm0 in Linux). $( [ -n "${STATE:-}" ] && echo "Persistent: state in $STATE." ||
+	echo "Ephemeral (no STATE=): a new EK each run.")
    L2 (guest, below the SVSM):      $what
    vCPUs: $smp (each pinned to the CPU of its APIC ID)   memory: ${MEM:-1G} (the SVSM keeps
    64 MiB of it, absent from the guest's e820)
@@ -69,8 +74,38 @@ else
 fi
 tmo="${TIMEOUT:-300}"
 [ "$interactive" = 1 ] && tmo="${TIMEOUT:-3600}"
+state=()
+pids=()
+if [ -n "${STATE:-}" ]; then
+	work=$(mktemp -d /tmp/svsm-run.XXXXXX)
+	trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+	if [ ! -e "$STATE" ]; then
+		build/tools/svsm-state create "$STATE" --size 4M || exit 2
+	fi
+	kbs="${KBS:-}"
+	if [ -z "$kbs" ]; then
+		if [ ! -s "$STATE.secret" ]; then
+			(umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$STATE.secret")
+		fi
+		timeout "$tmo" /usr/bin/python3 tests/kbs/kbs-server.py --port-file "$work/port" \
+			--secret-hex "$(cat "$STATE.secret")" --min-generation-file "$STATE.generations" \
+			>"$work/kbs.log" 2>&1 &
+		pids+=($!)
+		for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
+		kbs="http://127.0.0.1:$(cat "$work/port")"
+	fi
+	timeout "$tmo" tools/svsm-proxy/svsm-proxy --kbs "$kbs" --listen "$work/sock" --once \
+		>"$work/proxy.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 200); do [ -S "$work/sock" ] && break; sleep 0.05; done
+	state=(-drive "file=$STATE,if=none,id=svsmstate,format=raw"
+		-device virtio-blk-pci,drive=svsmstate,disable-legacy=on,addr=0x5
+		-chardev "socket,id=svsmproxy,path=$work/sock,server=off"
+		-device isa-serial,chardev=svsmproxy,iobase=0x2f8,irq=3)
+	echo " state: $STATE through svsm-proxy -> $kbs (the vTPM persists: same EK every run)"
+fi
 scripts/qemu.sh --smp "$smp" --mem "${MEM:-1G}" --timeout "$tmo" \
-	--append "${APPEND:-log=info}" build/svsm.elf -- "${fw[@]}"
+	--append "${APPEND:-log=info}" build/svsm.elf -- "${fw[@]}" "${state[@]}"
 rc=$?
 # 0: the guest powered the machine off (ACPI S5, performed by the SVSM); 33: the SVSM ended.
 case "$rc" in 0|33) exit 0 ;; esac
