@@ -2,7 +2,7 @@
 # (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
-.PHONY: test-state-tool test-state
+.PHONY: test-state-tool test-state bench-state
 .PHONY: test-guest-os test-linux test-linux-tpm test-qemu-trixie bench-linux bench-linux-tpm test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
@@ -126,7 +126,12 @@ bench-linux: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 bench-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 2400 scripts/bench-linux-tpm.sh
 
-BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux bench-linux-tpm
+## bench-state: persistence costs: attestation unlock time, boot time with a state disk vs
+## without (ratio), and one commit (scripts/bench-state.sh).
+bench-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
+	$(Q)timeout 900 scripts/bench-state.sh
+
+BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux bench-linux-tpm bench-state
 
 .PHONY: test-kbs
 ## test-kbs: the attestation chain on the host: kbs-client-host -> frames -> svsm-proxy ->
