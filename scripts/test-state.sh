@@ -10,8 +10,9 @@
 #   refusals  boots that must stop before any guest with one "state:" line, the image
 #             unchanged byte for byte: the image after boot 1 copied back (rollback: the KBS
 #             refuses the older generation); a KBS that denies; a KBS with another secret
-#             (wrong key); the proxy answering garbage (--truncate); no proxy device at all;
-#             a flipped ciphertext byte of the newest slot.
+#             (wrong key); JWE with the wrong algorithm, a bad tag, or replayed from an
+#             earlier session; the proxy truncating or dropping the reply; no proxy device;
+#             a flipped ciphertext byte in both slots.
 #   commit-wait  the test guest: a second vCPU's SVSM calls are served while a commit waits
 #   faults    20 SIGKILLs of QEMU at random moments while the test guest makes commits: each
 #             next boot unlocks the old or the new generation
@@ -238,6 +239,21 @@ refusals() {
 	refuse wrong-key "key|MAC|key id" "$img"
 	SECRET=$SECRET_SAVED
 	refuse proxy-truncates "attestation failed" "$img" -- --truncate
+	refuse jwe-wrong-alg "JWE alg" "$img" --wrong-alg
+	refuse jwe-bad-tag "JWE tag" "$img" --bad-tag
+	# A reply saved from an earlier session (a boot of a throwaway copy), served again.
+	cp "$img" "$W/replay-source.img"
+	kbs_start --replay-from "$W/replay.jwe"
+	# shellcheck disable=SC2046
+	scripts/qemu.sh --smp 1 --mem 512M --timeout 120 --append "" "$svsm" -- \
+		$(disk_args "$W/replay-source.img") "${COM2[@]}" </dev/null >"$W/replay-save.log" 2>&1
+	kbs_stop
+	if [ -s "$W/replay.jwe" ]; then
+		refuse jwe-replayed "unwrap|JWE" "$img" --replay-from "$W/replay.jwe"
+	else
+		bad jwe-replayed "no JWE was saved for the replay (log $W/replay-save.log)"
+	fi
+	refuse proxy-drops "attestation failed" "$img" -- --drop
 	refuse no-proxy "no attestation proxy" "$img" nocom2
 	cp "$img" "$flip"
 	# A ciphertext byte of the first record in both slots (A at sector 0, B at sector 4096
