@@ -512,6 +512,9 @@ enum svsm_err virtio_blk_probe(void)
 			common_w8(VIRTIO_PCI_COMMON_STATUS, VIRTIO_STATUS_FAILED);
 		}
 		device_reset();
+		/* Memory decoding off too: BARs the probe could not record are not on the deny
+		 * list, and the guest must reach no register of this device. */
+		set_command(0, PCI_COMMAND_MEM | PCI_COMMAND_MASTER);
 		vblk.failed = true;
 		/* The ring and bounce pages stay allocated: the device may still hold them. */
 		return err;

@@ -17,7 +17,7 @@
 
 enum svsm_err kbs_boot_unlock(uint64_t generation, uint8_t secret[32], char *msg, size_t cap)
 {
-	static char resource[128];
+	static char resource[256]; /* longer than any path the client accepts (200) */
 	struct kbs_client_config cfg = {.tee = "sample", .evidence = kbs_sample_evidence,
 					.resource_path = DEFAULT_RESOURCE, .generation = generation,
 					.secret_size = 32};
@@ -26,6 +26,10 @@ enum svsm_err kbs_boot_unlock(uint64_t generation, uint8_t secret[32], char *msg
 	enum svsm_err err;
 
 	if (cmdline_get(boot_info.cmdline, "kbs_resource", resource, sizeof(resource))) {
+		if (strlen(resource) + 1 >= sizeof(resource)) {
+			format_snprintf(msg, cap, "kbs_resource= is too long");
+			return SVSM_E_INVALID_PARAM; /* cut short it could name another resource */
+		}
 		cfg.resource_path = resource;
 	}
 	err = proxy_serial_init(PROXY_SERIAL_TIMEOUT_MS, PROXY_SERIAL_ATTEMPTS);
