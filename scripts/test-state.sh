@@ -60,14 +60,17 @@ passed=0 failed=0
 ok() { echo "test-state: $1 PASS ($2)"; passed=$((passed + 1)); }
 bad() { echo "test-state: $1 FAIL ($2)"; failed=$((failed + 1)); }
 
-# kbs_start [kbs-server options] [-- proxy options]: a test KBS and a proxy for one boot.
+# kbs_start [kbs-server options] [-- proxy options]: a test KBS and a proxy for one boot. The
+# KBS remembers generations per $machine: each part's image is another machine to it (a new
+# blank image of the same machine would be a re-format, which the policy refuses).
+machine=""
 kbs_start() {
 	local kopts=() popts=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do kopts+=("$1"); shift; done
 	[ $# -eq 0 ] || { shift; popts=("$@"); }
 	rm -f "$W/port" "$W/sock"
 	timeout "$tmo" "$PY" tests/kbs/kbs-server.py --port-file "$W/port" --secret-hex "$SECRET" \
-		--min-generation-file "$W/generations" "${kopts[@]}" >>"$W/kbs.log" 2>&1 &
+		--min-generation-file "$W/generations$machine" "${kopts[@]}" >>"$W/kbs.log" 2>&1 &
 	PIDS+=($!)
 	for _ in $(seq 200); do [ -s "$W/port" ] && break; sleep 0.05; done
 	timeout "$tmo" tools/svsm-proxy/svsm-proxy --kbs "http://127.0.0.1:$(cat "$W/port")" \
@@ -156,7 +159,7 @@ refuse() {
 # need the SVSM's library lock, must complete while the first one's TPM2_Shutdown waits for
 # its commit (docs/design.md "Waiting on the host without stalling the guest").
 commit_wait() {
-	local img="$W/wait.img" log="$W/commit-wait.log" rc line
+	local img="$W/wait.img" log="$W/commit-wait.log" rc line machine=-wait
 	"$state_tool" create "$img" --size 1M >/dev/null || { bad commit-wait "svsm-state create failed"; return; }
 	kbs_start
 	# shellcheck disable=SC2046
@@ -182,7 +185,7 @@ commit_wait() {
 # or the one after it ("new": the kill came after the header's flush, before the log line);
 # a failure to unlock the genuine image, or any other generation, fails the test.
 faults() {
-	local runs="${1:-20}" img="$W/faults.img" log prev_commit="" old=0 new=0 i pid got t
+	local runs="${1:-20}" img="$W/faults.img" log prev_commit="" old=0 new=0 i pid got t machine=-faults
 	"$state_tool" create "$img" --size 1M >/dev/null || { bad faults "svsm-state create failed"; return; }
 	for i in $(seq 0 "$runs"); do
 		log="$W/fault-$i.log"
