@@ -1,12 +1,17 @@
 /*
- * Kernel log (see log.h). Output goes to the 16550 console; a spinlock keeps lines from
- * different CPUs whole. Guarded by log_lock.
+ * Kernel log (see log.h). Every line goes to the log ring (kernel/lib/log_ring.c) whatever
+ * the console level; lines at or under the console level also go to the 16550 console,
+ * where a spinlock keeps lines from different CPUs whole. Guarded by log_lock (console),
+ * which nests the ring's own lock.
  */
 #include "kernel/lib/log.h"
 
 #include <stdarg.h>
 
+#include "kernel/arch/x86_64/smp.h"
+#include "kernel/arch/x86_64/tsc.h"
 #include "kernel/drivers/uart16550.h"
+#include "kernel/lib/log_ring.h"
 #include "kernel/lib/spinlock.h"
 #include "lib/format.h"
 
@@ -56,26 +61,72 @@ static void console_sink(void *ctx, char c)
 	uart_putc(c);
 }
 
-static void log_vemit(const char *prefix, const char *fmt, va_list ap)
-{
-	uint64_t flags = spin_lock_irqsave(&log_lock);
+/*
+ * struct log_line - one call's text on its way to the ring, copied while it is formatted
+ * (on the stack: lines come from any CPU and context).
+ */
+struct log_line {
+	bool console;
+	bool truncated;
+	char last;
+	size_t len;
+	char text[LOG_RING_TEXT_MAX];
+};
 
-	for (const char *p = prefix; *p != '\0'; p++) {
-		console_sink(NULL, *p);
+static void log_line_sink(void *ctx, char c)
+{
+	struct log_line *line = ctx;
+
+	if (line->console) {
+		console_sink(NULL, c);
 	}
-	format_emit(console_sink, NULL, fmt, ap);
-	spin_unlock_irqrestore(&log_lock, flags);
+	line->last = c;
+	if (line->len < sizeof(line->text)) {
+		line->text[line->len++] = c;
+	} else if (c != '\n') {
+		line->truncated = true;
+	}
+}
+
+/* Microseconds for the ring: 0 until tsc_init() has found the frequency. */
+static uint64_t log_now_us(void)
+{
+	return tsc_hz() != 0 ? tsc_now_us() : 0;
+}
+
+static void log_vemit(uint8_t ring_level, const char *prefix, bool console, const char *fmt, va_list ap)
+{
+	struct log_line line = {.console = console};
+	uint64_t flags = 0;
+
+	if (console) {
+		flags = spin_lock_irqsave(&log_lock);
+		for (const char *p = prefix; *p != '\0'; p++) {
+			console_sink(NULL, *p);
+		}
+	}
+	format_emit(log_line_sink, &line, fmt, ap);
+	if (line.last != '\n') {
+		ring_level |= LOG_RING_F_PARTIAL;
+	} else if (!line.truncated && line.len > 0) {
+		line.len--; /* the record's text has no trailing newline */
+	}
+	if (line.truncated) {
+		ring_level |= LOG_RING_F_TRUNCATED;
+	}
+	/* Under log_lock when it is held, so ring order matches console order. */
+	log_ring_append(ring_level, smp_cpu_index(), log_now_us(), line.text, line.len);
+	if (console) {
+		spin_unlock_irqrestore(&log_lock, flags);
+	}
 }
 
 void log_printf(enum log_level level, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (level > log_level) {
-		return;
-	}
 	va_start(ap, fmt);
-	log_vemit(log_prefix[level], fmt, ap);
+	log_vemit((uint8_t)level, log_prefix[level], level <= log_level, fmt, ap);
 	va_end(ap);
 }
 
@@ -84,11 +135,12 @@ void log_raw(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vemit("", fmt, ap);
+	log_vemit(LOG_RING_LEVEL_RAW, "", true, fmt, ap);
 	va_end(ap);
 }
 
 void log_force_unlock(void)
 {
 	__atomic_store_n(&log_lock.locked, 0, __ATOMIC_RELEASE);
+	log_ring_force_unlock();
 }

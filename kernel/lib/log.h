@@ -1,6 +1,7 @@
 /*
  * Kernel log: printf-style lines on the console, filtered by a level chosen with
- * `log=error|warn|info|debug` on the kernel command line (default info).
+ * `log=error|warn|info|debug` on the kernel command line (default info). Every line, at
+ * every level, is also kept in the log ring (kernel/lib/log_ring.h, docs/logging.md).
  */
 #pragma once
 
@@ -13,7 +14,7 @@ _Bool log_parse_level(const char *name);
 void log_printf(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** log_raw - print without level filter or prefix (panic, test output). */
 void log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/** log_force_unlock - break the console lock (panic on a CPU that may hold it). */
+/** log_force_unlock - break the console and ring locks (panic on a CPU that may hold them). */
 void log_force_unlock(void);
 
 #define pr_err(...)   log_printf(LOG_ERROR, __VA_ARGS__)
