@@ -18,6 +18,7 @@ include mk/common.mk     # compilers and flags
 include mk/subdirs.mk    # every sub.mk: the source lists
 include mk/kernel.mk     # build/svsm.elf, build/svsm-test.elf, the archives and the link gate
 include mk/kernel-snp.mk # build/svsm-snp.elf and its IGVM file
+include mk/kernel-debug.mk # build/svsm-debug.elf: the kernel with the GDB stub
 include mk/unit.mk       # host unit tests
 include mk/guest.mk      # the native test guest
 include mk/tools.mk      # host tools in build/tools/

@@ -4,7 +4,8 @@
  * and reports one line per check and a summary. The failure count goes to the SVSM
  * through the completion port. guest_args selects other modes: "bench" measures an SVSM
  * call against a bare VMMCALL; "touch_svsm" reads SVSM memory and "touch_apic" writes the
- * local APIC's ICR (the SVSM must stop us in both).
+ * local APIC's ICR (the SVSM must stop us in both); "spin" makes SVSM calls until QEMU
+ * ends (the GDB stub's test, docs/gdb.md).
  */
 #include <stddef.h>
 #include <string.h>
@@ -145,6 +146,14 @@ void guest_main(const struct native_boot_info *bi)
 		check("scratch_memory_found", false);
 	} else if (args_are("bench")) {
 		bench();
+	} else if (args_are("spin")) {
+		/* make test-gdb: a running SVSM to break into; never returns. */
+		struct call c;
+
+		for (;;) {
+			c = mk(SVSM_CORE_PROTOCOL, SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0);
+			svsm_call(ca, &c);
+		}
 	} else if (args_are("commit_wait")) {
 		commit_wait_test();
 	} else if (args_are("commit_loop")) {

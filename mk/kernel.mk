@@ -13,7 +13,7 @@ KCFLAGS       += -Ikernel/libc/include -I$(BUILD)/kernel/gen
 
 kobj = $(patsubst %.S,$(BUILD)/kernel/%.o,$(patsubst %.c,$(BUILD)/kernel/%.o,$(1)))
 # Objects of both kernels, then each platform's.
-KERNEL_COMMON_SRCS := $(sort $(SRCS_lib) $(SRCS_kernel) $(SRCS_portable))
+KERNEL_COMMON_SRCS := $(sort $(SRCS_lib) $(SRCS_kernel) $(SRCS_portable) $(SRCS_nodebug))
 KERNEL_SRCS := $(sort $(KERNEL_COMMON_SRCS) $(SRCS_native) $(SRCS_native-portable))
 KERNEL_OBJS := $(call kobj,$(KERNEL_SRCS))
 KTEST_OBJS  := $(call kobj,$(SRCS_ktest))

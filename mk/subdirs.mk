@@ -13,6 +13,8 @@
 #   sysinc-y          kernel files compiled against the system (glibc) headers that the
 #                     kernel/libc shim implements (OpenSSL users; see docs/kernel-libc.md)
 #   tpminc-y          kernel files that include <libtpms/...>
+#   debug-y           the debug image only (build/svsm-debug.elf: the GDB stub, docs/gdb.md)
+#   nodebug-y         every kernel but the debug image (what the debug image replaces)
 # A file that is optional goes into <list>-$(CONFIG) with CONFIG y or n (see
 # kernel/platform/snp/sub.mk). Adding a directory needs only its sub.mk.
 
@@ -21,7 +23,7 @@ cfg = $(if $(filter 1 y,$($(1))),y,n)
 cfg-not = $(if $(filter 1 y,$($(1))),n,y)
 
 SUBMK_LISTS := lib kernel portable native native-portable snp snp-portable host ktest guest \
-	sysinc tpminc
+	sysinc tpminc debug nodebug
 SUBMK_FILES := $(sort $(shell find lib kernel tests tools guest -name sub.mk))
 $(foreach l,$(SUBMK_LISTS),$(eval SRCS_$(l) :=))
 

@@ -15,6 +15,7 @@
 #include "kernel/devices/lapic.h"
 #include "kernel/devices/legacy.h"
 #include "kernel/devices/proxy_uart_hide.h"
+#include "kernel/debug/debug.h"
 #include "kernel/devices/pci_filter.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/devices/svsm_hole.h"
@@ -94,6 +95,10 @@ static enum svsm_err register_os_devices(void)
 	if (err == SVSM_OK) {
 		/* COM2 is the SVSM's attestation channel (docs/attestation.md). */
 		err = proxy_uart_hide_register();
+	}
+	if (err == SVSM_OK) {
+		/* COM3 is the debug image's GDB stub (docs/gdb.md); nothing in the release. */
+		err = debug_guest_register();
 	}
 	if (err == SVSM_OK && boot_info.ecam_size != 0) {
 		err = pci_filter_register(gpa_init(boot_info.ecam_base), boot_info.ecam_size);

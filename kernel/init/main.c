@@ -10,6 +10,7 @@
 #include "kernel/arch/x86_64/smp.h"
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
+#include "kernel/debug/debug.h"
 #include "kernel/devices/guest_done.h"
 #include "kernel/drivers/uart16550.h"
 #include "kernel/guest/guest.h"
@@ -47,6 +48,7 @@ static __attribute__((noreturn)) void kmain_late(void)
 		panic("smp: APs did not reach idle");
 	}
 	idle_us = tsc_ticks_to_us(rdtsc() - boot_tsc);
+	debug_init(); /* debug image: the GDB stub (gdb=wait stops here); release: refuses gdb= */
 	pr_info("boot: entered through %s\n", boot_info.source == BOOT_IGVM ? "IGVM" : "PVH");
 	pr_info("boot: %u CPUs online (%s APIC), %lu MiB RAM, TSC %lu MHz (%s)\n", cpus,
 		apic_is_x2apic() ? "x2" : "x", boot_info_ram_top() >> 20,

@@ -5,6 +5,7 @@
  * guest was stopped or when the dispatcher says so.
  * Runs on the physical CPU that owns the vCPU; only that CPU touches its registers.
  */
+#include "kernel/debug/debug.h"
 #include "kernel/guest/guest.h"
 #include "kernel/platform/platform.h"
 #include "kernel/vcpu/exit.h"
@@ -23,6 +24,7 @@ void vcpu_loop(struct vcpu *v)
 			plat_vcpu_reset_sipi(v, (uint8_t)sipi);
 		}
 		plat_run_vcpu(v, &exit);
+		debug_poll(); /* debug image: Ctrl-C from the debugger; release: nothing */
 		switch (vcpu_exit_dispatch(v, &exit)) {
 		case VCPU_NEXT_RUN:
 			break;

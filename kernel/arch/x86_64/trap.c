@@ -1,6 +1,6 @@
 /*
  * C side of exception and interrupt handling. Order: an NMI during panic halts this CPU;
- * #VC goes to the platform; a fault at an instruction with an exception fixup resumes at
+ * #VC goes to the platform; #DB, #BP and NMI may belong to the debugger (debug.h); a fault at an instruction with an exception fixup resumes at
  * the fixup (extable.h); a test-mode fault hook may claim the event; IPIs and spurious interrupts are
  * acknowledged; vectors for the guest (any vector in the window after an INTR exit, and
  * non-SVSM vectors >= 32 on a CPU with a guest vCPU) become pending for it
@@ -14,6 +14,7 @@
 #include "kernel/arch/x86_64/cpu.h"
 #include "kernel/arch/x86_64/extable.h"
 #include "kernel/arch/x86_64/x86.h"
+#include "kernel/debug/debug.h"
 #include "kernel/lib/log.h"
 #include "kernel/lib/panic.h"
 #include "kernel/platform/platform.h"
@@ -100,6 +101,10 @@ void trap_handle(struct trap_frame *f)
 		return;
 	}
 	if (f->vector == VEC_VC && plat_handle_vc(f)) {
+		return;
+	}
+	/* Before the fixups: a single step may end on an instruction that has one. */
+	if ((f->vector == VEC_DB || f->vector == VEC_BP || f->vector == VEC_NMI) && debug_trap(f)) {
 		return;
 	}
 	if (extable_fixup(f)) {

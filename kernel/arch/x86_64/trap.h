@@ -11,6 +11,7 @@
 #define TRAP_STUB_SIZE 16
 
 #define VEC_DE  0
+#define VEC_DB  1
 #define VEC_NMI 2
 #define VEC_BP  3
 #define VEC_UD  6
