@@ -2,7 +2,7 @@
 # (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
-.PHONY: test-state-tool test-state bench-state
+.PHONY: test-state-tool test-state bench-state test-gdb
 .PHONY: test-guest-os test-linux test-linux-tpm test-qemu-trixie bench-linux bench-linux-tpm test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
@@ -46,6 +46,12 @@ test-snp-build: $(SNP_ELF) $(IGVM_TOOLS)
 		echo "test-snp-build: $(SNP_IGVM) launch digest $$d2" && \
 		{ [ "$$d1" = "$$d2" ] || { echo "test-snp-build: digest differs between builds ($$d1)" >&2; exit 1; }; }
 	@echo "test-snp-build: $(SNP_ELF) links the SNP platform, no undefined symbols, PVH note present"
+
+## test-gdb: the GDB stub (scripts/test-gdb.sh, docs/gdb.md): no stub symbols in the release and
+## SNP images; Debian's gdb in batch mode against build/svsm-debug.elf (breakpoints, step,
+## variables, registers, hbreak, watch, Ctrl-C stopping every CPU, attach/detach/kill).
+test-gdb: $(KERNEL_ELF) $(SNP_ELF) $(DEBUG_ELF) $(GUEST_BIN)
+	$(Q)timeout 900 scripts/test-gdb.sh
 
 ## test-interop: tpm2-tools and IBM TSS against build/tools/vtpm-server (under 4 minutes).
 test-interop: $(VTPM_SERVER)
@@ -96,7 +102,7 @@ test-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_
 	$(Q)timeout 1500 scripts/test-state.sh
 
 CHECK_TIERS := test-e2e test-linux test-linux-tpm test-igvm test-igvm-boot test-snp-build test-interop \
-	test-state-tool test-kbs test-kbs-kernel test-state test-qemu-trixie
+	test-state-tool test-kbs test-kbs-kernel test-state test-qemu-trixie test-gdb
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
 bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)
