@@ -13,6 +13,7 @@ set -euo pipefail
 # (scripts/guest-os.sh; its packages come from the archive by apt-get download, not here).
 # python3-jwcrypto: the test KBS (tests/kbs/) makes its JWE replies with it, independently of the SVSM.
 # libc6-dev: libc.a for the static svsm-hostile in the guest OS initramfs.
+# gdb: the debugger `make test-gdb` drives against the debug image's GDB stub (docs/gdb.md).
 # mmdebstrap: the Debian 13 root that holds the second QEMU, QEMU=trixie (scripts/qemu-bin.sh;
 # as root, or as a user through unshare, which needs uidmap and /etc/subuid entries).
 PACKAGES=(
@@ -30,6 +31,7 @@ PACKAGES=(
 	coreutils procps
 	cpio
 	mmdebstrap
+	gdb
 )
 [ $# -gt 0 ] && PACKAGES=("$@")
 

@@ -11,14 +11,35 @@
 # docs/state.md), unlocked at boot through tools/svsm-proxy: KBS=URL names the key broker;
 # without KBS a test KBS (tests/kbs/kbs-server.py, development only) is started on loopback
 # with the state secret kept in IMAGE.secret (mode 600) - whoever reads that file reads the state.
+# GDB=1: boot the debug image build/svsm-debug.elf with its GDB stub on COM3, a TCP server on
+# 127.0.0.1:GDB_PORT (default 1234), and print the gdb command; GDB=wait also stops the SVSM
+# at boot until gdb continues (docs/gdb.md).
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 guest="${GUEST:-ovmf}"
 ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
 os_dir="${GUEST_OS_DIR:-build/guest-os}"
 smp="${SMP:-2}"
 interactive=0
 [ -t 0 ] && interactive=1
+kernel=build/svsm.elf
+gdb=() gdb_append=""
+case "${GDB:-0}" in
+0|"") ;;
+1|wait)
+	kernel=build/svsm-debug.elf
+	gdb=(--gdb-port "${GDB_PORT:-1234}")
+	[ "$GDB" = wait ] && gdb_append=" gdb=wait" ;;
+*) echo "run: GDB=$GDB: use 1 or wait" >&2; exit 2 ;;
+esac
+gdb_banner() {
+	[ ${#gdb[@]} -eq 0 ] && return 0
+	cat <<GDBTEXT
+ GDB stub: $kernel, COM3 on 127.0.0.1:${GDB_PORT:-1234}$( [ -n "$gdb_append" ] && echo " (gdb=wait: the SVSM waits at boot)"). In another terminal:
+   gdb $kernel -ex 'target remote 127.0.0.1:${GDB_PORT:-1234}'
+ (every CPU is a thread; Ctrl-C in gdb stops the SVSM; docs/gdb.md)
+GDBTEXT
+}
 
 banner() {
 	local what="$1"
@@ -26,7 +47,7 @@ banner() {
 ==============================================================================
  make run: the SVSM as a paravisor under QEMU TCG (q35, -cpu max, nested SVM)
    $(scripts/qemu-bin.sh --describe)
-   L1 (top, CPL0, host of the VM):  build/svsm.elf  - the SVSM; owns the vTPM, the
+   L1 (top, CPL0, host of the VM):  $kernel  - the SVSM; owns the vTPM, the
                                     interrupt controllers' filters, fw_cfg, PCI config
    TPM: the SVSM's vTPM as a TPM 2.0 CRB device at 0xfed40000 (OVMF measures the boot
    into it; /dev/tpm0 in Linux). $( [ -n "${STATE:-}" ] && echo "Persistent: state in $STATE." ||
@@ -45,8 +66,9 @@ BANNER
 case "$guest" in
 test)
 	banner "the SVSM's flat test guest (build/guest.bin): it calls the SVSM and checks"
+	gdb_banner
 	scripts/qemu.sh --smp "$smp" --mem "${MEM:-512M}" --timeout "${TIMEOUT:-600}" \
-		--append "${APPEND:-log=debug}" build/svsm.elf -- \
+		--append "${APPEND:-log=debug}$gdb_append" "${gdb[@]}" "$kernel" -- \
 		-fw_cfg "name=opt/svsm/guest,file=build/guest.bin"
 	rc=$?
 	# 33: the SVSM finished and reported success through isa-debug-exit.
@@ -104,8 +126,9 @@ if [ -n "${STATE:-}" ]; then
 		-device isa-serial,chardev=svsmproxy,iobase=0x2f8,irq=3)
 	echo " state: $STATE through svsm-proxy -> $kbs (the vTPM persists: same EK every run)"
 fi
+gdb_banner
 scripts/qemu.sh --smp "$smp" --mem "${MEM:-1G}" --timeout "$tmo" \
-	--append "${APPEND:-log=info}" build/svsm.elf -- "${fw[@]}" "${state[@]}"
+	--append "${APPEND:-log=info}$gdb_append" "${gdb[@]}" "$kernel" -- "${fw[@]}" "${state[@]}"
 rc=$?
 # 0: the guest powered the machine off (ACPI S5, performed by the SVSM); 33: the SVSM ended.
 case "$rc" in 0|33) exit 0 ;; esac
