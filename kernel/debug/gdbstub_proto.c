@@ -482,7 +482,7 @@ static void do_thread_list(struct gdb_session *s, struct out *o, bool first)
 static void do_query(struct gdb_session *s, struct cur *c, struct out *o)
 {
 	if (starts(c, "qSupported")) {
-		put_s(o, "PacketSize=1000;QStartNoAckMode+;swbreak+;hwbreak+");
+		put_s(o, "PacketSize=f00;QStartNoAckMode+;swbreak+;hwbreak+");
 	} else if (is(c, "qfThreadInfo")) {
 		do_thread_list(s, o, true);
 	} else if (is(c, "qsThreadInfo")) {
@@ -618,6 +618,7 @@ enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, uint8_t c)
 	case GDB_RX_IDLE:
 		if (c == '$') {
 			rx->state = GDB_RX_BODY;
+			rx->body[0] = '\0';
 			rx->len = 0;
 			rx->sum = 0;
 			rx->overflow = false;
@@ -640,6 +641,7 @@ enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, uint8_t c)
 			return GDB_RX_NONE;
 		}
 		if (c == '$') { /* a new packet restarts the frame */
+			rx->body[0] = '\0';
 			rx->len = 0;
 			rx->sum = 0;
 			rx->overflow = false;

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GDB_PACKET_MAX 4096 /* PacketSize advertised in qSupported (hex 1000) */
+#define GDB_PACKET_MAX 4096 /* buffers; qSupported advertises PacketSize=f00 (3840), leaving room */
 #define GDB_MAX_THREADS 64
 
 /* amd64 register numbers in GDB's default layout (no target.xml). */
@@ -116,7 +116,10 @@ struct gdb_rx {
 };
 
 void gdb_rx_init(struct gdb_rx *rx);
-/** gdb_rx_feed - feed byte @c; the packet body is valid in rx->body/len on GDB_RX_PACKET. */
+/**
+ * gdb_rx_feed - feed byte @c; on GDB_RX_PACKET the unescaped body is rx->body, rx->len bytes,
+ * NUL-terminated (an empty packet is "").
+ */
 enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, uint8_t c);
 
 /**

@@ -81,3 +81,7 @@ FUZZ_TARGETS += kbs_reply proxy_frame
 FUZZ_SRCS_kbs_reply := lib/kbs_client.c lib/json.c lib/base64.c
 FUZZ_LDLIBS_kbs_reply := -lcrypto
 FUZZ_SRCS_proxy_frame := lib/proxy_frame.c lib/crc32.c
+
+# The GDB stub's protocol layer (debug image only; docs/gdb.md): framer and packet interpreter.
+FUZZ_TARGETS += gdb_packet
+FUZZ_SRCS_gdb_packet := kernel/debug/gdbstub_proto.c
