@@ -8,17 +8,18 @@
 #    there, reads an argument, globals and a local, next/step/finish, info registers, a
 #    hardware breakpoint (hbreak) and a write watchpoint hit, Ctrl-C (gdb's `interrupt`)
 #    stops the running SVSM with every CPU stopped, kill ends QEMU.
+# KEEP=1 keeps the logs (gdb and QEMU output) in the temporary directory it names.
 # 4. Debug image without gdb=wait: gdb attaches to the running SVSM, reads, detaches; the
 #    SVSM runs on (a second attach works), then kill.
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 rel=build/svsm.elf snp=build/svsm-snp.elf dbg=build/svsm-debug.elf guest=build/guest.bin
 work=$(mktemp -d /tmp/svsm-test-gdb.XXXXXX)
 qpid=""
 declare -a calls
 cleanup() {
 	[ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
-	rm -rf "$work"
+	if [ -n "${KEEP:-}" ]; then echo "test-gdb: logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 fail() { echo "test-gdb: FAILED: $*" >&2; exit 1; }
@@ -97,6 +98,14 @@ set pagination off
 set confirm off
 target remote 127.0.0.1:$port
 info threads
+python
+for a in (0x8000000000000000, 0xffff900000000000):
+    try:
+        gdb.execute("x/2gx %#x" % a)
+    except gdb.MemoryError as e:
+        print("refused:", e)
+end
+print cpus_online
 break core_protocol_call
 continue
 print call
@@ -132,9 +141,12 @@ grc=$?
 expect "$out" '^\* 1 +Thread 1 \(CPU 0, APIC ID [0-9]+\) debug_init' "gdb=wait: not stopped in debug_init on CPU 0"
 expect "$out" '^  3 +Thread 3 \(CPU 2, APIC ID [0-9]+\)' "gdb=wait: CPU 2 is not a thread"
 expect "$out" 'hit Breakpoint 1, core_protocol_call \(v=.*call=6' "no stop at core_protocol_call"
-expect "$out" '^\$1 = 6$' "argument 'call' not read"
-expect "$out" '^\$2 = 3$' "global boot_info.cpu_count not read"
-expect "$out" '^\$3 = 3$' "static global cpus_online not read"
+expect "$out" 'refused: Cannot access memory at address 0x8000000000000000' "non-canonical read not refused"
+expect "$out" 'refused: Cannot access memory at address 0xffff900000000000' "unmapped read not refused"
+expect "$out" '^\$1 = 3$' "the stub did not survive reads of bad addresses"
+expect "$out" '^\$2 = 6$' "argument 'call' not read"
+expect "$out" '^\$3 = 3$' "global boot_info.cpu_count not read"
+expect "$out" '^\$4 = 3$' "static global cpus_online not read"
 expect "$out" '^core_query_protocol \(r=0x' "step did not enter core_query_protocol"
 expect "$out" '^min = [0-9]+$' "local variable 'min' of core_query_protocol not read"
 expect "$out" '^core_protocol_call \(v=0x[0-9a-f]+ <vcpus>, .*core\.c:[0-9]+$' "finish did not return to core_protocol_call"
@@ -146,7 +158,7 @@ expect "$out" 'Hardware assisted breakpoint 2 at 0x' "hbreak not set"
 expect "$out" 'Sending packet: \$Z1,[0-9a-f]+,1#' "hbreak not inserted as a hardware breakpoint (Z1)"
 expect "$out" 'Packet received: T05thread:1;hwbreak:;' "no hwbreak stop reply"
 expect "$out" 'hit Breakpoint 2, vcpu_handle_call \(' "hardware breakpoint not hit"
-expect "$out" '^\$4 = 0$' "v->apic_id at the hardware breakpoint"
+expect "$out" '^\$5 = 0$' "v->apic_id at the hardware breakpoint"
 expect "$out" 'Hardware watchpoint [0-9]+: -location vcpus\[0\]\.calls' "watchpoint not set"
 expect "$out" '^Old value = [0-9]+' "write watchpoint not hit"
 expect "$out" 'received signal SIGINT' "Ctrl-C (interrupt) did not stop the SVSM"
