@@ -12,7 +12,7 @@
 # 4. Debug image without gdb=wait: gdb attaches to the running SVSM, reads, detaches; the
 #    SVSM runs on (a second attach works), then kill.
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 rel=build/svsm.elf snp=build/svsm-snp.elf dbg=build/svsm-debug.elf guest=build/guest.bin
 work=$(mktemp -d /tmp/svsm-test-gdb.XXXXXX)
 qpid=""
