@@ -138,7 +138,8 @@ EOF
 timeout 240 gdb -batch -nx -x "$work/gdb1.cmd" "$dbg" >"$out" 2>&1
 grc=$?
 [ "$grc" -eq 124 ] && { sed 's/^/  gdb| /' "$out"; fail "gdb timed out"; }
-expect "$out" '^\* 1 +Thread 1 \(CPU 0, APIC ID [0-9]+\) debug_init' "gdb=wait: not stopped in debug_init on CPU 0"
+grep -q 'did not stop' "$out" && { sed 's/^/  gdb| /' "$out"; fail "a CPU did not stop with the others"; }
+expect "$out" '^\* 1 +Thread 1 \(CPU 0, APIC ID [0-9]+\) +debug_init' "gdb=wait: not stopped in debug_init on CPU 0"
 expect "$out" '^  3 +Thread 3 \(CPU 2, APIC ID [0-9]+\)' "gdb=wait: CPU 2 is not a thread"
 expect "$out" 'hit Breakpoint 1, core_protocol_call \(v=.*call=6' "no stop at core_protocol_call"
 expect "$out" 'refused: Cannot access memory at address 0x8000000000000000' "non-canonical read not refused"

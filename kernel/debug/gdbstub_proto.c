@@ -191,15 +191,18 @@ size_t gdb_stop_reply(const struct gdb_session *s, char *out, size_t cap)
 static void do_read_regs(struct gdb_session *s, struct out *o)
 {
 	unsigned tid = reg_tid(s);
+	bool alive;
 
-	if (!tid_valid(s, tid) || !s->t->thread_alive(s->t->ctx, tid)) {
+	if (!tid_valid(s, tid)) {
 		reply(o, "E01");
 		return;
 	}
+	/* A thread that did not stop: every register unavailable, so that GDB still lists it. */
+	alive = s->t->thread_alive(s->t->ctx, tid);
 	for (unsigned r = 0; r < GDB_REG_COUNT; r++) {
 		uint64_t v = 0;
 
-		if (!s->t->get_reg(s->t->ctx, tid, (enum gdb_reg)r, &v)) {
+		if (!alive || !s->t->get_reg(s->t->ctx, tid, (enum gdb_reg)r, &v)) {
 			/* "xx" marks a register as unavailable. */
 			for (unsigned i = 0; i < reg_size((enum gdb_reg)r); i++) {
 				put_s(o, "xx");

@@ -108,9 +108,12 @@ TEST(gdbstub, registers)
 	EXPECT_EQ(m.regs[2][GDB_REG_RAX], 1);
 	pkt("G01zz");
 	EXPECT_STREQ(out, "E02");
-	pkt("Hg3"); /* exists but did not stop */
+	pkt("Hg3"); /* exists but did not stop: listed, every register unavailable */
 	EXPECT_STREQ(out, "OK");
 	pkt("g");
+	EXPECT_EQ(strlen(out), GDB_G_BYTES * 2);
+	EXPECT_EQ(strspn(out, "x"), GDB_G_BYTES * 2);
+	pkt("p10");
 	EXPECT_STREQ(out, "E01");
 	pkt("Hg9");
 	EXPECT_STREQ(out, "E02");
