@@ -141,10 +141,10 @@ grc=$?
 grep -q 'did not stop' "$out" && { sed 's/^/  gdb| /' "$out"; fail "a CPU did not stop with the others"; }
 expect "$out" '^\* 1 +Thread 1 \(CPU 0, APIC ID [0-9]+\) +debug_init' "gdb=wait: not stopped in debug_init on CPU 0"
 expect "$out" '^  3 +Thread 3 \(CPU 2, APIC ID [0-9]+\)' "gdb=wait: CPU 2 is not a thread"
-expect "$out" 'hit Breakpoint 1, core_protocol_call \(v=.*call=6' "no stop at core_protocol_call"
 expect "$out" 'refused: Cannot access memory at address 0x8000000000000000' "non-canonical read not refused"
 expect "$out" 'refused: Cannot access memory at address 0xffff900000000000' "unmapped read not refused"
 expect "$out" '^\$1 = 3$' "the stub did not survive reads of bad addresses"
+expect "$out" 'hit Breakpoint 1, core_protocol_call \(v=.*call=6' "no stop at core_protocol_call"
 expect "$out" '^\$2 = 6$' "argument 'call' not read"
 expect "$out" '^\$3 = 3$' "global boot_info.cpu_count not read"
 expect "$out" '^\$4 = 3$' "static global cpus_online not read"
