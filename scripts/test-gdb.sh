@@ -35,7 +35,7 @@ for f in "$rel" "$snp"; do
 	grep -q ' T debug_init$' <<<"$nmout" || fail "$f lacks debug_init (debug_absent.c)"
 done
 nmout=$(nm "$dbg") || fail "nm $dbg"
-for s in gdb_handle_packet gdb_rx_feed gdb_frame debug_trap debug_poll; do
+for s in gdbstub_proto_handle_packet gdbstub_proto_rx_feed gdbstub_proto_frame debug_trap debug_poll; do
 	grep -q " T $s\$" <<<"$nmout" || fail "$dbg lacks $s"
 done
 echo "test-gdb: symbols: $(basename "$rel") and $(basename "$snp") have no GDB stub symbol;" \

@@ -3,7 +3,6 @@
  * refused with a message naming the image that has the stub; the hooks do nothing. No state.
  */
 #include "kernel/debug/debug.h"
-
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/log.h"
 #include "lib/cmdline.h"

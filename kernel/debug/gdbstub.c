@@ -15,7 +15,6 @@
  * straight to COM3.
  */
 #include <stddef.h>
-#include <string.h>
 
 #include "kernel/arch/x86_64/apic.h"
 #include "kernel/arch/x86_64/cpu.h"
@@ -24,6 +23,7 @@
 #include "kernel/arch/x86_64/trap.h"
 #include "kernel/arch/x86_64/tsc.h"
 #include "kernel/arch/x86_64/x86.h"
+
 #include "kernel/debug/debug.h"
 #include "kernel/debug/gdbstub_proto.h"
 #include "kernel/devices/bus.h"
@@ -32,6 +32,7 @@
 #include "kernel/lib/panic.h"
 #include "lib/cmdline.h"
 #include "lib/format.h"
+#include <string.h>
 
 #define GDB_UART 0x3e8 /* COM3: COM1 is the console, COM2 the attestation proxy */
 #define GDB_UART_PORTS 8
@@ -55,8 +56,8 @@
 #define SW_BREAKPOINTS 32
 
 static bool stub_on;
-static volatile int owner = -1;      /* CPU index serving the debugger, -1 = running */
-static volatile bool stop_req;       /* every CPU but the owner must park */
+static volatile int owner = -1;	     /* CPU index serving the debugger, -1 = running */
+static volatile bool stop_req;	     /* every CPU but the owner must park */
 static volatile uint64_t resume_gen; /* bumped to release the parked CPUs */
 static struct trap_frame *frames[MAX_CPUS];
 static volatile bool parked[MAX_CPUS];
@@ -137,16 +138,16 @@ static bool uart_probe(void)
 
 /* ---- debug registers ---- */
 
-#define DEFINE_DR(n)                                                             \
-	static inline uint64_t read_dr##n(void)                                  \
-	{                                                                        \
-		uint64_t v;                                                      \
-		__asm__ volatile("mov %%db" #n ", %0" : "=r"(v));                \
-		return v;                                                        \
-	}                                                                        \
-	static inline void write_dr##n(uint64_t v)                               \
-	{                                                                        \
-		__asm__ volatile("mov %0, %%db" #n ::"r"(v));                    \
+#define DEFINE_DR(n)                                                                               \
+	static inline uint64_t read_dr##n(void)                                                    \
+	{                                                                                          \
+		uint64_t v;                                                                        \
+		__asm__ volatile("mov %%db" #n ", %0" : "=r"(v));                                  \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void write_dr##n(uint64_t v)                                                 \
+	{                                                                                          \
+		__asm__ volatile("mov %0, %%db" #n ::"r"(v));                                      \
 	}
 DEFINE_DR(0)
 DEFINE_DR(1)
@@ -291,11 +292,20 @@ static int hw_breakpoint(enum gdb_bp_type type, uint64_t addr, unsigned len, boo
 		lenf = 0;
 	} else {
 		switch (len) {
-		case 1: lenf = 0; break;
-		case 2: lenf = 1; break;
-		case 4: lenf = 3; break;
-		case 8: lenf = 2; break;
-		default: return -1;
+		case 1:
+			lenf = 0;
+			break;
+		case 2:
+			lenf = 1;
+			break;
+		case 4:
+			lenf = 3;
+			break;
+		case 8:
+			lenf = 2;
+			break;
+		default:
+			return -1;
 		}
 		if ((addr & (len - 1)) != 0) {
 			return -1;
@@ -316,7 +326,8 @@ static int hw_breakpoint(enum gdb_bp_type type, uint64_t addr, unsigned len, boo
 	}
 	for (unsigned i = 0; i < 4; i++) {
 		if (!hw_bps[i].used) {
-			hw_bps[i] = (struct hw_bp){ .addr = addr, .rw = rw, .len = lenf, .used = true };
+			hw_bps[i] =
+			    (struct hw_bp){.addr = addr, .rw = rw, .len = lenf, .used = true};
 			compute_dr7();
 			return 0;
 		}
@@ -324,8 +335,7 @@ static int hw_breakpoint(enum gdb_bp_type type, uint64_t addr, unsigned len, boo
 	return -1;
 }
 
-static int t_breakpoint(void *ctx, enum gdb_bp_type type, uint64_t addr, unsigned len,
-			bool insert)
+static int t_breakpoint(void *ctx, enum gdb_bp_type type, uint64_t addr, unsigned len, bool insert)
 {
 	(void)ctx;
 	if (type == GDB_BP_SW) {
@@ -358,8 +368,7 @@ static bool t_thread_alive(void *ctx, unsigned tid)
 	unsigned cpu = tid - 1;
 
 	(void)ctx;
-	return cpu < smp_cpu_count() && frames[cpu] != NULL &&
-	       (parked[cpu] || (int)cpu == owner);
+	return cpu < smp_cpu_count() && frames[cpu] != NULL && (parked[cpu] || (int)cpu == owner);
 }
 
 static void t_thread_name(void *ctx, unsigned tid, char *buf, size_t n)
@@ -374,27 +383,48 @@ static void t_thread_name(void *ctx, unsigned tid, char *buf, size_t n)
 static uint64_t *frame_reg(struct trap_frame *f, enum gdb_reg r)
 {
 	switch (r) {
-	case GDB_REG_RAX: return &f->rax;
-	case GDB_REG_RBX: return &f->rbx;
-	case GDB_REG_RCX: return &f->rcx;
-	case GDB_REG_RDX: return &f->rdx;
-	case GDB_REG_RSI: return &f->rsi;
-	case GDB_REG_RDI: return &f->rdi;
-	case GDB_REG_RBP: return &f->rbp;
-	case GDB_REG_RSP: return &f->rsp;
-	case GDB_REG_R8: return &f->r8;
-	case GDB_REG_R9: return &f->r9;
-	case GDB_REG_R10: return &f->r10;
-	case GDB_REG_R11: return &f->r11;
-	case GDB_REG_R12: return &f->r12;
-	case GDB_REG_R13: return &f->r13;
-	case GDB_REG_R14: return &f->r14;
-	case GDB_REG_R15: return &f->r15;
-	case GDB_REG_RIP: return &f->rip;
-	case GDB_REG_EFLAGS: return &f->rflags;
-	case GDB_REG_CS: return &f->cs;
-	case GDB_REG_SS: return &f->ss;
-	default: return NULL;
+	case GDB_REG_RAX:
+		return &f->rax;
+	case GDB_REG_RBX:
+		return &f->rbx;
+	case GDB_REG_RCX:
+		return &f->rcx;
+	case GDB_REG_RDX:
+		return &f->rdx;
+	case GDB_REG_RSI:
+		return &f->rsi;
+	case GDB_REG_RDI:
+		return &f->rdi;
+	case GDB_REG_RBP:
+		return &f->rbp;
+	case GDB_REG_RSP:
+		return &f->rsp;
+	case GDB_REG_R8:
+		return &f->r8;
+	case GDB_REG_R9:
+		return &f->r9;
+	case GDB_REG_R10:
+		return &f->r10;
+	case GDB_REG_R11:
+		return &f->r11;
+	case GDB_REG_R12:
+		return &f->r12;
+	case GDB_REG_R13:
+		return &f->r13;
+	case GDB_REG_R14:
+		return &f->r14;
+	case GDB_REG_R15:
+		return &f->r15;
+	case GDB_REG_RIP:
+		return &f->rip;
+	case GDB_REG_EFLAGS:
+		return &f->rflags;
+	case GDB_REG_CS:
+		return &f->cs;
+	case GDB_REG_SS:
+		return &f->ss;
+	default:
+		return NULL;
 	}
 }
 
@@ -435,22 +465,22 @@ static bool t_set_reg(void *ctx, unsigned tid, enum gdb_reg r, uint64_t val)
 }
 
 static const struct gdb_target target = {
-	.ctx = NULL,
-	.thread_count = t_thread_count,
-	.thread_alive = t_thread_alive,
-	.thread_name = t_thread_name,
-	.get_reg = t_get_reg,
-	.set_reg = t_set_reg,
-	.read_mem = t_read_mem,
-	.write_mem = t_write_mem,
-	.breakpoint = t_breakpoint,
+    .ctx = NULL,
+    .thread_count = t_thread_count,
+    .thread_alive = t_thread_alive,
+    .thread_name = t_thread_name,
+    .get_reg = t_get_reg,
+    .set_reg = t_set_reg,
+    .read_mem = t_read_mem,
+    .write_mem = t_write_mem,
+    .breakpoint = t_breakpoint,
 };
 
 /* ---- packets ---- */
 
 static void send_packet(const char *body, size_t len, bool want_ack)
 {
-	size_t n = gdb_frame(body, len, frame_buf, sizeof(frame_buf));
+	size_t n = gdbstub_proto_frame(body, len, frame_buf, sizeof(frame_buf));
 
 	for (unsigned attempt = 0; attempt < 8; attempt++) {
 		for (size_t i = 0; i < n; i++) {
@@ -480,7 +510,7 @@ static void send_packet(const char *body, size_t len, bool want_ack)
 static enum gdb_action serve(void)
 {
 	for (;;) {
-		enum gdb_rx_event ev = gdb_rx_feed(&rx, uart_in());
+		enum gdb_rx_event ev = gdbstub_proto_rx_feed(&rx, uart_in());
 		bool acks = !session.no_ack;
 		enum gdb_action act;
 
@@ -493,7 +523,8 @@ static enum gdb_action serve(void)
 		if (acks) {
 			uart_out('+');
 		}
-		act = gdb_handle_packet(&session, rx.body, rx.len, reply_buf, sizeof(reply_buf));
+		act = gdbstub_proto_handle_packet(&session, rx.body, rx.len, reply_buf,
+						  sizeof(reply_buf));
 		if (act == GDB_ACT_REPLY || act == GDB_ACT_DETACH) {
 			send_packet(reply_buf, strlen(reply_buf), acks);
 		}
@@ -572,7 +603,7 @@ static void stop_here(unsigned me, struct trap_frame *f, int sig, const char *wh
 	unsigned target_cpu;
 
 	if (owner != (int)me) {
-		if (!__atomic_compare_exchange_n(&owner, &(int){ -1 }, (int)me, false,
+		if (!__atomic_compare_exchange_n(&owner, &(int){-1}, (int)me, false,
 						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 			/* Another CPU is stopping the machine: wait with the others. A software
 			 * or hardware breakpoint re-triggers when we resume (RIP was rewound). */
@@ -591,7 +622,7 @@ static void stop_here(unsigned me, struct trap_frame *f, int sig, const char *wh
 	session.g_tid = 0;
 	session.c_tid = 0;
 	if (attached) {
-		size_t n = gdb_stop_reply(&session, reply_buf, sizeof(reply_buf));
+		size_t n = gdbstub_proto_stop_reply(&session, reply_buf, sizeof(reply_buf));
 
 		send_packet(reply_buf, n, !session.no_ack);
 	}
@@ -672,8 +703,9 @@ static bool on_debug(unsigned me, struct trap_frame *f)
 			if (hw_bps[i].rw == 0) {
 				stop_here(me, f, SIG_TRAP, "hwbreak:;", 0, true);
 			} else {
-				stop_here(me, f, SIG_TRAP, hw_bps[i].rw == 1 ? "watch:" : "awatch:",
-					  hw_bps[i].addr, false);
+				stop_here(me, f, SIG_TRAP,
+					  hw_bps[i].rw == 1 ? "watch:" : "awatch:", hw_bps[i].addr,
+					  false);
 			}
 			return true;
 		}
@@ -764,12 +796,13 @@ void debug_init(void)
 			GDB_UART);
 		return;
 	}
-	gdb_session_init(&session, &target);
-	gdb_rx_init(&rx);
+	gdbstub_proto_session_init(&session, &target);
+	gdbstub_proto_rx_init(&rx);
 	write_dr6(DR6_CLEAR);
 	stub_on = true;
 	pr_info("debug: GDB stub on COM3 (0x%x), %u CPUs as threads; Ctrl-C is polled after "
-		"every guest exit\n", GDB_UART, smp_cpu_count());
+		"every guest exit\n",
+		GDB_UART, smp_cpu_count());
 	if (strcmp(mode, "wait") == 0) {
 		pr_info("debug: gdb=wait: waiting for the debugger\n");
 		stop_self(SIG_TRAP);

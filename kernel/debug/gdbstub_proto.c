@@ -148,7 +148,7 @@ static unsigned reg_size(enum gdb_reg r)
 	return r <= GDB_REG_RIP ? 8 : 4;
 }
 
-void gdb_session_init(struct gdb_session *s, const struct gdb_target *t)
+void gdbstub_proto_session_init(struct gdb_session *s, const struct gdb_target *t)
 {
 	memset(s, 0, sizeof(*s));
 	s->t = t;
@@ -167,9 +167,9 @@ static unsigned reg_tid(const struct gdb_session *s)
 	return s->g_tid != 0 ? s->g_tid : s->stop_tid;
 }
 
-size_t gdb_stop_reply(const struct gdb_session *s, char *out, size_t cap)
+size_t gdbstub_proto_stop_reply(const struct gdb_session *s, char *out, size_t cap)
 {
-	struct out o = { out, cap, 0, true };
+	struct out o = {out, cap, 0, true};
 
 	if (cap == 0) {
 		return 0;
@@ -353,8 +353,7 @@ static void do_write_mem(struct gdb_session *s, struct cur *c, struct out *o)
 	uint64_t addr, len;
 	uint8_t buf[256];
 
-	if (!parse_range(c, &addr, &len) || !eat(c, ':') ||
-	    (uint64_t)(c->end - c->p) != len * 2) {
+	if (!parse_range(c, &addr, &len) || !eat(c, ':') || (uint64_t)(c->end - c->p) != len * 2) {
 		reply(o, "E02");
 		return;
 	}
@@ -514,11 +513,11 @@ static void do_query(struct gdb_session *s, struct cur *c, struct out *o)
 	/* Anything else (qOffsets, qSymbol, qTStatus, qXfer...): empty, not supported. */
 }
 
-enum gdb_action gdb_handle_packet(struct gdb_session *s, const char *pkt, size_t len,
-				  char *out, size_t cap)
+enum gdb_action gdbstub_proto_handle_packet(struct gdb_session *s, const char *pkt, size_t len,
+					    char *out, size_t cap)
 {
-	struct cur c = { pkt, pkt + len };
-	struct out o = { out, cap, 0, true };
+	struct cur c = {pkt, pkt + len};
+	struct out o = {out, cap, 0, true};
 	char cmd;
 
 	out[0] = '\0';
@@ -528,7 +527,7 @@ enum gdb_action gdb_handle_packet(struct gdb_session *s, const char *pkt, size_t
 	cmd = *c.p;
 	switch (cmd) {
 	case '?':
-		o.len = gdb_stop_reply(s, out, cap);
+		o.len = gdbstub_proto_stop_reply(s, out, cap);
 		break;
 	case 'g':
 		c.p++;
@@ -608,12 +607,12 @@ enum gdb_action gdb_handle_packet(struct gdb_session *s, const char *pkt, size_t
 	return GDB_ACT_REPLY;
 }
 
-void gdb_rx_init(struct gdb_rx *rx)
+void gdbstub_proto_rx_init(struct gdb_rx *rx)
 {
 	memset(rx, 0, sizeof(*rx));
 }
 
-enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, uint8_t c)
+enum gdb_rx_event gdbstub_proto_rx_feed(struct gdb_rx *rx, uint8_t c)
 {
 	int v;
 
@@ -683,7 +682,7 @@ enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, uint8_t c)
 	return GDB_RX_NONE;
 }
 
-size_t gdb_frame(const char *body, size_t len, char *out, size_t cap)
+size_t gdbstub_proto_frame(const char *body, size_t len, char *out, size_t cap)
 {
 	size_t n = 0;
 	uint8_t sum = 0;

@@ -13,23 +13,48 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GDB_PACKET_MAX 4096 /* buffers; qSupported advertises PacketSize=f00 (3840), leaving room */
+/* Buffer size; qSupported advertises PacketSize=f00 (3840), which leaves room. */
+#define GDB_PACKET_MAX 4096
 #define GDB_MAX_THREADS 64
 
 /* amd64 register numbers in GDB's default layout (no target.xml). */
 enum gdb_reg {
-	GDB_REG_RAX, GDB_REG_RBX, GDB_REG_RCX, GDB_REG_RDX, GDB_REG_RSI, GDB_REG_RDI,
-	GDB_REG_RBP, GDB_REG_RSP, GDB_REG_R8, GDB_REG_R9, GDB_REG_R10, GDB_REG_R11,
-	GDB_REG_R12, GDB_REG_R13, GDB_REG_R14, GDB_REG_R15,
-	GDB_REG_RIP,    /* 16, 8 bytes */
+	GDB_REG_RAX,
+	GDB_REG_RBX,
+	GDB_REG_RCX,
+	GDB_REG_RDX,
+	GDB_REG_RSI,
+	GDB_REG_RDI,
+	GDB_REG_RBP,
+	GDB_REG_RSP,
+	GDB_REG_R8,
+	GDB_REG_R9,
+	GDB_REG_R10,
+	GDB_REG_R11,
+	GDB_REG_R12,
+	GDB_REG_R13,
+	GDB_REG_R14,
+	GDB_REG_R15,
+	GDB_REG_RIP,	/* 16, 8 bytes */
 	GDB_REG_EFLAGS, /* 17, 4 bytes, then 4-byte segment registers */
-	GDB_REG_CS, GDB_REG_SS, GDB_REG_DS, GDB_REG_ES, GDB_REG_FS, GDB_REG_GS,
+	GDB_REG_CS,
+	GDB_REG_SS,
+	GDB_REG_DS,
+	GDB_REG_ES,
+	GDB_REG_FS,
+	GDB_REG_GS,
 	GDB_REG_COUNT
 };
 #define GDB_G_BYTES (17 * 8 + 7 * 4) /* the 'g' reply: 164 bytes */
 
 /* Breakpoint kinds, as numbered by Z/z packets. */
-enum gdb_bp_type { GDB_BP_SW = 0, GDB_BP_HW = 1, GDB_BP_WRITE = 2, GDB_BP_READ = 3, GDB_BP_ACCESS = 4 };
+enum gdb_bp_type {
+	GDB_BP_SW = 0,
+	GDB_BP_HW = 1,
+	GDB_BP_WRITE = 2,
+	GDB_BP_READ = 3,
+	GDB_BP_ACCESS = 4
+};
 
 /** struct gdb_target - what the interpreter needs from the machine; @ctx is passed back. */
 struct gdb_target {
@@ -55,54 +80,54 @@ struct gdb_target {
 
 /* What the caller does after a packet. */
 enum gdb_action {
-	GDB_ACT_REPLY,    /* send reply (possibly empty) and read the next packet */
+	GDB_ACT_REPLY,	  /* send reply (possibly empty) and read the next packet */
 	GDB_ACT_CONTINUE, /* send nothing; resume every thread (thread @resume_tid first) */
-	GDB_ACT_STEP,     /* send nothing; single-step @resume_tid, the others stay stopped */
-	GDB_ACT_DETACH,   /* send reply ("OK"), remove every breakpoint, resume */
-	GDB_ACT_KILL,     /* send nothing; end the machine */
+	GDB_ACT_STEP,	  /* send nothing; single-step @resume_tid, the others stay stopped */
+	GDB_ACT_DETACH,	  /* send reply ("OK"), remove every breakpoint, resume */
+	GDB_ACT_KILL,	  /* send nothing; end the machine */
 };
 
 /** struct gdb_session - the interpreter's state between packets. */
 struct gdb_session {
 	const struct gdb_target *t;
-	unsigned g_tid;      /* thread of register packets (Hg), 0 = the stopped one */
-	unsigned c_tid;      /* thread of c/s (Hc), 0 = the stopped one */
-	unsigned stop_tid;   /* the thread that reported the last stop */
-	int stop_signal;     /* 5 SIGTRAP, 2 SIGINT */
+	unsigned g_tid;	      /* thread of register packets (Hg), 0 = the stopped one */
+	unsigned c_tid;	      /* thread of c/s (Hc), 0 = the stopped one */
+	unsigned stop_tid;    /* the thread that reported the last stop */
+	int stop_signal;      /* 5 SIGTRAP, 2 SIGINT */
 	const char *stop_why; /* extra stop-reply field ("swbreak:;", "hwbreak:;"), or "" */
 	uint64_t watch_addr;
 	unsigned thread_iter; /* qsThreadInfo cursor */
-	bool no_ack;          /* QStartNoAckMode accepted */
+	bool no_ack;	      /* QStartNoAckMode accepted */
 	unsigned resume_tid;  /* set with GDB_ACT_CONTINUE / GDB_ACT_STEP */
 	bool resume_addr_set;
 	uint64_t resume_addr; /* c ADDR / s ADDR */
 };
 
-/** gdb_session_init - a fresh session over @t. */
-void gdb_session_init(struct gdb_session *s, const struct gdb_target *t);
+/** gdbstub_proto_session_init - a fresh session over @t. */
+void gdbstub_proto_session_init(struct gdb_session *s, const struct gdb_target *t);
 
 /**
- * gdb_stop_reply - the stop reply for the session's last stop ("T05thread:1;swbreak:;")
+ * gdbstub_proto_stop_reply - the stop reply for the session's last stop ("T05thread:1;swbreak:;")
  * into @out (NUL-terminated); returns its length.
  */
-size_t gdb_stop_reply(const struct gdb_session *s, char *out, size_t cap);
+size_t gdbstub_proto_stop_reply(const struct gdb_session *s, char *out, size_t cap);
 
 /**
- * gdb_handle_packet - interpret packet body @pkt (@len bytes, checksum already checked)
+ * gdbstub_proto_handle_packet - interpret packet body @pkt (@len bytes, checksum already checked)
  * and write the reply body to @out (NUL-terminated, at most @cap - 1 bytes; @cap must be
  * at least GDB_PACKET_MAX). Returns what to do next.
  */
-enum gdb_action gdb_handle_packet(struct gdb_session *s, const char *pkt, size_t len,
-				  char *out, size_t cap);
+enum gdb_action gdbstub_proto_handle_packet(struct gdb_session *s, const char *pkt, size_t len,
+					    char *out, size_t cap);
 
 /* The receive framer: one byte at a time. */
 enum gdb_rx_event {
-	GDB_RX_NONE,      /* byte consumed, nothing complete */
-	GDB_RX_PACKET,    /* a packet with a good checksum is in body/len */
-	GDB_RX_BAD,       /* a packet ended with a bad checksum or overflowed: NAK it */
+	GDB_RX_NONE,	  /* byte consumed, nothing complete */
+	GDB_RX_PACKET,	  /* a packet with a good checksum is in body/len */
+	GDB_RX_BAD,	  /* a packet ended with a bad checksum or overflowed: NAK it */
 	GDB_RX_INTERRUPT, /* 0x03 outside a packet */
-	GDB_RX_ACK,       /* '+' */
-	GDB_RX_NAK,       /* '-' */
+	GDB_RX_ACK,	  /* '+' */
+	GDB_RX_NAK,	  /* '-' */
 };
 
 struct gdb_rx {
@@ -115,15 +140,15 @@ struct gdb_rx {
 	char body[GDB_PACKET_MAX];
 };
 
-void gdb_rx_init(struct gdb_rx *rx);
+void gdbstub_proto_rx_init(struct gdb_rx *rx);
 /**
- * gdb_rx_feed - feed byte @c; on GDB_RX_PACKET the unescaped body is rx->body, rx->len bytes,
- * NUL-terminated (an empty packet is "").
+ * gdbstub_proto_rx_feed - feed byte @c; on GDB_RX_PACKET the unescaped body is rx->body, rx->len
+ * bytes, NUL-terminated (an empty packet is "").
  */
-enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, uint8_t c);
+enum gdb_rx_event gdbstub_proto_rx_feed(struct gdb_rx *rx, uint8_t c);
 
 /**
- * gdb_frame - frame @body (@len bytes) as "$body#cs" into @out (escaping '#', '$', '}'
+ * gdbstub_proto_frame - frame @body (@len bytes) as "$body#cs" into @out (escaping '#', '$', '}'
  * and '*'); returns the framed length, or 0 if @cap is too small.
  */
-size_t gdb_frame(const char *body, size_t len, char *out, size_t cap);
+size_t gdbstub_proto_frame(const char *body, size_t len, char *out, size_t cap);

@@ -6,9 +6,9 @@
 #pragma once
 
 #include <stdio.h>
-#include <string.h>
 
 #include "kernel/debug/gdbstub_proto.h"
+#include <string.h>
 
 #define FAKE_MEM_BASE 0x1000u
 #define FAKE_MEM_SIZE 256u
@@ -133,14 +133,14 @@ static void fake_target_init(struct gdb_target *t, struct fake_machine *m)
 		m->mem[i] = (uint8_t)i;
 	}
 	*t = (struct gdb_target){
-		.ctx = m,
-		.thread_count = fake_thread_count,
-		.thread_alive = fake_thread_alive,
-		.thread_name = fake_thread_name,
-		.get_reg = fake_get_reg,
-		.set_reg = fake_set_reg,
-		.read_mem = fake_read_mem,
-		.write_mem = fake_write_mem,
-		.breakpoint = fake_breakpoint,
+	    .ctx = m,
+	    .thread_count = fake_thread_count,
+	    .thread_alive = fake_thread_alive,
+	    .thread_name = fake_thread_name,
+	    .get_reg = fake_get_reg,
+	    .set_reg = fake_set_reg,
+	    .read_mem = fake_read_mem,
+	    .write_mem = fake_write_mem,
+	    .breakpoint = fake_breakpoint,
 	};
 }

@@ -7,10 +7,10 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "kernel/debug/gdbstub_proto.h"
 #include "tests/common/gdb_fake_target.h"
+#include <string.h>
 
 static struct gdb_rx rx, rx2;
 static char out[GDB_PACKET_MAX];
@@ -25,13 +25,13 @@ static void check_reply(void)
 	if (len >= sizeof(out)) {
 		abort();
 	}
-	n = gdb_frame(out, len, framed, sizeof(framed));
+	n = gdbstub_proto_frame(out, len, framed, sizeof(framed));
 	if (n == 0) {
 		abort();
 	}
-	gdb_rx_init(&rx2);
+	gdbstub_proto_rx_init(&rx2);
 	for (size_t i = 0; i < n; i++) {
-		ev = gdb_rx_feed(&rx2, (uint8_t)framed[i]);
+		ev = gdbstub_proto_rx_feed(&rx2, (uint8_t)framed[i]);
 	}
 	if (ev != GDB_RX_PACKET || rx2.len != len || memcmp(rx2.body, out, len) != 0) {
 		abort();
@@ -46,20 +46,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct gdb_session s;
 
 	fake_target_init(&t, &m);
-	gdb_session_init(&s, &t);
-	gdb_rx_init(&rx);
+	gdbstub_proto_session_init(&s, &t);
+	gdbstub_proto_rx_init(&rx);
 	for (size_t i = 0; i < size; i++) {
-		if (gdb_rx_feed(&rx, data[i]) == GDB_RX_PACKET) {
+		if (gdbstub_proto_rx_feed(&rx, data[i]) == GDB_RX_PACKET) {
 			if (rx.len >= sizeof(rx.body) || rx.body[rx.len] != '\0') {
 				abort();
 			}
-			(void)gdb_handle_packet(&s, rx.body, rx.len, out, sizeof(out));
+			(void)gdbstub_proto_handle_packet(&s, rx.body, rx.len, out, sizeof(out));
 			check_reply();
 		}
 	}
-	(void)gdb_handle_packet(&s, (const char *)data, size, out, sizeof(out));
+	(void)gdbstub_proto_handle_packet(&s, (const char *)data, size, out, sizeof(out));
 	check_reply();
-	(void)gdb_stop_reply(&s, out, sizeof(out));
+	(void)gdbstub_proto_stop_reply(&s, out, sizeof(out));
 	check_reply();
 	return 0;
 }

@@ -4,11 +4,10 @@
  * framing of replies, and each packet: registers, memory (bounds, faults), breakpoints,
  * threads, resume, stop replies, and malformed input answered with an error.
  */
-#include <string.h>
-
 #include "kernel/debug/gdbstub_proto.h"
 #include "tests/common/gdb_fake_target.h"
 #include "tests/unit/harness.h"
+#include <string.h>
 
 static struct fake_machine m;
 static struct gdb_target t;
@@ -18,12 +17,12 @@ static char out[GDB_PACKET_MAX];
 static void setup(void)
 {
 	fake_target_init(&t, &m);
-	gdb_session_init(&s, &t);
+	gdbstub_proto_session_init(&s, &t);
 }
 
 static enum gdb_action pkt(const char *p)
 {
-	return gdb_handle_packet(&s, p, strlen(p), out, sizeof(out));
+	return gdbstub_proto_handle_packet(&s, p, strlen(p), out, sizeof(out));
 }
 
 /* Feeds @wire; returns the last event and leaves the body in @rx. */
@@ -32,7 +31,7 @@ static enum gdb_rx_event feed(struct gdb_rx *rx, const char *wire, size_t n)
 	enum gdb_rx_event ev = GDB_RX_NONE;
 
 	for (size_t i = 0; i < n; i++) {
-		ev = gdb_rx_feed(rx, (uint8_t)wire[i]);
+		ev = gdbstub_proto_rx_feed(rx, (uint8_t)wire[i]);
 	}
 	return ev;
 }
@@ -43,7 +42,7 @@ TEST(gdbstub, rx_checksum_escape_interrupt)
 	char framed[64];
 	size_t n;
 
-	gdb_rx_init(&rx);
+	gdbstub_proto_rx_init(&rx);
 	EXPECT_EQ(feed(&rx, "$g#67", 5), GDB_RX_PACKET);
 	EXPECT_STREQ(rx.body, "g");
 	EXPECT_EQ(feed(&rx, "$g#68", 5), GDB_RX_BAD);
@@ -59,28 +58,28 @@ TEST(gdbstub, rx_checksum_escape_interrupt)
 	EXPECT_EQ(feed(&rx, "$#00", 4), GDB_RX_PACKET);
 	EXPECT_EQ(rx.len, 0);
 	EXPECT_STREQ(rx.body, "");
-	/* Escapes round-trip through gdb_frame. */
-	n = gdb_frame("a#b$c}d*", 8, framed, sizeof(framed));
+	/* Escapes round-trip through gdbstub_proto_frame. */
+	n = gdbstub_proto_frame("a#b$c}d*", 8, framed, sizeof(framed));
 	ASSERT_NE(n, 0);
 	EXPECT_EQ(feed(&rx, framed, n), GDB_RX_PACKET);
 	EXPECT_EQ(rx.len, 8);
 	EXPECT_MEMEQ(rx.body, "a#b$c}d*", 8);
-	EXPECT_EQ(gdb_frame("abc", 3, framed, 6), 0); /* too small */
+	EXPECT_EQ(gdbstub_proto_frame("abc", 3, framed, 6), 0); /* too small */
 }
 
 TEST(gdbstub, rx_overflow_is_bad)
 {
 	static struct gdb_rx rx;
 
-	gdb_rx_init(&rx);
-	gdb_rx_feed(&rx, '$');
+	gdbstub_proto_rx_init(&rx);
+	gdbstub_proto_rx_feed(&rx, '$');
 	for (unsigned i = 0; i < GDB_PACKET_MAX + 10; i++) {
-		EXPECT_EQ(gdb_rx_feed(&rx, 'a'), GDB_RX_NONE);
+		EXPECT_EQ(gdbstub_proto_rx_feed(&rx, 'a'), GDB_RX_NONE);
 	}
 	EXPECT_LT(rx.len, sizeof(rx.body));
-	gdb_rx_feed(&rx, '#');
-	gdb_rx_feed(&rx, '0');
-	EXPECT_EQ(gdb_rx_feed(&rx, '0'), GDB_RX_BAD);
+	gdbstub_proto_rx_feed(&rx, '#');
+	gdbstub_proto_rx_feed(&rx, '0');
+	EXPECT_EQ(gdbstub_proto_rx_feed(&rx, '0'), GDB_RX_BAD);
 }
 
 TEST(gdbstub, registers)

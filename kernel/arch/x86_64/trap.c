@@ -1,10 +1,11 @@
 /*
  * C side of exception and interrupt handling. Order: an NMI during panic halts this CPU;
- * #VC goes to the platform; #DB, #BP and NMI may belong to the debugger (debug.h); a fault at an instruction with an exception fixup resumes at
- * the fixup (extable.h); a test-mode fault hook may claim the event; IPIs and spurious interrupts are
- * acknowledged; vectors for the guest (any vector in the window after an INTR exit, and
- * non-SVSM vectors >= 32 on a CPU with a guest vCPU) become pending for it
- * (docs/paravisor.md "Interrupts and SMP"); anything else is fatal with a register dump.
+ * #VC goes to the platform; #DB, #BP and NMI may belong to the debugger (debug.h); a fault
+ * at an instruction with an exception fixup resumes at the fixup (extable.h); a test-mode
+ * fault hook may claim the event; IPIs and spurious interrupts are acknowledged; vectors for
+ * the guest (any vector in the window after an INTR exit, and non-SVSM vectors >= 32 on a CPU
+ * with a guest vCPU) become pending for it (docs/paravisor.md "Interrupts and SMP"); anything
+ * else is fatal with a register dump.
  */
 #include "kernel/arch/x86_64/trap.h"
 
