@@ -111,6 +111,13 @@ continue
 print call
 print boot_info.cpu_count
 print cpus_online
+set \$saved_r15 = \$r15
+set \$r15 = 0x5eed5eed
+maint flush register-cache
+printf "r15 now %#lx\\n", \$r15
+set \$r15 = \$saved_r15
+set var vcpus[0].calls = 7000000
+print vcpus[0].calls
 next
 step
 info locals
@@ -148,6 +155,8 @@ expect "$out" 'hit Breakpoint 1, core_protocol_call \(v=.*call=6' "no stop at co
 expect "$out" '^\$2 = 6$' "argument 'call' not read"
 expect "$out" '^\$3 = 3$' "global boot_info.cpu_count not read"
 expect "$out" '^\$4 = 3$' "static global cpus_online not read"
+expect "$out" '^r15 now 0x5eed5eed$' "register write (P/G) not read back"
+expect "$out" '^\$5 = 7000000$' "memory write (M) not read back"
 expect "$out" '^core_query_protocol \(r=0x' "step did not enter core_query_protocol"
 expect "$out" '^min = [0-9]+$' "local variable 'min' of core_query_protocol not read"
 expect "$out" '^core_protocol_call \(v=0x[0-9a-f]+ <vcpus>, .*core\.c:[0-9]+$' "finish did not return to core_protocol_call"
@@ -159,7 +168,8 @@ expect "$out" 'Hardware assisted breakpoint 2 at 0x' "hbreak not set"
 expect "$out" 'Sending packet: \$Z1,[0-9a-f]+,1#' "hbreak not inserted as a hardware breakpoint (Z1)"
 expect "$out" 'Packet received: T05thread:1;hwbreak:;' "no hwbreak stop reply"
 expect "$out" 'hit Breakpoint 2, vcpu_handle_call \(' "hardware breakpoint not hit"
-expect "$out" '^\$5 = 0$' "v->apic_id at the hardware breakpoint"
+expect "$out" '^\$6 = 0$' "v->apic_id at the hardware breakpoint"
+expect "$out" '^Old value = 700000[0-9]$' "the watchpoint did not see the written counter"
 expect "$out" 'Hardware watchpoint [0-9]+: -location vcpus\[0\]\.calls' "watchpoint not set"
 expect "$out" '^Old value = [0-9]+' "write watchpoint not hit"
 expect "$out" 'received signal SIGINT' "Ctrl-C (interrupt) did not stop the SVSM"
