@@ -8,11 +8,12 @@
 #    there, reads an argument, globals and a local, next/step/finish, info registers, a
 #    hardware breakpoint (hbreak) and a write watchpoint hit, Ctrl-C (gdb's `interrupt`)
 #    stops the running SVSM with every CPU stopped, kill ends QEMU.
+# 4. Debug image without gdb=wait: gdb attaches to the running SVSM and is killed (-9) while
+#    the SVSM is stopped; a second gdb attaches, reads, detaches; the SVSM runs on; a third
+#    attaches and kills it.
 # KEEP=1 keeps the logs (gdb and QEMU output) in the temporary directory it names.
-# 4. Debug image without gdb=wait: gdb attaches to the running SVSM, reads, detaches; the
-#    SVSM runs on (a second attach works), then kill.
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 rel=build/svsm.elf snp=build/svsm-snp.elf dbg=build/svsm-debug.elf guest=build/guest.bin
 work=$(mktemp -d /tmp/svsm-test-gdb.XXXXXX)
 qpid=""
@@ -186,6 +187,15 @@ echo "test-gdb: gdb=wait: break, continue, args/globals/locals, next/step/finish
 boot ""
 wait_log '^\[guest\] test guest' 120 || { cat "$qlog"; fail "the debug image did not start the guest"; }
 out="$work/gdb2.out"
+# A debugger that dies while the SVSM is stopped (after it chose no-ack mode): the next one
+# must still be able to attach.
+gdb -batch -nx "$dbg" -ex "target remote 127.0.0.1:$port" -ex 'info threads' \
+	-ex 'shell sleep 20' >"$out.0" 2>&1 &
+gpid=$!
+for _ in $(seq 300); do grep -q 'Thread 3' "$out.0" && break; sleep 0.1; done
+kill -9 "$gpid" 2>/dev/null
+wait "$gpid" 2>/dev/null
+expect "$out.0" '^[* ] +3 +Thread 3 \(CPU 2' "attach 0 to the running SVSM: CPU 2 not listed"
 for round in 1 2; do
 	timeout 120 gdb -batch -nx "$dbg" -ex 'set pagination off' -ex 'set confirm off' \
 		-ex "target remote 127.0.0.1:$port" -ex 'info threads' -ex 'print cpus_online' -ex 'print vcpus[0].calls' \
@@ -202,5 +212,5 @@ for round in 1 2; do
 done
 end_qemu
 [ "${calls[2]}" -gt "${calls[1]}" ] || fail "the SVSM served no call between detach and the next attach (${calls[1]} -> ${calls[2]})"
-echo "test-gdb: attach to a running SVSM, detach (it ran on: ${calls[1]} -> ${calls[2]} calls), attach again, kill: passed"
+echo "test-gdb: attach to a running SVSM, debugger killed, re-attach, detach (it ran on: ${calls[1]} -> ${calls[2]} calls), attach again, kill: passed"
 echo "test-gdb: passed"

@@ -511,8 +511,15 @@ static enum gdb_action serve(void)
 {
 	for (;;) {
 		enum gdb_rx_event ev = gdbstub_proto_rx_feed(&rx, uart_in());
-		bool acks = !session.no_ack;
 		enum gdb_action act;
+		bool acks;
+
+		/* Every debugger starts with qSupported, in acknowledged mode: a new connection
+		 * (the last one may have dropped while in no-ack mode). */
+		if (ev == GDB_RX_PACKET && strncmp(rx.body, "qSupported", 10) == 0) {
+			session.no_ack = false;
+		}
+		acks = !session.no_ack;
 
 		if (ev == GDB_RX_BAD && acks) {
 			uart_out('-');
