@@ -4,7 +4,8 @@
 #    of it); build/svsm-debug.elf does.
 # 2. The release image refuses gdb=wait with a clear line and boots on.
 # 3. Debug image, 3 CPUs, gdb=wait, the test guest making SVSM calls forever: Debian's gdb in
-#    batch mode attaches, lists one thread per CPU, breaks at core_protocol_call, continues
+#    batch mode attaches, lists one thread per CPU, steps CPU 1 alone (vCont), breaks at
+#    core_protocol_call, continues
 #    there, reads an argument, globals and a local, next/step/finish, info registers, a
 #    hardware breakpoint (hbreak) and a write watchpoint hit, Ctrl-C (gdb's `interrupt`)
 #    stops the running SVSM with every CPU stopped, kill ends QEMU.
@@ -13,7 +14,7 @@
 #    attaches and kills it.
 # KEEP=1 keeps the logs (gdb and QEMU output) in the temporary directory it names.
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 rel=build/svsm.elf snp=build/svsm-snp.elf dbg=build/svsm-debug.elf guest=build/guest.bin
 work=$(mktemp -d /tmp/svsm-test-gdb.XXXXXX)
 qpid=""
@@ -107,6 +108,11 @@ for a in (0x8000000000000000, 0xffff900000000000):
         print("refused:", e)
 end
 print cpus_online
+thread 2
+stepi
+stepi
+info threads
+thread 1
 break core_protocol_call
 continue
 print call
@@ -152,6 +158,8 @@ expect "$out" '^  3 +Thread 3 \(CPU 2, APIC ID [0-9]+\)' "gdb=wait: CPU 2 is not
 expect "$out" 'refused: Cannot access memory at address 0x8000000000000000' "non-canonical read not refused"
 expect "$out" 'refused: Cannot access memory at address 0xffff900000000000' "unmapped read not refused"
 expect "$out" '^\$1 = 3$' "the stub did not survive reads of bad addresses"
+expect "$out" '^\* 2 +Thread 2 \(CPU 1, APIC ID [0-9]+\) ' "stepi of thread 2 did not leave it the current thread"
+expect "$out" '^  1 +Thread 1 \(CPU 0, APIC ID [0-9]+\) +debug_init' "CPU 0 ran while thread 2 stepped"
 expect "$out" 'hit Breakpoint 1, core_protocol_call \(v=.*call=6' "no stop at core_protocol_call"
 expect "$out" '^\$2 = 6$' "argument 'call' not read"
 expect "$out" '^\$3 = 3$' "global boot_info.cpu_count not read"

@@ -68,7 +68,7 @@ static bool parse_tid(struct cur *c, unsigned *tid)
 	uint64_t v;
 
 	if (eat(c, '-')) {
-		if (!eat(c, '1') || !at_end(c)) {
+		if (!eat(c, '1')) {
 			return false;
 		}
 		*tid = 0;
@@ -409,7 +409,8 @@ static void do_breakpoint(struct gdb_session *s, struct cur *c, struct out *o, b
 static enum gdb_action do_resume(struct gdb_session *s, struct cur *c, struct out *o,
 				 enum gdb_action act)
 {
-	unsigned tid = s->c_tid != 0 ? s->c_tid : s->stop_tid;
+	/* Hc0 ("any"): the thread GDB last selected with Hg, as GDB means it without vCont. */
+	unsigned tid = s->c_tid != 0 ? s->c_tid : s->g_tid != 0 ? s->g_tid : s->stop_tid;
 
 	s->resume_addr_set = false;
 	if (!at_end(c)) {
@@ -424,6 +425,52 @@ static enum gdb_action do_resume(struct gdb_session *s, struct cur *c, struct ou
 	}
 	s->resume_tid = tid;
 	return act;
+}
+
+/*
+ * vCont;ACTION[:TID]... (after "vCont"): c, C sig, s, S sig; signals are ignored. A step of
+ * one thread wins: that thread steps and the others stay stopped until it ends (as with
+ * scheduler-locking); without one everything continues.
+ */
+static enum gdb_action do_vcont(struct gdb_session *s, struct cur *c, struct out *o)
+{
+	enum gdb_action act = GDB_ACT_CONTINUE;
+	unsigned step_tid = 0;
+	bool any = false;
+
+	s->resume_addr_set = false;
+	while (eat(c, ';')) {
+		uint64_t sig = 0;
+		unsigned tid = 0;
+		char a = at_end(c) ? '\0' : *c->p++;
+
+		if (a == 'C' || a == 'S') {
+			if (!parse_hex(c, &sig) || sig > 0xff) {
+				goto bad;
+			}
+		} else if (a != 'c' && a != 's') {
+			goto bad;
+		}
+		if (eat(c, ':') && (!parse_tid(c, &tid) || (tid != 0 && !tid_valid(s, tid)))) {
+			goto bad;
+		}
+		any = true;
+		if ((a == 's' || a == 'S') && act != GDB_ACT_STEP) {
+			act = GDB_ACT_STEP;
+			step_tid = tid;
+		}
+	}
+	if (!any || !at_end(c)) {
+		goto bad;
+	}
+	if (step_tid == 0 || !s->t->thread_alive(s->t->ctx, step_tid)) {
+		step_tid = s->stop_tid;
+	}
+	s->resume_tid = step_tid;
+	return act;
+bad:
+	reply(o, "E02");
+	return GDB_ACT_REPLY;
 }
 
 static void do_set_thread(struct gdb_session *s, struct cur *c, struct out *o)
@@ -597,8 +644,16 @@ enum gdb_action gdbstub_proto_handle_packet(struct gdb_session *s, const char *p
 		return GDB_ACT_DETACH;
 	case 'k':
 		return GDB_ACT_KILL;
+	case 'v':
+		if (is(&c, "vCont?")) {
+			reply(&o, "vCont;c;C;s;S");
+		} else if (starts(&c, "vCont;")) {
+			c.p += strlen("vCont");
+			return do_vcont(s, &c, &o);
+		}
+		break; /* other v packets: not supported */
 	default:
-		/* X, v..., and anything unknown: empty reply (not supported). */
+		/* X and anything unknown: empty reply (not supported). */
 		break;
 	}
 	if (!o.ok) {

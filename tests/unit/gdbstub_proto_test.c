@@ -212,6 +212,8 @@ TEST(gdbstub, threads_and_queries)
 	pkt("qOffsets");
 	EXPECT_STREQ(out, "");
 	pkt("vCont?");
+	EXPECT_STREQ(out, "vCont;c;C;s;S");
+	pkt("vMustReplyEmpty");
 	EXPECT_STREQ(out, "");
 	EXPECT_FALSE(s.no_ack);
 	pkt("QStartNoAckMode");
@@ -245,6 +247,30 @@ TEST(gdbstub, resume_and_stop_reply)
 	pkt("Hc3"); /* did not stop: the step falls back to the stopped thread */
 	EXPECT_EQ(pkt("s"), GDB_ACT_STEP);
 	EXPECT_EQ(s.resume_tid, 2);
+	/* Without vCont, Hc0 + s steps the thread last selected with Hg. */
+	pkt("Hc0");
+	pkt("Hg1");
+	EXPECT_EQ(pkt("s"), GDB_ACT_STEP);
+	EXPECT_EQ(s.resume_tid, 1);
+	pkt("Hg0");
+	EXPECT_EQ(pkt("vCont;s:1;c"), GDB_ACT_STEP);
+	EXPECT_EQ(s.resume_tid, 1);
+	EXPECT_EQ(pkt("vCont;c:-1"), GDB_ACT_CONTINUE);
+	EXPECT_EQ(pkt("vCont;S05:2"), GDB_ACT_STEP);
+	EXPECT_EQ(s.resume_tid, 2);
+	EXPECT_EQ(pkt("vCont;s:3"), GDB_ACT_STEP); /* did not stop: the stopped thread steps */
+	EXPECT_EQ(s.resume_tid, 2);
+	EXPECT_EQ(pkt("vCont;c"), GDB_ACT_CONTINUE);
+	EXPECT_EQ(pkt("vCont;s:9"), GDB_ACT_REPLY);
+	EXPECT_STREQ(out, "E02");
+	EXPECT_EQ(pkt("vCont;x"), GDB_ACT_REPLY);
+	EXPECT_STREQ(out, "E02");
+	EXPECT_EQ(pkt("vCont;"), GDB_ACT_REPLY);
+	EXPECT_STREQ(out, "E02");
+	EXPECT_EQ(pkt("vCont;C:1"), GDB_ACT_REPLY);
+	EXPECT_STREQ(out, "E02");
+	EXPECT_EQ(pkt("vCont;c;"), GDB_ACT_REPLY);
+	EXPECT_STREQ(out, "E02");
 	EXPECT_EQ(pkt("D"), GDB_ACT_DETACH);
 	EXPECT_STREQ(out, "OK");
 	EXPECT_EQ(pkt("k"), GDB_ACT_KILL);
