@@ -7,6 +7,7 @@
  */
 #include "kernel/guest/guest.h"
 #include "kernel/platform/platform.h"
+#include "kernel/services/persist.h"
 #include "kernel/vcpu/exit.h"
 #include "kernel/vcpu/vcpu.h"
 
@@ -23,6 +24,7 @@ void vcpu_loop(struct vcpu *v)
 			plat_vcpu_reset_sipi(v, (uint8_t)sipi);
 		}
 		plat_run_vcpu(v, &exit);
+		persist_tick(); /* the persistent log's periodic commit (cheap when not due) */
 		switch (vcpu_exit_dispatch(v, &exit)) {
 		case VCPU_NEXT_RUN:
 			break;
