@@ -48,8 +48,13 @@ cleanup() {
 trap cleanup EXIT
 ok() { echo "test-log-persist: $1 PASS ($2)"; passed=$((passed + 1)); }
 bad() { echo "test-log-persist: $1 FAIL ($2)"; failed=$((failed + 1)); }
-SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
-echo "$SECRET" >"$W/key.hex"
+# A kept directory keeps its secret (--only tamper reuses the panic run's image).
+if [ -s "$W/key.hex" ] && [ -f "$W/good.img" ]; then
+	SECRET=$(tr -d ' \n' <"$W/key.hex")
+else
+	SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+	echo "$SECRET" >"$W/key.hex"
+fi
 
 kbs_start() {
 	rm -f "$W/port" "$W/sock"
