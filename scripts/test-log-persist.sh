@@ -75,7 +75,7 @@ kbs_stop() {
 # boot LOG IMAGE SVSM-CMDLINE: the test guest with the state disk and the COM2 proxy.
 boot() {
 	kbs_start
-	scripts/qemu.sh --smp 1 --mem 512M --timeout "$tmo" --append "$3" "$svsm" -- \
+	scripts/qemu.sh --smp 2 --mem 512M --timeout "$tmo" --append "$3" "$svsm" -- \
 		-fw_cfg "name=opt/svsm/guest,file=$guest" \
 		-drive "file=$2,if=none,id=svsmstate,format=raw" \
 		-device virtio-blk-pci,drive=svsmstate,disable-legacy=on,addr=0x5 \
@@ -106,7 +106,7 @@ panic_run() {
 	grep -q "^boot 1 seq [0-9]* .* backtrace:" "$out" || { bad panic "no backtrace in the saved log ($out)"; return; }
 	grep -q "^boot 2 seq 0 " "$out" || { bad panic "no boot 2 seq 0 line ($out)"; return; }
 	grep -q "^boot 2 .*state: log kept: .* this is boot 2" "$out" || { bad panic "boot 2's own line missing ($out)"; return; }
-	grep -q "^boot 2 .*guest: finished" "$out" || { bad panic "boot 2's last lines missing ($out)"; return; }
+	grep -q "^boot 2 .*guest: finished: reported all checks passed" "$out" || { bad panic "boot 2: no guest: finished line with all checks passed ($out)"; return; }
 	# Boot counters in order: every boot 1 line before every boot 2 line.
 	if awk '{print $2}' "$out" | uniq | tr '\n' ' ' | grep -qv '^1 2 $'; then
 		bad panic "boot counters not 1 then 2: $(awk '{print $2}' "$out" | uniq | tr '\n' ' ')"
