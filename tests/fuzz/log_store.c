@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t j = 0; j < len; j++) {
 			text[j] = (char)('a' + (b + j) % 26);
 		}
-		for (unsigned rep = 0; rep < 1u + b / 16u; rep++) {
+		for (unsigned rep = 0; rep < 1u + b / 64u; rep++) {
 			if (log_store_append(&ls, seq++, b, b & 7u, b, text, len) != SVSM_OK) {
 				abort();
 			}
