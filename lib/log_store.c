@@ -9,27 +9,27 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <string.h>
 
-#define H_MAGIC   0u
+#define H_MAGIC 0u
 #define H_VERSION 8u
-#define H_SIZE    10u
-#define H_COUNT   12u
-#define H_BOOT    16u
+#define H_SIZE 10u
+#define H_COUNT 12u
+#define H_BOOT 16u
 #define H_DROPPED 24u
-#define H_ANCHOR  32u
-#define H_MAC     48u
+#define H_ANCHOR 32u
+#define H_MAC 48u
 
-#define E_BOOT  0u
-#define E_SEQ   8u
-#define E_TIME  16u
+#define E_BOOT 0u
+#define E_SEQ 8u
+#define E_TIME 16u
 #define E_LEVEL 24u
-#define E_CPU   25u
-#define E_LEN   26u
+#define E_CPU 25u
+#define E_LEN 26u
 
 #define LOG_STORE_VERSION 1u
 
@@ -75,9 +75,10 @@ static uint64_t get64(const uint8_t *p)
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-__attribute__((format(printf, 6, 7)))
-static enum svsm_err fail(struct log_store_report *rep, enum svsm_err err, uint32_t entry,
-			  uint64_t boot, uint64_t seq, const char *fmt, ...)
+__attribute__((format(printf, 6, 7))) static enum svsm_err fail(struct log_store_report *rep,
+								enum svsm_err err, uint32_t entry,
+								uint64_t boot, uint64_t seq,
+								const char *fmt, ...)
 {
 	va_list ap;
 
@@ -111,7 +112,7 @@ static enum svsm_err mac16(const uint8_t key[LOG_STORE_KEY_SIZE], uint8_t tag, c
 		memcpy(in + 1 + a_len, b, b_len);
 	}
 	if (HMAC(EVP_sha256(), key, LOG_STORE_KEY_SIZE, in, 1 + a_len + b_len, md, &md_len) ==
-		    NULL ||
+		NULL ||
 	    md_len != sizeof(md)) {
 		OPENSSL_cleanse(in, sizeof(in));
 		return SVSM_E_CRYPTO;
@@ -122,7 +123,8 @@ static enum svsm_err mac16(const uint8_t key[LOG_STORE_KEY_SIZE], uint8_t tag, c
 	return SVSM_OK;
 }
 
-static enum svsm_err genesis(const uint8_t key[LOG_STORE_KEY_SIZE], uint8_t out[LOG_STORE_CHAIN_SIZE])
+static enum svsm_err genesis(const uint8_t key[LOG_STORE_KEY_SIZE],
+			     uint8_t out[LOG_STORE_CHAIN_SIZE])
 {
 	return mac16(key, 'G', (const uint8_t *)genesis_label, sizeof(genesis_label) - 1, NULL, 0,
 		     out);
@@ -131,7 +133,8 @@ static enum svsm_err genesis(const uint8_t key[LOG_STORE_KEY_SIZE], uint8_t out[
 /* The chain value of the entry at @e (@body_len = 28 + len bytes), global @index. */
 static enum svsm_err chain_value(const uint8_t key[LOG_STORE_KEY_SIZE],
 				 const uint8_t prev[LOG_STORE_CHAIN_SIZE], uint64_t index,
-				 const uint8_t *e, size_t body_len, uint8_t out[LOG_STORE_CHAIN_SIZE])
+				 const uint8_t *e, size_t body_len,
+				 uint8_t out[LOG_STORE_CHAIN_SIZE])
 {
 	uint8_t pre[LOG_STORE_CHAIN_SIZE + 8];
 
@@ -365,8 +368,8 @@ static void drop_oldest(struct log_store *ls, size_t need)
 	}
 }
 
-enum svsm_err log_store_append(struct log_store *ls, uint64_t seq, uint64_t time_us,
-			       uint8_t level, uint8_t cpu, const char *text, size_t len)
+enum svsm_err log_store_append(struct log_store *ls, uint64_t seq, uint64_t time_us, uint8_t level,
+			       uint8_t cpu, const char *text, size_t len)
 {
 	uint8_t e[LOG_STORE_ENTRY_HDR + LOG_STORE_TEXT_MAX];
 	uint8_t chain[LOG_STORE_CHAIN_SIZE];

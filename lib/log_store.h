@@ -139,9 +139,8 @@ void log_store_begin_boot(struct log_store *ls);
  * cut and flagged truncated), dropping the oldest entries until it fits. SVSM_E_INVALID_PARAM
  * before log_store_begin_boot(); SVSM_E_CRYPTO if the HMAC failed (nothing changed).
  */
-enum svsm_err log_store_append(struct log_store *ls, uint64_t seq, uint64_t time_us,
-			       uint8_t level, uint8_t cpu, const char *text,
-			       size_t len) SVSM_MUST_CHECK;
+enum svsm_err log_store_append(struct log_store *ls, uint64_t seq, uint64_t time_us, uint8_t level,
+			       uint8_t cpu, const char *text, size_t len) SVSM_MUST_CHECK;
 
 /** log_store_seal - write the header (with its MAC) and return the record's bytes. */
 enum svsm_err log_store_seal(struct log_store *ls, const uint8_t **data,

@@ -147,7 +147,7 @@ static void log_boot(void)
 	if (err == SVSM_OK) {
 		err = log_store_load(&plog, persist.keys.log_chain, data, size, &rep);
 		if (err == SVSM_OK) {
-			pr_info("state: log kept: %u entries, %lu earlier boots; this is boot %lu\n",
+			pr_info("state: log kept: %u entries up to boot %lu; this is boot %lu\n",
 				plog.count, (unsigned long)plog.boot, (unsigned long)plog.boot + 1);
 		} else {
 			/* Only a holder of the secret can write a record that decrypts; one that

@@ -10,11 +10,12 @@
  * message, the genuine record verifies with every entry handed out in order, and a damaged
  * record that differs from the genuine one never verifies (that would be a forgery).
  */
+#include "lib/log_store.h"
+
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "lib/log_store.h"
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -115,8 +116,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(damaged, rec, rec_size);
 	/* Damage: (3-byte offset, xor) pairs; the record may also be cut to the last offset. */
 	while (i + 4 <= size) {
-		size_t off = ((size_t)data[i] | (size_t)data[i + 1] << 8 | (size_t)data[i + 2] << 16) %
-			     rec_size;
+		size_t off =
+		    ((size_t)data[i] | (size_t)data[i + 1] << 8 | (size_t)data[i + 2] << 16) %
+		    rec_size;
 
 		damaged[off] ^= data[i + 3];
 		i += 4;

@@ -4,13 +4,12 @@
  * found - a removed, reordered or changed entry (at that entry), entries cut off either
  * end, every flipped byte, every truncation, oversized lengths and counts, a wrong key.
  */
-#include "harness.h"
-
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "harness.h"
 #include "lib/log_store.h"
+#include <string.h>
 
 static const uint8_t key1[LOG_STORE_KEY_SIZE] = {1, 2, 3, 4, 5, 6, 7, 8};
 static const uint8_t key2[LOG_STORE_KEY_SIZE] = {9};
@@ -92,7 +91,8 @@ static size_t entry_off(const uint8_t *rec, uint32_t i)
 	size_t off = LOG_STORE_HDR_SIZE;
 
 	while (i-- > 0) {
-		off += LOG_STORE_ENTRY_HDR + (rec[off + 26] | rec[off + 27] << 8) + LOG_STORE_CHAIN_SIZE;
+		off += LOG_STORE_ENTRY_HDR + (rec[off + 26] | rec[off + 27] << 8) +
+		       LOG_STORE_CHAIN_SIZE;
 	}
 	return off;
 }
@@ -186,7 +186,10 @@ TEST(log_store, oldest_dropped_first_chain_still_verifies)
 		log_store_begin_boot(ls);
 		for (uint32_t i = 0; i < n; i++) {
 			int len = snprintf(text, sizeof(text), "boot %u line %u %.*s", b + 1, i,
-					   (int)(i % 150), "................................................................................................................................................................");
+					   (int)(i % 150),
+					   "......................................................."
+					   "......................................................."
+					   "..................................................");
 			ASSERT_EQ(log_store_append(ls, i, i, 2, 1, text, (size_t)len), SVSM_OK);
 		}
 		/* Each boot reloads the sealed record, as the SVSM does. */
@@ -200,7 +203,7 @@ TEST(log_store, oldest_dropped_first_chain_still_verifies)
 	ASSERT_EQ(log_store_seal(ls, &data, &size), SVSM_OK);
 	memset(&c, 0, sizeof(c));
 	ASSERT_EQ(log_store_verify(key1, data, size, collect, &c, &info, &rep), SVSM_OK);
-	EXPECT_GE(info.dropped, 2u * n);         /* the first boots are gone ... */
+	EXPECT_GE(info.dropped, 2u * n);		 /* the first boots are gone ... */
 	EXPECT_EQ(info.dropped + info.count, boots * n); /* ... and nothing else */
 	EXPECT_EQ(c.first_index, info.dropped);
 	EXPECT_EQ(c.n, info.count);
@@ -290,15 +293,17 @@ TEST(log_store, entries_cut_off_either_end_are_found)
 	copy[24] = 1;
 	memmove(copy + LOG_STORE_HDR_SIZE, copy + off, size - off);
 	set_count(copy, 3);
-	EXPECT_EQ(log_store_verify(key1, copy, size - (off - LOG_STORE_HDR_SIZE), NULL, NULL, NULL,
-				   &rep), SVSM_E_CRYPTO);
+	EXPECT_EQ(
+	    log_store_verify(key1, copy, size - (off - LOG_STORE_HDR_SIZE), NULL, NULL, NULL, &rep),
+	    SVSM_E_CRYPTO);
 	EXPECT_TRUE(strstr(rep.msg, "header MAC") != NULL);
 	/* ... or not passed off as dropped: the anchor is no longer the genesis value. */
 	memcpy(copy, rec, size);
 	memmove(copy + LOG_STORE_HDR_SIZE, copy + off, size - off);
 	set_count(copy, 3);
-	EXPECT_EQ(log_store_verify(key1, copy, size - (off - LOG_STORE_HDR_SIZE), NULL, NULL, NULL,
-				   &rep), SVSM_E_CRYPTO);
+	EXPECT_EQ(
+	    log_store_verify(key1, copy, size - (off - LOG_STORE_HDR_SIZE), NULL, NULL, NULL, &rep),
+	    SVSM_E_CRYPTO);
 	EXPECT_EQ(rep.entry, 0u);
 	free(copy);
 	free(rec);
@@ -316,7 +321,8 @@ TEST(log_store, every_flipped_byte_is_rejected)
 		for (unsigned bit = 0; bit < 8; bit++) {
 			rec[i] ^= (uint8_t)(1u << bit);
 			if (log_store_verify(key1, rec, size, NULL, NULL, NULL, &rep) == SVSM_OK) {
-				unit_fail(__FILE__, __LINE__, "byte %zu bit %u flipped: accepted", i, bit);
+				unit_fail(__FILE__, __LINE__, "byte %zu bit %u flipped: accepted",
+					  i, bit);
 			}
 			EXPECT_TRUE(rep.msg[0] != '\0');
 			rec[i] ^= (uint8_t)(1u << bit);
@@ -337,7 +343,8 @@ TEST(log_store, every_truncation_is_rejected)
 
 		memcpy(p, rec, n);
 		if (log_store_verify(key1, p, n, NULL, NULL, NULL, &rep) == SVSM_OK) {
-			unit_fail(__FILE__, __LINE__, "record cut to %zu of %zu bytes: accepted", n, size);
+			unit_fail(__FILE__, __LINE__, "record cut to %zu of %zu bytes: accepted", n,
+				  size);
 		}
 		free(p);
 	}
