@@ -10,11 +10,13 @@
 #   tamper   the log record taken out (svsm-state dump --record log), one entry removed,
 #            two swapped, one text byte changed, the last entry cut off, each put back
 #            re-encrypted (svsm-state put): logs exits 1 naming the break; a flipped
-#            ciphertext byte of the record: logs (and dump) exit 1.
+#            ciphertext byte of the record: logs (and dump) exit 1. The SVSM booted on the
+#            image with the removed entry says its saved log does not verify and starts a
+#            new one (boot 1), which verifies.
 # Usage: scripts/test-log-persist.sh [--only panic|tamper] [--timeout S] [--keep DIR]
 set -uo pipefail
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
 only="" tmo=300 keep=""
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -176,6 +178,19 @@ tamper() {
 	tamper_one swap "does NOT verify at entry [0-9]+ .*chain broken" swap
 	tamper_one change "does NOT verify at entry [0-9]+ .*chain broken" change
 	tamper_one cut-last "header MAC" cut-last
+	# The SVSM itself on an image with an edited log: it says so and starts a new log.
+	if [ -f "$W/tamper-remove.img" ]; then
+		boot "$W/tamper-boot.log" "$W/tamper-remove.img" "log=info"
+		if ! grep -aq "state: the saved log does not verify (log chain broken at entry" "$W/tamper-boot.log"; then
+			bad tamper-boot "no 'saved log does not verify' line (log $W/tamper-boot.log)"
+		elif ! "$tool" logs "$W/tamper-remove.img" --key "$W/key.hex" >"$W/tamper-boot.out" 2>/dev/null ||
+			! grep -q "^boot 1 .*state: the saved log does not verify" "$W/tamper-boot.out" ||
+			grep -q "^boot 2 " "$W/tamper-boot.out"; then
+			bad tamper-boot "the new log is not a verified boot-1 log naming the old one ($W/tamper-boot.out)"
+		else
+			ok tamper-boot "$(grep -a 'saved log does not verify' "$W/tamper-boot.log" | tr -d '\r' | cut -c1-90)...; a new log from boot 1 verifies"
+		fi
+	fi
 	# A flipped ciphertext byte of the log record in the slot the SVSM loads.
 	cp "$W/good.img" "$img"
 	off=$("$tool" inspect "$img" | "$PY" -c '
