@@ -98,7 +98,8 @@ test-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_
 .PHONY: test-log-persist
 ## test-log-persist: the persistent log (scripts/test-log-persist.sh): a forced panic's log
 ## read with svsm-state logs after the next boot (boot counters 1 and 2); an entry removed,
-## swapped, changed or cut off, and a flipped ciphertext byte, each reported.
+## swapped, changed or cut off, and a flipped ciphertext byte, each reported; a panic during
+## another vCPU's commit does not wait and does not save.
 test-log-persist: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
 	$(Q)timeout 900 scripts/test-log-persist.sh
 
