@@ -61,10 +61,13 @@ else
 	echo "$SECRET" >"$W/key.hex"
 fi
 
+# The KBS remembers generations per $machine: a new blank image of a machine it knows would
+# be a re-format, which its policy refuses; each new image here is another machine.
+machine=""
 kbs_start() {
 	rm -f "$W/port" "$W/sock"
 	timeout "$tmo" "$PY" tests/kbs/kbs-server.py --port-file "$W/port" --secret-hex "$SECRET" \
-		--min-generation-file "$W/generations" >>"$W/kbs.log" 2>&1 &
+		--min-generation-file "$W/generations$machine" >>"$W/kbs.log" 2>&1 &
 	PIDS+=($!)
 	for _ in $(seq 200); do [ -s "$W/port" ] && break; sleep 0.05; done
 	timeout "$tmo" tools/svsm-proxy/svsm-proxy --kbs "http://127.0.0.1:$(cat "$W/port")" \
@@ -207,7 +210,9 @@ for line in sys.stdin:
 best = max((s for s in slots.values() if "sector" in s), key=lambda s: s["gen"])
 print(best["sector"])')
 	[ -n "$off" ] || { bad flipped-byte "no log record in inspect's output"; return; }
-	printf '\x5a' | dd of="$img" bs=1 seek=$((off * 512 + 100)) conv=notrunc 2>/dev/null
+	"$PY" -c 'import sys
+f = open(sys.argv[1], "r+b"); f.seek(int(sys.argv[2])); b = f.read(1)
+f.seek(int(sys.argv[2])); f.write(bytes([b[0] ^ 0xff]))' "$img" $((off * 512 + 100))
 	if "$tool" logs "$img" --key "$W/key.hex" >/dev/null 2>"$W/flip.err"; then
 		bad flipped-byte "logs accepted a flipped ciphertext byte"
 	else
@@ -227,11 +232,11 @@ print(best["sector"])')
 # since the last commit, as documented). The panic time is tried at a few points until one
 # lands inside a commit.
 panic_busy() {
-	local img="$W/busy.img" log t hit="" out="$W/busy-logs.txt"
+	local img="$W/busy.img" log t hit="" out="$W/busy-logs.txt" machine
 	for t in 8500 6000 9500; do
 		rm -f "$img"
 		"$tool" create "$img" --size 1M >/dev/null || { bad panic-busy "svsm-state create failed"; return; }
-		log="$W/busy-$t.log"
+		log="$W/busy-$t.log" machine="-busy-$t"
 		boot "$log" "$img" "log=info state_commit_delay_ms=3000 guest_args=commit_wait test_panic_after_ms=$t"
 		grep -aq "PANIC on CPU" "$log" || { bad panic-busy "no panic at $t ms (log $log)"; return; }
 		grep -aq "system halted" "$log" || { bad panic-busy "the panic did not end (log $log)"; return; }
@@ -241,6 +246,7 @@ panic_busy() {
 		fi
 	done
 	[ -n "$hit" ] || { bad panic-busy "no panic time landed inside a commit (logs $W/busy-*.log)"; return; }
+	machine="-busy-$hit"
 	boot "$W/busy-next.log" "$img" "log=info"
 	grep -aq "state: log kept: .* this is boot 2" "$W/busy-next.log" ||
 		{ bad panic-busy "the next boot did not unlock and keep the log (log $W/busy-next.log)"; return; }
