@@ -97,7 +97,6 @@ static enum svsm_err seed_vtpm(void)
 	return err == SVSM_OK ? vtpm_store_write(PERMALL, data, size) : err;
 }
 
-
 /*
  * The persistent log (docs/logging.md "Persistence"): state record 4, built by
  * lib/log_store.c from the log ring's records. plog is touched only in the library context
@@ -112,7 +111,6 @@ static struct log_store plog;
 static bool plog_on;
 static uint64_t plog_seq;
 static uint64_t plog_quiet_seq;
-static uint64_t plog_lost;       /* ring records dropped before they were taken */
 static uint64_t plog_interval_us; /* log_commit_interval_ms= */
 static uint64_t plog_due_us;      /* next time a tick may commit */
 static uint64_t panic_after_us;   /* test_panic_after_ms=; 0 off */
@@ -189,9 +187,8 @@ static void log_update(void)
 			if (used == 0) {
 				break;
 			}
-			if (r.seq > plog_seq) {
-				plog_lost += r.seq - plog_seq; /* the ring wrapped before a commit */
-			}
+			/* r.seq > plog_seq: the ring dropped lines before a commit took them; the
+			 * jump in seq is how svsm-state logs shows the gap. */
 			if (log_store_append(&plog, r.seq, r.time_us, r.level, r.cpu, r.text, r.len) !=
 			    SVSM_OK) {
 				return;
