@@ -228,6 +228,10 @@ enum svsm_err state_keys_derive(const uint8_t secret[STATE_SECRET_SIZE], struct 
 		snprintf(label, sizeof(label), "svsm-state/v1 record %s", rec_names[t]);
 		err = hkdf(prk, label, keys->record[t], sizeof(keys->record[t]));
 	}
+	if (err == SVSM_OK) {
+		/* The persistent log's entry chain (lib/log_store.h), apart from its record key. */
+		err = hkdf(prk, "svsm-state/v1 log-chain", keys->log_chain, sizeof(keys->log_chain));
+	}
 out:
 	OPENSSL_cleanse(prk, sizeof(prk));
 	if (err != SVSM_OK) {

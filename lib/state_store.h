@@ -75,6 +75,7 @@ struct state_keys {
 	uint8_t key_id[STATE_KEY_ID_SIZE];
 	uint8_t header[32];
 	uint8_t record[STATE_REC_TYPE_MAX + 1][32]; /* indexed by enum state_rec_type */
+	uint8_t log_chain[32]; /* the log's entry chain (lib/log_store.h), label "log-chain" */
 };
 
 /** struct state_record - one decrypted record; @data is heap memory owned by the state. */

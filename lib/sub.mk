@@ -9,6 +9,9 @@ lib-y += acpi_tpm.c
 # system headers in the kernel; its crypto halves run inside services_run().
 lib-y += state_store.c
 sysinc-y += state_store.c
+# The persistent log's record (docs/logging.md "Persistence"): entry chain, HMAC (libcrypto).
+lib-y += log_store.c
+sysinc-y += log_store.c
 # Early attestation to a Trustee KBS (docs/attestation.md): strict JSON and base64 for
 # untrusted replies, the proxy framing, and the RCAR client (libcrypto: system headers).
 lib-y += base64.c json.c proxy_frame.c kbs_client.c

@@ -95,8 +95,16 @@ test-qemu-trixie: $(TEST_KERNEL_ELF) $(KERNEL_ELF) $(GUEST_BIN) $(GUEST_OS_KERNE
 test-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 1500 scripts/test-state.sh
 
+.PHONY: test-log-persist
+## test-log-persist: the persistent log (scripts/test-log-persist.sh): a forced panic's log
+## read with svsm-state logs after the next boot (boot counters 1 and 2); an entry removed,
+## swapped, changed or cut off, and a flipped ciphertext byte, each reported; a panic during
+## another vCPU's commit does not wait and does not save.
+test-log-persist: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
+	$(Q)timeout 900 scripts/test-log-persist.sh
+
 CHECK_TIERS := test-e2e test-linux test-linux-tpm test-igvm test-igvm-boot test-snp-build test-interop \
-	test-state-tool test-kbs test-kbs-kernel test-state test-qemu-trixie
+	test-state-tool test-kbs test-kbs-kernel test-state test-log-persist test-qemu-trixie
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
 bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)

@@ -7,12 +7,14 @@
  */
 #include "kernel/guest/guest.h"
 #include "kernel/platform/platform.h"
+#include "kernel/services/persist.h"
 #include "kernel/vcpu/exit.h"
 #include "kernel/vcpu/vcpu.h"
 
 void vcpu_loop(struct vcpu *v)
 {
 	struct vm_exit exit;
+	enum vcpu_next next;
 	bool done = false;
 
 	__atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_RELEASE);
@@ -23,7 +25,9 @@ void vcpu_loop(struct vcpu *v)
 			plat_vcpu_reset_sipi(v, (uint8_t)sipi);
 		}
 		plat_run_vcpu(v, &exit);
-		switch (vcpu_exit_dispatch(v, &exit)) {
+		next = vcpu_exit_dispatch(v, &exit);
+		persist_tick(); /* the persistent log's periodic commit (cheap when not due) */
+		switch (next) {
 		case VCPU_NEXT_RUN:
 			break;
 		case VCPU_NEXT_HALT:

@@ -76,6 +76,10 @@ FUZZ_SRCS_virtio_blk := kernel/drivers/virtio_pci.c kernel/drivers/pci_host.c
 FUZZ_TARGETS += state_store
 FUZZ_SRCS_state_store := lib/state_store.c
 FUZZ_LDLIBS_state_store := -lcrypto
+# The persistent log record (docs/logging.md "Persistence"): raw records, genuine ones damaged.
+FUZZ_TARGETS += log_store
+FUZZ_SRCS_log_store := lib/log_store.c
+FUZZ_LDLIBS_log_store := -lcrypto
 # Early attestation: the KBS replies and JWE (lib/kbs_client.c), the proxy framing.
 FUZZ_TARGETS += kbs_reply proxy_frame
 FUZZ_SRCS_kbs_reply := lib/kbs_client.c lib/json.c lib/base64.c
