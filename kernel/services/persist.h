@@ -46,3 +46,18 @@ uint64_t persist_generation(void);
 /** persist_commits / persist_commit_us - commits since boot and the time of the last. */
 uint64_t persist_commits(void);
 uint64_t persist_last_commit_us(void);
+
+/**
+ * persist_record - the record of @type the state held when it was opened at boot (or
+ * committed since): SVSM_E_NOT_FOUND without a state disk or without that record. @data
+ * stays valid until the next commit of @type. For services seeding themselves at boot.
+ */
+enum svsm_err persist_record(uint32_t type, const uint8_t **data, uint32_t *size) SVSM_MUST_CHECK;
+
+/**
+ * persist_commit_record - set record @type to @data (@size bytes) and commit the state
+ * (encrypt in the library context, write and flush with the library lock free). Returns
+ * once it is durable; SVSM_OK without a state disk. Call outside services_run().
+ */
+enum svsm_err persist_commit_record(uint32_t type, const uint8_t *data,
+				    uint32_t size) SVSM_MUST_CHECK;

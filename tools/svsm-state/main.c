@@ -44,7 +44,7 @@ static const char usage_main[] =
 	"  import-swtpm IMAGE --key KEYFILE --swtpm-dir DIR   swtpm's TPM 2 state into IMAGE\n"
 	"  export-swtpm IMAGE --key KEYFILE --swtpm-dir DIR   IMAGE's TPM state to swtpm\n"
 	"KEYFILE: the 32-byte state secret the KBS releases, raw (32 bytes) or 64 hex digits.\n"
-	"Record TYPEs: vtpm, vtpm-volatile, uefi-vars, log (or 1..4).\n";
+	"Record TYPEs: vtpm, vtpm-volatile, uefi-vars, log, uefi-mm (or 1..5).\n";
 
 static const char usage_create[] =
 	"usage: svsm-state create IMAGE --size N[K|M|G] [--key KEYFILE]\n"
