@@ -15,6 +15,8 @@ set -euo pipefail
 # libc6-dev: libc.a for the static svsm-hostile in the guest OS initramfs.
 # mmdebstrap: the Debian 13 root that holds the second QEMU, QEMU=trixie (scripts/qemu-bin.sh;
 # as root, or as a user through unshare, which needs uidmap and /etc/subuid entries).
+# efitools and openssl: tests/uefi/make-payloads.sh makes the Secure Boot keys and signed
+# variable updates (docs/uefi-mm.md).
 PACKAGES=(
 	make gcc binutils libc6-dev
 	clang libclang-rt-14-dev
@@ -30,6 +32,7 @@ PACKAGES=(
 	coreutils procps
 	cpio
 	mmdebstrap
+	efitools openssl
 )
 [ $# -gt 0 ] && PACKAGES=("$@")
 
