@@ -17,10 +17,10 @@
 #include "lib/uefi_vars.h"
 #include "svsm/abi/uefi_mm.h"
 
-static struct uefi_vars store;
+static struct uefi_vars *store;
 static bool ready;
 static uefi_vars_service_commit_fn commit_fn;
-static uint64_t committed_changes; /* uefi_vars_change_count() at the last commit or load */
+static uint64_t committed_changes; /* uefi_vars_changes() at the last commit or load */
 static uint64_t commits;
 static uint32_t manifest_flags;    /* SVSM_UEFI_MM_MANIFEST_*, updated after each request */
 
@@ -28,11 +28,16 @@ static uint32_t manifest_flags;    /* SVSM_UEFI_MM_MANIFEST_*, updated after eac
 static void update_manifest_flags(void)
 {
 	uint32_t flags = 0;
+	struct uefi_vars_mode mode;
 
+	if (store == NULL) {
+		return;
+	}
 	if (commit_fn != NULL) {
 		flags |= SVSM_UEFI_MM_MANIFEST_PERSISTENT_NV;
 	}
-	if (uefi_vars_secure_boot(&store)) {
+	uefi_vars_mode(store, &mode);
+	if (mode.secure_boot != 0) {
 		/* With a PK enrolled, db and dbx take KEK-signed authenticated writes. */
 		flags |= SVSM_UEFI_MM_MANIFEST_SECUREBOOT | SVSM_UEFI_MM_MANIFEST_DB_UPDATE;
 	}
@@ -41,14 +46,25 @@ static void update_manifest_flags(void)
 
 enum svsm_err uefi_vars_service_init(const uint8_t *saved, uint32_t size)
 {
+	const struct uefi_vars_limits limits = {
+		.max_storage = UEFI_VARS_DEFAULT_MAX_STORAGE,
+		.max_var_size = UEFI_VARS_DEFAULT_MAX_VAR_SIZE,
+	};
 	enum svsm_err err;
 
-	uefi_vars_init(&store);
-	err = saved != NULL ? uefi_vars_parse(&store, saved, size) : SVSM_OK;
+	__atomic_store_n(&ready, false, __ATOMIC_RELEASE);
+	uefi_vars_free(store); /* a second init (host tests) starts from scratch */
+	store = uefi_vars_new(&limits);
+	if (store == NULL) {
+		return SVSM_E_NOMEM;
+	}
+	err = saved != NULL ? uefi_vars_parse(store, saved, size) : SVSM_OK;
 	if (err != SVSM_OK) {
+		uefi_vars_free(store);
+		store = NULL;
 		return err;
 	}
-	committed_changes = uefi_vars_change_count(&store);
+	committed_changes = uefi_vars_changes(store);
 	update_manifest_flags();
 	__atomic_store_n(&ready, true, __ATOMIC_RELEASE);
 	return SVSM_OK;
@@ -82,18 +98,18 @@ static void request_job_run(void *arg)
 	struct request_job *job = arg;
 	size_t need = 0;
 
-	job->err = uefi_mm_handle(&store, job->buf, job->size, &job->reply_size);
-	job->changes = uefi_vars_change_count(&store);
+	job->err = uefi_mm_handle(store, job->buf, job->size, &job->reply_size);
+	job->changes = uefi_vars_changes(store);
 	update_manifest_flags();
 	if (job->err != SVSM_OK || !job->want_blob || job->changes == committed_changes) {
 		return;
 	}
-	job->err = uefi_vars_serialize(&store, NULL, 0, &need);
-	if (job->err == SVSM_OK || job->err == SVSM_E_INVALID_PARAM) {
+	job->err = uefi_vars_serialize(store, NULL, &need);
+	if (job->err == SVSM_OK) {
 		job->blob = malloc(need != 0 ? need : 1);
+		job->blob_size = need;
 		job->err = job->blob == NULL ? SVSM_E_NOMEM
-					     : uefi_vars_serialize(&store, job->blob, need,
-								   &job->blob_size);
+					     : uefi_vars_serialize(store, job->blob, &job->blob_size);
 	}
 }
 
@@ -147,4 +163,15 @@ bool uefi_vars_service_manifest(uint8_t out[8])
 uint64_t uefi_vars_service_commits(void)
 {
 	return commits;
+}
+
+void uefi_vars_service_reset(void)
+{
+	__atomic_store_n(&ready, false, __ATOMIC_RELEASE);
+	uefi_vars_free(store);
+	store = NULL;
+	commit_fn = NULL;
+	committed_changes = 0;
+	commits = 0;
+	__atomic_store_n(&manifest_flags, 0, __ATOMIC_RELEASE);
 }

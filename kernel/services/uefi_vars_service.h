@@ -58,5 +58,11 @@ enum svsm_err uefi_vars_service_request(uint8_t *buf, size_t size,
  */
 bool uefi_vars_service_manifest(uint8_t out[8]);
 
+/**
+ * uefi_vars_service_reset - drop the store and the commit hook: the service is not up
+ * (host tests, so that the next test starts without it; the kernel never calls it).
+ */
+void uefi_vars_service_reset(void);
+
 /** uefi_vars_service_commits - commits of the store since boot. */
 uint64_t uefi_vars_service_commits(void);
