@@ -13,3 +13,8 @@ sysinc-y += state_store.c
 # untrusted replies, the proxy framing, and the RCAR client (libcrypto: system headers).
 lib-y += base64.c json.c proxy_frame.c kbs_client.c
 sysinc-y += kbs_client.c
+# The UEFI variable store with authenticated variables and the MM communicate buffer
+# decoder of the SVSM UEFI MM protocol (docs/uefi-mm.md); the store verifies PKCS#7 with
+# libcrypto (system headers), in services_run() in the kernel.
+lib-y += uefi_vars.c uefi_mm.c
+sysinc-y += uefi_vars.c

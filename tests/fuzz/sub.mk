@@ -82,6 +82,13 @@ FUZZ_TARGETS += kbs_reply proxy_frame
 FUZZ_SRCS_kbs_reply := lib/kbs_client.c lib/json.c lib/base64.c
 FUZZ_LDLIBS_kbs_reply := -lcrypto
 FUZZ_SRCS_proxy_frame := lib/proxy_frame.c lib/crc32.c
+# The UEFI variable store (docs/uefi-mm.md): the MM communicate buffer decoder over a store,
+# and the parser of the store's record.
+FUZZ_TARGETS += uefi_mm uefi_vars_parse
+FUZZ_SRCS_uefi_mm := lib/uefi_mm.c lib/uefi_vars.c lib/crc32.c
+FUZZ_LDLIBS_uefi_mm := -lcrypto
+FUZZ_SRCS_uefi_vars_parse := lib/uefi_vars.c lib/crc32.c
+FUZZ_LDLIBS_uefi_vars_parse := -lcrypto
 # The UEFI MM protocol: registers and communicate buffers through dispatch, the protocol's
 # checks and copies, and the variable service with the real store (lib/uefi_vars.c).
 FUZZ_TARGETS += uefi_mm_call

@@ -155,8 +155,11 @@ struct smm_variable_communicate_get_payload_size {
 };
 _Static_assert(sizeof(struct smm_variable_communicate_get_payload_size) == 8, "");
 
-/** SMM_VARIABLE_COMMUNICATE_VAR_CHECK_VARIABLE_PROPERTY: the name starts at offset 40. */
-#define SMM_VARIABLE_VAR_CHECK_PROPERTY_NAME_OFFSET 40u
+/**
+ * SMM_VARIABLE_COMMUNICATE_VAR_CHECK_VARIABLE_PROPERTY: Guid, NameSize (UINTN), a 24-byte
+ * VAR_CHECK_VARIABLE_PROPERTY (Revision, Property, Attributes, MinSize, MaxSize), Name.
+ */
+#define SMM_VARIABLE_VAR_CHECK_PROPERTY_NAME_OFFSET 48u
 
 /** WIN_CERTIFICATE (UEFI §32.2.4). */
 struct win_certificate {
