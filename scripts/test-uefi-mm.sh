@@ -9,7 +9,8 @@
 #             without NUL, overflowing sizes), get/set/delete/enumerate/query, PK, KEK, db
 #             enrolment, refusals of an unsigned, a wrongly signed and a replayed db and of a
 #             KEK not signed by PK, SetupMode/SecureBoot and the attestation manifest following
-#             the mode (PK deleted again at the end).
+#             the mode (PK deleted again at the end); no request may reach the kernel C
+#             library's failing stubs (the SVSM would log it).
 #   no-payloads  the same guest image without the payloads must fail (the tier cannot pass
 #             without real efitools output).
 #   persist   two boots over one state image unlocked through svsm-proxy and the test KBS:
@@ -78,7 +79,7 @@ checks() {
 	if [ "$rc" -eq 33 ] && [[ "$s" =~ \]\ [0-9]+\ passed,\ 0\ failed ]] && [ "$n" -ge 45 ] &&
 		grep -aq 'uefi_sb_replayed_older_timestamp_refused PASS' "$log" &&
 		grep -aq 'uefi_sb_wrongly_signed_db_refused PASS' "$log" &&
-		! grep -aq PANIC "$log"; then
+		! grep -aq 'uefi: a request reached' "$log" && ! grep -aq PANIC "$log"; then
 		ok checks "$s; $n UEFI checks"
 	else
 		bad checks "QEMU status $rc; '$s'; $n UEFI checks; $(fails "$log") (log $log)"

@@ -7,6 +7,7 @@
 #include "kernel/services/uefi_vars_service.h"
 
 #include "kernel/lib/log.h"
+#include "kernel/libc/libc.h"
 #include "kernel/services/persist.h"
 #include "lib/state_store.h"
 
@@ -27,6 +28,7 @@ enum svsm_err uefi_vars_service_boot(void)
 	} else if (err != SVSM_OK) {
 		return err;
 	}
+	uefi_vars_service_set_stub_counter(libc_unsupported_calls);
 	err = uefi_vars_service_init(data, size);
 	if (err != SVSM_OK) {
 		pr_err("uefi: the saved variable store (%u bytes) does not parse (error %d)\n",

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/lib/log.h"
 #include "kernel/services/services.h"
 #include "lib/uefi_mm.h"
 #include "lib/uefi_vars.h"
@@ -23,6 +24,7 @@ static uefi_vars_service_commit_fn commit_fn;
 static uint64_t committed_changes; /* uefi_vars_changes() at the last commit or load */
 static uint64_t commits;
 static uint32_t manifest_flags;    /* SVSM_UEFI_MM_MANIFEST_*, updated after each request */
+static uint64_t (*stub_count)(void);
 
 /* Library context: the flags the attestation manifest reports. */
 static void update_manifest_flags(void)
@@ -75,6 +77,11 @@ bool uefi_vars_service_ready(void)
 	return __atomic_load_n(&ready, __ATOMIC_ACQUIRE);
 }
 
+void uefi_vars_service_set_stub_counter(uint64_t (*count)(void))
+{
+	stub_count = count;
+}
+
 void uefi_vars_service_set_commit(uefi_vars_service_commit_fn commit)
 {
 	commit_fn = commit;
@@ -116,6 +123,7 @@ static void request_job_run(void *arg)
 enum svsm_err uefi_vars_service_request(uint8_t *buf, size_t size, size_t *reply_size)
 {
 	struct request_job job = {.buf = buf, .size = size, .err = SVSM_OK};
+	uint64_t stubs = stub_count != NULL ? stub_count() : 0;
 	enum svsm_err err;
 
 	*reply_size = 0;
@@ -125,6 +133,10 @@ enum svsm_err uefi_vars_service_request(uint8_t *buf, size_t size, size_t *reply
 	job.want_blob = commit_fn != NULL;
 	services_run(request_job_run, &job);
 	err = job.err;
+	if (stub_count != NULL && stub_count() != stubs) {
+		pr_warn("uefi: a request reached %lu failing libc stubs\n",
+			(unsigned long)(stub_count() - stubs));
+	}
 	if (err == SVSM_OK && job.blob != NULL) {
 		/* Durable before the guest sees the answer (write-through, as the vTPM). */
 		err = job.blob_size > UINT32_MAX ? SVSM_E_NOMEM

@@ -33,6 +33,13 @@ enum svsm_err uefi_vars_service_init(const uint8_t *saved, uint32_t size) SVSM_M
  */
 enum svsm_err uefi_vars_service_boot(void) SVSM_MUST_CHECK;
 
+/**
+ * uefi_vars_service_set_stub_counter - @count returns how many calls reached the kernel C
+ * library's failing stubs so far (libc_unsupported_calls()); a request during which it
+ * grows is logged as a warning (libcrypto's PKCS#7 path must not need them).
+ */
+void uefi_vars_service_set_stub_counter(uint64_t (*count)(void));
+
 /** uefi_vars_service_ready - the store is up (the protocol is offered). */
 bool uefi_vars_service_ready(void);
 
