@@ -152,6 +152,8 @@ void guest_main(const struct native_boot_info *bi)
 		guest_uefi_mm_persist(bi, S_UEFI, S_UEFI_ATT, args_are("uefi_persist1") ? 1 : 2);
 	} else if (args_are("uefi_bench")) {
 		guest_uefi_mm_bench(S_UEFI);
+	} else if (args_are("uefi_commit_wait")) {
+		guest_uefi_mm_commit_wait(S_UEFI);
 	} else if (args_are("commit_wait")) {
 		commit_wait_test();
 	} else if (args_are("commit_loop")) {

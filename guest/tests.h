@@ -71,6 +71,7 @@ void test_vcpus(void);
 void test_delete_race(void);
 void vmsa_tlb_test(void);
 void commit_wait_test(void);
+void commit_wait_run(const char *prefix, const char *what, uint32_t (*slow)(void));
 
 /* guest/uefi_mm_tests.c: the UEFI MM protocol; Secure Boot enrolment when the script
  * appended the efitools payloads (required when @need_payloads). */
@@ -79,4 +80,5 @@ void guest_uefi_mm_tests(const struct native_boot_info *bi, uint64_t area, uint6
 void guest_uefi_mm_persist(const struct native_boot_info *bi, uint64_t area,
 			   uint64_t attest_area, int part);
 void guest_uefi_mm_bench(uint64_t area);
+void guest_uefi_mm_commit_wait(uint64_t area);
 

@@ -648,3 +648,23 @@ void guest_uefi_mm_bench(uint64_t area)
 	gprintf("bench-cycles uefi_var_set %lu\n", set_t[N / 2]);
 	gprintf("bench-cycles uefi_var_get %lu\n", get_t[N / 2]);
 }
+
+static uint32_t uefi_set_slow(void)
+{
+	efi_status_t st = set_var("SvsmCommitWait", &test_guid, ATTR_NV_BS_RT, "slow", 4);
+
+	return st == EFI_SUCCESS ? 0 : (uint32_t)st | 1u;
+}
+
+/*
+ * make test-uefi-mm's commit-wait part (state disk, state_commit_delay_ms): while a
+ * SetVariable waits for its commit, a second vCPU's attestation calls are served.
+ */
+void guest_uefi_mm_commit_wait(uint64_t area)
+{
+	setup(area);
+	if (!discover()) {
+		return;
+	}
+	commit_wait_run("uefi_commit_wait", "SetVariable", uefi_set_slow);
+}

@@ -17,10 +17,13 @@
 #             boot 1 enrols the keys and sets variables (each change committed as record
 #             uefi-mm before its answer), boot 2 finds the non-volatile ones and the keys
 #             (timestamps still enforced), not the volatile one; svsm-state dumps the record.
-# Usage: scripts/test-uefi-mm.sh [--only checks|no-payloads|persist] [--keep DIR]
+#   commit-wait  2 vCPUs, each commit's disk phase stretched to 3 s: while one vCPU's
+#             SetVariable waits for its commit, the other's attestation calls (library lock)
+#             keep completing.
+# Usage: scripts/test-uefi-mm.sh [--only checks|no-payloads|persist|commit-wait] [--keep DIR]
 set -uo pipefail
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 only="" keep="" tmo=300
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -146,8 +149,27 @@ persist() {
 	fi
 }
 
+commit_wait() {
+	local log="$W/commit-wait.log" rc line
+	rm -f "$W/state.img" "$W/generations" # another machine to the test KBS
+	"$state_tool" create "$W/state.img" --size 1M >/dev/null || { bad commit-wait "svsm-state create failed"; return; }
+	kbs_start
+	run_guest "$log" "$W/guest-uefi.bin" "state_commit_delay_ms=3000 guest_args=uefi_commit_wait" \
+		"${disk_args[@]}"
+	rc=$?
+	kbs_stop
+	line=$(grep -a "uefi_commit_wait:" "$log" | tr -d '\r' | tail -n 1)
+	if [ "$rc" -eq 33 ] && grep -aq "uefi_commit_wait_other_vcpu_served PASS" "$log" &&
+		grep -aq 'committed generation [0-9]* (uefi-mm' "$log"; then
+		ok commit-wait "${line#\[guest\] }"
+	else
+		bad commit-wait "QEMU status $rc; ${line:-no uefi_commit_wait line} (log $log)"
+	fi
+}
+
 want checks && checks
 want no-payloads && no_payloads
 want persist && persist
+want commit-wait && commit_wait
 echo "test-uefi-mm: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] || { echo "test-uefi-mm: logs in $W" >&2; exit 1; }
