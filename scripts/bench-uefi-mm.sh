@@ -15,7 +15,12 @@ PY=/usr/bin/python3
 svsm=build/svsm.elf guest=build/guest.bin state_tool=build/tools/svsm-state
 W=$(mktemp -d /tmp/svsm-uefi-bench.XXXXXX)
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$W"' EXIT
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
 fail() { echo "bench-uefi-mm: $*" >&2; exit 1; }
 
 run() { # LOG [qemu args...]
@@ -30,7 +35,10 @@ mhz() { grep -aoE 'TSC [0-9]+ MHz' "$1" | head -n 1 | awk '{print $2}'; }
 
 run "$W/volatile.log"
 mv=$(mhz "$W/volatile.log") sv=$(cycles "$W/volatile.log" uefi_var_set) gv=$(cycles "$W/volatile.log" uefi_var_get)
-[ -n "$mv" ] && [ -n "$sv" ] && [ -n "$gv" ] || fail "no result from the volatile run (log kept: $W/volatile.log)"
+if [ -z "$mv" ] || [ -z "$sv" ] || [ -z "$gv" ]; then
+	cp "$W/volatile.log" build/bench-uefi-mm-volatile.log
+	fail "no result from the volatile run (build/bench-uefi-mm-volatile.log)"
+fi
 
 SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 "$state_tool" create "$W/state.img" --size 1M >/dev/null || fail "svsm-state create failed"
@@ -47,7 +55,10 @@ run "$W/persist.log" -drive "file=$W/state.img,if=none,id=svsmstate,format=raw" 
 	-device isa-serial,chardev=svsmproxy,iobase=0x2f8,irq=3
 mp=$(mhz "$W/persist.log") sp=$(cycles "$W/persist.log" uefi_var_set)
 grep -aq 'uefi: variable store persistent' "$W/persist.log" || sp=""
-[ -n "$mp" ] && [ -n "$sp" ] || { cp "$W/persist.log" build/bench-uefi-mm-persist.log; fail "no result from the persistent run (build/bench-uefi-mm-persist.log)"; }
+if [ -z "$mp" ] || [ -z "$sp" ]; then
+	cp "$W/persist.log" build/bench-uefi-mm-persist.log
+	fail "no result from the persistent run (build/bench-uefi-mm-persist.log)"
+fi
 
 awk -v sv="$sv" -v gv="$gv" -v mv="$mv" -v sp="$sp" -v mp="$mp" 'BEGIN {
 	printf "bench uefi_var_set_ms %.3f ms\n", sv / mv / 1000

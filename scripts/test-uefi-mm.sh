@@ -118,6 +118,7 @@ kbs_stop() {
 	wait 2>/dev/null
 	PIDS=()
 }
+# shellcheck disable=SC2054 # the commas are QEMU's option syntax
 disk_args=(-drive "file=$W/state.img,if=none,id=svsmstate,format=raw"
 	-device virtio-blk-pci,drive=svsmstate,disable-legacy=on,addr=0x5
 	-chardev "socket,id=svsmproxy,path=$W/sock,server=off"
