@@ -190,6 +190,21 @@ TEST(uefi_mm_protocol, set_commits_before_the_answer)
 	EXPECT_EQ(mm(buf, MM_SIZE), SVSM_SUCCESS);
 	EXPECT_EQ(fake_disk.calls, 3u);
 
+	/* Deleting the last variable is a change too: an empty store is committed. */
+	put_access(buf, SMM_VARIABLE_FUNCTION_SET_VARIABLE, ATTR_NV_BS_RT, 0, 0);
+	EXPECT_EQ(mm(buf, MM_SIZE), SVSM_SUCCESS);
+	EXPECT_EQ(status_at(buf), EFI_SUCCESS);
+	EXPECT_EQ(fake_disk.calls, 4u);
+	EXPECT_TRUE(fake_disk.size > 0);
+	ASSERT_EQ(uefi_vars_service_init(fake_disk.blob, fake_disk.size), SVSM_OK);
+	uefi_vars_service_set_commit(fake_commit);
+	put_access(buf, SMM_VARIABLE_FUNCTION_GET_VARIABLE, 0, 16, 0);
+	EXPECT_EQ(mm(buf, MM_SIZE), SVSM_SUCCESS);
+	EXPECT_EQ(status_at(buf), EFI_NOT_FOUND);
+	put_access(buf, SMM_VARIABLE_FUNCTION_SET_VARIABLE, ATTR_NV_BS_RT, 16, 0xef);
+	EXPECT_EQ(mm(buf, MM_SIZE), SVSM_SUCCESS);
+	EXPECT_EQ(fake_disk.calls, 5u);
+
 	/* The store comes back from the committed record. */
 	ASSERT_EQ(uefi_vars_service_init(fake_disk.blob, fake_disk.size), SVSM_OK);
 	put_access(buf, SMM_VARIABLE_FUNCTION_GET_VARIABLE, 0, 16, 0);
