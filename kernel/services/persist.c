@@ -531,3 +531,68 @@ enum svsm_err persist_sync(void)
 	spin_unlock_irqrestore(&persist_lock, flags);
 	return err;
 }
+
+enum svsm_err persist_record(uint32_t type, const uint8_t **data, uint32_t *size)
+{
+	if (!persist.enabled) {
+		return SVSM_E_NOT_FOUND;
+	}
+	return state_get(&persist.st, type, data, size);
+}
+
+struct record_job {
+	uint32_t type;
+	const uint8_t *data;
+	uint32_t size;
+	struct state_commit *c;
+	struct state_report rep;
+	enum svsm_err err;
+};
+
+/* Library context: the record into the state, then encrypt the inactive slot. */
+static void record_prepare_run(void *arg)
+{
+	struct record_job *job = arg;
+
+	job->err = state_set(&persist.st, job->type, job->data, job->size);
+	if (job->err == SVSM_OK) {
+		job->err = state_commit_prepare(&persist.keys, &persist.st, job->c, &job->rep);
+	}
+}
+
+enum svsm_err persist_commit_record(uint32_t type, const uint8_t *data, uint32_t size)
+{
+	struct state_commit c;
+	struct record_job job = {.type = type, .data = data, .size = size, .c = &c};
+	struct state_dev dev = disk();
+	uint64_t flags, t0;
+	enum svsm_err err;
+
+	if (!persist.enabled) {
+		return SVSM_OK;
+	}
+	flags = spin_lock_irqsave(&persist_lock);
+	t0 = tsc_now_us();
+	memset(&c, 0, sizeof(c));
+	services_run(record_prepare_run, &job);
+	err = job.err;
+	if (err == SVSM_OK) {
+		err = state_commit_write(&dev, &c, &job.rep); /* the disk wait: library lock free */
+		if (commit_delay_us() != 0) {
+			tsc_delay_us(commit_delay_us());
+		}
+	}
+	if (err == SVSM_OK) {
+		state_commit_done(&persist.st, &c);
+		persist.commits++;
+		persist.last_commit_us = tsc_now_us() - t0;
+		pr_info("state: committed generation %lu (%s, %lu us)\n",
+			(unsigned long)state_generation(&persist.st), state_rec_type_name(type),
+			(unsigned long)persist.last_commit_us);
+	} else {
+		pr_err("state: commit of %s failed: %s\n", state_rec_type_name(type), job.rep.msg);
+	}
+	state_commit_free(&c);
+	spin_unlock_irqrestore(&persist_lock, flags);
+	return err;
+}

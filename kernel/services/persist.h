@@ -61,3 +61,16 @@ enum svsm_err persist_log_sync(void);
  * (a test knob, off by default; docs/logging.md "Persistence").
  */
 void persist_tick(void);
+ * persist_record - the record of @type the state held when it was opened at boot (or
+ * committed since): SVSM_E_NOT_FOUND without a state disk or without that record. @data
+ * stays valid until the next commit of @type. For services seeding themselves at boot.
+ */
+enum svsm_err persist_record(uint32_t type, const uint8_t **data, uint32_t *size) SVSM_MUST_CHECK;
+
+/**
+ * persist_commit_record - set record @type to @data (@size bytes) and commit the state
+ * (encrypt in the library context, write and flush with the library lock free). Returns
+ * once it is durable; SVSM_OK without a state disk. Call outside services_run().
+ */
+enum svsm_err persist_commit_record(uint32_t type, const uint8_t *data,
+				    uint32_t size) SVSM_MUST_CHECK;

@@ -27,6 +27,7 @@
 #include "kernel/services/attest/kbs_boot.h"
 #include "kernel/services/attest/manifest.h"
 #include "kernel/services/persist.h"
+#include "kernel/services/uefi_vars_service.h"
 #include "kernel/services/vtpm/exec.h"
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/vtpm.h"
@@ -130,6 +131,10 @@ static void boot_work_fn(void *arg)
 
 	libc_init();
 	w->err = persist_boot(kbs_boot_unlock);
+	if (w->err != SVSM_OK) {
+		return;
+	}
+	w->err = uefi_vars_service_boot();
 	if (w->err != SVSM_OK) {
 		return;
 	}

@@ -6,7 +6,8 @@ FUZZ_CORE_SRCS := kernel/mm/page_alloc.c kernel/mm/heap.c kernel/mm/guest_mem.c 
 	kernel/mm/mm_host.c kernel/arch/x86_64/safe_copy_host.c kernel/vcpu/vcpu.c kernel/vcpu/call.c kernel/vcpu/lifecycle.c \
 	kernel/protocols/dispatch.c \
 	kernel/protocols/core.c kernel/platform/native/validation.c \
-	kernel/platform/fake/fake_platform.c kernel/platform/fake/fake_cpus.c kernel/lib/log_host.c kernel/protocols/services_absent.c
+	kernel/platform/fake/fake_platform.c kernel/platform/fake/fake_cpus.c kernel/lib/log_host.c kernel/protocols/services_absent.c \
+	kernel/protocols/uefi_mm_absent.c
 FUZZ_TARGETS += svsm_call pvalidate_list
 FUZZ_SRCS_svsm_call := $(FUZZ_CORE_SRCS)
 FUZZ_SRCS_pvalidate_list := $(FUZZ_CORE_SRCS)
@@ -92,3 +93,10 @@ FUZZ_SRCS_uefi_mm := lib/uefi_mm.c lib/uefi_vars.c lib/crc32.c
 FUZZ_LDLIBS_uefi_mm := -lcrypto
 FUZZ_SRCS_uefi_vars_parse := lib/uefi_vars.c lib/crc32.c
 FUZZ_LDLIBS_uefi_vars_parse := -lcrypto
+# The UEFI MM protocol: registers and communicate buffers through dispatch, the protocol's
+# checks and copies, and the variable service with the real store (lib/uefi_vars.c).
+FUZZ_TARGETS += uefi_mm_call
+FUZZ_SRCS_uefi_mm_call := $(filter-out kernel/protocols/uefi_mm_absent.c,$(FUZZ_CORE_SRCS)) \
+	kernel/protocols/uefi_mm.c kernel/services/uefi_vars_service.c kernel/services/services_host.c \
+	lib/uefi_vars.c lib/uefi_mm.c lib/crc32.c
+FUZZ_LDLIBS_uefi_mm_call := -lcrypto

@@ -49,7 +49,7 @@ static const char usage_main[] =
 	"  put IMAGE --key KEYFILE --record TYPE --in FILE    replace one record (new generation)\n"
 	"  logs IMAGE --key KEYFILE                      verify and print the SVSM's saved log\n"
 	"KEYFILE: the 32-byte state secret the KBS releases, raw (32 bytes) or 64 hex digits.\n"
-	"Record TYPEs: vtpm, vtpm-volatile, uefi-vars, log (or 1..4).\n";
+	"Record TYPEs: vtpm, vtpm-volatile, uefi-vars, log, uefi-mm (or 1..5).\n";
 
 static const char usage_create[] =
 	"usage: svsm-state create IMAGE --size N[K|M|G] [--key KEYFILE]\n"
