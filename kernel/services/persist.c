@@ -556,6 +556,7 @@ static void record_prepare_run(void *arg)
 
 	job->err = state_set(&persist.st, job->type, job->data, job->size);
 	if (job->err == SVSM_OK) {
+		log_update(); /* every state commit carries the new log lines */
 		job->err = state_commit_prepare(&persist.keys, &persist.st, job->c, &job->rep);
 	}
 }

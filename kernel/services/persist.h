@@ -61,6 +61,8 @@ enum svsm_err persist_log_sync(void);
  * (a test knob, off by default; docs/logging.md "Persistence").
  */
 void persist_tick(void);
+
+/**
  * persist_record - the record of @type the state held when it was opened at boot (or
  * committed since): SVSM_E_NOT_FOUND without a state disk or without that record. @data
  * stays valid until the next commit of @type. For services seeding themselves at boot.
