@@ -883,6 +883,21 @@ out:
 	return st;
 }
 
+/* The record holds at most this many entries (uefi_vars_parse() refuses more). */
+#define REC_MAX_ENTRIES 4096u
+
+/* Non-volatile (recorded) variables in the store. */
+static size_t nv_count(const struct uefi_vars *v)
+{
+	const struct var *e;
+	size_t n = 0;
+
+	for (e = v->head; e != NULL; e = e->next) {
+		n += !e->read_only && (e->attributes & EFI_VARIABLE_NON_VOLATILE) != 0;
+	}
+	return n;
+}
+
 efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t name_size,
 			   const efi_guid_t *guid, uint32_t attributes, const void *data,
 			   uint64_t data_size)
@@ -1090,6 +1105,10 @@ efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t nam
 	if (v->used + new_cost > v->lim.max_storage) {
 		return EFI_OUT_OF_RESOURCES;
 	}
+	/* A store the record cannot hold would lose every variable at the next load. */
+	if ((stored_attr & EFI_VARIABLE_NON_VOLATILE) != 0 && nv_count(v) >= REC_MAX_ENTRIES) {
+		return EFI_OUT_OF_RESOURCES;
+	}
 	e = var_new(name, name_size, guid, stored_attr, r.payload, r.payload_size);
 	if (e == NULL) {
 		return EFI_OUT_OF_RESOURCES;
@@ -1122,7 +1141,6 @@ efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t nam
 #define REC_HDR_SIZE    32u
 #define REC_ENTRY_SIZE  80u
 #define REC_FLAG_SIGNER 1u
-#define REC_MAX_ENTRIES 4096u
 
 static size_t pad8(size_t n)
 {

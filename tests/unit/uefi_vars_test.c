@@ -828,3 +828,45 @@ TEST(uefi_vars, auth_header_checks)
 	free(b.p);
 	uefi_vars_free(v);
 }
+
+/*
+ * Review: the store must never reach a state its own record parser refuses (a refused record
+ * loses every non-volatile variable, PK/KEK/db included, at the next load). The record holds
+ * at most 4096 entries; with a max_storage larger than 4096 of the smallest variables, the
+ * guest could create more non-volatile variables than that without any key.
+ */
+TEST(uefi_vars, nv_count_stays_within_record_limit)
+{
+	struct uefi_vars *v = mk(1024u * 1024u, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	struct uefi_vars *w = mk(1024u * 1024u, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	uint8_t one = 1, *rec;
+	size_t rs = 0;
+	unsigned i, made = 0;
+	efi_status_t st = EFI_SUCCESS;
+
+	ASSERT_TRUE(v != NULL && w != NULL);
+	for (i = 0; i < 4100 && st == EFI_SUCCESS; i++) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "V%04x", i);
+		st = set_s(v, n, &vendor, NV | BS, &one, 1);
+		made += st == EFI_SUCCESS;
+	}
+	EXPECT_EQ(st, EFI_OUT_OF_RESOURCES);
+	EXPECT_EQ(made, 4096u);
+	/* Volatile variables do not go into the record: they are still allowed. */
+	EXPECT_EQ(set_s(v, "Volatile", &vendor, BS, &one, 1), EFI_SUCCESS);
+	/* Updating an existing one is fine, and a deleted slot can be used again. */
+	EXPECT_EQ(set_s(v, "V0000", &vendor, NV | BS, "x", 1), EFI_SUCCESS);
+	EXPECT_EQ(set_s(v, "V0001", &vendor, 0, NULL, 0), EFI_SUCCESS);
+	EXPECT_EQ(set_s(v, "Again", &vendor, NV | BS, &one, 1), EFI_SUCCESS);
+	ASSERT_EQ(uefi_vars_serialize(v, NULL, &rs), SVSM_OK);
+	rec = malloc(rs);
+	ASSERT_TRUE(rec != NULL);
+	ASSERT_EQ(uefi_vars_serialize(v, rec, &rs), SVSM_OK);
+	EXPECT_EQ(uefi_vars_parse(w, rec, rs), SVSM_OK);
+	free(rec);
+	uefi_vars_free(v);
+	uefi_vars_free(w);
+}
+
