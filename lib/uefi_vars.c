@@ -1032,9 +1032,16 @@ efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t nam
 			return EFI_SUCCESS; /* nothing to append */
 		}
 		if (append) {
-			if (cls == CLASS_KEK || cls == CLASS_DB) {
+			if (cls != CLASS_OTHER) {
 				merged = esl_merge(old->data, old->data_size, r.payload, r.payload_size,
 						   &new_size);
+				/* PK stays one list of one certificate: appending another is
+				 * refused (the record parser and esl_first_cert() need it). */
+				if (merged != NULL && cls == CLASS_PK &&
+				    !esl_valid(merged, new_size, cls)) {
+					free(merged);
+					return EFI_INVALID_PARAMETER;
+				}
 			} else {
 				new_size = old->data_size + r.payload_size;
 				merged = malloc(new_size);

@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+#include <openssl/x509.h>
+
 #include "lib/uefi_vars.h"
 
 #define NV  EFI_VARIABLE_NON_VOLATILE
@@ -870,3 +874,126 @@ TEST(uefi_vars, nv_count_stays_within_record_limit)
 	uefi_vars_free(w);
 }
 
+/*
+ * An EFI_VARIABLE_AUTHENTICATION_2 update of @var signed here with libcrypto by
+ * @signer.{key,crt} of the payload directory (a DER ContentInfo, SHA-256, detached), for
+ * updates make-payloads.sh does not make. Returns a malloc'ed buffer (NULL on error).
+ */
+static uint8_t *sign_update(const char *dir, const char *signer, const char *var,
+			    const efi_guid_t *g, uint32_t attr, uint8_t second,
+			    const void *data, size_t size, size_t *out_size)
+{
+	char path[512];
+	uint16_t name[64];
+	size_t ns = u16(name, var) - 2;
+	efi_time_t ts;
+	uint8_t *tbs, *der = NULL, *out = NULL;
+	size_t tbs_size = ns + 16 + 4 + sizeof(ts) + size;
+	FILE *f;
+	EVP_PKEY *key = NULL;
+	X509 *crt = NULL;
+	BIO *bio = NULL;
+	PKCS7 *p7 = NULL;
+	int der_len;
+
+	memset(&ts, 0, sizeof(ts));
+	ts.year = 2024;
+	ts.month = 1;
+	ts.day = 1;
+	ts.second = second;
+	tbs = malloc(tbs_size + 1);
+	if (tbs == NULL) {
+		return NULL;
+	}
+	memcpy(tbs, name, ns);
+	memcpy(tbs + ns, g, 16);
+	memcpy(tbs + ns + 16, &attr, 4);
+	memcpy(tbs + ns + 20, &ts, sizeof(ts));
+	memcpy(tbs + ns + 36, data, size);
+	snprintf(path, sizeof(path), "%s/%s.key", dir, signer);
+	if ((f = fopen(path, "r")) != NULL) {
+		key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/%s.crt", dir, signer);
+	if ((f = fopen(path, "r")) != NULL) {
+		crt = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	bio = BIO_new_mem_buf(tbs, (int)tbs_size);
+	if (key != NULL && crt != NULL && bio != NULL) {
+		p7 = PKCS7_sign(crt, key, NULL, bio,
+				PKCS7_BINARY | PKCS7_DETACHED | PKCS7_NOSMIMECAP);
+	}
+	if (p7 != NULL && (der_len = i2d_PKCS7(p7, &der)) > 0) {
+		struct efi_variable_authentication_2 a;
+		static const efi_guid_t pkcs7 = EFI_CERT_TYPE_PKCS7_GUID;
+
+		out = malloc(sizeof(a) + (size_t)der_len + size + 1);
+		if (out != NULL) {
+			memset(&a, 0, sizeof(a));
+			a.time_stamp = ts;
+			a.auth_info.hdr.dw_length = (uint32_t)(24 + der_len);
+			a.auth_info.hdr.w_revision = WIN_CERT_REVISION_2_0;
+			a.auth_info.hdr.w_certificate_type = WIN_CERT_TYPE_EFI_GUID;
+			a.auth_info.cert_type = pkcs7;
+			memcpy(out, &a, sizeof(a));
+			memcpy(out + sizeof(a), der, (size_t)der_len);
+			memcpy(out + sizeof(a) + der_len, data, size);
+			*out_size = sizeof(a) + (size_t)der_len + size;
+		}
+	}
+	OPENSSL_free(der);
+	PKCS7_free(p7);
+	BIO_free(bio);
+	X509_free(crt);
+	EVP_PKEY_free(key);
+	free(tbs);
+	return out;
+}
+
+/*
+ * Review: APPEND_WRITE on PK. PK must stay exactly one list with one X.509 certificate
+ * (the record parser and esl_first_cert() rely on it): a PK-signed append of a second
+ * certificate is refused, and the record still loads.
+ */
+TEST(uefi_vars, pk_append_keeps_one_certificate)
+{
+	const char *d = payloads();
+	struct uefi_vars *v, *w;
+	struct blob esl;
+	uint8_t *upd, *rec;
+	size_t n = 0, rs = 0;
+	uint8_t buf[4096];
+	uint64_t size = sizeof(buf);
+
+	ASSERT_TRUE(d != NULL);
+	v = mk(UEFI_VARS_DEFAULT_MAX_STORAGE, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	w = mk(UEFI_VARS_DEFAULT_MAX_STORAGE, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	ASSERT_TRUE(v != NULL && w != NULL);
+	ASSERT_EQ(apply(v, d, "PK.auth", "PK", &global, AUTH), EFI_SUCCESS);
+	esl = load(d, "KEK.esl");
+	ASSERT_TRUE(esl.p != NULL);
+	upd = sign_update(d, "PK", "PK", &global, AUTH | AW, 20, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "PK", &global, AUTH | AW, upd, n), EFI_INVALID_PARAMETER);
+	EXPECT_EQ(get_s(v, "PK", &global, NULL, buf, &size), EFI_SUCCESS);
+	ASSERT_EQ(uefi_vars_serialize(v, NULL, &rs), SVSM_OK);
+	rec = malloc(rs);
+	ASSERT_TRUE(rec != NULL);
+	ASSERT_EQ(uefi_vars_serialize(v, rec, &rs), SVSM_OK);
+	EXPECT_EQ(uefi_vars_parse(w, rec, rs), SVSM_OK);
+	free(rec);
+	free(upd);
+	free(esl.p);
+	/* The sign_update() helper itself is sound: a PK-signed KEK enrols. */
+	esl = load(d, "KEK.esl");
+	ASSERT_TRUE(esl.p != NULL);
+	upd = sign_update(d, "PK", "KEK", &global, AUTH, 21, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "KEK", &global, AUTH, upd, n), EFI_SUCCESS);
+	free(upd);
+	free(esl.p);
+	uefi_vars_free(v);
+	uefi_vars_free(w);
+}
