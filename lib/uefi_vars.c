@@ -1000,6 +1000,11 @@ efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t nam
 		}
 		was_pk_change = cls == CLASS_PK;
 	} else if ((attributes & EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS) != 0) {
+		/* The UEFI namespaces hold no private authenticated variable (EDK2
+		 * UefiVarCheckLib): a guest key must not claim BootOrder, Boot####, ... */
+		if (guid_eq(guid, &global_guid) || guid_eq(guid, &image_db_guid)) {
+			return EFI_INVALID_PARAMETER;
+		}
 		st = verify_time_based(v, name, name_size, guid, attributes, d, data_size, old,
 				       BY_PRIV, &r);
 		if (st != EFI_SUCCESS) {

@@ -997,3 +997,39 @@ TEST(uefi_vars, pk_append_keeps_one_certificate)
 	uefi_vars_free(v);
 	uefi_vars_free(w);
 }
+
+/*
+ * Review: private authenticated variables in the UEFI namespaces. UEFI reserves the global
+ * and image security database GUIDs for UEFI-defined variables, and none but PK, KEK and
+ * db/dbx/dbt/dbr is time-based authenticated (EDK2 UefiVarCheckLib refuses other
+ * attributes). Without that rule any guest key could claim BootOrder, Boot####, ConIn...
+ * as its private variable, and the firmware could never rewrite them again.
+ */
+TEST(uefi_vars, no_private_auth_vars_in_uefi_namespaces)
+{
+	const char *d = payloads();
+	struct uefi_vars *v;
+	static const uint8_t order[2] = {0, 0};
+	uint8_t *upd;
+	size_t n = 0;
+
+	ASSERT_TRUE(d != NULL);
+	v = mk(UEFI_VARS_DEFAULT_MAX_STORAGE, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	ASSERT_TRUE(v != NULL);
+	upd = sign_update(d, "stranger", "BootOrder", &global, AUTH, 30, order, sizeof(order), &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "BootOrder", &global, AUTH, upd, n), EFI_INVALID_PARAMETER);
+	free(upd);
+	upd = sign_update(d, "stranger", "dbq", &imgdb, AUTH, 31, order, sizeof(order), &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "dbq", &imgdb, AUTH, upd, n), EFI_INVALID_PARAMETER);
+	free(upd);
+	/* The firmware's own write of BootOrder still works. */
+	EXPECT_EQ(set_s(v, "BootOrder", &global, NV | BS | RT, order, sizeof(order)), EFI_SUCCESS);
+	/* A vendor GUID's private authenticated variable is still fine. */
+	upd = sign_update(d, "stranger", "Mine", &vendor, AUTH, 32, order, sizeof(order), &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "Mine", &vendor, AUTH, upd, n), EFI_SUCCESS);
+	free(upd);
+	uefi_vars_free(v);
+}
