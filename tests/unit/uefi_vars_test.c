@@ -879,9 +879,9 @@ TEST(uefi_vars, nv_count_stays_within_record_limit)
  * @signer.{key,crt} of the payload directory (a DER ContentInfo, SHA-256, detached), for
  * updates make-payloads.sh does not make. Returns a malloc'ed buffer (NULL on error).
  */
-static uint8_t *sign_update(const char *dir, const char *signer, const char *var,
-			    const efi_guid_t *g, uint32_t attr, uint8_t second,
-			    const void *data, size_t size, size_t *out_size)
+static uint8_t *sign_update_x(const char *dir, const char *signer, const char *extra,
+			      const char *var, const efi_guid_t *g, uint32_t attr, uint8_t second,
+			      const void *data, size_t size, size_t *out_size)
 {
 	char path[512];
 	uint16_t name[64];
@@ -891,7 +891,9 @@ static uint8_t *sign_update(const char *dir, const char *signer, const char *var
 	size_t tbs_size = ns + 16 + 4 + sizeof(ts) + size;
 	FILE *f;
 	EVP_PKEY *key = NULL;
-	X509 *crt = NULL;
+	X509 *crt = NULL, *xc = NULL;
+	STACK_OF(X509) *chain = NULL;
+	bool extra_ok = true;
 	BIO *bio = NULL;
 	PKCS7 *p7 = NULL;
 	int der_len;
@@ -909,7 +911,9 @@ static uint8_t *sign_update(const char *dir, const char *signer, const char *var
 	memcpy(tbs + ns, g, 16);
 	memcpy(tbs + ns + 16, &attr, 4);
 	memcpy(tbs + ns + 20, &ts, sizeof(ts));
-	memcpy(tbs + ns + 36, data, size);
+	if (size != 0) {
+		memcpy(tbs + ns + 36, data, size);
+	}
 	snprintf(path, sizeof(path), "%s/%s.key", dir, signer);
 	if ((f = fopen(path, "r")) != NULL) {
 		key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
@@ -920,9 +924,20 @@ static uint8_t *sign_update(const char *dir, const char *signer, const char *var
 		crt = PEM_read_X509(f, NULL, NULL, NULL);
 		fclose(f);
 	}
+	if (extra != NULL) {
+		snprintf(path, sizeof(path), "%s/%s.crt", dir, extra);
+		if ((f = fopen(path, "r")) != NULL) {
+			xc = PEM_read_X509(f, NULL, NULL, NULL);
+			fclose(f);
+		}
+		chain = sk_X509_new_null();
+		if (xc == NULL || chain == NULL || sk_X509_push(chain, xc) <= 0) {
+			extra_ok = false;
+		}
+	}
 	bio = BIO_new_mem_buf(tbs, (int)tbs_size);
-	if (key != NULL && crt != NULL && bio != NULL) {
-		p7 = PKCS7_sign(crt, key, NULL, bio,
+	if (key != NULL && crt != NULL && bio != NULL && extra_ok) {
+		p7 = PKCS7_sign(crt, key, chain, bio,
 				PKCS7_BINARY | PKCS7_DETACHED | PKCS7_NOSMIMECAP);
 	}
 	if (p7 != NULL && (der_len = i2d_PKCS7(p7, &der)) > 0) {
@@ -939,7 +954,9 @@ static uint8_t *sign_update(const char *dir, const char *signer, const char *var
 			a.auth_info.cert_type = pkcs7;
 			memcpy(out, &a, sizeof(a));
 			memcpy(out + sizeof(a), der, (size_t)der_len);
-			memcpy(out + sizeof(a) + der_len, data, size);
+			if (size != 0) {
+				memcpy(out + sizeof(a) + der_len, data, size);
+			}
 			*out_size = sizeof(a) + (size_t)der_len + size;
 		}
 	}
@@ -947,9 +964,18 @@ static uint8_t *sign_update(const char *dir, const char *signer, const char *var
 	PKCS7_free(p7);
 	BIO_free(bio);
 	X509_free(crt);
+	sk_X509_free(chain);
+	X509_free(xc);
 	EVP_PKEY_free(key);
 	free(tbs);
 	return out;
+}
+
+static uint8_t *sign_update(const char *dir, const char *signer, const char *var,
+			    const efi_guid_t *g, uint32_t attr, uint8_t second,
+			    const void *data, size_t size, size_t *out_size)
+{
+	return sign_update_x(dir, signer, NULL, var, g, attr, second, data, size, out_size);
 }
 
 /*
@@ -1031,5 +1057,68 @@ TEST(uefi_vars, no_private_auth_vars_in_uefi_namespaces)
 	ASSERT_TRUE(upd != NULL);
 	EXPECT_EQ(set_s(v, "Mine", &vendor, AUTH, upd, n), EFI_SUCCESS);
 	free(upd);
+	uefi_vars_free(v);
+}
+
+/*
+ * Review: the signer must chain to a trusted certificate (PK or a KEK entry); carrying the
+ * trusted certificate inside the PKCS#7 is not enough, nor is a signer that is only in db.
+ * Unsigned and foreign-signed deletes of PK and attribute changes are refused too.
+ */
+TEST(uefi_vars, signer_must_chain_to_pk_or_kek)
+{
+	const char *d = payloads();
+	struct uefi_vars *v;
+	struct uefi_vars_mode m;
+	struct blob esl;
+	uint8_t *upd;
+	size_t n = 0;
+
+	ASSERT_TRUE(d != NULL);
+	v = mk(UEFI_VARS_DEFAULT_MAX_STORAGE, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	ASSERT_TRUE(v != NULL);
+	ASSERT_EQ(apply(v, d, "PK.auth", "PK", &global, AUTH), EFI_SUCCESS);
+	ASSERT_EQ(apply(v, d, "KEK.auth", "KEK", &global, AUTH), EFI_SUCCESS);
+	ASSERT_EQ(apply(v, d, "db.auth", "db", &imgdb, AUTH), EFI_SUCCESS);
+	esl = load(d, "db2.esl");
+	ASSERT_TRUE(esl.p != NULL);
+	/* Signed by the stranger, with the KEK and PK certificates carried along. */
+	upd = sign_update_x(d, "stranger", "KEK", "db", &imgdb, AUTH, 40, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "db", &imgdb, AUTH, upd, n), EFI_SECURITY_VIOLATION);
+	free(upd);
+	upd = sign_update_x(d, "stranger", "PK", "KEK", &global, AUTH, 41, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "KEK", &global, AUTH, upd, n), EFI_SECURITY_VIOLATION);
+	free(upd);
+	/* Signed by a db key: db does not authorise db updates. */
+	upd = sign_update(d, "db", "db", &imgdb, AUTH, 42, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "db", &imgdb, AUTH, upd, n), EFI_SECURITY_VIOLATION);
+	free(upd);
+	/* PK deletes: without attributes, signed by KEK, signed by the stranger. */
+	EXPECT_EQ(set_s(v, "PK", &global, 0, NULL, 0), EFI_INVALID_PARAMETER);
+	upd = sign_update(d, "KEK", "PK", &global, AUTH, 43, NULL, 0, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "PK", &global, AUTH, upd, n), EFI_SECURITY_VIOLATION);
+	free(upd);
+	upd = sign_update_x(d, "stranger", "PK", "PK", &global, AUTH, 44, NULL, 0, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "PK", &global, AUTH, upd, n), EFI_SECURITY_VIOLATION);
+	free(upd);
+	uefi_vars_mode(v, &m);
+	EXPECT_EQ(m.setup_mode, 0);
+	EXPECT_EQ(m.secure_boot, 1);
+	/* A PK-signed db update that drops RUNTIME_ACCESS: the attributes must not change. */
+	upd = sign_update(d, "PK", "db", &imgdb, NV | BS | TA, 45, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "db", &imgdb, NV | BS | TA, upd, n), EFI_INVALID_PARAMETER);
+	free(upd);
+	/* The same signer chain done right: KEK-signed db update is accepted. */
+	upd = sign_update(d, "KEK", "db", &imgdb, AUTH, 46, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "db", &imgdb, AUTH, upd, n), EFI_SUCCESS);
+	free(upd);
+	free(esl.p);
 	uefi_vars_free(v);
 }
