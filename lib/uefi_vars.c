@@ -112,6 +112,30 @@ static bool is_mode_var(const uint16_t *name, const efi_guid_t *guid)
 	return false;
 }
 
+/*
+ * UEFI-defined variables the firmware sets during boot that are read-only afterwards (EDK2
+ * UefiVarCheckLib VAR_CHECK_VARIABLE_PROPERTY_READ_ONLY, enforced from EndOfDxe, which the
+ * EDK2 MM handler assumes at READY_TO_BOOT at the latest).
+ */
+static const char *const boot_ro_names[] = {"PKDefault",  "KEKDefault", "dbDefault",
+					    "dbxDefault", "dbtDefault", "dbrDefault",
+					    "VendorKeys", "SignatureSupport"};
+
+static bool is_boot_ro_var(const uint16_t *name, const efi_guid_t *guid)
+{
+	size_t i;
+
+	if (!guid_eq(guid, &global_guid)) {
+		return false;
+	}
+	for (i = 0; i < sizeof(boot_ro_names) / sizeof(boot_ro_names[0]); i++) {
+		if (name_is(name, boot_ro_names[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
 enum var_class { CLASS_PK, CLASS_KEK, CLASS_DB, CLASS_OTHER };
 
 static enum var_class var_class(const uint16_t *name, const efi_guid_t *guid)
@@ -935,7 +959,8 @@ efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t nam
 	    EFI_VARIABLE_RUNTIME_ACCESS) {
 		return EFI_INVALID_PARAMETER;
 	}
-	if (is_mode_var(name, guid)) {
+	if (is_mode_var(name, guid) ||
+	    ((v->ready_to_boot || v->at_runtime) && is_boot_ro_var(name, guid))) {
 		return EFI_WRITE_PROTECTED;
 	}
 	memset(&r, 0, sizeof(r));

@@ -1122,3 +1122,38 @@ TEST(uefi_vars, signer_must_chain_to_pk_or_kek)
 	free(esl.p);
 	uefi_vars_free(v);
 }
+
+/*
+ * Review: the UEFI-defined read-only variables the firmware sets during boot (EDK2
+ * UefiVarCheckLib: PKDefault, KEKDefault, dbDefault, dbxDefault, dbtDefault, VendorKeys,
+ * SignatureSupport) are write-protected once ReadyToBoot is signalled (EDK2 treats
+ * READY_TO_BOOT as EndOfDxe if that was not seen), so the OS cannot plant default keys the
+ * firmware would enrol on "restore default keys".
+ */
+TEST(uefi_vars, firmware_read_only_vars_locked_at_ready_to_boot)
+{
+	struct uefi_vars *v = mk(UEFI_VARS_DEFAULT_MAX_STORAGE, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	static const char *const names[] = {"PKDefault", "KEKDefault", "dbDefault", "dbxDefault",
+					    "dbtDefault", "dbrDefault", "VendorKeys",
+					    "SignatureSupport"};
+	uint8_t b = 1;
+	size_t i;
+
+	ASSERT_TRUE(v != NULL);
+	/* Before ReadyToBoot the firmware sets them. */
+	EXPECT_EQ(set_s(v, "dbDefault", &global, BS | RT, &b, 1), EFI_SUCCESS);
+	uefi_vars_ready_to_boot(v);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		EXPECT_EQ(set_s(v, names[i], &global, NV | BS | RT, &b, 1), EFI_WRITE_PROTECTED);
+	}
+	EXPECT_EQ(set_s(v, "dbDefault", &global, 0, NULL, 0), EFI_WRITE_PROTECTED);
+	uefi_vars_exit_boot_services(v);
+	EXPECT_EQ(set_s(v, "KEKDefault", &global, NV | BS | RT, &b, 1), EFI_WRITE_PROTECTED);
+	/* Other variables are unaffected; the same names under a vendor GUID too. */
+	EXPECT_EQ(set_s(v, "BootOrder", &global, NV | BS | RT, "\0\0", 2), EFI_SUCCESS);
+	EXPECT_EQ(set_s(v, "dbDefault", &vendor, NV | BS | RT, &b, 1), EFI_SUCCESS);
+	/* A reset returns to boot services: the firmware may set them again. */
+	uefi_vars_reset(v);
+	EXPECT_EQ(set_s(v, "PKDefault", &global, BS | RT, &b, 1), EFI_SUCCESS);
+	uefi_vars_free(v);
+}
