@@ -112,6 +112,30 @@ static bool is_mode_var(const uint16_t *name, const efi_guid_t *guid)
 	return false;
 }
 
+/*
+ * UEFI-defined variables the firmware sets during boot that are read-only afterwards (EDK2
+ * UefiVarCheckLib VAR_CHECK_VARIABLE_PROPERTY_READ_ONLY, enforced from EndOfDxe, which the
+ * EDK2 MM handler assumes at READY_TO_BOOT at the latest).
+ */
+static const char *const boot_ro_names[] = {"PKDefault",  "KEKDefault", "dbDefault",
+					    "dbxDefault", "dbtDefault", "dbrDefault",
+					    "VendorKeys", "SignatureSupport"};
+
+static bool is_boot_ro_var(const uint16_t *name, const efi_guid_t *guid)
+{
+	size_t i;
+
+	if (!guid_eq(guid, &global_guid)) {
+		return false;
+	}
+	for (i = 0; i < sizeof(boot_ro_names) / sizeof(boot_ro_names[0]); i++) {
+		if (name_is(name, boot_ro_names[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
 enum var_class { CLASS_PK, CLASS_KEK, CLASS_DB, CLASS_OTHER };
 
 static enum var_class var_class(const uint16_t *name, const efi_guid_t *guid)
@@ -883,6 +907,21 @@ out:
 	return st;
 }
 
+/* The record holds at most this many entries (uefi_vars_parse() refuses more). */
+#define REC_MAX_ENTRIES 4096u
+
+/* Non-volatile (recorded) variables in the store. */
+static size_t nv_count(const struct uefi_vars *v)
+{
+	const struct var *e;
+	size_t n = 0;
+
+	for (e = v->head; e != NULL; e = e->next) {
+		n += !e->read_only && (e->attributes & EFI_VARIABLE_NON_VOLATILE) != 0;
+	}
+	return n;
+}
+
 efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t name_size,
 			   const efi_guid_t *guid, uint32_t attributes, const void *data,
 			   uint64_t data_size)
@@ -920,7 +959,8 @@ efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t nam
 	    EFI_VARIABLE_RUNTIME_ACCESS) {
 		return EFI_INVALID_PARAMETER;
 	}
-	if (is_mode_var(name, guid)) {
+	if (is_mode_var(name, guid) ||
+	    ((v->ready_to_boot || v->at_runtime) && is_boot_ro_var(name, guid))) {
 		return EFI_WRITE_PROTECTED;
 	}
 	memset(&r, 0, sizeof(r));
@@ -985,6 +1025,11 @@ efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t nam
 		}
 		was_pk_change = cls == CLASS_PK;
 	} else if ((attributes & EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS) != 0) {
+		/* The UEFI namespaces hold no private authenticated variable (EDK2
+		 * UefiVarCheckLib): a guest key must not claim BootOrder, Boot####, ... */
+		if (guid_eq(guid, &global_guid) || guid_eq(guid, &image_db_guid)) {
+			return EFI_INVALID_PARAMETER;
+		}
 		st = verify_time_based(v, name, name_size, guid, attributes, d, data_size, old,
 				       BY_PRIV, &r);
 		if (st != EFI_SUCCESS) {
@@ -1017,9 +1062,16 @@ efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t nam
 			return EFI_SUCCESS; /* nothing to append */
 		}
 		if (append) {
-			if (cls == CLASS_KEK || cls == CLASS_DB) {
+			if (cls != CLASS_OTHER) {
 				merged = esl_merge(old->data, old->data_size, r.payload, r.payload_size,
 						   &new_size);
+				/* PK stays one list of one certificate: appending another is
+				 * refused (the record parser and esl_first_cert() need it). */
+				if (merged != NULL && cls == CLASS_PK &&
+				    !esl_valid(merged, new_size, cls)) {
+					free(merged);
+					return EFI_INVALID_PARAMETER;
+				}
 			} else {
 				new_size = old->data_size + r.payload_size;
 				merged = malloc(new_size);
@@ -1090,6 +1142,10 @@ efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t nam
 	if (v->used + new_cost > v->lim.max_storage) {
 		return EFI_OUT_OF_RESOURCES;
 	}
+	/* A store the record cannot hold would lose every variable at the next load. */
+	if ((stored_attr & EFI_VARIABLE_NON_VOLATILE) != 0 && nv_count(v) >= REC_MAX_ENTRIES) {
+		return EFI_OUT_OF_RESOURCES;
+	}
 	e = var_new(name, name_size, guid, stored_attr, r.payload, r.payload_size);
 	if (e == NULL) {
 		return EFI_OUT_OF_RESOURCES;
@@ -1122,7 +1178,6 @@ efi_status_t uefi_vars_set(struct uefi_vars *v, const uint16_t *name, size_t nam
 #define REC_HDR_SIZE    32u
 #define REC_ENTRY_SIZE  80u
 #define REC_FLAG_SIGNER 1u
-#define REC_MAX_ENTRIES 4096u
 
 static size_t pad8(size_t n)
 {

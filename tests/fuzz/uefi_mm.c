@@ -7,7 +7,9 @@
  * gEfiSmmVariableProtocolGuid into the header, bit 1 sets MessageLength to the buffer's
  * remainder: both let the fuzzer past the outer checks quickly.
  * Checked: a result other than SVSM_OK leaves the buffer unchanged; SVSM_OK replies within
- * the buffer; the store's storage accounting stays within its limit.
+ * the buffer; the store's storage accounting stays within its limit; whatever state the
+ * messages leave, its record parses back into a fresh store with the same limits (a store
+ * whose record the parser refuses would be lost at the next load).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,6 +71,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		free(buf);
 		free(copy);
+	}
+	{
+		struct uefi_vars *w = uefi_vars_new(&lim);
+		size_t rs = 0;
+		uint8_t *rec;
+
+		if (w == NULL || uefi_vars_serialize(v, NULL, &rs) != SVSM_OK ||
+		    (rec = malloc(rs)) == NULL) {
+			abort();
+		}
+		if (uefi_vars_serialize(v, rec, &rs) != SVSM_OK ||
+		    uefi_vars_parse(w, rec, rs) != SVSM_OK) {
+			abort();
+		}
+		free(rec);
+		uefi_vars_free(w);
 	}
 	uefi_vars_free(v);
 	return 0;

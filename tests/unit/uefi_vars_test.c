@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+#include <openssl/x509.h>
+
 #include "lib/uefi_vars.h"
 
 #define NV  EFI_VARIABLE_NON_VOLATILE
@@ -826,5 +830,330 @@ TEST(uefi_vars, auth_header_checks)
 	/* Intact, it enrols. */
 	EXPECT_EQ(set_s(v, "PK", &global, AUTH, b.p, b.n), EFI_SUCCESS);
 	free(b.p);
+	uefi_vars_free(v);
+}
+
+/*
+ * Review: the store must never reach a state its own record parser refuses (a refused record
+ * loses every non-volatile variable, PK/KEK/db included, at the next load). The record holds
+ * at most 4096 entries; with a max_storage larger than 4096 of the smallest variables, the
+ * guest could create more non-volatile variables than that without any key.
+ */
+TEST(uefi_vars, nv_count_stays_within_record_limit)
+{
+	struct uefi_vars *v = mk(1024u * 1024u, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	struct uefi_vars *w = mk(1024u * 1024u, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	uint8_t one = 1, *rec;
+	size_t rs = 0;
+	unsigned i, made = 0;
+	efi_status_t st = EFI_SUCCESS;
+
+	ASSERT_TRUE(v != NULL && w != NULL);
+	for (i = 0; i < 4100 && st == EFI_SUCCESS; i++) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "V%04x", i);
+		st = set_s(v, n, &vendor, NV | BS, &one, 1);
+		made += st == EFI_SUCCESS;
+	}
+	EXPECT_EQ(st, EFI_OUT_OF_RESOURCES);
+	EXPECT_EQ(made, 4096u);
+	/* Volatile variables do not go into the record: they are still allowed. */
+	EXPECT_EQ(set_s(v, "Volatile", &vendor, BS, &one, 1), EFI_SUCCESS);
+	/* Updating an existing one is fine, and a deleted slot can be used again. */
+	EXPECT_EQ(set_s(v, "V0000", &vendor, NV | BS, "x", 1), EFI_SUCCESS);
+	EXPECT_EQ(set_s(v, "V0001", &vendor, 0, NULL, 0), EFI_SUCCESS);
+	EXPECT_EQ(set_s(v, "Again", &vendor, NV | BS, &one, 1), EFI_SUCCESS);
+	ASSERT_EQ(uefi_vars_serialize(v, NULL, &rs), SVSM_OK);
+	rec = malloc(rs);
+	ASSERT_TRUE(rec != NULL);
+	ASSERT_EQ(uefi_vars_serialize(v, rec, &rs), SVSM_OK);
+	EXPECT_EQ(uefi_vars_parse(w, rec, rs), SVSM_OK);
+	free(rec);
+	uefi_vars_free(v);
+	uefi_vars_free(w);
+}
+
+/*
+ * An EFI_VARIABLE_AUTHENTICATION_2 update of @var signed here with libcrypto by
+ * @signer.{key,crt} of the payload directory (a DER ContentInfo, SHA-256, detached), for
+ * updates make-payloads.sh does not make. Returns a malloc'ed buffer (NULL on error).
+ */
+static uint8_t *sign_update_x(const char *dir, const char *signer, const char *extra,
+			      const char *var, const efi_guid_t *g, uint32_t attr, uint8_t second,
+			      const void *data, size_t size, size_t *out_size)
+{
+	char path[512];
+	uint16_t name[64];
+	size_t ns = u16(name, var) - 2;
+	efi_time_t ts;
+	uint8_t *tbs, *der = NULL, *out = NULL;
+	size_t tbs_size = ns + 16 + 4 + sizeof(ts) + size;
+	FILE *f;
+	EVP_PKEY *key = NULL;
+	X509 *crt = NULL, *xc = NULL;
+	STACK_OF(X509) *chain = NULL;
+	bool extra_ok = true;
+	BIO *bio = NULL;
+	PKCS7 *p7 = NULL;
+	int der_len;
+
+	memset(&ts, 0, sizeof(ts));
+	ts.year = 2024;
+	ts.month = 1;
+	ts.day = 1;
+	ts.second = second;
+	tbs = malloc(tbs_size + 1);
+	if (tbs == NULL) {
+		return NULL;
+	}
+	memcpy(tbs, name, ns);
+	memcpy(tbs + ns, g, 16);
+	memcpy(tbs + ns + 16, &attr, 4);
+	memcpy(tbs + ns + 20, &ts, sizeof(ts));
+	if (size != 0) {
+		memcpy(tbs + ns + 36, data, size);
+	}
+	snprintf(path, sizeof(path), "%s/%s.key", dir, signer);
+	if ((f = fopen(path, "r")) != NULL) {
+		key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/%s.crt", dir, signer);
+	if ((f = fopen(path, "r")) != NULL) {
+		crt = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	if (extra != NULL) {
+		snprintf(path, sizeof(path), "%s/%s.crt", dir, extra);
+		if ((f = fopen(path, "r")) != NULL) {
+			xc = PEM_read_X509(f, NULL, NULL, NULL);
+			fclose(f);
+		}
+		chain = sk_X509_new_null();
+		if (xc == NULL || chain == NULL || sk_X509_push(chain, xc) <= 0) {
+			extra_ok = false;
+		}
+	}
+	bio = BIO_new_mem_buf(tbs, (int)tbs_size);
+	if (key != NULL && crt != NULL && bio != NULL && extra_ok) {
+		p7 = PKCS7_sign(crt, key, chain, bio,
+				PKCS7_BINARY | PKCS7_DETACHED | PKCS7_NOSMIMECAP);
+	}
+	if (p7 != NULL && (der_len = i2d_PKCS7(p7, &der)) > 0) {
+		struct efi_variable_authentication_2 a;
+		static const efi_guid_t pkcs7 = EFI_CERT_TYPE_PKCS7_GUID;
+
+		out = malloc(sizeof(a) + (size_t)der_len + size + 1);
+		if (out != NULL) {
+			memset(&a, 0, sizeof(a));
+			a.time_stamp = ts;
+			a.auth_info.hdr.dw_length = (uint32_t)(24 + der_len);
+			a.auth_info.hdr.w_revision = WIN_CERT_REVISION_2_0;
+			a.auth_info.hdr.w_certificate_type = WIN_CERT_TYPE_EFI_GUID;
+			a.auth_info.cert_type = pkcs7;
+			memcpy(out, &a, sizeof(a));
+			memcpy(out + sizeof(a), der, (size_t)der_len);
+			if (size != 0) {
+				memcpy(out + sizeof(a) + der_len, data, size);
+			}
+			*out_size = sizeof(a) + (size_t)der_len + size;
+		}
+	}
+	OPENSSL_free(der);
+	PKCS7_free(p7);
+	BIO_free(bio);
+	X509_free(crt);
+	sk_X509_free(chain);
+	X509_free(xc);
+	EVP_PKEY_free(key);
+	free(tbs);
+	return out;
+}
+
+static uint8_t *sign_update(const char *dir, const char *signer, const char *var,
+			    const efi_guid_t *g, uint32_t attr, uint8_t second,
+			    const void *data, size_t size, size_t *out_size)
+{
+	return sign_update_x(dir, signer, NULL, var, g, attr, second, data, size, out_size);
+}
+
+/*
+ * Review: APPEND_WRITE on PK. PK must stay exactly one list with one X.509 certificate
+ * (the record parser and esl_first_cert() rely on it): a PK-signed append of a second
+ * certificate is refused, and the record still loads.
+ */
+TEST(uefi_vars, pk_append_keeps_one_certificate)
+{
+	const char *d = payloads();
+	struct uefi_vars *v, *w;
+	struct blob esl;
+	uint8_t *upd, *rec;
+	size_t n = 0, rs = 0;
+	uint8_t buf[4096];
+	uint64_t size = sizeof(buf);
+
+	ASSERT_TRUE(d != NULL);
+	v = mk(UEFI_VARS_DEFAULT_MAX_STORAGE, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	w = mk(UEFI_VARS_DEFAULT_MAX_STORAGE, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	ASSERT_TRUE(v != NULL && w != NULL);
+	ASSERT_EQ(apply(v, d, "PK.auth", "PK", &global, AUTH), EFI_SUCCESS);
+	esl = load(d, "KEK.esl");
+	ASSERT_TRUE(esl.p != NULL);
+	upd = sign_update(d, "PK", "PK", &global, AUTH | AW, 20, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "PK", &global, AUTH | AW, upd, n), EFI_INVALID_PARAMETER);
+	EXPECT_EQ(get_s(v, "PK", &global, NULL, buf, &size), EFI_SUCCESS);
+	ASSERT_EQ(uefi_vars_serialize(v, NULL, &rs), SVSM_OK);
+	rec = malloc(rs);
+	ASSERT_TRUE(rec != NULL);
+	ASSERT_EQ(uefi_vars_serialize(v, rec, &rs), SVSM_OK);
+	EXPECT_EQ(uefi_vars_parse(w, rec, rs), SVSM_OK);
+	free(rec);
+	free(upd);
+	free(esl.p);
+	/* The sign_update() helper itself is sound: a PK-signed KEK enrols. */
+	esl = load(d, "KEK.esl");
+	ASSERT_TRUE(esl.p != NULL);
+	upd = sign_update(d, "PK", "KEK", &global, AUTH, 21, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "KEK", &global, AUTH, upd, n), EFI_SUCCESS);
+	free(upd);
+	free(esl.p);
+	uefi_vars_free(v);
+	uefi_vars_free(w);
+}
+
+/*
+ * Review: private authenticated variables in the UEFI namespaces. UEFI reserves the global
+ * and image security database GUIDs for UEFI-defined variables, and none but PK, KEK and
+ * db/dbx/dbt/dbr is time-based authenticated (EDK2 UefiVarCheckLib refuses other
+ * attributes). Without that rule any guest key could claim BootOrder, Boot####, ConIn...
+ * as its private variable, and the firmware could never rewrite them again.
+ */
+TEST(uefi_vars, no_private_auth_vars_in_uefi_namespaces)
+{
+	const char *d = payloads();
+	struct uefi_vars *v;
+	static const uint8_t order[2] = {0, 0};
+	uint8_t *upd;
+	size_t n = 0;
+
+	ASSERT_TRUE(d != NULL);
+	v = mk(UEFI_VARS_DEFAULT_MAX_STORAGE, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	ASSERT_TRUE(v != NULL);
+	upd = sign_update(d, "stranger", "BootOrder", &global, AUTH, 30, order, sizeof(order), &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "BootOrder", &global, AUTH, upd, n), EFI_INVALID_PARAMETER);
+	free(upd);
+	upd = sign_update(d, "stranger", "dbq", &imgdb, AUTH, 31, order, sizeof(order), &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "dbq", &imgdb, AUTH, upd, n), EFI_INVALID_PARAMETER);
+	free(upd);
+	/* The firmware's own write of BootOrder still works. */
+	EXPECT_EQ(set_s(v, "BootOrder", &global, NV | BS | RT, order, sizeof(order)), EFI_SUCCESS);
+	/* A vendor GUID's private authenticated variable is still fine. */
+	upd = sign_update(d, "stranger", "Mine", &vendor, AUTH, 32, order, sizeof(order), &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "Mine", &vendor, AUTH, upd, n), EFI_SUCCESS);
+	free(upd);
+	uefi_vars_free(v);
+}
+
+/*
+ * Review: the signer must chain to a trusted certificate (PK or a KEK entry); carrying the
+ * trusted certificate inside the PKCS#7 is not enough, nor is a signer that is only in db.
+ * Unsigned and foreign-signed deletes of PK and attribute changes are refused too.
+ */
+TEST(uefi_vars, signer_must_chain_to_pk_or_kek)
+{
+	const char *d = payloads();
+	struct uefi_vars *v;
+	struct uefi_vars_mode m;
+	struct blob esl;
+	uint8_t *upd;
+	size_t n = 0;
+
+	ASSERT_TRUE(d != NULL);
+	v = mk(UEFI_VARS_DEFAULT_MAX_STORAGE, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	ASSERT_TRUE(v != NULL);
+	ASSERT_EQ(apply(v, d, "PK.auth", "PK", &global, AUTH), EFI_SUCCESS);
+	ASSERT_EQ(apply(v, d, "KEK.auth", "KEK", &global, AUTH), EFI_SUCCESS);
+	ASSERT_EQ(apply(v, d, "db.auth", "db", &imgdb, AUTH), EFI_SUCCESS);
+	esl = load(d, "db2.esl");
+	ASSERT_TRUE(esl.p != NULL);
+	/* Signed by the stranger, with the KEK and PK certificates carried along. */
+	upd = sign_update_x(d, "stranger", "KEK", "db", &imgdb, AUTH, 40, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "db", &imgdb, AUTH, upd, n), EFI_SECURITY_VIOLATION);
+	free(upd);
+	upd = sign_update_x(d, "stranger", "PK", "KEK", &global, AUTH, 41, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "KEK", &global, AUTH, upd, n), EFI_SECURITY_VIOLATION);
+	free(upd);
+	/* Signed by a db key: db does not authorise db updates. */
+	upd = sign_update(d, "db", "db", &imgdb, AUTH, 42, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "db", &imgdb, AUTH, upd, n), EFI_SECURITY_VIOLATION);
+	free(upd);
+	/* PK deletes: without attributes, signed by KEK, signed by the stranger. */
+	EXPECT_EQ(set_s(v, "PK", &global, 0, NULL, 0), EFI_INVALID_PARAMETER);
+	upd = sign_update(d, "KEK", "PK", &global, AUTH, 43, NULL, 0, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "PK", &global, AUTH, upd, n), EFI_SECURITY_VIOLATION);
+	free(upd);
+	upd = sign_update_x(d, "stranger", "PK", "PK", &global, AUTH, 44, NULL, 0, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "PK", &global, AUTH, upd, n), EFI_SECURITY_VIOLATION);
+	free(upd);
+	uefi_vars_mode(v, &m);
+	EXPECT_EQ(m.setup_mode, 0);
+	EXPECT_EQ(m.secure_boot, 1);
+	/* A PK-signed db update that drops RUNTIME_ACCESS: the attributes must not change. */
+	upd = sign_update(d, "PK", "db", &imgdb, NV | BS | TA, 45, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "db", &imgdb, NV | BS | TA, upd, n), EFI_INVALID_PARAMETER);
+	free(upd);
+	/* The same signer chain done right: KEK-signed db update is accepted. */
+	upd = sign_update(d, "KEK", "db", &imgdb, AUTH, 46, esl.p, esl.n, &n);
+	ASSERT_TRUE(upd != NULL);
+	EXPECT_EQ(set_s(v, "db", &imgdb, AUTH, upd, n), EFI_SUCCESS);
+	free(upd);
+	free(esl.p);
+	uefi_vars_free(v);
+}
+
+/*
+ * Review: the UEFI-defined read-only variables the firmware sets during boot (EDK2
+ * UefiVarCheckLib: PKDefault, KEKDefault, dbDefault, dbxDefault, dbtDefault, VendorKeys,
+ * SignatureSupport) are write-protected once ReadyToBoot is signalled (EDK2 treats
+ * READY_TO_BOOT as EndOfDxe if that was not seen), so the OS cannot plant default keys the
+ * firmware would enrol on "restore default keys".
+ */
+TEST(uefi_vars, firmware_read_only_vars_locked_at_ready_to_boot)
+{
+	struct uefi_vars *v = mk(UEFI_VARS_DEFAULT_MAX_STORAGE, UEFI_VARS_DEFAULT_MAX_VAR_SIZE);
+	static const char *const names[] = {"PKDefault", "KEKDefault", "dbDefault", "dbxDefault",
+					    "dbtDefault", "dbrDefault", "VendorKeys",
+					    "SignatureSupport"};
+	uint8_t b = 1;
+	size_t i;
+
+	ASSERT_TRUE(v != NULL);
+	/* Before ReadyToBoot the firmware sets them. */
+	EXPECT_EQ(set_s(v, "dbDefault", &global, BS | RT, &b, 1), EFI_SUCCESS);
+	uefi_vars_ready_to_boot(v);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		EXPECT_EQ(set_s(v, names[i], &global, NV | BS | RT, &b, 1), EFI_WRITE_PROTECTED);
+	}
+	EXPECT_EQ(set_s(v, "dbDefault", &global, 0, NULL, 0), EFI_WRITE_PROTECTED);
+	uefi_vars_exit_boot_services(v);
+	EXPECT_EQ(set_s(v, "KEKDefault", &global, NV | BS | RT, &b, 1), EFI_WRITE_PROTECTED);
+	/* Other variables are unaffected; the same names under a vendor GUID too. */
+	EXPECT_EQ(set_s(v, "BootOrder", &global, NV | BS | RT, "\0\0", 2), EFI_SUCCESS);
+	EXPECT_EQ(set_s(v, "dbDefault", &vendor, NV | BS | RT, &b, 1), EFI_SUCCESS);
+	/* A reset returns to boot services: the firmware may set them again. */
+	uefi_vars_reset(v);
+	EXPECT_EQ(set_s(v, "PKDefault", &global, BS | RT, &b, 1), EFI_SUCCESS);
 	uefi_vars_free(v);
 }
