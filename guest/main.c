@@ -3,9 +3,10 @@
  * area, calls every core-protocol call with valid arguments, then with hostile ones,
  * and reports one line per check and a summary. The failure count goes to the SVSM
  * through the completion port. guest_args selects other modes: "bench" measures an SVSM
- * call against a bare VMMCALL; "touch_svsm" reads SVSM memory and "touch_apic" writes the
- * local APIC's ICR (the SVSM must stop us in both); "spin" makes SVSM calls until QEMU
- * ends (the GDB stub's test, docs/gdb.md).
+ * call against a bare VMMCALL; "uefi_mm", "uefi_persist1"/"uefi_persist2" and
+ * "uefi_bench" run the UEFI MM protocol's tier, persistence halves and bench; "touch_svsm"
+ * reads SVSM memory and "touch_apic" writes the local APIC's ICR (the SVSM must stop us in
+ * both); "spin" makes SVSM calls until QEMU ends (the GDB stub's test, docs/gdb.md).
  */
 #include <stddef.h>
 #include <string.h>
@@ -146,6 +147,14 @@ void guest_main(const struct native_boot_info *bi)
 		check("scratch_memory_found", false);
 	} else if (args_are("bench")) {
 		bench();
+	} else if (args_are("uefi_mm")) {
+		guest_uefi_mm_tests(bi, S_UEFI, S_UEFI_ATT, true);
+	} else if (args_are("uefi_persist1") || args_are("uefi_persist2")) {
+		guest_uefi_mm_persist(bi, S_UEFI, S_UEFI_ATT, args_are("uefi_persist1") ? 1 : 2);
+	} else if (args_are("uefi_bench")) {
+		guest_uefi_mm_bench(S_UEFI);
+	} else if (args_are("uefi_commit_wait")) {
+		guest_uefi_mm_commit_wait(S_UEFI);
 	} else if (args_are("spin")) {
 		/* make test-gdb: a running SVSM to break into; never returns. */
 		struct call c;
@@ -187,6 +196,7 @@ void guest_main(const struct native_boot_info *bi)
 		test_vcpus();
 		test_delete_race();
 		guest_tpm_tests(S_TPM, bi);
+		guest_uefi_mm_tests(bi, S_UEFI, S_UEFI_ATT, false);
 		check("svsm_still_answers", core(SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0) == SVSM_SUCCESS &&
 					    pval1(S_PAGES + 20 * PAGE, 0, true, false) == SVSM_SUCCESS);
 	}

@@ -29,6 +29,8 @@ extern uint64_t scratch; /* 2 MiB-aligned scratch area in guest RAM above the SV
 #define S_SHARED    (S_VMSA + 9 * PAGE)       /* AP <-> BSP shared data */
 #define S_TPM       (S_VMSA + 16 * PAGE)      /* vTPM buffer and attestation pages */
 #define S_VMSA2     (S_VMSA + 32 * PAGE)      /* the racing vCPU: VMSA, CA, stack, data */
+#define S_UEFI      (S_VMSA + 64 * PAGE)      /* UEFI MM communicate buffer, 16 pages */
+#define S_UEFI_ATT  (S_VMSA + 80 * PAGE)      /* UEFI tests' attestation pages (4) */
 #define S_AP_CA2    (S_VMSA2 + PAGE)
 #define S_AP_STACK2 (S_VMSA2 + 8 * PAGE)
 #define S_SHARED2   (S_VMSA2 + 9 * PAGE)
@@ -69,4 +71,14 @@ void test_vcpus(void);
 void test_delete_race(void);
 void vmsa_tlb_test(void);
 void commit_wait_test(void);
+void commit_wait_run(const char *prefix, const char *what, uint32_t (*slow)(void));
+
+/* guest/uefi_mm_tests.c: the UEFI MM protocol; Secure Boot enrolment when the script
+ * appended the efitools payloads (required when @need_payloads). */
+void guest_uefi_mm_tests(const struct native_boot_info *bi, uint64_t area, uint64_t attest_area,
+			 bool need_payloads);
+void guest_uefi_mm_persist(const struct native_boot_info *bi, uint64_t area,
+			   uint64_t attest_area, int part);
+void guest_uefi_mm_bench(uint64_t area);
+void guest_uefi_mm_commit_wait(uint64_t area);
 

@@ -202,6 +202,11 @@ static uint64_t attest(uint32_t id, uint64_t req_gpa, struct call *out)
 	return c.rax;
 }
 
+/* The services manifest: a 24-byte header and two 24-byte entries (vTPM, then the UEFI
+ * variable service), the EK's TPMT_PUBLIC, then the UEFI entry's 8 bytes (uefi_mm_tests.c). */
+#define MANIFEST_EK_OFFSET (24u + 2u * 24u)
+#define MANIFEST_SIZE(ek)  (MANIFEST_EK_OFFSET + (ek) + 8u)
+
 static void test_attestation(uint64_t area, const uint8_t *ek_pub, uint16_t ek_pub_size,
 			     const struct native_boot_info *bi)
 {
@@ -228,13 +233,15 @@ static void test_attestation(uint64_t area, const uint8_t *ek_pub, uint16_t ek_p
 	req->manifest_size = 8; /* too small: the SVSM must say what it needs */
 	rax = attest(SVSM_ATTEST_SERVICES, (uint64_t)req, &c);
 	check("attest_size_negotiation", rax == SVSM_ERR_INVALID_PARAMETER &&
-					 c.rcx == 48u + ek_pub_size && c.r8 == 0x4a0 && c.rdx == 0);
+					 c.rcx == MANIFEST_SIZE(ek_pub_size) && c.r8 == 0x4a0 &&
+					 c.rdx == 0);
 
 	req->manifest_size = 4096;
 	rax = attest(SVSM_ATTEST_SERVICES, (uint64_t)req, &c);
-	check("attest_services", rax == SVSM_SUCCESS && c.rcx == 48u + ek_pub_size && c.r8 == 0x4a0);
+	check("attest_services", rax == SVSM_SUCCESS && c.rcx == MANIFEST_SIZE(ek_pub_size) &&
+					 c.r8 == 0x4a0);
 	check("attest_manifest_ek_equals_tpm_ek",
-	      ek_pub_size > 0 && memcmp(manifest + 48, ek_pub, ek_pub_size) == 0);
+	      ek_pub_size > 0 && memcmp(manifest + MANIFEST_EK_OFFSET, ek_pub, ek_pub_size) == 0);
 	sha512_init(&h);
 	sha512_update(&h, nonce, 64);
 	sha512_update(&h, manifest, c.rcx);

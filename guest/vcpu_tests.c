@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "guest/tests.h"
+#include "lib/format.h"
 #include "svsm/abi/vmsa.h"
 
 extern char guest_gdt[], guest_gdt_desc[], guest_pml4[];
@@ -318,7 +319,21 @@ void test_vcpus(void)
  * state commit stretched to seconds. The second vCPU's calls must keep completing meanwhile
  * (docs/design.md "Waiting on the host without stalling the guest").
  */
-void commit_wait_test(void)
+static void check2(const char *prefix, const char *name, bool ok)
+{
+	char full[64];
+
+	format_snprintf(full, sizeof(full), "%s_%s", prefix, name);
+	check(full, ok);
+}
+
+/*
+ * commit_wait_run - @slow (an operation that commits state, with the SVSM stretching each
+ * commit's disk phase) runs on this vCPU while a second vCPU keeps making attestation
+ * calls, which need the SVSM's library lock: they must keep completing. Checks are named
+ * <prefix>_*; @slow returns 0 on success.
+ */
+void commit_wait_run(const char *prefix, const char *what, uint32_t (*slow)(void))
 {
 	struct ap_shared *sh = (struct ap_shared *)S_SHARED;
 	uint64_t before, during, t0, spins = 0;
@@ -332,23 +347,33 @@ void commit_wait_test(void)
 	build_ap_vmsa((struct vmsa *)S_VMSA, boot->apic_ids[1], (uint8_t)boot->guest_vmpl);
 	if (boot->cpu_count < 2 ||
 	    core(SVSM_CORE_CREATE_VCPU, S_VMSA, S_AP_CA, boot->apic_ids[1]) != SVSM_SUCCESS) {
-		check("commit_wait_second_vcpu", false);
+		check2(prefix, "second_vcpu", false);
 		return;
 	}
 	while (sh->calls_ok < 3 && sh->bad == 0 && spins++ < 4000000000ull) {
 		__asm__ volatile("pause");
 	}
-	check("commit_wait_second_vcpu_attests", sh->calls_ok >= 3 && sh->bad == 0);
-	(void)guest_tpm_startup(S_TPM); /* started already, or now */
+	check2(prefix, "second_vcpu_attests", sh->calls_ok >= 3 && sh->bad == 0);
 	before = sh->calls_ok;
 	t0 = guest_rdtsc();
-	rc = guest_tpm_shutdown_clear(S_TPM);
+	rc = slow();
 	during = sh->calls_ok - before;
 	t0 = guest_rdtsc() - t0;
 	sh->mode = 0;
-	gprintf("[guest] commit_wait: TPM2_Shutdown rc %#x took %lu M TSC ticks; the other vCPU "
-		"completed %lu attestation calls meanwhile\n", rc, t0 >> 20, during);
-	check("commit_wait_command_ok", rc == 0);
-	check("commit_wait_other_vcpu_served", during >= 5 && sh->bad == 0);
+	gprintf("[guest] %s: %s rc %#x took %lu M TSC ticks; the other vCPU "
+		"completed %lu attestation calls meanwhile\n", prefix, what, rc, t0 >> 20, during);
+	check2(prefix, "command_ok", rc == 0);
+	check2(prefix, "other_vcpu_served", during >= 5 && sh->bad == 0);
 	(void)core(SVSM_CORE_DELETE_VCPU, S_VMSA, 0, 0);
+}
+
+static uint32_t tpm_shutdown_slow(void)
+{
+	return guest_tpm_shutdown_clear(S_TPM);
+}
+
+void commit_wait_test(void)
+{
+	(void)guest_tpm_startup(S_TPM); /* started already, or now */
+	commit_wait_run("commit_wait", "TPM2_Shutdown", tpm_shutdown_slow);
 }

@@ -57,7 +57,7 @@ static const uint8_t rec_aad_magic[8] = {'S', 'V', 'S', 'M', 'R', 'E', 'C', '1'}
 static const char hkdf_salt[] = "svsm-state/v1";
 
 static const char *const rec_names[STATE_REC_TYPE_MAX + 1] = {
-	NULL, "vtpm", "vtpm-volatile", "uefi-vars", "log",
+	NULL, "vtpm", "vtpm-volatile", "uefi-vars", "log", "uefi-mm",
 };
 
 static void put16(uint8_t *p, uint16_t v)
@@ -180,6 +180,7 @@ uint32_t state_rec_type_max_size(uint32_t type)
 	case STATE_REC_UEFI_VARS:
 		return STATE_RECORD_MAX;
 	case STATE_REC_LOG:
+	case STATE_REC_UEFI_MM:
 		return 512u * 1024u;
 	default:
 		return 0;
@@ -227,6 +228,10 @@ enum svsm_err state_keys_derive(const uint8_t secret[STATE_SECRET_SIZE], struct 
 	for (t = 1; t <= STATE_REC_TYPE_MAX && err == SVSM_OK; t++) {
 		snprintf(label, sizeof(label), "svsm-state/v1 record %s", rec_names[t]);
 		err = hkdf(prk, label, keys->record[t], sizeof(keys->record[t]));
+	}
+	if (err == SVSM_OK) {
+		/* The persistent log's entry chain (lib/log_store.h), apart from its record key. */
+		err = hkdf(prk, "svsm-state/v1 log-chain", keys->log_chain, sizeof(keys->log_chain));
 	}
 out:
 	OPENSSL_cleanse(prk, sizeof(prk));

@@ -38,8 +38,9 @@ enum state_rec_type {
 	STATE_REC_VTPM_VOLATILE = 2, /* libtpms "volatilestate" blob */
 	STATE_REC_UEFI_VARS = 3,     /* the UEFI variable store */
 	STATE_REC_LOG = 4,           /* the SVSM's persistent log */
+	STATE_REC_UEFI_MM = 5,       /* the UEFI MM protocol's variable store (lib/uefi_vars.h) */
 };
-#define STATE_REC_TYPE_MAX 4u
+#define STATE_REC_TYPE_MAX 5u
 
 /**
  * struct state_dev - a block device of @sectors 512-byte sectors. @read/@write move @n
@@ -75,6 +76,7 @@ struct state_keys {
 	uint8_t key_id[STATE_KEY_ID_SIZE];
 	uint8_t header[32];
 	uint8_t record[STATE_REC_TYPE_MAX + 1][32]; /* indexed by enum state_rec_type */
+	uint8_t log_chain[32]; /* the log's entry chain (lib/log_store.h), label "log-chain" */
 };
 
 /** struct state_record - one decrypted record; @data is heap memory owned by the state. */
@@ -131,9 +133,9 @@ struct state_commit {
 uint32_t state_slot_sectors(uint64_t dev_sectors);
 /** state_slot_lba - first sector of slot @slot (0 or 1). */
 uint64_t state_slot_lba(uint32_t slot_sectors, uint32_t slot);
-/** state_rec_type_name - "vtpm", "vtpm-volatile", "uefi-vars", "log", or NULL. */
+/** state_rec_type_name - "vtpm", "vtpm-volatile", "uefi-vars", "log", "uefi-mm", or NULL. */
 const char *state_rec_type_name(uint32_t type);
-/** state_rec_type_parse - inverse of state_rec_type_name(), also accepts "1".."4"; 0 if unknown. */
+/** state_rec_type_parse - inverse of state_rec_type_name(), also accepts "1".."5"; 0 if unknown. */
 uint32_t state_rec_type_parse(const char *name);
 /** state_rec_type_max_size - largest record of @type (bytes). */
 uint32_t state_rec_type_max_size(uint32_t type);

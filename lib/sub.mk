@@ -9,7 +9,15 @@ lib-y += acpi_tpm.c
 # system headers in the kernel; its crypto halves run inside services_run().
 lib-y += state_store.c
 sysinc-y += state_store.c
+# The persistent log's record (docs/logging.md "Persistence"): entry chain, HMAC (libcrypto).
+lib-y += log_store.c
+sysinc-y += log_store.c
 # Early attestation to a Trustee KBS (docs/attestation.md): strict JSON and base64 for
 # untrusted replies, the proxy framing, and the RCAR client (libcrypto: system headers).
 lib-y += base64.c json.c proxy_frame.c kbs_client.c
 sysinc-y += kbs_client.c
+# The UEFI variable store with authenticated variables and the MM communicate buffer
+# decoder of the SVSM UEFI MM protocol (docs/uefi-mm.md); the store verifies PKCS#7 with
+# libcrypto (system headers), in services_run() in the kernel.
+lib-y += uefi_vars.c uefi_mm.c
+sysinc-y += uefi_vars.c

@@ -79,7 +79,7 @@ ALL_TARGETS += $(IGVM_TOOLS) $(IGVM_LOAD) $(IGVM_SHIM) $(VTPM_SERVER)
 # svsm-state: the state image tool (docs/state.md), lib/state_store.c built for the host.
 SVSM_STATE := $(BUILD)/tools/svsm-state
 SVSM_STATE_OBJS := $(patsubst %.c,$(BUILD)/tools/obj/%.o,tools/svsm-state/main.c \
-	tools/svsm-state/swtpm_blob.c lib/state_store.c)
+	tools/svsm-state/swtpm_blob.c lib/state_store.c lib/log_store.c)
 
 $(SVSM_STATE): $(SVSM_STATE_OBJS)
 	@mkdir -p $(dir $@)

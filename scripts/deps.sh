@@ -16,6 +16,8 @@ set -euo pipefail
 # gdb: the debugger `make test-gdb` drives against the debug image's GDB stub (docs/gdb.md).
 # mmdebstrap: the Debian 13 root that holds the second QEMU, QEMU=trixie (scripts/qemu-bin.sh;
 # as root, or as a user through unshare, which needs uidmap and /etc/subuid entries).
+# efitools and openssl: tests/uefi/make-payloads.sh makes the Secure Boot keys and signed
+# variable updates (docs/uefi-mm.md).
 PACKAGES=(
 	make gcc binutils libc6-dev
 	clang libclang-rt-14-dev
@@ -31,7 +33,7 @@ PACKAGES=(
 	coreutils procps
 	cpio
 	mmdebstrap
-	gdb
+	efitools openssl gdb
 )
 [ $# -gt 0 ] && PACKAGES=("$@")
 

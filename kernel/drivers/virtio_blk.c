@@ -100,6 +100,7 @@ static struct {
 	uint8_t *bounce;
 	paddr_t ring_pa, bounce_pa;
 	uint32_t busy;
+	uint64_t panic_deadline; /* virtio_blk_panic_claim(): no request waits past this */
 } vblk;
 
 static void vblk_lock(void)
@@ -209,10 +210,15 @@ static enum svsm_err do_request(uint32_t type, uint64_t sector, uint32_t bytes, 
 		.last_used = vblk.last_used, .queue_size = vblk.queue_size, .head = 0,
 		.writable = 1 + (device_writes ? bytes : 0)};
 	uint64_t deadline = tsc_now_us() + VBLK_TIMEOUT_US;
+	uint64_t panic_deadline = __atomic_load_n(&vblk.panic_deadline, __ATOMIC_RELAXED);
 	unsigned slot = vblk.last_used % vblk.queue_size;
 	enum virtio_used_result r = VIRTIO_USED_PENDING;
 	uint32_t id = 0, len = 0;
 	uint8_t st;
+
+	if (panic_deadline != 0 && panic_deadline < deadline) {
+		deadline = panic_deadline;
+	}
 
 	hdr->type = type;
 	hdr->reserved = 0;
@@ -334,6 +340,16 @@ enum svsm_err virtio_blk_flush(void)
 	}
 	vblk_unlock();
 	return err;
+}
+
+bool virtio_blk_panic_claim(uint64_t deadline_us)
+{
+	if (!vblk.present || vblk.failed ||
+	    __atomic_load_n(&vblk.busy, __ATOMIC_ACQUIRE) != 0) {
+		return false; /* absent, broken, or a stopped CPU was inside a request */
+	}
+	__atomic_store_n(&vblk.panic_deadline, deadline_us, __ATOMIC_RELEASE);
+	return true;
 }
 
 bool virtio_blk_present(void)

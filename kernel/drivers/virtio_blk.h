@@ -24,6 +24,14 @@
  */
 enum svsm_err virtio_blk_probe(void) SVSM_MUST_CHECK;
 
+/**
+ * virtio_blk_panic_claim - for the panic path (every other CPU stopped): false if no
+ * request can be made without waiting (no device, a failed one, or a request was in
+ * flight on a stopped CPU); else true, and from now on no request waits past
+ * @deadline_us (tsc_now_us() time): it times out and the device is failed instead.
+ */
+bool virtio_blk_panic_claim(uint64_t deadline_us);
+
 /** virtio_blk_present - the device was started and has not failed since. */
 bool virtio_blk_present(void);
 

@@ -15,6 +15,12 @@ bool virtio_blk_present(void)
 	return false;
 }
 
+bool virtio_blk_panic_claim(uint64_t deadline_us)
+{
+	(void)deadline_us;
+	return false;
+}
+
 uint64_t virtio_blk_sectors(void)
 {
 	return 0;

@@ -21,6 +21,7 @@
 #include "kernel/mm/mm.h"
 #include "kernel/mm/page_alloc.h"
 #include "kernel/platform/platform.h"
+#include "kernel/services/persist.h"
 #include "kernel/services/services.h"
 #include "kernel/vcpu/lifecycle.h"
 #include "kernel/vcpu/exit.h"
@@ -101,6 +102,7 @@ static __attribute__((noreturn)) void run_guest(void)
 		"SVSM %s\n", result < 0 ? "stopped without reporting" :
 		result == 0 ? "reported all checks passed" : "reported failures",
 		vcpu_calls_total(), vcpu_exit_invd_count(), healthy ? "healthy" : "NOT healthy");
+	(void)persist_log_sync(); /* this boot's last lines into the persistent log */
 	exit_qemu(result == 0 && healthy ? EXIT_QEMU_SUCCESS : EXIT_QEMU_FAILURE);
 }
 

@@ -15,6 +15,12 @@
 #include "lib/format.h"
 
 static volatile uint32_t panicking;
+static void (*save_hook)(void);
+
+void panic_set_save_hook(void (*fn)(void))
+{
+	__atomic_store_n(&save_hook, fn, __ATOMIC_RELEASE);
+}
 
 _Bool panic_in_progress(void)
 {
@@ -83,6 +89,9 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	log_raw("\nPANIC on CPU %u: %s\n", smp_cpu_index(), msg);
 	panic_backtrace(read_rbp());
+	if (save_hook != NULL) {
+		save_hook(); /* the persistent log, best effort and bounded */
+	}
 	log_raw("system halted\n");
 	exit_qemu(EXIT_QEMU_FAILURE);
 }

@@ -12,6 +12,14 @@ __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...)
 /** panic_backtrace - print the frame-pointer chain starting at @rbp. */
 void panic_backtrace(uint64_t rbp);
 
+/**
+ * panic_set_save_hook - @fn runs once in panic(), after the message and the backtrace are
+ * in the log and before the halt, on the panicking CPU with the others stopped: the
+ * persistent log's best-effort save (kernel/services/persist.c). It must not wait for
+ * anything without a bound.
+ */
+void panic_set_save_hook(void (*fn)(void));
+
 /** panic_in_progress - true once any CPU has entered panic(). */
 _Bool panic_in_progress(void);
 

@@ -238,3 +238,8 @@ size_t heap_in_use(void)
 {
 	return bytes_in_use;
 }
+
+_Bool heap_lock_free(void)
+{
+	return __atomic_load_n(&heap_lock.locked, __ATOMIC_ACQUIRE) == 0 && page_alloc_lock_free();
+}

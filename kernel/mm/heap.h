@@ -20,5 +20,11 @@ void *heap_realloc(void *ptr, size_t size) __attribute__((warn_unused_result));
 void heap_free(void *ptr);
 /** heap_usable_size - bytes usable in the block at @ptr. */
 size_t heap_usable_size(const void *ptr);
+/**
+ * heap_lock_free - neither the heap's nor the page allocator's lock is held (the panic
+ * path, with every other CPU stopped: an allocation will not wait).
+ */
+_Bool heap_lock_free(void);
+
 /** heap_in_use - bytes currently handed out (size-class rounded). */
 size_t heap_in_use(void);

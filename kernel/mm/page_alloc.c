@@ -359,3 +359,8 @@ bool page_alloc_check(void)
 	}
 	return counted == pa_state.free_pages;
 }
+
+_Bool page_alloc_lock_free(void)
+{
+	return __atomic_load_n(&alloc_lock.locked, __ATOMIC_ACQUIRE) == 0;
+}

@@ -50,6 +50,9 @@ void page_alloc_reserve_range(paddr_t start, paddr_t end);
  */
 paddr_t page_alloc_get(unsigned order, enum page_owner owner) SVSM_MUST_CHECK;
 
+/** page_alloc_lock_free - the allocator's lock is not held (panic path). */
+_Bool page_alloc_lock_free(void);
+
 /** page_alloc_get_zeroed - like page_alloc_get, with the block zeroed. */
 paddr_t page_alloc_get_zeroed(unsigned order, enum page_owner owner) SVSM_MUST_CHECK;
 

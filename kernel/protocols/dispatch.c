@@ -4,6 +4,7 @@
 #include "kernel/protocols/core.h"
 #include "kernel/protocols/services_protocols.h"
 #include "svsm/abi/svsm.h"
+#include "svsm/abi/uefi_mm.h"
 
 uint64_t svsm_err_to_result(enum svsm_err err)
 {
@@ -55,6 +56,10 @@ bool protocol_versions(uint32_t protocol, uint32_t *min, uint32_t *max)
 	case SVSM_VTPM_PROTOCOL:
 		*min = *max = 1;
 		return vtpm_protocol_available();
+	case SVSM_UEFI_MM_PROTOCOL:
+		*min = SVSM_UEFI_MM_VERSION_MIN;
+		*max = SVSM_UEFI_MM_VERSION_MAX;
+		return uefi_mm_protocol_available();
 	default:
 		return false;
 	}
@@ -77,6 +82,10 @@ void protocol_dispatch(struct vcpu *v, struct svsm_call_regs *regs)
 	case SVSM_VTPM_PROTOCOL:
 		err = vtpm_protocol_available() ? vtpm_protocol_call(v, call, regs)
 						: SVSM_E_UNSUPPORTED_PROTOCOL;
+		break;
+	case SVSM_UEFI_MM_PROTOCOL:
+		err = uefi_mm_protocol_available() ? uefi_mm_protocol_call(v, call, regs)
+						   : SVSM_E_UNSUPPORTED_PROTOCOL;
 		break;
 	default:
 		err = SVSM_E_UNSUPPORTED_PROTOCOL;

@@ -1,5 +1,5 @@
 /*
- * The protocols backed by services: attestation (1) and vTPM (2). In a kernel built
+ * The protocols backed by services: attestation (1), vTPM (2) and UEFI MM (4). In a kernel built
  * without the services, services_absent.c answers for them (protocol not offered).
  */
 #pragma once
@@ -16,3 +16,5 @@ enum svsm_err vtpm_protocol_call(struct vcpu *v, uint32_t call, struct svsm_call
 bool vtpm_protocol_available(void);
 enum svsm_err attest_protocol_call(struct vcpu *v, uint32_t call, struct svsm_call_regs *regs);
 bool attest_protocol_available(void);
+enum svsm_err uefi_mm_protocol_call(struct vcpu *v, uint32_t call, struct svsm_call_regs *regs);
+bool uefi_mm_protocol_available(void);

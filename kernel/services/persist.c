@@ -16,12 +16,16 @@
 #include "kernel/drivers/virtio_blk.h"
 #include "kernel/init/boot_info.h"
 #include "kernel/lib/log.h"
+#include "kernel/lib/log_ring.h"
+#include "kernel/lib/panic.h"
 #include "kernel/lib/spinlock.h"
+#include "kernel/mm/heap.h"
 #include "kernel/services/services.h"
 #include "kernel/services/vtpm/ram_store.h"
 #include "kernel/services/vtpm/store.h"
 #include "lib/cmdline.h"
 #include "lib/format.h"
+#include "lib/log_store.h"
 #include "lib/state_store.h"
 
 #define PERMALL "permall"
@@ -93,6 +97,249 @@ static enum svsm_err seed_vtpm(void)
 	return err == SVSM_OK ? vtpm_store_write(PERMALL, data, size) : err;
 }
 
+/*
+ * The persistent log (docs/logging.md "Persistence"): state record 4, built by
+ * lib/log_store.c from the log ring's records. plog is touched only in the library context
+ * with persist_lock held (or at boot, before any vCPU). plog_seq is the next ring record
+ * to take; plog_quiet_seq the ring's next seq right after the last commit, so that the
+ * commit's own log line does not by itself cause another commit.
+ */
+#define LOG_COMMIT_INTERVAL_MS_DEFAULT 5000u
+#define PANIC_SAVE_BUDGET_US 2000000ull /* the panic path's whole disk budget */
+
+static struct log_store plog;
+static bool plog_on;
+static uint64_t plog_seq;
+static uint64_t plog_quiet_seq;
+static uint64_t plog_interval_us; /* log_commit_interval_ms= */
+static uint64_t plog_due_us;      /* next time a tick may commit */
+static uint64_t panic_after_us;   /* test_panic_after_ms=; 0 off */
+
+static uint64_t cmdline_ms(const char *key, uint64_t def)
+{
+	char val[16] = "";
+	uint64_t ms = 0;
+	const char *p = val;
+
+	if (!cmdline_get(boot_info.cmdline, key, val, sizeof(val)) || val[0] == '\0') {
+		return def;
+	}
+	for (; *p >= '0' && *p <= '9' && ms < 86400000u; p++) {
+		ms = ms * 10 + (uint64_t)(*p - '0');
+	}
+	return *p == '\0' ? ms : def;
+}
+
+static void persist_panic_save(void);
+
+/* Boot, library context: the previous log verified and kept, a new boot number begun. */
+static void log_boot(void)
+{
+	const uint8_t *data = NULL;
+	uint32_t size = 0;
+	struct log_store_report rep;
+	enum svsm_err err = state_get(&persist.st, STATE_REC_LOG, &data, &size);
+
+	plog_interval_us = cmdline_ms("log_commit_interval_ms", LOG_COMMIT_INTERVAL_MS_DEFAULT) * 1000;
+	panic_after_us = cmdline_ms("test_panic_after_ms", 0) * 1000;
+	if (err == SVSM_OK) {
+		err = log_store_load(&plog, persist.keys.log_chain, data, size, &rep);
+		if (err == SVSM_OK) {
+			pr_info("state: log kept: %u entries up to boot %lu; this is boot %lu\n",
+				plog.count, (unsigned long)plog.boot, (unsigned long)plog.boot + 1);
+		} else {
+			/* Only a holder of the secret can write a record that decrypts; one that
+			 * does not verify is kept out (the owner's copy of the image shows it). */
+			pr_err("state: the saved log does not verify (%s); a new log starts\n",
+			       rep.msg);
+		}
+	} else if (log_store_init(&plog, persist.keys.log_chain) != SVSM_OK) {
+		return; /* the HMAC failed: no persistent log this boot */
+	}
+	if (plog.size == 0) {
+		return; /* the HMAC failed: no persistent log this boot */
+	}
+	log_store_begin_boot(&plog);
+	plog_seq = 0; /* the ring holds this boot's lines from seq 0 */
+	plog_on = true;
+	plog_due_us = tsc_now_us() + plog_interval_us;
+	panic_set_save_hook(persist_panic_save);
+}
+
+/* Library context, persist_lock held: the ring's new records into plog, then the record. */
+static void log_update(void)
+{
+	uint8_t buf[2048];
+	const uint8_t *data;
+	uint32_t size;
+
+	if (!plog_on) {
+		return;
+	}
+	for (unsigned round = 0; round < 64; round++) {
+		uint64_t next = plog_seq;
+		size_t n = log_ring_read(plog_seq, buf, sizeof(buf), &next), off = 0;
+
+		while (off < n) {
+			struct log_ring_record r;
+			size_t used = log_ring_record_decode(buf + off, n - off, &r);
+
+			if (used == 0) {
+				break;
+			}
+			/* r.seq > plog_seq: the ring dropped lines before a commit took them; the
+			 * jump in seq is how svsm-state logs shows the gap. */
+			if (log_store_append(&plog, r.seq, r.time_us, r.level, r.cpu, r.text, r.len) !=
+			    SVSM_OK) {
+				return;
+			}
+			plog_seq = r.seq + 1;
+			off += used;
+		}
+		plog_seq = next > plog_seq ? next : plog_seq;
+		if (n == 0) {
+			break;
+		}
+	}
+	if (log_store_seal(&plog, &data, &size) == SVSM_OK &&
+	    state_set(&persist.st, STATE_REC_LOG, data, size) != SVSM_OK) {
+		plog_on = false; /* out of memory: stop rather than commit a stale log forever */
+	}
+}
+
+struct log_job {
+	struct state_commit *c;
+	struct state_report rep;
+	enum svsm_err err;
+};
+
+/* Library context: only the log record changes; the others stay as last committed. */
+static void log_prepare_run(void *arg)
+{
+	struct log_job *job = arg;
+
+	log_update();
+	job->err = state_commit_prepare(&persist.keys, &persist.st, job->c, &job->rep);
+}
+
+/* persist_lock held: a log commit; @panic: no waiting (the caller checked every lock). */
+static enum svsm_err log_commit_locked(bool panic)
+{
+	struct state_commit c;
+	struct log_job job = {.c = &c};
+	struct state_dev dev = disk();
+	uint64_t t0 = tsc_now_us();
+	enum svsm_err err;
+
+	memset(&c, 0, sizeof(c));
+	if (panic) {
+		if (!services_try_run(log_prepare_run, &job)) {
+			return SVSM_E_BUSY;
+		}
+	} else {
+		services_run(log_prepare_run, &job);
+	}
+	err = job.err;
+	if (err == SVSM_OK) {
+		err = state_commit_write(&dev, &c, &job.rep);
+	}
+	if (err == SVSM_OK) {
+		state_commit_done(&persist.st, &c);
+		persist.commits++;
+		persist.last_commit_us = tsc_now_us() - t0;
+		pr_info("state: committed generation %lu (%lu us, log to boot %lu seq %lu)\n",
+			(unsigned long)state_generation(&persist.st),
+			(unsigned long)persist.last_commit_us, (unsigned long)plog.boot,
+			(unsigned long)plog_seq);
+	} else {
+		pr_err("state: log commit failed: %s\n", job.rep.msg);
+	}
+	state_commit_free(&c);
+	plog_quiet_seq = plog_seq + (err == SVSM_OK ? 1 : 0); /* our own line above */
+	return err;
+}
+
+enum svsm_err persist_log_sync(void)
+{
+	struct log_ring_stats rs;
+	uint64_t flags;
+	enum svsm_err err;
+
+	if (!persist.enabled || !plog_on) {
+		return SVSM_OK;
+	}
+	log_ring_stats(&rs);
+	if (rs.next_seq == plog_seq) {
+		return SVSM_OK;
+	}
+	flags = spin_lock_irqsave(&persist_lock);
+	err = log_commit_locked(false);
+	spin_unlock_irqrestore(&persist_lock, flags);
+	return err;
+}
+
+void persist_tick(void)
+{
+	struct log_ring_stats rs;
+	uint64_t now, due;
+
+	if (!plog_on) {
+		return;
+	}
+	now = tsc_now_us();
+	if (panic_after_us != 0 && now >= panic_after_us) {
+		panic("test_panic_after_ms=%lu: the panic this test knob asks for",
+		      (unsigned long)(panic_after_us / 1000));
+	}
+	due = __atomic_load_n(&plog_due_us, __ATOMIC_RELAXED);
+	if (plog_interval_us == 0 || now < due ||
+	    !__atomic_compare_exchange_n(&plog_due_us, &due, now + plog_interval_us, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		return; /* not yet, or another vCPU took this turn */
+	}
+	log_ring_stats(&rs);
+	if (rs.next_seq > __atomic_load_n(&plog_quiet_seq, __ATOMIC_RELAXED)) {
+		(void)persist_log_sync(); /* a failure was logged; the next turn retries */
+	}
+}
+
+/*
+ * panic(), every other CPU stopped: commit the log if nothing it needs is held - the
+ * state (persist_lock), the library context, the heap, the disk - and within
+ * PANIC_SAVE_BUDGET_US of disk time. Says what it did in one line either way.
+ */
+static void persist_panic_save(void)
+{
+	const char *why = NULL;
+	enum svsm_err err;
+
+	if (!persist.enabled || !plog_on) {
+		return;
+	}
+	tsc_delay_us(1000); /* the stop NMIs land; no CPU takes a lock after this */
+	if (__atomic_exchange_n(&persist_lock.locked, 1, __ATOMIC_ACQUIRE) != 0) {
+		why = "a state commit was in progress";
+	} else if (!heap_lock_free()) {
+		why = "the heap was locked";
+	} else if (!virtio_blk_panic_claim(tsc_now_us() + PANIC_SAVE_BUDGET_US)) {
+		why = "the state disk was busy or failed";
+	}
+	if (why != NULL) {
+		log_raw("panic: log not saved: %s\n", why);
+		return;
+	}
+	err = log_commit_locked(true);
+	if (err == SVSM_E_BUSY) {
+		log_raw("panic: log not saved: the library context was in use\n");
+	} else if (err != SVSM_OK) {
+		log_raw("panic: log not saved (error %d)\n", (int)err);
+	} else {
+		log_raw("panic: log saved in generation %lu\n",
+			(unsigned long)state_generation(&persist.st));
+	}
+	/* persist_lock stays taken: nothing commits after a panic. */
+}
+
 enum svsm_err persist_boot(persist_unlock_fn unlock)
 {
 	struct state_dev dev;
@@ -157,6 +404,9 @@ enum svsm_err persist_boot(persist_unlock_fn unlock)
 	if (err == SVSM_OK) {
 		err = seed_vtpm();
 	}
+	if (err == SVSM_OK) {
+		log_boot(); /* the persistent log: the previous boots' entries kept */
+	}
 	if (err != SVSM_OK) {
 		pr_err("state: %s: boot stopped\n", rep.msg[0] != '\0' ? rep.msg : "state error");
 		state_keys_wipe(&persist.keys);
@@ -215,6 +465,7 @@ static void prepare_run(void *arg)
 		free(blob);
 	}
 	if (job->err == SVSM_OK) {
+		log_update(); /* every state commit carries the new log lines */
 		job->err = state_commit_prepare(&persist.keys, &persist.st, job->c, &job->rep);
 	}
 }
@@ -275,6 +526,72 @@ enum svsm_err persist_sync(void)
 			(unsigned long)persist.last_commit_us);
 	} else {
 		pr_err("state: commit failed: %s\n", job.rep.msg);
+	}
+	state_commit_free(&c);
+	spin_unlock_irqrestore(&persist_lock, flags);
+	return err;
+}
+
+enum svsm_err persist_record(uint32_t type, const uint8_t **data, uint32_t *size)
+{
+	if (!persist.enabled) {
+		return SVSM_E_NOT_FOUND;
+	}
+	return state_get(&persist.st, type, data, size);
+}
+
+struct record_job {
+	uint32_t type;
+	const uint8_t *data;
+	uint32_t size;
+	struct state_commit *c;
+	struct state_report rep;
+	enum svsm_err err;
+};
+
+/* Library context: the record into the state, then encrypt the inactive slot. */
+static void record_prepare_run(void *arg)
+{
+	struct record_job *job = arg;
+
+	job->err = state_set(&persist.st, job->type, job->data, job->size);
+	if (job->err == SVSM_OK) {
+		log_update(); /* every state commit carries the new log lines */
+		job->err = state_commit_prepare(&persist.keys, &persist.st, job->c, &job->rep);
+	}
+}
+
+enum svsm_err persist_commit_record(uint32_t type, const uint8_t *data, uint32_t size)
+{
+	struct state_commit c;
+	struct record_job job = {.type = type, .data = data, .size = size, .c = &c};
+	struct state_dev dev = disk();
+	uint64_t flags, t0;
+	enum svsm_err err;
+
+	if (!persist.enabled) {
+		return SVSM_OK;
+	}
+	flags = spin_lock_irqsave(&persist_lock);
+	t0 = tsc_now_us();
+	memset(&c, 0, sizeof(c));
+	services_run(record_prepare_run, &job);
+	err = job.err;
+	if (err == SVSM_OK) {
+		err = state_commit_write(&dev, &c, &job.rep); /* the disk wait: library lock free */
+		if (commit_delay_us() != 0) {
+			tsc_delay_us(commit_delay_us());
+		}
+	}
+	if (err == SVSM_OK) {
+		state_commit_done(&persist.st, &c);
+		persist.commits++;
+		persist.last_commit_us = tsc_now_us() - t0;
+		pr_info("state: committed generation %lu (%s, %lu us)\n",
+			(unsigned long)state_generation(&persist.st), state_rec_type_name(type),
+			(unsigned long)persist.last_commit_us);
+	} else {
+		pr_err("state: commit of %s failed: %s\n", state_rec_type_name(type), job.rep.msg);
 	}
 	state_commit_free(&c);
 	spin_unlock_irqrestore(&persist_lock, flags);

@@ -46,3 +46,33 @@ uint64_t persist_generation(void);
 /** persist_commits / persist_commit_us - commits since boot and the time of the last. */
 uint64_t persist_commits(void);
 uint64_t persist_last_commit_us(void);
+
+/**
+ * persist_log_sync - commit the log ring's lines not yet in the state's log record (a new
+ * generation; the other records unchanged). SVSM_OK at once when there is no state or no
+ * new line. Call outside services_run(), from a context that may wait for the disk.
+ */
+enum svsm_err persist_log_sync(void);
+
+/**
+ * persist_tick - called by the vCPU loops after each exit: commits the log when new lines
+ * exist and log_commit_interval_ms (default 5000; 0 = never by time) has passed since the
+ * last turn, one vCPU per turn; and panics once test_panic_after_ms has passed since reset
+ * (a test knob, off by default; docs/logging.md "Persistence").
+ */
+void persist_tick(void);
+
+/**
+ * persist_record - the record of @type the state held when it was opened at boot (or
+ * committed since): SVSM_E_NOT_FOUND without a state disk or without that record. @data
+ * stays valid until the next commit of @type. For services seeding themselves at boot.
+ */
+enum svsm_err persist_record(uint32_t type, const uint8_t **data, uint32_t *size) SVSM_MUST_CHECK;
+
+/**
+ * persist_commit_record - set record @type to @data (@size bytes) and commit the state
+ * (encrypt in the library context, write and flush with the library lock free). Returns
+ * once it is durable; SVSM_OK without a state disk. Call outside services_run().
+ */
+enum svsm_err persist_commit_record(uint32_t type, const uint8_t *data,
+				    uint32_t size) SVSM_MUST_CHECK;

@@ -27,6 +27,7 @@
 #include "kernel/services/attest/kbs_boot.h"
 #include "kernel/services/attest/manifest.h"
 #include "kernel/services/persist.h"
+#include "kernel/services/uefi_vars_service.h"
 #include "kernel/services/vtpm/exec.h"
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/vtpm.h"
@@ -78,6 +79,25 @@ void services_run(void (*fn)(void *arg), void *arg)
 	spin_unlock_irqrestore(&lib_lock, flags);
 }
 
+bool services_try_run(void (*fn)(void *arg), void *arg)
+{
+	uint32_t me = smp_cpu_index() + 1;
+	uint64_t flags;
+
+	if (lib_stack_top == 0 || __atomic_load_n(&lib_owner, __ATOMIC_ACQUIRE) != 0 ||
+	    __atomic_exchange_n(&lib_lock.locked, 1, __ATOMIC_ACQUIRE) != 0) {
+		return false; /* never set up, or library code was running (maybe on this CPU) */
+	}
+	flags = read_rflags();
+	irq_disable();
+	plat_vector_state_release();
+	__atomic_store_n(&lib_owner, me, __ATOMIC_RELEASE);
+	services_stack_call(lib_stack_top, fn, arg);
+	__atomic_store_n(&lib_owner, 0, __ATOMIC_RELEASE);
+	spin_unlock_irqrestore(&lib_lock, flags);
+	return true;
+}
+
 uint64_t services_lib_stack_in_use(void)
 {
 	const uint64_t *p =
@@ -111,6 +131,10 @@ static void boot_work_fn(void *arg)
 
 	libc_init();
 	w->err = persist_boot(kbs_boot_unlock);
+	if (w->err != SVSM_OK) {
+		return;
+	}
+	w->err = uefi_vars_service_boot();
 	if (w->err != SVSM_OK) {
 		return;
 	}

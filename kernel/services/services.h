@@ -27,6 +27,13 @@ bool services_ready(void);
  */
 void services_run(void (*fn)(void *arg), void *arg);
 
+/**
+ * services_try_run - services_run() if the library context is free right now, else
+ * false without waiting, and also when this CPU is inside library code already (the
+ * panic path: the library's state may be half-updated). Never nests.
+ */
+bool services_try_run(void (*fn)(void *arg), void *arg);
+
 /** services_ek_create_us - time the boot-time EK creation took, in microseconds. */
 uint64_t services_ek_create_us(void);
 /** services_lib_stack_in_use - deepest use of the library stack so far, in bytes. */

@@ -4,3 +4,6 @@ kernel-y += services.c
 kernel-y += persist.c
 tpminc-y += services.c
 host-y += services_host.c
+# The UEFI variable service behind the UEFI MM protocol (lib/uefi_vars.c, lib/uefi_mm.c).
+portable-y += uefi_vars_service.c
+kernel-y += uefi_vars_boot.c

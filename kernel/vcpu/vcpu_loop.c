@@ -8,12 +8,14 @@
 #include "kernel/debug/debug.h"
 #include "kernel/guest/guest.h"
 #include "kernel/platform/platform.h"
+#include "kernel/services/persist.h"
 #include "kernel/vcpu/exit.h"
 #include "kernel/vcpu/vcpu.h"
 
 void vcpu_loop(struct vcpu *v)
 {
 	struct vm_exit exit;
+	enum vcpu_next next;
 	bool done = false;
 
 	__atomic_store_n(&v->state, VCPU_RUNNING, __ATOMIC_RELEASE);
@@ -25,7 +27,9 @@ void vcpu_loop(struct vcpu *v)
 		}
 		plat_run_vcpu(v, &exit);
 		debug_poll(); /* debug image: Ctrl-C from the debugger; release: nothing */
-		switch (vcpu_exit_dispatch(v, &exit)) {
+		next = vcpu_exit_dispatch(v, &exit);
+		persist_tick(); /* the persistent log's periodic commit (cheap when not due) */
+		switch (next) {
 		case VCPU_NEXT_RUN:
 			break;
 		case VCPU_NEXT_HALT:

@@ -6,7 +6,8 @@ FUZZ_CORE_SRCS := kernel/mm/page_alloc.c kernel/mm/heap.c kernel/mm/guest_mem.c 
 	kernel/mm/mm_host.c kernel/arch/x86_64/safe_copy_host.c kernel/vcpu/vcpu.c kernel/vcpu/call.c kernel/vcpu/lifecycle.c \
 	kernel/protocols/dispatch.c \
 	kernel/protocols/core.c kernel/platform/native/validation.c \
-	kernel/platform/fake/fake_platform.c kernel/platform/fake/fake_cpus.c kernel/lib/log_host.c kernel/protocols/services_absent.c
+	kernel/platform/fake/fake_platform.c kernel/platform/fake/fake_cpus.c kernel/lib/log_host.c kernel/protocols/services_absent.c \
+	kernel/protocols/uefi_mm_absent.c
 FUZZ_TARGETS += svsm_call pvalidate_list
 FUZZ_SRCS_svsm_call := $(FUZZ_CORE_SRCS)
 FUZZ_SRCS_pvalidate_list := $(FUZZ_CORE_SRCS)
@@ -76,11 +77,29 @@ FUZZ_SRCS_virtio_blk := kernel/drivers/virtio_pci.c kernel/drivers/pci_host.c
 FUZZ_TARGETS += state_store
 FUZZ_SRCS_state_store := lib/state_store.c
 FUZZ_LDLIBS_state_store := -lcrypto
+# The persistent log record (docs/logging.md "Persistence"): raw records, genuine ones damaged.
+FUZZ_TARGETS += log_store
+FUZZ_SRCS_log_store := lib/log_store.c
+FUZZ_LDLIBS_log_store := -lcrypto
 # Early attestation: the KBS replies and JWE (lib/kbs_client.c), the proxy framing.
 FUZZ_TARGETS += kbs_reply proxy_frame
 FUZZ_SRCS_kbs_reply := lib/kbs_client.c lib/json.c lib/base64.c
 FUZZ_LDLIBS_kbs_reply := -lcrypto
 FUZZ_SRCS_proxy_frame := lib/proxy_frame.c lib/crc32.c
+# The UEFI variable store (docs/uefi-mm.md): the MM communicate buffer decoder over a store,
+# and the parser of the store's record.
+FUZZ_TARGETS += uefi_mm uefi_vars_parse
+FUZZ_SRCS_uefi_mm := lib/uefi_mm.c lib/uefi_vars.c lib/crc32.c
+FUZZ_LDLIBS_uefi_mm := -lcrypto
+FUZZ_SRCS_uefi_vars_parse := lib/uefi_vars.c lib/crc32.c
+FUZZ_LDLIBS_uefi_vars_parse := -lcrypto
+# The UEFI MM protocol: registers and communicate buffers through dispatch, the protocol's
+# checks and copies, and the variable service with the real store (lib/uefi_vars.c).
+FUZZ_TARGETS += uefi_mm_call
+FUZZ_SRCS_uefi_mm_call := $(filter-out kernel/protocols/uefi_mm_absent.c,$(FUZZ_CORE_SRCS)) \
+	kernel/protocols/uefi_mm.c kernel/services/uefi_vars_service.c kernel/services/services_host.c \
+	lib/uefi_vars.c lib/uefi_mm.c lib/crc32.c
+FUZZ_LDLIBS_uefi_mm_call := -lcrypto
 
 # The GDB stub's protocol layer (debug image only; docs/gdb.md): framer and packet interpreter.
 FUZZ_TARGETS += gdb_packet

@@ -638,5 +638,9 @@ TEST(state_store, header_peek_without_key)
 	EXPECT_EQ(state_rec_type_parse("uefi-vars"), (uint32_t)STATE_REC_UEFI_VARS);
 	EXPECT_EQ(state_rec_type_parse("2"), (uint32_t)STATE_REC_VTPM_VOLATILE);
 	EXPECT_EQ(state_rec_type_parse("nope"), 0u);
+	EXPECT_EQ(state_rec_type_parse("uefi-mm"), (uint32_t)STATE_REC_UEFI_MM);
+	EXPECT_EQ(state_rec_type_parse("5"), (uint32_t)STATE_REC_UEFI_MM);
+	EXPECT_STREQ(state_rec_type_name(STATE_REC_UEFI_MM), "uefi-mm");
+	EXPECT_EQ(state_rec_type_max_size(STATE_REC_UEFI_MM), 512u * 1024u);
 	free(m.buf);
 }

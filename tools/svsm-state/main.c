@@ -1,7 +1,8 @@
 /*
  * svsm-state: the host tool for the SVSM's persistent state image (docs/state.md
  * "svsm-state"): create a blank image, inspect it without the key, dump it with the key,
- * and move libtpms state in from and out to an swtpm state directory. Every operation that
+ * move libtpms state in from and out to an swtpm state directory, replace one record, and
+ * verify and print the SVSM's persistent log. Every operation that
  * writes does all its checks and crypto first and writes through lib/state_store's commit
  * (torn-write safe), so a failed operation leaves the image as it was.
  */
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/log_store.h"
 #include "lib/state_store.h"
 #include "tools/svsm-state/swtpm_blob.h"
 
@@ -31,6 +33,7 @@ struct opts {
 	const char *size;
 	const char *record;
 	const char *out;
+	const char *in;
 	const char *swtpm_dir;
 	int help;
 };
@@ -43,8 +46,10 @@ static const char usage_main[] =
 	"                                                verify and decrypt; write one record\n"
 	"  import-swtpm IMAGE --key KEYFILE --swtpm-dir DIR   swtpm's TPM 2 state into IMAGE\n"
 	"  export-swtpm IMAGE --key KEYFILE --swtpm-dir DIR   IMAGE's TPM state to swtpm\n"
+	"  put IMAGE --key KEYFILE --record TYPE --in FILE    replace one record (new generation)\n"
+	"  logs IMAGE --key KEYFILE                      verify and print the SVSM's saved log\n"
 	"KEYFILE: the 32-byte state secret the KBS releases, raw (32 bytes) or 64 hex digits.\n"
-	"Record TYPEs: vtpm, vtpm-volatile, uefi-vars, log (or 1..4).\n";
+	"Record TYPEs: vtpm, vtpm-volatile, uefi-vars, log, uefi-mm (or 1..5).\n";
 
 static const char usage_create[] =
 	"usage: svsm-state create IMAGE --size N[K|M|G] [--key KEYFILE]\n"
@@ -72,6 +77,25 @@ static const char usage_export[] =
 	"Write IMAGE's vtpm record to DIR/tpm2-00.permall with swtpm's blob header (and its\n"
 	"vtpm-volatile record to DIR/tpm2-00.volatilestate, or remove a stale one), each via a\n"
 	"temporary file and rename. Run swtpm on DIR without --key. IMAGE is only read.\n";
+
+static const char usage_put[] =
+	"usage: svsm-state put IMAGE --key KEYFILE --record TYPE --in FILE\n"
+	"Load IMAGE as dump does, replace record TYPE with the bytes of FILE (- for stdin; an\n"
+	"empty FILE removes the record) and commit them as the next generation; the other\n"
+	"records are kept. With dump --record this edits a record by hand (e.g. the tests'\n"
+	"tampering with the log).\n";
+static const char usage_logs[] =
+	"usage: svsm-state logs IMAGE --key KEYFILE\n"
+	"Load IMAGE as dump does, verify the SVSM's log record (each entry's chain value, the\n"
+	"anchor of the oldest entry, the header MAC; docs/logging.md \"Persistence\") and print\n"
+	"one line per entry, oldest first:\n"
+	"  boot N seq S time_us T level L cpu C TEXT\n"
+	"N counts the SVSM's boots since the log began, S is the line's number in its boot, T\n"
+	"microseconds since that boot's reset, L error|warn|info|debug|raw (+partial,\n"
+	"+truncated); bytes outside printable ASCII in TEXT are shown as \\xNN. Lines lost\n"
+	"inside a boot (the ring overflowed before a commit) are reported as such. Exit 0 if\n"
+	"the log verifies; 1 if it does not (the entries before the break are printed, then\n"
+	"the break: which entry, boot and seq) or if IMAGE has no log.\n";
 
 __attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...)
 {
@@ -493,6 +517,161 @@ out:
 	return rc;
 }
 
+static int cmd_put(const struct opts *o)
+{
+	struct state_keys keys;
+	struct state_report rep;
+	struct image im;
+	struct state st;
+	uint8_t *data = NULL;
+	size_t size = 0;
+	uint32_t type;
+	bool blank;
+	int rc = 1;
+
+	memset(&st, 0, sizeof(st));
+	if (o->record == NULL || o->in == NULL) {
+		return die("put: needs --record TYPE and --in FILE");
+	}
+	type = state_rec_type_parse(o->record);
+	if (type == 0) {
+		return die("put: unknown record type %s", o->record);
+	}
+	if (read_file(strcmp(o->in, "-") == 0 ? "/dev/stdin" : o->in, &data, &size, false) != 0) {
+		return 1;
+	}
+	if (size > state_rec_type_max_size(type)) {
+		free(data);
+		return die("put: %s is %zu bytes, a %s record holds at most %u", o->in, size,
+			   state_rec_type_name(type), state_rec_type_max_size(type));
+	}
+	if (load_keys(o->key, &keys) != 0) {
+		free(data);
+		return 1;
+	}
+	if (image_open(&im, o->image, true) != 0) {
+		free(data);
+		state_keys_wipe(&keys);
+		return 1;
+	}
+	if (load_state(&im, o->image, &keys, &st, false, &blank) != 0) {
+		goto out;
+	}
+	if (size == 0) {
+		state_delete(&st, type);
+	} else if (state_set(&st, type, data, (uint32_t)size) != SVSM_OK) {
+		die("put: out of memory");
+		goto out;
+	}
+	if (state_commit(&im.dev, &keys, &st, &rep) != SVSM_OK) {
+		die("%s: commit failed: %s", o->image, rep.msg);
+		goto out;
+	}
+	printf("%s: %s record %s (%zu bytes), generation %llu\n", o->image,
+	       state_rec_type_name(type), size == 0 ? "removed" : "written", size,
+	       (unsigned long long)st.generation);
+	rc = 0;
+out:
+	if (data != NULL) {
+		memset(data, 0, size);
+		free(data);
+	}
+	state_free(&st);
+	state_keys_wipe(&keys);
+	close(im.fd);
+	return rc;
+}
+
+struct log_print {
+	uint64_t boot;
+	uint64_t next_seq;
+	uint64_t lost;
+};
+
+static void print_log_entry(const struct log_store_entry *e, void *arg)
+{
+	static const char *const names[] = {"error", "warn", "info", "debug", "raw"};
+	struct log_print *lp = arg;
+	uint32_t lvl = e->level & 7u;
+
+	if (e->boot == lp->boot && e->seq > lp->next_seq) {
+		printf("boot %llu: %llu lines lost before seq %llu (the ring overflowed)\n",
+		       (unsigned long long)e->boot, (unsigned long long)(e->seq - lp->next_seq),
+		       (unsigned long long)e->seq);
+		lp->lost += e->seq - lp->next_seq;
+	}
+	lp->boot = e->boot;
+	lp->next_seq = e->seq + 1;
+	printf("boot %llu seq %llu time_us %llu level %s%s%s cpu %u ", (unsigned long long)e->boot,
+	       (unsigned long long)e->seq, (unsigned long long)e->time_us,
+	       lvl <= LOG_STORE_LEVEL_MAX ? names[lvl] : "?", (e->level & 0x40u) ? "+partial" : "",
+	       (e->level & LOG_STORE_F_TRUNCATED) ? "+truncated" : "", e->cpu);
+	for (uint16_t i = 0; i < e->len; i++) {
+		unsigned char ch = (unsigned char)e->text[i];
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+			putchar(ch);
+		} else {
+			printf("\\x%02x", ch);
+		}
+	}
+	putchar('\n');
+}
+
+static int cmd_logs(const struct opts *o)
+{
+	struct state_keys keys;
+	struct log_store_report rep;
+	struct log_store_info info;
+	struct log_print lp = {0};
+	struct image im;
+	struct state st;
+	const uint8_t *data = NULL;
+	uint32_t size = 0;
+	bool blank;
+	int rc = 1;
+
+	memset(&st, 0, sizeof(st));
+	if (load_keys(o->key, &keys) != 0) {
+		return 1;
+	}
+	if (image_open(&im, o->image, false) != 0) {
+		state_keys_wipe(&keys);
+		return 1;
+	}
+	if (load_state(&im, o->image, &keys, &st, false, &blank) != 0) {
+		goto out;
+	}
+	if (state_get(&st, STATE_REC_LOG, &data, &size) != SVSM_OK) {
+		die("%s: no log record (the SVSM has not saved a log in this image)", o->image);
+		goto out;
+	}
+	if (log_store_verify(keys.log_chain, data, size, print_log_entry, &lp, &info, &rep) !=
+	    SVSM_OK) {
+		fflush(stdout);
+		if (rep.entry == LOG_STORE_AT_HEADER) {
+			die("%s: log does NOT verify: %s (after %u good entries)", o->image, rep.msg,
+			    rep.verified);
+		} else {
+			die("%s: log does NOT verify at entry %u (boot %llu seq %llu): %s", o->image,
+			    rep.entry, (unsigned long long)rep.boot, (unsigned long long)rep.seq,
+			    rep.msg);
+		}
+		goto out;
+	}
+	fflush(stdout);
+	fprintf(stderr, "%s: log verified: %u entries, boots up to %llu, %llu older entries "
+		"dropped, %llu lines lost; generation %llu\n", o->image, info.count,
+		(unsigned long long)info.boot, (unsigned long long)info.dropped,
+		(unsigned long long)lp.lost, (unsigned long long)st.generation);
+	rc = 0;
+out:
+	state_free(&st);
+	state_keys_wipe(&keys);
+	close(im.fd);
+	return rc;
+}
+
 static int swtpm_path(char *buf, size_t size, const char *dir, const char *name)
 {
 	if (snprintf(buf, size, "%s/%s", dir, name) >= (int)size) {
@@ -658,6 +837,8 @@ static const struct command commands[] = {
 	{"dump", cmd_dump, usage_dump},
 	{"import-swtpm", cmd_import, usage_import},
 	{"export-swtpm", cmd_export, usage_export},
+	{"put", cmd_put, usage_put},
+	{"logs", cmd_logs, usage_logs},
 };
 
 int main(int argc, char **argv)
@@ -668,6 +849,7 @@ int main(int argc, char **argv)
 		{"size", required_argument, NULL, 's'},
 		{"record", required_argument, NULL, 'r'},
 		{"out", required_argument, NULL, 'o'},
+		{"in", required_argument, NULL, 'i'},
 		{"swtpm-dir", required_argument, NULL, 'd'},
 		{NULL, 0, NULL, 0},
 	};
@@ -708,6 +890,9 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			o.out = optarg;
+			break;
+		case 'i':
+			o.in = optarg;
 			break;
 		case 'd':
 			o.swtpm_dir = optarg;

@@ -1,6 +1,8 @@
 /*
  * Owns building the services manifest and computing REPORT_DATA. Stateless: service
- * data is read from its owner (the vTPM EK cache in services/vtpm/ek.c) at build time.
+ * data is read from its owner (the vTPM EK cache in services/vtpm/ek.c, the UEFI variable
+ * service's flags in services/uefi_vars_service.c) at build time; callers serialise builds
+ * (the attestation lock, or boot), which share one small buffer for the UEFI entry.
  */
 #include "kernel/services/attest/manifest.h"
 
@@ -9,10 +11,14 @@
 
 #include <openssl/evp.h>
 
+#include "kernel/services/uefi_vars_service.h"
 #include "kernel/services/vtpm/ek.h"
+#include "svsm/abi/uefi_mm.h"
 
 static const struct svsm_guid manifest_guid = SVSM_ATTEST_MANIFEST_GUID;
 static const struct svsm_guid vtpm_guid = SVSM_ATTEST_VTPM_GUID;
+static const struct svsm_guid uefi_mm_guid = SVSM_ATTEST_UEFI_MM_GUID;
+static uint8_t uefi_mm_data[sizeof(struct svsm_uefi_mm_manifest)];
 
 /** struct manifest_service - one service's GUID and data, looked up at build time. */
 struct manifest_service {
@@ -21,7 +27,7 @@ struct manifest_service {
 	uint32_t size;
 };
 
-#define MANIFEST_MAX_SERVICES 1
+#define MANIFEST_MAX_SERVICES 2
 
 static size_t manifest_services(struct manifest_service *svc)
 {
@@ -33,6 +39,12 @@ static size_t manifest_services(struct manifest_service *svc)
 		svc[n].guid = vtpm_guid;
 		svc[n].data = ek;
 		svc[n].size = size;
+		n++;
+	}
+	if (uefi_vars_service_manifest(uefi_mm_data)) {
+		svc[n].guid = uefi_mm_guid;
+		svc[n].data = uefi_mm_data;
+		svc[n].size = sizeof(uefi_mm_data);
 		n++;
 	}
 	return n;
