@@ -4,15 +4,17 @@
 # console. With no terminal on stdin the guest runs a short demo and powers off.
 # Environment: GUEST=ovmf (default) | direct (the SVSM boots Linux itself) | test (the
 # SVSM's flat test guest, which prints its self-checks); SMP (default 2), MEM (default 1G
-# for OS guests, 512M for the test guest), APPEND (the SVSM's command line, default
-# log=info; log=debug logs every SVSM call), GUEST_APPEND (more words for Linux's),
+# for OS guests, 512M for the test guest), APPEND (the SVSM's command line; by default the
+# console shows only the host-visible SVSM lines, docs/logging.md; log=info shows the rest,
+# log=debug also every SVSM call; GUEST=test defaults to log=debug), GUEST_APPEND (more
+# words for Linux's),
 # TIMEOUT (seconds, default 3600 with a terminal, 300 without), QEMU (scripts/qemu-bin.sh).
 # STATE=IMAGE: the SVSM's persistent state on that image (created blank, 4 MiB, if missing;
 # docs/state.md), unlocked at boot through tools/svsm-proxy: KBS=URL names the key broker;
 # without KBS a test KBS (tests/kbs/kbs-server.py, development only) is started on loopback
 # with the state secret kept in IMAGE.secret (mode 600) - whoever reads that file reads the state.
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 guest="${GUEST:-ovmf}"
 ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
 os_dir="${GUEST_OS_DIR:-build/guest-os}"
@@ -105,7 +107,7 @@ if [ -n "${STATE:-}" ]; then
 	echo " state: $STATE through svsm-proxy -> $kbs (the vTPM persists: same EK every run)"
 fi
 scripts/qemu.sh --smp "$smp" --mem "${MEM:-1G}" --timeout "$tmo" \
-	--append "${APPEND:-log=info}" build/svsm.elf -- "${fw[@]}" "${state[@]}"
+	--append "${APPEND:-}" build/svsm.elf -- "${fw[@]}" "${state[@]}"
 rc=$?
 # 0: the guest powered the machine off (ACPI S5, performed by the SVSM); 33: the SVSM ended.
 case "$rc" in 0|33) exit 0 ;; esac

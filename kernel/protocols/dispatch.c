@@ -2,7 +2,9 @@
 #include "kernel/protocols/dispatch.h"
 
 #include "kernel/protocols/core.h"
+#include "kernel/protocols/log_protocol.h"
 #include "kernel/protocols/services_protocols.h"
+#include "svsm/abi/log.h"
 #include "svsm/abi/svsm.h"
 
 uint64_t svsm_err_to_result(enum svsm_err err)
@@ -55,6 +57,9 @@ bool protocol_versions(uint32_t protocol, uint32_t *min, uint32_t *max)
 	case SVSM_VTPM_PROTOCOL:
 		*min = *max = 1;
 		return vtpm_protocol_available();
+	case SVSM_LOG_PROTOCOL:
+		*min = *max = SVSM_LOG_PROTOCOL_VERSION;
+		return true;
 	default:
 		return false;
 	}
@@ -77,6 +82,9 @@ void protocol_dispatch(struct vcpu *v, struct svsm_call_regs *regs)
 	case SVSM_VTPM_PROTOCOL:
 		err = vtpm_protocol_available() ? vtpm_protocol_call(v, call, regs)
 						: SVSM_E_UNSUPPORTED_PROTOCOL;
+		break;
+	case SVSM_LOG_PROTOCOL:
+		err = log_protocol_call(v, call, regs);
 		break;
 	default:
 		err = SVSM_E_UNSUPPORTED_PROTOCOL;

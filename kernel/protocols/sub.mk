@@ -1,2 +1,2 @@
-# SVSM protocols: call dispatch, core, attestation and vTPM request decoders.
-portable-y += dispatch.c core.c vtpm.c attest.c vtpm_envelope.c attest_req.c
+# SVSM protocols: call dispatch, core, attestation and vTPM request decoders, log export.
+portable-y += dispatch.c core.c vtpm.c attest.c vtpm_envelope.c attest_req.c log_protocol.c
