@@ -14,7 +14,7 @@
 # without KBS a test KBS (tests/kbs/kbs-server.py, development only) is started on loopback
 # with the state secret kept in IMAGE.secret (mode 600) - whoever reads that file reads the state.
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 guest="${GUEST:-ovmf}"
 ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
 os_dir="${GUEST_OS_DIR:-build/guest-os}"
