@@ -155,6 +155,9 @@ TEST(log_protocol, hostile_reads_refused_and_nothing_written)
 			break;
 		}
 	}
+	/* Refused even when there is nothing to copy (from_seq past the newest record). */
+	EXPECT_EQ(lcall(SVSM_LOG_READ, g.svsm + PAGE, PAGE, 1000).rax, SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(lcall(SVSM_LOG_READ, g.ram_end - 100, PAGE, 1000).rax, SVSM_ERR_INVALID_ADDRESS);
 	/* A refused read leaves the registers it would return unchanged. */
 	r = lcall(SVSM_LOG_READ, g.svsm + PAGE, PAGE, 3);
 	EXPECT_EQ(r.rcx, g.svsm + PAGE);
