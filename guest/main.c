@@ -4,7 +4,8 @@
  * and reports one line per check and a summary. The failure count goes to the SVSM
  * through the completion port. guest_args selects other modes: "bench" measures an SVSM
  * call against a bare VMMCALL; "touch_svsm" reads SVSM memory and "touch_apic" writes the
- * local APIC's ICR (the SVSM must stop us in both).
+ * local APIC's ICR (the SVSM must stop us in both); "log" and "log_debug" check the log
+ * protocol (guest/log_tests.c).
  */
 #include <stddef.h>
 #include <string.h>
@@ -161,6 +162,8 @@ void guest_main(const struct native_boot_info *bi)
 				break;
 			}
 		}
+	} else if (args_are("log") || args_are("log_debug")) {
+		test_log_protocol(args_are("log_debug"));
 	} else if (args_are("vmsa_tlb")) {
 		vmsa_tlb_test();
 		return;

@@ -69,4 +69,5 @@ void test_vcpus(void);
 void test_delete_race(void);
 void vmsa_tlb_test(void);
 void commit_wait_test(void);
+void test_log_protocol(bool leave_debug_on);
 

@@ -9,6 +9,7 @@
 #include "guest/guest.h"
 #include "lib/sha512.h"
 #include "svsm/abi/attest.h"
+#include "svsm/abi/log.h"
 #include "svsm/abi/vtpm.h"
 #include "tests/common/tpm_client.h"
 
@@ -202,6 +203,9 @@ static uint64_t attest(uint32_t id, uint64_t req_gpa, struct call *out)
 	return c.rax;
 }
 
+/* Header, two entries (vTPM EK, log service), the EK and the log service's 8 bytes. */
+#define MANIFEST_SIZE(ek_size) (24u + 2 * 24u + (ek_size) + sizeof(struct svsm_log_manifest))
+
 static void test_attestation(uint64_t area, const uint8_t *ek_pub, uint16_t ek_pub_size,
 			     const struct native_boot_info *bi)
 {
@@ -228,13 +232,14 @@ static void test_attestation(uint64_t area, const uint8_t *ek_pub, uint16_t ek_p
 	req->manifest_size = 8; /* too small: the SVSM must say what it needs */
 	rax = attest(SVSM_ATTEST_SERVICES, (uint64_t)req, &c);
 	check("attest_size_negotiation", rax == SVSM_ERR_INVALID_PARAMETER &&
-					 c.rcx == 48u + ek_pub_size && c.r8 == 0x4a0 && c.rdx == 0);
+					 c.rcx == MANIFEST_SIZE(ek_pub_size) && c.r8 == 0x4a0 && c.rdx == 0);
 
 	req->manifest_size = 4096;
 	rax = attest(SVSM_ATTEST_SERVICES, (uint64_t)req, &c);
-	check("attest_services", rax == SVSM_SUCCESS && c.rcx == 48u + ek_pub_size && c.r8 == 0x4a0);
+	check("attest_services", rax == SVSM_SUCCESS && c.rcx == MANIFEST_SIZE(ek_pub_size) &&
+					 c.r8 == 0x4a0);
 	check("attest_manifest_ek_equals_tpm_ek",
-	      ek_pub_size > 0 && memcmp(manifest + 48, ek_pub, ek_pub_size) == 0);
+	      ek_pub_size > 0 && memcmp(manifest + 72, ek_pub, ek_pub_size) == 0);
 	sha512_init(&h);
 	sha512_update(&h, nonce, 64);
 	sha512_update(&h, manifest, c.rcx);
