@@ -67,6 +67,23 @@ bool log_set_debug(bool on)
 	return __atomic_exchange_n(&log_debug, on, __ATOMIC_ACQ_REL);
 }
 
+bool log_switch_debug(bool on, unsigned vcpu, const char *via)
+{
+	bool old;
+
+	/* The line naming the switch is mirrored both ways: before turning off, after on. */
+	if (!on) {
+		pr_info("log: debug mode off (vCPU %u, %s): the log is no longer mirrored\n", vcpu,
+			via);
+	}
+	old = log_set_debug(on);
+	if (on) {
+		pr_info("log: debug mode on (vCPU %u, %s): every log line is mirrored to the host "
+			"console\n", vcpu, via);
+	}
+	return old;
+}
+
 bool log_debug_was_on(void)
 {
 	return __atomic_load_n(&log_debug_ever, __ATOMIC_ACQUIRE);

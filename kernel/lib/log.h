@@ -35,6 +35,11 @@ void log_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 bool log_set_debug(bool on);
 bool log_get_debug(void);
+/**
+ * log_switch_debug - log_set_debug() for a guest's request (@vcpu, through @via), with a
+ * line that the host console shows either way (after switching on, before switching off).
+ */
+bool log_switch_debug(bool on, unsigned vcpu, const char *via);
 /** log_debug_was_on - debug mode was on at some time since boot (attestation manifest). */
 bool log_debug_was_on(void);
 /** log_force_unlock - break the console and ring locks (panic on a CPU that may hold them). */

@@ -60,6 +60,13 @@ bool log_set_debug(bool on)
 	return old;
 }
 
+bool log_switch_debug(bool on, unsigned vcpu, const char *via)
+{
+	(void)vcpu;
+	(void)via;
+	return log_set_debug(on);
+}
+
 bool log_debug_was_on(void)
 {
 	return host_debug_was_on;

@@ -79,21 +79,10 @@ static enum svsm_err log_read(struct svsm_call_regs *r)
 
 static enum svsm_err log_set_debug_call(struct vcpu *v, struct svsm_call_regs *r)
 {
-	bool on = r->rcx == 1, old;
-
 	if (r->rcx > 1) {
 		return SVSM_E_INVALID_PARAM;
 	}
-	/* The line naming the switch is mirrored both ways: after turning on, before off. */
-	if (!on) {
-		pr_info("log: debug mode off (vCPU %u): the ring is no longer mirrored\n", v->id);
-	}
-	old = log_set_debug(on);
-	if (on) {
-		pr_info("log: debug mode on (vCPU %u): every log line is mirrored to the host "
-			"console\n", v->id);
-	}
-	r->rcx = old ? 1 : 0;
+	r->rcx = log_switch_debug(r->rcx == 1, v->id, "log protocol") ? 1 : 0;
 	return SVSM_OK;
 }
 

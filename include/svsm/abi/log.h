@@ -118,3 +118,40 @@ struct svsm_log_manifest {
 } __attribute__((packed));
 _Static_assert(offsetof(struct svsm_log_manifest, flags) == 4, "log manifest flags");
 _Static_assert(sizeof(struct svsm_log_manifest) == 8, "log manifest size");
+
+/*
+ * The log device (paravisor mode: a guest OS that makes no SVSM calls reads the ring with
+ * port I/O; docs/logging.md "The log device"). 32 ports at SVSM_LOG_DEV_PORT; registers are
+ * 32 bits, accessed with aligned 4-byte IN/OUT, except DATA (1, 2 or 4 bytes). Other
+ * accesses read all-ones and are ignored.
+ *   0x00 ID      R   SVSM_LOG_DEV_ID ("SLOG")
+ *   0x04 VERSION R   SVSM_LOG_DEV_VERSION
+ *   0x08 CTRL    W   SVSM_LOG_DEV_CMD_*; reads 0
+ *   0x0c STATUS  R   bit 0: debug mode on
+ *   0x10 SEQ_LO  RW  low and high halves of the seq the next FETCH starts at; a FETCH sets
+ *   0x14 SEQ_HI  RW  it to the seq after the record it loaded (or, with nothing new, to the
+ *                    seq the next record will get)
+ *   0x18 LEN     R   bytes of the record in the window (0: nothing new); one whole record
+ *                    in the format above (header and text), oldest first from SEQ
+ *   0x1c DATA    R   the window's next 1, 2 or 4 bytes, little-endian; 0 past LEN. A FETCH
+ *                    rewinds it to the window's first byte.
+ */
+#define SVSM_LOG_DEV_PORT    0x5e0u
+#define SVSM_LOG_DEV_PORTS   32u
+#define SVSM_LOG_DEV_ID      0x474f4c53u /* "SLOG" in IN order */
+#define SVSM_LOG_DEV_VERSION 1u
+
+#define SVSM_LOG_DEV_REG_ID      0x00u
+#define SVSM_LOG_DEV_REG_VERSION 0x04u
+#define SVSM_LOG_DEV_REG_CTRL    0x08u
+#define SVSM_LOG_DEV_REG_STATUS  0x0cu
+#define SVSM_LOG_DEV_REG_SEQ_LO  0x10u
+#define SVSM_LOG_DEV_REG_SEQ_HI  0x14u
+#define SVSM_LOG_DEV_REG_LEN     0x18u
+#define SVSM_LOG_DEV_REG_DATA    0x1cu
+
+#define SVSM_LOG_DEV_CMD_FETCH     1u /* load the record at SEQ into the window */
+#define SVSM_LOG_DEV_CMD_DEBUG_ON  2u
+#define SVSM_LOG_DEV_CMD_DEBUG_OFF 3u
+
+#define SVSM_LOG_DEV_STATUS_DEBUG 0x1u
