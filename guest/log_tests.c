@@ -2,7 +2,8 @@
  * Test-guest checks of the SVSM log protocol (include/svsm/abi/log.h): the guest finds the
  * protocol, reads the SVSM's log ring in pieces and finds its own SVSM's boot lines with the
  * host-visible mark where the policy says, gets malformed calls refused, and switches debug
- * mode, which the attestation manifest reports. guest_args "log" ends with debug mode off,
+ * mode, which the attestation manifest reports; then the same through the log device's
+ * ports (the paravisor path). guest_args "log" ends with debug mode off,
  * "log_debug" leaves it on (scripts/test-e2e.sh checks the host console of both runs).
  */
 #include <stddef.h>
@@ -100,6 +101,82 @@ static void scan_ring(uint64_t chunk, struct ring_scan *s)
 	}
 }
 
+static uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+
+#define DEV(reg) ((uint16_t)(SVSM_LOG_DEV_PORT + SVSM_LOG_DEV_REG_##reg))
+
+/* The log device: the same ring, one record per FETCH, through port I/O. */
+static void test_log_device(void)
+{
+	uint8_t rec[SVSM_LOG_RECORD_MAX];
+	struct svsm_log_record_hdr h;
+	uint32_t len;
+	unsigned records = 0;
+	bool contiguous = true, booting = false, bounded = true;
+
+	check("log_dev_id", inl(DEV(ID)) == SVSM_LOG_DEV_ID && inl(DEV(VERSION)) == 1 &&
+				    inl(DEV(STATUS)) == 0);
+	outl(DEV(SEQ_LO), 0);
+	outl(DEV(SEQ_HI), 0);
+	for (unsigned guard = 0; guard < 5000; guard++) {
+		outl(DEV(CTRL), SVSM_LOG_DEV_CMD_FETCH);
+		len = inl(DEV(LEN));
+		if (len == 0) {
+			break;
+		}
+		if (len > sizeof(rec) || len < SVSM_LOG_HDR_SIZE) {
+			bounded = false;
+			break;
+		}
+		for (uint32_t i = 0; i < len; i += 4) {
+			uint32_t v = inl(DEV(DATA));
+
+			for (unsigned b = 0; b < 4 && i + b < len; b++) {
+				rec[i + b] = (uint8_t)(v >> (8 * b));
+			}
+		}
+		memcpy(&h, rec, sizeof(h));
+		if (h.seq != records || SVSM_LOG_HDR_SIZE + h.len != len ||
+		    ((uint64_t)inl(DEV(SEQ_HI)) << 32 | inl(DEV(SEQ_LO))) != h.seq + 1) {
+			contiguous = false;
+		}
+		if (has((const char *)rec + SVSM_LOG_HDR_SIZE, h.len, "SVSM: booting")) {
+			booting = (h.level & SVSM_LOG_F_HOST) != 0;
+		}
+		records++;
+	}
+	gprintf("[guest] log device: %u records\n", records);
+	check("log_dev_reads_ring", bounded && contiguous && booting && records > 10 &&
+					    inl(DEV(LEN)) == 0 && inl(DEV(DATA)) == 0);
+	check("log_dev_bad_access_all_ones", inl(DEV(ID) + 1) == 0xffffffffu);
+}
+
+/* Debug mode through the device: STATUS and the protocol's QUERY agree; left off. */
+static void test_log_device_debug(void)
+{
+	volatile struct svsm_log_query *q = (volatile struct svsm_log_query *)S_LOG;
+	bool on, off;
+
+	outl(DEV(CTRL), SVSM_LOG_DEV_CMD_DEBUG_ON);
+	on = inl(DEV(STATUS)) == SVSM_LOG_DEV_STATUS_DEBUG &&
+	     log_call(SVSM_LOG_QUERY, S_LOG, 0, 0).rax == SVSM_SUCCESS && q->debug == 1;
+	outl(DEV(CTRL), SVSM_LOG_DEV_CMD_DEBUG_OFF);
+	off = inl(DEV(STATUS)) == 0 &&
+	      log_call(SVSM_LOG_QUERY, S_LOG, 0, 0).rax == SVSM_SUCCESS && q->debug == 0;
+	check("log_dev_debug_switch", on && off);
+}
+
 /* The log service's flags from a fresh attestation manifest, or ~0u if it is missing. */
 static uint32_t manifest_log_flags(void)
 {
@@ -177,6 +254,8 @@ void test_log_protocol(bool leave_debug_on)
 	c = log_call(3, 0, 0, 0);
 	check("log_unknown_call_refused", c.rax == SVSM_ERR_UNSUPPORTED_CALL);
 
+	test_log_device();
+
 	/* Debug mode: off at boot, on, reported by QUERY and the attestation manifest. */
 	flags = manifest_log_flags();
 	check("log_manifest_debug_off_at_boot", flags == 0);
@@ -192,5 +271,6 @@ void test_log_protocol(bool leave_debug_on)
 		check("log_set_debug_off", c.rax == SVSM_SUCCESS && c.rcx == 1);
 		flags = manifest_log_flags();
 		check("log_manifest_debug_was_on", flags == SVSM_LOG_MANIFEST_DEBUG_WAS_ON);
+		test_log_device_debug();
 	}
 }
