@@ -60,7 +60,7 @@ mkdir -p "$(dirname "$log")"
 # The hostile attacks aim at the xAPIC and IOAPIC pages through /dev/mem; iomem=relaxed lifts
 # the guest kernel's own IO_STRICT_DEVMEM so that the SVSM, not Linux, has to refuse them.
 append="console=ttyS0 panic=-1"
-[ "$check" = 0 ] || append+=" svsm.check=1 svsm.cpus=$smp"
+[ "$check" = 0 ] || append+=" svsm.check=1 svsm.cpus=$smp svsm.log=1"
 [ -z "$hostile" ] || append+=" svsm.hostile=$hostile iomem=relaxed"
 [ "$reboot" = 0 ] || append+=" svsm.reboot=1"
 [ -z "$extra" ] || append+=" $extra"
