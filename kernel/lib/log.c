@@ -71,13 +71,16 @@ bool log_switch_debug(bool on, unsigned vcpu, const char *via)
 {
 	bool old;
 
-	/* The line naming the switch is mirrored both ways: before turning off, after on. */
-	if (!on) {
+	/*
+	 * The line naming a change is mirrored both ways: logged before turning off, after
+	 * turning on. A request that changes nothing logs nothing, so it cannot fill the ring.
+	 */
+	if (!on && log_get_debug()) {
 		pr_info("log: debug mode off (vCPU %u, %s): the log is no longer mirrored\n", vcpu,
 			via);
 	}
 	old = log_set_debug(on);
-	if (on) {
+	if (on && !old) {
 		pr_info("log: debug mode on (vCPU %u, %s): every log line is mirrored to the host "
 			"console\n", vcpu, via);
 	}
