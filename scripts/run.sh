@@ -37,7 +37,9 @@ banner() {
    vCPUs: $smp (each pinned to the CPU of its APIC ID)   memory: ${MEM:-1G} (the SVSM keeps
    64 MiB of it, absent from the guest's e820)
    console: this terminal is the serial port of both; SVSM lines are unprefixed
-   text like "guest: ..." or "native: ...", the guest's follow.
+   text like "boot: ..." or "guest: ...", the guest's follow. The SVSM shows only its
+   boot stages and fatal errors (APPEND=log=info shows the rest; in the guest,
+   'svsm-log' reads all of them from the SVSM's log ring; docs/logging.md).
    $( [ "$interactive" = 1 ] && echo "A root shell comes up; 'poweroff' (or exit) ends the run." ||
 	echo "No terminal on stdin: the guest runs a short demo and powers off.")
 ==============================================================================
