@@ -4,7 +4,7 @@
 # The SVSM call decoder and the PVALIDATE list decoder, on the fake platform.
 FUZZ_CORE_SRCS := kernel/mm/page_alloc.c kernel/mm/heap.c kernel/mm/guest_mem.c \
 	kernel/mm/mm_host.c kernel/arch/x86_64/safe_copy_host.c kernel/vcpu/vcpu.c kernel/vcpu/call.c kernel/vcpu/lifecycle.c \
-	kernel/protocols/dispatch.c \
+	kernel/protocols/dispatch.c kernel/protocols/log_protocol.c kernel/lib/log_ring.c \
 	kernel/protocols/core.c kernel/platform/native/validation.c \
 	kernel/platform/fake/fake_platform.c kernel/platform/fake/fake_cpus.c kernel/lib/log_host.c kernel/protocols/services_absent.c
 FUZZ_TARGETS += svsm_call pvalidate_list
