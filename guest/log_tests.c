@@ -230,7 +230,8 @@ void test_log_protocol(bool leave_debug_on)
 	check("log_mm_line_ring_only", s.mm_not_host);
 	scan_ring(SVSM_LOG_RECORD_MAX, &s2);
 	check("log_read_in_small_pieces", s2.headers_ok && s2.contiguous &&
-						  s2.records >= s.records && s2.calls > s.calls + 2);
+						  s2.records >= s.records &&
+						  s2.calls > s.calls + 2);
 
 	/* Malformed calls: refused, nothing read. */
 	c = log_call(SVSM_LOG_READ, S_LOG_BUF, 0, 0);

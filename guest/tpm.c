@@ -232,7 +232,8 @@ static void test_attestation(uint64_t area, const uint8_t *ek_pub, uint16_t ek_p
 	req->manifest_size = 8; /* too small: the SVSM must say what it needs */
 	rax = attest(SVSM_ATTEST_SERVICES, (uint64_t)req, &c);
 	check("attest_size_negotiation", rax == SVSM_ERR_INVALID_PARAMETER &&
-					 c.rcx == MANIFEST_SIZE(ek_pub_size) && c.r8 == 0x4a0 && c.rdx == 0);
+					 c.rcx == MANIFEST_SIZE(ek_pub_size) && c.r8 == 0x4a0 &&
+					 c.rdx == 0);
 
 	req->manifest_size = 4096;
 	rax = attest(SVSM_ATTEST_SERVICES, (uint64_t)req, &c);

@@ -30,7 +30,7 @@ struct log_dev {
 /** enum log_dev_action - what the device must do after a write. */
 enum log_dev_action {
 	LOG_DEV_ACT_NONE = 0,
-	LOG_DEV_ACT_FETCH,     /* load one record from @seq: log_dev_fetch_from(), then log_dev_fetched() */
+	LOG_DEV_ACT_FETCH,     /* copy records from d->seq into d->window, then log_dev_fetched() */
 	LOG_DEV_ACT_DEBUG_ON,
 	LOG_DEV_ACT_DEBUG_OFF,
 };

@@ -66,6 +66,7 @@ static int read_ring(uint64_t from)
 	set_seq(from);
 	for (;;) {
 		uint32_t len;
+		unsigned level;
 
 		outl(SVSM_LOG_DEV_CMD_FETCH, REG(CTRL));
 		len = inl(REG(LEN));
@@ -93,9 +94,11 @@ static int read_ring(uint64_t from)
 			printf("... %llu dropped\n", (unsigned long long)(h.seq - expect));
 		}
 		expect = h.seq + 1;
+		level = h.level & SVSM_LOG_LEVEL_MASK;
 		printf("%llu %llu.%06llu cpu%u %s%s%s %.*s\n", (unsigned long long)h.seq,
-		       (unsigned long long)(h.time_us / 1000000), (unsigned long long)(h.time_us % 1000000),
-		       h.cpu, level_names[(h.level & SVSM_LOG_LEVEL_MASK) <= 4 ? h.level & SVSM_LOG_LEVEL_MASK : 4],
+		       (unsigned long long)(h.time_us / 1000000),
+		       (unsigned long long)(h.time_us % 1000000), h.cpu,
+		       level_names[level <= SVSM_LOG_LEVEL_RAW ? level : SVSM_LOG_LEVEL_RAW],
 		       (h.level & SVSM_LOG_F_HOST) ? " host" : "",
 		       (h.level & SVSM_LOG_F_TRUNCATED) ? " truncated" : "", (int)h.len,
 		       (const char *)rec + SVSM_LOG_HDR_SIZE);
@@ -119,7 +122,8 @@ int main(int argc, char **argv)
 		if (open_device() != 0) {
 			return 1;
 		}
-		outl(strcmp(argv[2], "on") == 0 ? SVSM_LOG_DEV_CMD_DEBUG_ON : SVSM_LOG_DEV_CMD_DEBUG_OFF,
+		outl(strcmp(argv[2], "on") == 0 ? SVSM_LOG_DEV_CMD_DEBUG_ON
+						 : SVSM_LOG_DEV_CMD_DEBUG_OFF,
 		     REG(CTRL));
 		printf("svsm-log debug %s\n",
 		       (inl(REG(STATUS)) & SVSM_LOG_DEV_STATUS_DEBUG) ? "on" : "off");

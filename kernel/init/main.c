@@ -51,7 +51,8 @@ static __attribute__((noreturn)) void kmain_late(void)
 	pr_host_info("boot: %u CPUs online (%s APIC), %lu MiB RAM, TSC %lu MHz (%s)\n", cpus,
 		apic_is_x2apic() ? "x2" : "x", boot_info_ram_top() >> 20,
 		tsc_hz() / 1000000, tsc_source());
-	pr_host_info("boot: kernel idle %lu.%03lu ms after entry\n", idle_us / 1000, idle_us % 1000);
+	pr_host_info("boot: kernel idle %lu.%03lu ms after entry\n", idle_us / 1000,
+		     idle_us % 1000);
 	if (services_init() != SVSM_OK) {
 		/* The line before says why (a state or attestation failure, a vTPM that did not
 		 * start); no guest has run and nothing was written to the state disk. */

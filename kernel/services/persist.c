@@ -113,7 +113,8 @@ enum svsm_err persist_boot(persist_unlock_fn unlock)
 		return SVSM_OK;
 	}
 	if (err != SVSM_OK) {
-		pr_host_err("state: the state disk does not work (error %d): boot stopped\n", (int)err);
+		pr_host_err("state: the state disk does not work (error %d): boot stopped\n",
+			    (int)err);
 		return err;
 	}
 	dev = disk();
@@ -158,7 +159,8 @@ enum svsm_err persist_boot(persist_unlock_fn unlock)
 		err = seed_vtpm();
 	}
 	if (err != SVSM_OK) {
-		pr_host_err("state: %s: boot stopped\n", rep.msg[0] != '\0' ? rep.msg : "state error");
+		pr_host_err("state: %s: boot stopped\n",
+			    rep.msg[0] != '\0' ? rep.msg : "state error");
 		state_keys_wipe(&persist.keys);
 		return err;
 	}

@@ -95,7 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (act == LOG_DEV_ACT_FETCH) {
 				uint64_t next = 0;
-				size_t n = log_ring_read(d->seq, d->window, sizeof(d->window), &next);
+				size_t n = log_ring_read(d->seq, d->window, sizeof(d->window),
+							 &next);
 
 				log_dev_fetched(d, n, next);
 				check_fetched(d);

@@ -1,6 +1,7 @@
 /*
  * Tests of kernel/services/attest/manifest.c: the services manifest layout with the
- * vTPM EK entry and the log service's debug switch, single-service manifests, too-small buffers, and REPORT_DATA.
+ * vTPM EK entry and the log service's debug switch, single-service manifests, too-small
+ * buffers, and REPORT_DATA.
  */
 #include "kernel/services/attest/manifest.h"
 

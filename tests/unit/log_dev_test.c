@@ -61,7 +61,8 @@ TEST(log_dev, constant_registers_and_bad_accesses)
 	EXPECT_EQ(in(0x20, 4), 0xffffffffu);
 	EXPECT_EQ(in(0xfffffffcu, 4), 0xffffffffu);
 	EXPECT_EQ(in(SVSM_LOG_DEV_REG_DATA, 3), 0xffffffffu);
-	EXPECT_EQ(log_dev_write(&d, SVSM_LOG_DEV_REG_CTRL, 2, SVSM_LOG_DEV_CMD_FETCH), LOG_DEV_ACT_NONE);
+	EXPECT_EQ(log_dev_write(&d, SVSM_LOG_DEV_REG_CTRL, 2, SVSM_LOG_DEV_CMD_FETCH),
+		  LOG_DEV_ACT_NONE);
 	EXPECT_EQ(log_dev_write(&d, SVSM_LOG_DEV_REG_CTRL, 4, 0), LOG_DEV_ACT_NONE);
 	EXPECT_EQ(log_dev_write(&d, SVSM_LOG_DEV_REG_CTRL, 4, 4), LOG_DEV_ACT_NONE);
 	EXPECT_EQ(log_dev_write(&d, SVSM_LOG_DEV_REG_CTRL, 4, SVSM_LOG_DEV_CMD_DEBUG_ON),
@@ -97,7 +98,8 @@ TEST(log_dev, fetch_records_through_data_at_every_size)
 	for (unsigned s = 0; s < 3; s++) {
 		log_dev_init(&d);
 		ASSERT_EQ(fetch(buf, sizes[s]), SVSM_LOG_HDR_SIZE + 11);
-		ASSERT_EQ(log_ring_record_decode(buf, SVSM_LOG_HDR_SIZE + 11, &rec), SVSM_LOG_HDR_SIZE + 11);
+		ASSERT_EQ(log_ring_record_decode(buf, SVSM_LOG_HDR_SIZE + 11, &rec),
+			  SVSM_LOG_HDR_SIZE + 11);
 		EXPECT_EQ(rec.seq, 0);
 		EXPECT_EQ(rec.level, 2 | SVSM_LOG_F_HOST);
 		EXPECT_MEMEQ(rec.text, "boot: hello", 11);

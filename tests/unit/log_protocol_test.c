@@ -38,10 +38,10 @@ static struct svsm_call_regs lcall(uint32_t call, uint64_t rcx, uint64_t rdx, ui
 TEST(log_protocol, query_protocol_offers_version_1)
 {
 	guest_fixture_setup(&g);
-	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_QUERY_PROTOCOL, ((uint64_t)SVSM_LOG_PROTOCOL << 32) | 1,
-			     0, 0).rcx, (1ull << 32) | 1);
-	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_QUERY_PROTOCOL, ((uint64_t)SVSM_LOG_PROTOCOL << 32) | 2,
-			     0, 0).rcx, 0);
+	uint64_t log_v = (uint64_t)SVSM_LOG_PROTOCOL << 32;
+
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_QUERY_PROTOCOL, log_v | 1, 0, 0).rcx, (1ull << 32) | 1);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_QUERY_PROTOCOL, log_v | 2, 0, 0).rcx, 0);
 	EXPECT_EQ(lcall(3, 0, 0, 0).rax, SVSM_ERR_UNSUPPORTED_CALL);
 }
 
@@ -62,7 +62,8 @@ TEST(log_protocol, query_block)
 	EXPECT_EQ(q->record_max, SVSM_LOG_RECORD_MAX);
 	/* Misaligned, crossing a page, SVSM memory, beyond RAM. */
 	EXPECT_EQ(lcall(SVSM_LOG_QUERY, g.ram + PAGE + 4, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
-	EXPECT_EQ(lcall(SVSM_LOG_QUERY, g.ram + 2 * PAGE - 32, 0, 0).rax, SVSM_ERR_INVALID_PARAMETER);
+	EXPECT_EQ(lcall(SVSM_LOG_QUERY, g.ram + 2 * PAGE - 32, 0, 0).rax,
+		  SVSM_ERR_INVALID_PARAMETER);
 	EXPECT_EQ(lcall(SVSM_LOG_QUERY, g.svsm + PAGE, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
 	EXPECT_EQ(lcall(SVSM_LOG_QUERY, g.ram_end, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
 	EXPECT_EQ(lcall(SVSM_LOG_QUERY, 0xfffffffffffff000ull, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);

@@ -105,8 +105,9 @@ _Static_assert(sizeof(struct svsm_log_query) == 40, "log query size");
  * GUID 677df59d-77d1-4fc4-8e04-a39864743330 (this project's), data = struct
  * svsm_log_manifest, so a relying party sees whether the guest turned debug mode on.
  */
-#define SVSM_LOG_MANIFEST_GUID \
-	SVSM_GUID_INIT(0x677df59du, 0x77d1u, 0x4fc4u, 0x8e, 0x04, 0xa3, 0x98, 0x64, 0x74, 0x33, 0x30)
+#define SVSM_LOG_MANIFEST_GUID                                                          \
+	SVSM_GUID_INIT(0x677df59du, 0x77d1u, 0x4fc4u, 0x8e, 0x04, 0xa3, 0x98, 0x64, 0x74, \
+		       0x33, 0x30)
 #define SVSM_LOG_MANIFEST_VERSION 1u
 #define SVSM_LOG_MANIFEST_DEBUG_ON      0x1u /* debug mode is on now */
 #define SVSM_LOG_MANIFEST_DEBUG_WAS_ON  0x2u /* debug mode was on at some time since boot */
