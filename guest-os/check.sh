@@ -7,6 +7,9 @@
 #           overlaps that range
 #   timer   /proc/uptime and jiffies advance over a one-second sleep, and the LOC (local
 #           timer) count in /proc/interrupts increases on every CPU
+#   log     (with svsm.log=1: under the SVSM) svsm-log reads the SVSM's log ring through its
+#           log device: its own SVSM's boot lines, the host-visible ones marked "host", and a
+#           ring-only line ("mm: ..."); debug mode switches on and off again
 #   tpm2    tpm2-tools runs (its libraries resolve) and its device TCTI library loads by
 #           dlopen: getrandom succeeds on /dev/tpmrm0, or fails inside the device TCTI
 passed=0
@@ -104,5 +107,31 @@ else
 	detail="tpm2_getrandom --version failed"
 fi
 result tpm2 $ok "$detail"
+
+# The SVSM's log ring through its log device (paravisor mode: no SVSM calls).
+want_log=0
+# shellcheck disable=SC2013 # the command line is words
+for word in $(cat /proc/cmdline); do
+	case "$word" in svsm.log=1) want_log=1 ;; esac
+done
+if [ "$want_log" = 0 ]; then
+	: # bare QEMU has no SVSM log device
+elif command -v svsm-log >/dev/null 2>&1; then
+	ring=$(svsm-log read 2>&1)
+	rc=$?
+	n=$(echo "$ring" | grep -c '' || true)
+	ok=1
+	if [ "$rc" = 0 ] && echo "$ring" | grep -q ' raw host SVSM: booting$' &&
+		echo "$ring" | grep -q ' info host boot: [0-9]* CPUs online' &&
+		echo "$ring" | grep -q ' info mm: SVSM memory'; then
+		ok=0
+	fi
+	on=$(svsm-log debug on 2>&1)
+	off=$(svsm-log debug off 2>&1)
+	[ "$on" = "svsm-log debug on" ] && [ "$off" = "svsm-log debug off" ] || ok=1
+	result log $ok "$n records read; $(svsm-log status 2>&1); switch: $on, $off"
+else
+	result log 1 "no svsm-log in the initramfs"
+fi
 
 echo "svsm-check done $passed $failed"

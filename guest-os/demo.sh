@@ -36,3 +36,10 @@ if [ -c /dev/tpmrm0 ]; then
 else
 	echo "svsm-demo: no TPM (no /dev/tpmrm0)"
 fi
+
+# The SVSM's own log: the host console shows only its boot stages, the guest reads all of
+# it through the SVSM's log device (docs/logging.md). Absent on bare QEMU.
+if svsm-log status >/dev/null 2>&1; then
+	echo "\$ svsm-log | tail -n 5"
+	svsm-log | tail -n 5
+fi

@@ -6,7 +6,8 @@
  * call against a bare VMMCALL; "uefi_mm", "uefi_persist1"/"uefi_persist2" and
  * "uefi_bench" run the UEFI MM protocol's tier, persistence halves and bench; "touch_svsm"
  * reads SVSM memory and "touch_apic" writes the local APIC's ICR (the SVSM must stop us in
- * both); "spin" makes SVSM calls until QEMU ends (the GDB stub's test, docs/gdb.md).
+ * both); "spin" makes SVSM calls until QEMU ends (the GDB stub's test, docs/gdb.md);
+ * "log" and "log_debug" check the log protocol (guest/log_tests.c).
  */
 #include <stddef.h>
 #include <string.h>
@@ -179,6 +180,8 @@ void guest_main(const struct native_boot_info *bi)
 				break;
 			}
 		}
+	} else if (args_are("log") || args_are("log_debug")) {
+		test_log_protocol(args_are("log_debug"));
 	} else if (args_are("vmsa_tlb")) {
 		vmsa_tlb_test();
 		return;

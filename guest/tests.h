@@ -82,3 +82,5 @@ void guest_uefi_mm_persist(const struct native_boot_info *bi, uint64_t area,
 void guest_uefi_mm_bench(uint64_t area);
 void guest_uefi_mm_commit_wait(uint64_t area);
 
+void test_log_protocol(bool leave_debug_on);
+

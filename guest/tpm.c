@@ -9,6 +9,7 @@
 #include "guest/guest.h"
 #include "lib/sha512.h"
 #include "svsm/abi/attest.h"
+#include "svsm/abi/log.h"
 #include "svsm/abi/vtpm.h"
 #include "tests/common/tpm_client.h"
 
@@ -202,10 +203,11 @@ static uint64_t attest(uint32_t id, uint64_t req_gpa, struct call *out)
 	return c.rax;
 }
 
-/* The services manifest: a 24-byte header and two 24-byte entries (vTPM, then the UEFI
- * variable service), the EK's TPMT_PUBLIC, then the UEFI entry's 8 bytes (uefi_mm_tests.c). */
-#define MANIFEST_EK_OFFSET (24u + 2u * 24u)
-#define MANIFEST_SIZE(ek)  (MANIFEST_EK_OFFSET + (ek) + 8u)
+/* The services manifest: a 24-byte header and three 24-byte entries (vTPM, the UEFI
+ * variable service, the log service), the EK's TPMT_PUBLIC, then the UEFI entry's 8 bytes
+ * (uefi_mm_tests.c) and the log entry's 8 bytes (log_tests.c). */
+#define MANIFEST_EK_OFFSET (24u + 3u * 24u)
+#define MANIFEST_SIZE(ek)  (MANIFEST_EK_OFFSET + (ek) + 8u + sizeof(struct svsm_log_manifest))
 
 static void test_attestation(uint64_t area, const uint8_t *ek_pub, uint16_t ek_pub_size,
 			     const struct native_boot_info *bi)

@@ -54,7 +54,7 @@ targets=(svsm swtpm)
 [ -z "$only" ] || targets=("$only")
 
 words="svsm.tpmbench=$iters"
-svsm_cmd=(scripts/qemu.sh --smp "$smp" --mem 1G --timeout "$tmo" --append "$svsm_extra" "$svsm" --
+svsm_cmd=(scripts/qemu.sh --smp "$smp" --mem 1G --timeout "$tmo" --append "log=info $svsm_extra" "$svsm" --
 	-fw_cfg "name=opt/svsm/firmware,file=$ovmf" -fw_cfg "name=opt/svsm/kernel,file=$kernel"
 	-fw_cfg "name=opt/svsm/initrd,file=$initrd"
 	-fw_cfg "name=opt/svsm/cmdline,string=console=ttyS0 panic=-1 $words")

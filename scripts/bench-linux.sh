@@ -45,7 +45,7 @@ kernel="$dir/vmlinuz" initrd="$dir/initramfs.cpio.gz"
 
 # The guest powers off as soon as init runs (svsm.check is not set: no check time measured).
 append="console=ttyS0 panic=-1 svsm.demo=1"
-svsm_cmd=(scripts/qemu.sh --smp "$smp" --mem 1G --timeout "$tmo" --append "$svsm_extra" "$svsm" --
+svsm_cmd=(scripts/qemu.sh --smp "$smp" --mem 1G --timeout "$tmo" --append "log=info $svsm_extra" "$svsm" --
 	-fw_cfg "name=opt/svsm/firmware,file=$ovmf" -fw_cfg "name=opt/svsm/kernel,file=$kernel"
 	-fw_cfg "name=opt/svsm/initrd,file=$initrd" -fw_cfg "name=opt/svsm/cmdline,string=$append")
 bare_cmd=(timeout --foreground -k 5 "$tmo" "$qemu_bin" -accel tcg -M q35 -cpu max

@@ -15,7 +15,8 @@
 #   --hostile LIST svsm.hostile=LIST (comma-separated names or all): every attack must print
 #                  "svsm-hostile NAME CONTAINED" and none BREACH
 #   --append       more words for the guest's command line (e.g. svsm.hole=START-END)
-#   --svsm-append  more words for the SVSM's command line (e.g. svsm_mem=64M log=info)
+#   --svsm-append  more words for the SVSM's command line (e.g. svsm_mem=64M log=debug);
+#                  it starts with log=info, which the checks' greps need (docs/logging.md)
 #   --log FILE     serial log (default build/guest-os/svsm-<mode>.log)
 # Passes (exit 0) when the log holds "svsm-guest: init reached", with --check every
 # svsm-check PASS and "svsm-check done", every requested hostile CONTAINED and no BREACH,
@@ -59,7 +60,7 @@ mkdir -p "$(dirname "$log")"
 # The hostile attacks aim at the xAPIC and IOAPIC pages through /dev/mem; iomem=relaxed lifts
 # the guest kernel's own IO_STRICT_DEVMEM so that the SVSM, not Linux, has to refuse them.
 append="console=ttyS0 panic=-1"
-[ "$check" = 0 ] || append+=" svsm.check=1 svsm.cpus=$smp"
+[ "$check" = 0 ] || append+=" svsm.check=1 svsm.cpus=$smp svsm.log=1"
 [ -z "$hostile" ] || append+=" svsm.hostile=$hostile iomem=relaxed"
 [ "$reboot" = 0 ] || append+=" svsm.reboot=1"
 [ -z "$extra" ] || append+=" $extra"
@@ -70,7 +71,7 @@ fwcfg=(-fw_cfg "name=opt/svsm/kernel,file=$kernel" -fw_cfg "name=opt/svsm/initrd
 
 [ "$quiet" = 1 ] || echo "boot-svsm: $mode boot of $svsm, -smp $smp -m $mem; guest: $append; log $log"
 rc=0
-scripts/qemu.sh --smp "$smp" --mem "$mem" --timeout "$tmo" --append "$svsm_extra" "$svsm" \
+scripts/qemu.sh --smp "$smp" --mem "$mem" --timeout "$tmo" --append "log=info $svsm_extra" "$svsm" \
 	-- "${fwcfg[@]}" </dev/null >"$log" 2>&1 || rc=$?
 
 tr -d '\r' <"$log" >"$log.txt"

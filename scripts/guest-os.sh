@@ -5,8 +5,8 @@
 #   initramfs.cpio.gz   busybox-static, tpm2-tools, the shared libraries they load (ELF
 #                       NEEDED closure), the libtss2 TCTIs, the TPM kernel modules that are
 #                       not built in (and msr), guest-os/{init,check.sh,demo.sh,tpm-test.sh},
-#                       svsm-hostile and svsm-tpmping (guest-os/hostile/hostile.c,
-#                       guest-os/tpmping/tpmping.c, gcc -static)
+#                       svsm-hostile, svsm-tpmping and svsm-log (guest-os/hostile/hostile.c,
+#                       guest-os/tpmping/tpmping.c, guest-os/svsmlog/svsm-log.c, gcc -static)
 # Downloaded .debs are cached in ${XDG_CACHE_HOME:-~/.cache}/svsm-c/debs/ under their
 # name_version_arch.deb file names and checked against the archive's SHA256.
 # Usage: scripts/guest-os.sh lock LOCKFILE      resolve package versions; rewrite LOCKFILE
@@ -347,6 +347,10 @@ cmd_build() {
 	${CC:-gcc} -static -O2 -Wall -Wextra -Werror -o "$out/svsm-tpmping" \
 		"$SRC_DIR/guest-os/tpmping/tpmping.c" || die "cannot build svsm-tpmping (libc6-dev installed?)"
 	install -m 0755 "$out/svsm-tpmping" "$ROOT/usr/bin/svsm-tpmping"
+	# svsm-log: reads the SVSM's log ring through its log device (docs/logging.md).
+	${CC:-gcc} -static -O2 -Wall -Wextra -Werror -I"$SRC_DIR/include" -o "$out/svsm-log" \
+		"$SRC_DIR/guest-os/svsmlog/svsm-log.c" || die "cannot build svsm-log (libc6-dev installed?)"
+	install -m 0755 "$out/svsm-log" "$ROOT/usr/bin/svsm-log"
 	echo "root:x:0:0:root:/root:/bin/sh" >"$ROOT/etc/passwd"
 	echo "root:x:0:" >"$ROOT/etc/group"
 	sort -u "$CONTRIB" >"$ROOT/etc/svsm-packages"

@@ -4,8 +4,10 @@
 # console. With no terminal on stdin the guest runs a short demo and powers off.
 # Environment: GUEST=ovmf (default) | direct (the SVSM boots Linux itself) | test (the
 # SVSM's flat test guest, which prints its self-checks); SMP (default 2), MEM (default 1G
-# for OS guests, 512M for the test guest), APPEND (the SVSM's command line, default
-# log=info; log=debug logs every SVSM call), GUEST_APPEND (more words for Linux's),
+# for OS guests, 512M for the test guest), APPEND (the SVSM's command line; by default the
+# console shows only the host-visible SVSM lines, docs/logging.md; log=info shows the rest,
+# log=debug also every SVSM call; GUEST=test defaults to log=debug), GUEST_APPEND (more
+# words for Linux's),
 # TIMEOUT (seconds, default 3600 with a terminal, 300 without), QEMU (scripts/qemu-bin.sh).
 # STATE=IMAGE: the SVSM's persistent state on that image (created blank, 4 MiB, if missing;
 # docs/state.md), unlocked at boot through tools/svsm-proxy: KBS=URL names the key broker;
@@ -15,7 +17,7 @@
 # 127.0.0.1:GDB_PORT (default 1234), and print the gdb command; GDB=wait also stops the SVSM
 # at boot until gdb continues (docs/gdb.md).
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 guest="${GUEST:-ovmf}"
 ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
 os_dir="${GUEST_OS_DIR:-build/guest-os}"
@@ -56,7 +58,9 @@ banner() {
    vCPUs: $smp (each pinned to the CPU of its APIC ID)   memory: ${MEM:-1G} (the SVSM keeps
    64 MiB of it, absent from the guest's e820)
    console: this terminal is the serial port of both; SVSM lines are unprefixed
-   text like "guest: ..." or "native: ...", the guest's follow.
+   text like "boot: ..." or "guest: ...", the guest's follow. The SVSM shows only its
+   boot stages and fatal errors (APPEND=log=info shows the rest; in the guest,
+   'svsm-log' reads all of them from the SVSM's log ring; docs/logging.md).
    $( [ "$interactive" = 1 ] && echo "A root shell comes up; 'poweroff' (or exit) ends the run." ||
 	echo "No terminal on stdin: the guest runs a short demo and powers off.")
 ==============================================================================
@@ -128,7 +132,7 @@ if [ -n "${STATE:-}" ]; then
 fi
 gdb_banner
 scripts/qemu.sh --smp "$smp" --mem "${MEM:-1G}" --timeout "$tmo" \
-	--append "${APPEND:-log=info}$gdb_append" "${gdb[@]}" "$kernel" -- "${fw[@]}" "${state[@]}"
+	--append "${APPEND:-}$gdb_append" "${gdb[@]}" "$kernel" -- "${fw[@]}" "${state[@]}"
 rc=$?
 # 0: the guest powered the machine off (ACPI S5, performed by the SVSM); 33: the SVSM ended.
 case "$rc" in 0|33) exit 0 ;; esac

@@ -11,16 +11,17 @@
 #   vCPU's VMSA: no write may land after CREATE_VCPU, the next one stops the guest.
 # Run 5: run 1 with the SVSM's own disk attached (docs/virtio-blk.md): the checks still pass
 #   (the guest's PCI scan does not see it). Run 6: the guest reads the disk's BAR (address
-#   from run 5's log): stopped.
+#   from run 5's log): stopped. Runs 7, 8: the log protocol, debug mode off and on, with the
+#   default console policy (docs/logging.md).
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 kernel=build/svsm.elf guest=build/guest.bin
 mkdir -p build
 fail() { echo "test-e2e: FAILED: $*" >&2; exit 1; }
 
-run() { # name guest_args
+run() { # name guest_args [svsm words]
 	local log="build/e2e-$1.log"
-	scripts/qemu.sh --smp 3 --mem 256M --timeout 300 --append "log=info guest_args=$2" \
+	scripts/qemu.sh --smp 3 --mem 256M --timeout 300 --append "log=info guest_args=$2 ${3:-}" \
 		"$kernel" -- -fw_cfg "name=opt/svsm/guest,file=$guest" > "$log" 2>&1
 	echo $?
 }
@@ -98,4 +99,31 @@ grep -aq "accessed the SVSM's block device" "$log" || fail "disk touch run: no l
 grep -aq 'the SVSM did not stop us' "$log" && fail "disk touch run: the guest read the disk's BAR"
 grep -aq 'PANIC' "$log" && fail "disk touch run: the SVSM panicked"
 echo "test-e2e: disk runs: the checks pass with the SVSM's disk attached; the guest's read of its BAR ($bar) stopped it"
+# Runs 7 and 8: the log protocol (guest/log_tests.c) under the default console policy
+# (log=host): the guest reads the ring and finds its SVSM's boot lines; malformed calls are
+# refused; debug mode shows in QUERY and the attestation manifest. The host console must
+# show the host-visible lines and no ring-only line while debug mode is off ("log": on,
+# then off again before the end), and the ring-only lines logged while it is on
+# ("log_debug": left on, so the end-of-run "svsm-exits" lines are mirrored), with no
+# replay of the earlier ones ("mm: SVSM memory").
+for mode in log log_debug; do
+	rc=$(run "$mode" "$mode" log=host)
+	log=build/e2e-$mode.log
+	summary=$(grep -aE '^\[guest\] [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | tr -d '\r')
+	[ "$rc" -eq 33 ] || fail "$mode run: QEMU exit status $rc (see $log)"
+	[[ "$summary" =~ \]\ ([0-9]+)\ passed,\ 0\ failed ]] || fail "$mode run: guest summary '$summary'"
+	[ "${BASH_REMATCH[1]}" -ge 20 ] || fail "$mode run: only ${BASH_REMATCH[1]} checks ran"
+	grep -aq '^\[guest\] log_ring_has_boot_lines PASS' "$log" || fail "$mode run: boot lines not read"
+	grep -aq 'boot: [0-9]* CPUs online' "$log" || fail "$mode run: a host-visible boot line is missing"
+	grep -aq 'guest: finished: reported all checks passed' "$log" || fail "$mode run: no final line"
+	grep -aq 'mm: SVSM memory' "$log" && fail "$mode run: a ring-only line reached the host console"
+	grep -aq 'log: debug mode on' "$log" || fail "$mode run: switching debug mode on was not shown"
+	grep -aq 'PANIC' "$log" && fail "$mode run: the SVSM panicked"
+done
+grep -aq 'svsm-exits total' build/e2e-log.log &&
+	fail "log run: a ring-only line reached the host console after debug mode was switched off"
+grep -aq 'log: debug mode off' build/e2e-log.log || fail "log run: switching debug mode off was not shown"
+grep -aq 'svsm-exits total' build/e2e-log_debug.log ||
+	fail "log_debug run: the ring-only lines logged in debug mode were not mirrored"
+echo "test-e2e: log runs: the guest read the ring ($(grep -aoE 'log ring: [0-9]+ records' build/e2e-log.log | head -n 1)); ring-only lines hidden from the host console with debug mode off, shown with it on"
 echo "test-e2e: passed"

@@ -67,7 +67,7 @@ else
 	[ -f "$svsm" ] || die "no $svsm (run 'make')"
 	[ -f "$ovmf" ] || die "no $ovmf (Debian package ovmf; run 'make deps')"
 	cmd=(scripts/qemu.sh --allow-reboot --smp "$smp" --mem 1G --timeout "$tmo"
-		--append "${SVSM_APPEND:-}" "$svsm" --
+		--append "log=info ${SVSM_APPEND:-}" "$svsm" --
 		-fw_cfg "name=opt/svsm/firmware,file=$ovmf" -fw_cfg "name=opt/svsm/kernel,file=$kernel"
 		-fw_cfg "name=opt/svsm/initrd,file=$initrd"
 		-fw_cfg "name=opt/svsm/cmdline,string=console=ttyS0 panic=-1 $words")

@@ -90,7 +90,7 @@ COM2=(-chardev "socket,id=svsmproxy,path=$W/sock,server=off"
 # boot_linux LOG IMAGE: SVSM -> OVMF -> Linux with svsm.tpmpersist=1, the disk and COM2.
 boot_linux() {
 	# shellcheck disable=SC2046 # the disk options are words
-	scripts/qemu.sh --smp 2 --mem 1G --timeout "$tmo" --append "" "$svsm" -- \
+	scripts/qemu.sh --smp 2 --mem 1G --timeout "$tmo" --append "log=info" "$svsm" -- \
 		-fw_cfg "name=opt/svsm/firmware,file=$ovmf" -fw_cfg "name=opt/svsm/kernel,file=$dir/vmlinuz" \
 		-fw_cfg "name=opt/svsm/initrd,file=$dir/initramfs.cpio.gz" \
 		-fw_cfg "name=opt/svsm/cmdline,string=console=ttyS0 panic=-1 svsm.tpmpersist=1" \
@@ -130,12 +130,12 @@ refuse() {
 	sum0=$(sha256sum "$img" | awk '{print $1}')
 	if [ "${1:-}" = nocom2 ]; then
 		# shellcheck disable=SC2046
-		scripts/qemu.sh --smp 1 --mem 512M --timeout 120 --append "" "$svsm" -- $(disk_args "$img") \
+		scripts/qemu.sh --smp 1 --mem 512M --timeout 120 --append "log=info" "$svsm" -- $(disk_args "$img") \
 			</dev/null >"$log" 2>&1
 	else
 		kbs_start "$@"
 		# shellcheck disable=SC2046
-		scripts/qemu.sh --smp 1 --mem 512M --timeout 120 --append "" "$svsm" -- $(disk_args "$img") \
+		scripts/qemu.sh --smp 1 --mem 512M --timeout 120 --append "log=info" "$svsm" -- $(disk_args "$img") \
 			"${COM2[@]}" </dev/null >"$log" 2>&1
 		kbs_stop
 	fi
@@ -243,7 +243,7 @@ refusals() {
 	# attestation, docs/state.md "Rollback"), so the image of run 1 is older than that.
 	kbs_start
 	# shellcheck disable=SC2046
-	scripts/qemu.sh --smp 1 --mem 512M --timeout 120 --append "" "$svsm" -- \
+	scripts/qemu.sh --smp 1 --mem 512M --timeout 120 --append "log=info" "$svsm" -- \
 		$(disk_args "$img") "${COM2[@]}" </dev/null >"$W/advance.log" 2>&1
 	kbs_stop
 	grep -aq "state: unlocked" "$W/advance.log" || bad rollback "the boot before the rollback did not unlock (log $W/advance.log)"
@@ -260,7 +260,7 @@ refusals() {
 	cp "$img" "$W/replay-source.img"
 	kbs_start --replay-from "$W/replay.jwe"
 	# shellcheck disable=SC2046
-	scripts/qemu.sh --smp 1 --mem 512M --timeout 120 --append "" "$svsm" -- \
+	scripts/qemu.sh --smp 1 --mem 512M --timeout 120 --append "log=info" "$svsm" -- \
 		$(disk_args "$W/replay-source.img") "${COM2[@]}" </dev/null >"$W/replay-save.log" 2>&1
 	kbs_stop
 	if [ -s "$W/replay.jwe" ]; then

@@ -87,7 +87,7 @@ bool legacy_is_reset(uint16_t port, uint32_t value)
 static enum bus_result machine_stop(const char *what, uint16_t port, unsigned size,
 				    uint32_t value)
 {
-	pr_info("%s\n", what);
+	pr_host_info("%s\n", what);
 	exit_stats_print();
 	port_io_out(port, size, value);
 	port_io_await_machine_stop();

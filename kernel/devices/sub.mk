@@ -7,3 +7,5 @@ portable-y += bus.c fw_cfg_view.c guest_done.c intc_absent.c legacy.c pci_filter
 kernel-y += lapic.c ioapic.c pic.c
 # The TPM CRB device of OS guests (docs/vtpm.md "CRB device"); the registers are lib/tpm_crb.c.
 portable-y += tpm_crb.c
+# The log device (docs/logging.md "The log device"); the registers are lib/log_dev.c.
+portable-y += log_dev.c

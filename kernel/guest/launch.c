@@ -14,6 +14,7 @@
 #include "kernel/devices/intc_absent.h"
 #include "kernel/devices/lapic.h"
 #include "kernel/devices/legacy.h"
+#include "kernel/devices/log_dev.h"
 #include "kernel/devices/proxy_uart_hide.h"
 #include "kernel/debug/debug.h"
 #include "kernel/devices/pci_filter.h"
@@ -168,6 +169,10 @@ enum svsm_err guest_launch(struct vcpu **bsp)
 	if (err == SVSM_OK) {
 		/* Every guest: its BARs would be identity-mapped (test guest and OS guests). */
 		err = virtio_blk_guest_deny();
+	}
+	if (err == SVSM_OK) {
+		/* Every guest: the log ring's port device (docs/logging.md "The log device"). */
+		err = log_dev_register();
 	}
 	if (err == SVSM_OK && source == PLAT_GUEST_LOADED) {
 		err = load_guest(&start);

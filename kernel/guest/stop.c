@@ -16,7 +16,7 @@ static volatile uint32_t guest_is_stopped;
 void guest_stop(const char *why)
 {
 	if (__atomic_exchange_n(&guest_is_stopped, 1, __ATOMIC_SEQ_CST) == 0) {
-		pr_err("guest stopped: %s\n", why);
+		pr_host_err("guest stopped: %s\n", why);
 		exit_stats_print();
 		/* A vCPU halted on another CPU sees the flag only when something wakes it. */
 		vcpu_request_stop_all(NULL);

@@ -50,15 +50,16 @@ static __attribute__((noreturn)) void kmain_late(void)
 	}
 	idle_us = tsc_ticks_to_us(rdtsc() - boot_tsc);
 	debug_init(); /* debug image: the GDB stub (gdb=wait stops here); release: refuses gdb= */
-	pr_info("boot: entered through %s\n", boot_info.source == BOOT_IGVM ? "IGVM" : "PVH");
-	pr_info("boot: %u CPUs online (%s APIC), %lu MiB RAM, TSC %lu MHz (%s)\n", cpus,
+	pr_host_info("boot: entered through %s\n", boot_info.source == BOOT_IGVM ? "IGVM" : "PVH");
+	pr_host_info("boot: %u CPUs online (%s APIC), %lu MiB RAM, TSC %lu MHz (%s)\n", cpus,
 		apic_is_x2apic() ? "x2" : "x", boot_info_ram_top() >> 20,
 		tsc_hz() / 1000000, tsc_source());
-	pr_info("boot: kernel idle %lu.%03lu ms after entry\n", idle_us / 1000, idle_us % 1000);
+	pr_host_info("boot: kernel idle %lu.%03lu ms after entry\n", idle_us / 1000,
+		     idle_us % 1000);
 	if (services_init() != SVSM_OK) {
 		/* The line before says why (a state or attestation failure, a vTPM that did not
 		 * start); no guest has run and nothing was written to the state disk. */
-		pr_err("boot: stopped before the guest: the SVSM's services did not start\n");
+		pr_host_err("boot: stopped before the guest: the SVSM's services did not start\n");
 		exit_qemu(EXIT_QEMU_FAILURE);
 	}
 
@@ -85,20 +86,20 @@ static __attribute__((noreturn)) void run_guest(void)
 		err = guest_launch(&bsp);
 	}
 	if (err == SVSM_E_NOT_FOUND) {
-		pr_info("boot: no guest configured; SVSM done\n");
+		pr_host_info("boot: no guest configured; SVSM done\n");
 		exit_qemu(EXIT_QEMU_SUCCESS);
 	}
 	if (err != SVSM_OK) {
 		panic("cannot launch the guest on the %s platform: error %d", plat_name(), err);
 	}
-	pr_info("guest: starting on the %s platform\n", plat_name());
+	pr_host_info("guest: starting on the %s platform\n", plat_name());
 	vcpu_loop(bsp);
 	healthy = vcpu_stop_all(bsp, 100000000) && page_alloc_check();
 	result = guest_done_result();
 	if (!guest_stopped()) {
 		exit_stats_print(); /* guest_stop() printed them already */
 	}
-	pr_info("guest: finished: %s; %lu SVSM calls served; %lu INVD/WBINVD run as WBINVD; "
+	pr_host_info("guest: finished: %s; %lu SVSM calls served; %lu INVD/WBINVD run as WBINVD; "
 		"SVSM %s\n", result < 0 ? "stopped without reporting" :
 		result == 0 ? "reported all checks passed" : "reported failures",
 		vcpu_calls_total(), vcpu_exit_invd_count(), healthy ? "healthy" : "NOT healthy");
@@ -116,7 +117,7 @@ void kmain(uint32_t start_info_pa)
 	log_raw("SVSM: booting\n");
 	boot_info_from_entry(start_info_pa);
 	if (cmdline_get(boot_info.cmdline, "log", level, sizeof(level)) && !log_parse_level(level)) {
-		pr_warn("unknown log level '%s' (error, warn, info, debug)\n", level);
+		pr_host_warn("unknown log level '%s' (host, error, warn, info, debug)\n", level);
 	}
 	pr_debug("cmdline: '%s'\n", boot_info.cmdline);
 	for (unsigned i = 0; i < boot_info.mem_count; i++) {

@@ -1,8 +1,9 @@
 /*
- * Kernel log (see log.h). Every line goes to the log ring (kernel/lib/log_ring.c) whatever
- * the console level; lines at or under the console level also go to the 16550 console,
- * where a spinlock keeps lines from different CPUs whole. Guarded by log_lock (console),
- * which nests the ring's own lock.
+ * Kernel log (see log.h): owns the console level, the debug-mode switch and the host
+ * console policy. Every line goes to the log ring (kernel/lib/log_ring.c); a line goes to
+ * the 16550 console too when it is in the host-visible class, at or under the console
+ * level, or debug mode is on. A spinlock keeps lines from different CPUs whole. Guarded
+ * by log_lock (console), which nests the ring's own lock.
  */
 #include "kernel/lib/log.h"
 
@@ -15,7 +16,9 @@
 #include "kernel/lib/spinlock.h"
 #include "lib/format.h"
 
-static enum log_level log_level = LOG_INFO;
+static enum log_level log_level = LOG_HOST;
+static bool log_debug;        /* guest-set debug mode: mirror every line to the console */
+static bool log_debug_ever;   /* debug mode was on at some time since boot */
 static struct spinlock log_lock = SPINLOCK_INIT;
 
 static const char *const log_prefix[] = {"[ERROR] ", "[WARN] ", "", "[debug] "};
@@ -43,6 +46,10 @@ _Bool log_parse_level(const char *name)
 {
 	static const char *const names[] = {"error", "warn", "info", "debug"};
 
+	if (str_eq(name, "host")) {
+		log_level = LOG_HOST;
+		return 1;
+	}
 	for (unsigned i = 0; i < 4; i++) {
 		if (str_eq(name, names[i])) {
 			log_level = (enum log_level)i;
@@ -50,6 +57,44 @@ _Bool log_parse_level(const char *name)
 		}
 	}
 	return 0;
+}
+
+bool log_set_debug(bool on)
+{
+	if (on) {
+		__atomic_store_n(&log_debug_ever, true, __ATOMIC_RELEASE);
+	}
+	return __atomic_exchange_n(&log_debug, on, __ATOMIC_ACQ_REL);
+}
+
+bool log_switch_debug(bool on, unsigned vcpu, const char *via)
+{
+	bool old;
+
+	/*
+	 * The line naming a change is mirrored both ways: logged before turning off, after
+	 * turning on. A request that changes nothing logs nothing, so it cannot fill the ring.
+	 */
+	if (!on && log_get_debug()) {
+		pr_info("log: debug mode off (vCPU %u, %s): the log is no longer mirrored\n", vcpu,
+			via);
+	}
+	old = log_set_debug(on);
+	if (on && !old) {
+		pr_info("log: debug mode on (vCPU %u, %s): every log line is mirrored to the host "
+			"console\n", vcpu, via);
+	}
+	return old;
+}
+
+bool log_debug_was_on(void)
+{
+	return __atomic_load_n(&log_debug_ever, __ATOMIC_ACQUIRE);
+}
+
+bool log_get_debug(void)
+{
+	return __atomic_load_n(&log_debug, __ATOMIC_ACQUIRE);
 }
 
 static void console_sink(void *ctx, char c)
@@ -126,7 +171,17 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vemit((uint8_t)level, log_prefix[level], level <= log_level, fmt, ap);
+	log_vemit((uint8_t)level, log_prefix[level], level <= log_level || log_get_debug(), fmt,
+		  ap);
+	va_end(ap);
+}
+
+void log_host_printf(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit((uint8_t)level | LOG_RING_F_HOST, log_prefix[level], true, fmt, ap);
 	va_end(ap);
 }
 
@@ -135,7 +190,7 @@ void log_raw(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vemit(LOG_RING_LEVEL_RAW, "", true, fmt, ap);
+	log_vemit(LOG_RING_LEVEL_RAW | LOG_RING_F_HOST, "", true, fmt, ap);
 	va_end(ap);
 }
 

@@ -37,6 +37,46 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+void log_host_printf(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > host_level) {
+		return;
+	}
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+static bool host_debug, host_debug_was_on;
+
+bool log_set_debug(bool on)
+{
+	bool old = host_debug;
+
+	host_debug = on;
+	host_debug_was_on |= on;
+	return old;
+}
+
+bool log_switch_debug(bool on, unsigned vcpu, const char *via)
+{
+	(void)vcpu;
+	(void)via;
+	return log_set_debug(on);
+}
+
+bool log_debug_was_on(void)
+{
+	return host_debug_was_on;
+}
+
+bool log_get_debug(void)
+{
+	return host_debug;
+}
+
 void log_raw(const char *fmt, ...)
 {
 	va_list ap;

@@ -3,23 +3,9 @@
  * kept as records in a fixed buffer in SVSM memory; the oldest records are dropped
  * first. Portable (host unit tests). docs/logging.md describes the policy around it.
  *
- * Record format, as log_ring_read() copies it (and as the ring stores it); all
- * integers little-endian, records packed back to back with no padding:
- *
- *   offset size field
- *   0      8    seq      sequence number: 0 for the first record of a boot, +1 per
- *                        record, never reused; a reader sees a gap as a jump in seq
- *   8      8    time_us  TSC time in microseconds since reset (0 before the TSC is
- *                        calibrated)
- *   16     1    level    bits 0-2: LOG_RING_LEVEL_* (0 error .. 3 debug, 4 raw);
- *                        bit 6 LOG_RING_F_PARTIAL, bit 7 LOG_RING_F_TRUNCATED
- *   17     1    cpu      CPU index (0 = BSP), LOG_RING_CPU_UNKNOWN if >= 255
- *   18     2    len      bytes of text that follow, at most LOG_RING_TEXT_MAX
- *   20     len  text     the formatted line without level prefix and without its
- *                        trailing newline; not NUL-terminated
- *
- * This format is internal for now (not guest-visible ABI); it moves under
- * include/svsm/abi/ when the guest export of issue 15 is built.
+ * Record format: struct svsm_log_record_hdr and the SVSM_LOG_* constants in
+ * include/svsm/abi/log.h (guest-visible since the guest export of issue 15); the
+ * LOG_RING_* names below are the kernel's names for them.
  */
 #pragma once
 
@@ -27,18 +13,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svsm/abi/log.h"
+
 /** LOG_RING_SIZE - bytes of record storage (headers + text); a power of two. */
 #define LOG_RING_SIZE (64u * 1024u)
 /** LOG_RING_TEXT_MAX - longest text kept per record; longer lines are cut and marked. */
-#define LOG_RING_TEXT_MAX 240u
-#define LOG_RING_HDR_SIZE 20u
-#define LOG_RING_RECORD_MAX (LOG_RING_HDR_SIZE + LOG_RING_TEXT_MAX)
+#define LOG_RING_TEXT_MAX   SVSM_LOG_TEXT_MAX
+#define LOG_RING_HDR_SIZE   SVSM_LOG_HDR_SIZE
+#define LOG_RING_RECORD_MAX SVSM_LOG_RECORD_MAX
 
-#define LOG_RING_LEVEL_MASK  0x07u
-#define LOG_RING_LEVEL_RAW   4u    /* log_raw(): no level, never filtered */
-#define LOG_RING_F_PARTIAL   0x40u /* the call's text did not end with a newline */
-#define LOG_RING_F_TRUNCATED 0x80u /* text was longer than LOG_RING_TEXT_MAX and was cut */
-#define LOG_RING_CPU_UNKNOWN 0xffu
+#define LOG_RING_LEVEL_MASK  SVSM_LOG_LEVEL_MASK
+#define LOG_RING_LEVEL_RAW   SVSM_LOG_LEVEL_RAW   /* log_raw(): no level, never filtered */
+#define LOG_RING_F_HOST      SVSM_LOG_F_HOST      /* host-visible class (log.h pr_host_*) */
+#define LOG_RING_F_PARTIAL   SVSM_LOG_F_PARTIAL   /* the call's text did not end with a newline */
+#define LOG_RING_F_TRUNCATED SVSM_LOG_F_TRUNCATED /* text was longer than the max and was cut */
+#define LOG_RING_CPU_UNKNOWN SVSM_LOG_CPU_UNKNOWN
 
 /**
  * struct log_ring_record - one decoded record (see the format above).

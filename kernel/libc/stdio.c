@@ -37,7 +37,7 @@ static void console_write(const char *buf, size_t n)
 	while (n > 0) {
 		int chunk = n > 1024 ? 1024 : (int)n;
 
-		log_raw("%.*s", chunk, buf);
+		pr_info("%.*s", chunk, buf); /* ring only: library output */
 		buf += chunk;
 		n -= (size_t)chunk;
 	}
@@ -211,7 +211,7 @@ int fputc(int c, FILE *f)
 void perror(const char *s);
 void perror(const char *s)
 {
-	log_raw("%s%s%s\n", s != NULL ? s : "", s != NULL && s[0] != '\0' ? ": " : "",
+	pr_err("%s%s%s\n", s != NULL ? s : "", s != NULL && s[0] != '\0' ? ": " : "",
 		strerror(klibc_errno));
 }
 

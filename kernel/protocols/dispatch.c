@@ -2,7 +2,9 @@
 #include "kernel/protocols/dispatch.h"
 
 #include "kernel/protocols/core.h"
+#include "kernel/protocols/log_protocol.h"
 #include "kernel/protocols/services_protocols.h"
+#include "svsm/abi/log.h"
 #include "svsm/abi/svsm.h"
 #include "svsm/abi/uefi_mm.h"
 
@@ -60,6 +62,9 @@ bool protocol_versions(uint32_t protocol, uint32_t *min, uint32_t *max)
 		*min = SVSM_UEFI_MM_VERSION_MIN;
 		*max = SVSM_UEFI_MM_VERSION_MAX;
 		return uefi_mm_protocol_available();
+	case SVSM_LOG_PROTOCOL:
+		*min = *max = SVSM_LOG_PROTOCOL_VERSION;
+		return true;
 	default:
 		return false;
 	}
@@ -86,6 +91,9 @@ void protocol_dispatch(struct vcpu *v, struct svsm_call_regs *regs)
 	case SVSM_UEFI_MM_PROTOCOL:
 		err = uefi_mm_protocol_available() ? uefi_mm_protocol_call(v, call, regs)
 						   : SVSM_E_UNSUPPORTED_PROTOCOL;
+		break;
+	case SVSM_LOG_PROTOCOL:
+		err = log_protocol_call(v, call, regs);
 		break;
 	default:
 		err = SVSM_E_UNSUPPORTED_PROTOCOL;

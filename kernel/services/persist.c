@@ -351,29 +351,30 @@ enum svsm_err persist_boot(persist_unlock_fn unlock)
 	enum svsm_err err;
 
 	if (cmdline_get(boot_info.cmdline, "state", msg, sizeof(msg)) && strcmp(msg, "off") == 0) {
-		pr_info("state: state=off: the vTPM is ephemeral; a disk is left to others\n");
+		pr_host_info("state: state=off: the vTPM is ephemeral; a disk is left to others\n");
 		return SVSM_OK;
 	}
 	err = virtio_blk_probe();
 	if (err == SVSM_E_NOT_FOUND || err == SVSM_E_UNSUPPORTED) {
-		pr_info("state: no state disk: the vTPM is ephemeral (a new EK every boot)\n");
+		pr_host_info("state: no state disk: the vTPM is ephemeral (a new EK every boot)\n");
 		return SVSM_OK;
 	}
 	if (err != SVSM_OK) {
-		pr_err("state: the state disk does not work (error %d): boot stopped\n", (int)err);
+		pr_host_err("state: the state disk does not work (error %d): boot stopped\n",
+			    (int)err);
 		return err;
 	}
 	dev = disk();
 	err = state_read_slots(&dev, &img, &rep);
 	if (err != SVSM_OK) {
-		pr_err("state: reading the state disk failed: %s: boot stopped\n", rep.msg);
+		pr_host_err("state: reading the state disk failed: %s: boot stopped\n", rep.msg);
 		state_image_free(&img);
 		return err;
 	}
 	claimed = claimed_generation(&img);
 	err = unlock(claimed, secret, msg, sizeof(msg));
 	if (err != SVSM_OK) {
-		pr_err("state: attestation failed: %s: boot stopped, disk untouched\n", msg);
+		pr_host_err("state: attestation failed: %s: boot stopped, disk untouched\n", msg);
 		state_image_free(&img);
 		return err;
 	}
@@ -387,7 +388,7 @@ enum svsm_err persist_boot(persist_unlock_fn unlock)
 		err = state_init(&persist.st, dev.sectors);
 		err = err != SVSM_OK ? err : state_format(&dev, &persist.keys, &persist.st, &rep);
 		if (err == SVSM_OK) {
-			pr_info("state: blank disk formatted (%lu sectors), generation %lu\n",
+			pr_host_info("state: blank disk formatted (%lu sectors), generation %lu\n",
 				(unsigned long)dev.sectors,
 				(unsigned long)state_generation(&persist.st));
 		}
@@ -398,7 +399,7 @@ enum svsm_err persist_boot(persist_unlock_fn unlock)
 			 (unsigned long)state_generation(&persist.st), (unsigned long)claimed);
 		err = SVSM_E_INVALID_REQUEST;
 	} else if (err == SVSM_OK) {
-		pr_info("state: unlocked, generation %lu\n",
+		pr_host_info("state: unlocked, generation %lu\n",
 			(unsigned long)state_generation(&persist.st));
 	}
 	if (err == SVSM_OK) {
@@ -408,7 +409,8 @@ enum svsm_err persist_boot(persist_unlock_fn unlock)
 		log_boot(); /* the persistent log: the previous boots' entries kept */
 	}
 	if (err != SVSM_OK) {
-		pr_err("state: %s: boot stopped\n", rep.msg[0] != '\0' ? rep.msg : "state error");
+		pr_host_err("state: %s: boot stopped\n",
+			    rep.msg[0] != '\0' ? rep.msg : "state error");
 		state_keys_wipe(&persist.keys);
 		return err;
 	}

@@ -193,7 +193,7 @@ enum svsm_err services_init(void)
 		xsave_area_size(), entropy_source());
 	services_run(boot_work_fn, &w);
 	if (w.err != SVSM_OK) {
-		pr_err("services: vTPM start failed (error %d)\n", (int)w.err);
+		pr_host_err("services: vTPM start failed (error %d)\n", (int)w.err);
 		return w.err;
 	}
 	ek_us = w.ek_us;
@@ -205,7 +205,7 @@ enum svsm_err services_init(void)
 		}
 	}
 	ready = true;
-	pr_info("services: vTPM up, EK %s created in %lu.%03lu ms (init %lu ms, heap %zu KiB, "
+	pr_host_info("services: vTPM up, EK %s created in %lu.%03lu ms (init %lu ms, heap %zu KiB, "
 		"library stack %lu KiB used, %lu calls to failing libc stubs)\n",
 		w.ek_type == VTPM_EK_RSA_2048 ? "RSA-2048" : "ECC P-256", ek_us / 1000,
 		ek_us % 1000, tsc_ticks_to_us(rdtsc() - t0) / 1000, heap_in_use() / 1024,

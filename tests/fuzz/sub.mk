@@ -4,7 +4,7 @@
 # The SVSM call decoder and the PVALIDATE list decoder, on the fake platform.
 FUZZ_CORE_SRCS := kernel/mm/page_alloc.c kernel/mm/heap.c kernel/mm/guest_mem.c \
 	kernel/mm/mm_host.c kernel/arch/x86_64/safe_copy_host.c kernel/vcpu/vcpu.c kernel/vcpu/call.c kernel/vcpu/lifecycle.c \
-	kernel/protocols/dispatch.c \
+	kernel/protocols/dispatch.c kernel/protocols/log_protocol.c kernel/lib/log_ring.c \
 	kernel/protocols/core.c kernel/platform/native/validation.c \
 	kernel/platform/fake/fake_platform.c kernel/platform/fake/fake_cpus.c kernel/lib/log_host.c kernel/protocols/services_absent.c \
 	kernel/protocols/uefi_mm_absent.c
@@ -63,6 +63,9 @@ FUZZ_SRCS_legacy_ports := kernel/devices/legacy.c kernel/devices/bus.c \
 # The TPM CRB register state machine, with a fake TPM answering any response size.
 FUZZ_TARGETS += tpm_crb
 FUZZ_SRCS_tpm_crb := lib/tpm_crb.c
+# The log device's register state machine over the real log ring.
+FUZZ_TARGETS += log_dev
+FUZZ_SRCS_log_dev := lib/log_dev.c kernel/lib/log_ring.c
 # MMIO emulation and its string instructions (MOVS/STOS), through the guest's page tables.
 FUZZ_TARGETS += mmio_string
 FUZZ_SRCS_mmio_string := kernel/vcpu/mmio.c kernel/vcpu/mmio_string.c kernel/vcpu/guest_walk.c \

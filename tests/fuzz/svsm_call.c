@@ -1,13 +1,16 @@
 /*
  * libFuzzer target for the SVSM call decoder: arbitrary call registers and calling-area
  * and request-page contents go through vcpu_handle_call() (dispatch, core protocol,
- * guest-memory gateway, validation model) on the fake platform. Addresses are biased
- * into and around guest RAM so that the deep paths are reached.
+ * guest-memory gateway, validation model, the log protocol over the real log ring, which
+ * holds a few hundred records) on the fake platform. Addresses are biased into and around
+ * guest RAM so that the deep paths are reached.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "kernel/lib/log_ring.h"
+#include "svsm/abi/log.h"
 #include "tests/unit/guest_fixture.h"
 
 static struct guest_fixture g;
@@ -43,6 +46,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!ready) {
 		guest_fixture_setup(&g);
+		for (unsigned i = 0; i < 300; i++) {
+			log_ring_append((uint8_t)(i % 5), i % 4, i, "svsm_call fuzz ring record",
+					12 + i % 15);
+		}
 		ready = 1;
 	}
 	if (size < 48) {
@@ -51,7 +58,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g.v->ca_gpa = gpa_init(g.ca);
 	r.rax = rd64(data);
 	if ((data[40] & 0x80) != 0) {
-		r.rax = SVSM_CALL(data[41] & 3, data[42] & 7); /* mostly valid calls */
+		/* Mostly valid calls: core, attestation, vTPM, APIC, or the log protocol. */
+		r.rax = SVSM_CALL((data[41] & 4) != 0 ? SVSM_LOG_PROTOCOL : data[41] & 3u,
+				  data[42] & 7);
 	}
 	r.rcx = bias(rd64(data + 8), data[40]);
 	r.rdx = bias(rd64(data + 16), (uint8_t)(data[40] >> 2));

@@ -1,4 +1,7 @@
-/* Kernel tests of the log ring: log lines below the console level still land in it, with time and CPU. */
+/*
+ * Kernel tests of the log ring: log lines below the console level still land in it, with
+ * time, CPU and the host-class mark; the console level names.
+ */
 #include <string.h>
 
 #include "kernel/arch/x86_64/smp.h"
@@ -71,4 +74,32 @@ KTEST(log_ring, records_the_cpu)
 	KASSERT(ring_find(st.next_seq, "log_ring ktest line from an AP", &rec));
 	KEXPECT_EQ(rec.cpu, 1);
 	KEXPECT_EQ(rec.level, LOG_DEBUG);
+}
+
+/* The host console policy's marks: pr_host_*() and log_raw() lines carry the host flag. */
+KTEST(log_ring, host_class_is_marked)
+{
+	struct log_ring_stats st;
+	struct log_ring_record rec;
+
+	log_ring_stats(&st);
+	pr_host_info("log_ring ktest host line\n");
+	pr_info("log_ring ktest ring line\n");
+	KASSERT(ring_find(st.next_seq, "log_ring ktest host line", &rec));
+	KEXPECT_EQ(rec.level, LOG_INFO | LOG_RING_F_HOST);
+	KASSERT(ring_find(st.next_seq, "log_ring ktest ring line", &rec));
+	KEXPECT_EQ(rec.level, LOG_INFO);
+}
+
+KTEST(log_ring, console_level_names)
+{
+	enum log_level old = log_get_level();
+
+	KEXPECT(log_parse_level("host"));
+	KEXPECT_EQ(log_get_level(), LOG_HOST);
+	KEXPECT(log_parse_level("info"));
+	KEXPECT_EQ(log_get_level(), LOG_INFO);
+	KEXPECT(!log_parse_level("hostx"));
+	KEXPECT_EQ(log_get_level(), LOG_INFO);
+	log_set_level(old);
 }

@@ -1,14 +1,17 @@
 /*
  * Tests of kernel/services/attest/manifest.c: the services manifest layout with the
- * vTPM EK entry, single-service manifests, too-small buffers, and REPORT_DATA.
+ * vTPM EK entry and the log service's debug switch, single-service manifests, too-small
+ * buffers, and REPORT_DATA.
  */
 #include "kernel/services/attest/manifest.h"
 
 #include <openssl/evp.h>
 
+#include "kernel/lib/log.h"
 #include "kernel/services/vtpm/ek.h"
 #include "kernel/services/vtpm/ram_store.h"
 #include "kernel/services/vtpm/vtpm.h"
+#include "svsm/abi/log.h"
 #include "tests/unit/harness.h"
 
 static uint8_t mbuf[4096];
@@ -52,14 +55,43 @@ TEST(attest_manifest, services_layout_with_vtpm_ek)
 	ek = vtpm_ek_public(&ek_size);
 	ASSERT_TRUE(ek != NULL);
 	ASSERT_EQ(manifest_build_services(mbuf, sizeof(mbuf), &size), SVSM_OK);
-	ASSERT_EQ(size, 24 + 24 + ek_size);
+	ASSERT_EQ(size, 24 + 2 * 24 + ek_size + 8);
 	EXPECT_MEMEQ(mbuf, m.bytes, 16);
 	EXPECT_EQ(le32(mbuf + 16), size);	/* total size */
-	EXPECT_EQ(le32(mbuf + 20), 1);	/* entry count */
+	EXPECT_EQ(le32(mbuf + 20), 2);	/* entry count: vTPM, log */
 	EXPECT_MEMEQ(mbuf + 24, v.bytes, 16);
-	EXPECT_EQ(le32(mbuf + 40), 48);	/* data offset from manifest start */
+	EXPECT_EQ(le32(mbuf + 40), 72);	/* data offset from manifest start */
 	EXPECT_EQ(le32(mbuf + 44), ek_size);
-	EXPECT_MEMEQ(mbuf + 48, ek, ek_size);
+	EXPECT_MEMEQ(mbuf + 72, ek, ek_size);
+}
+
+/* The log service's entry: debug off at boot, then on, then off but "was on". */
+TEST(attest_manifest, log_entry_reports_debug_switch)
+{
+	const struct svsm_guid l = SVSM_LOG_MANIFEST_GUID;
+	const uint8_t want_l[16] = { 0x9d, 0xf5, 0x7d, 0x67, 0xd1, 0x77, 0xc4, 0x4f,
+				     0x8e, 0x04, 0xa3, 0x98, 0x64, 0x74, 0x33, 0x30 };
+	uint32_t size = 0;
+	bool old = log_set_debug(false);
+
+	EXPECT_MEMEQ(l.bytes, want_l, 16);
+	vtpm_ek_forget();
+	ASSERT_EQ(manifest_build_services(mbuf, sizeof(mbuf), &size), SVSM_OK);
+	ASSERT_EQ(size, 24 + 24 + 8);
+	EXPECT_EQ(le32(mbuf + 20), 1);
+	EXPECT_MEMEQ(mbuf + 24, l.bytes, 16);
+	EXPECT_EQ(le32(mbuf + 40), 48);
+	EXPECT_EQ(le32(mbuf + 44), 8);
+	EXPECT_EQ(le32(mbuf + 48), SVSM_LOG_MANIFEST_VERSION);
+	EXPECT_EQ(le32(mbuf + 52) & SVSM_LOG_MANIFEST_DEBUG_ON, 0);
+	log_set_debug(true);
+	ASSERT_EQ(manifest_build_single(&l, mbuf, sizeof(mbuf), &size), SVSM_OK);
+	ASSERT_EQ(size, 8);
+	EXPECT_EQ(le32(mbuf + 4), SVSM_LOG_MANIFEST_DEBUG_ON | SVSM_LOG_MANIFEST_DEBUG_WAS_ON);
+	log_set_debug(false);
+	ASSERT_EQ(manifest_build_single(&l, mbuf, sizeof(mbuf), &size), SVSM_OK);
+	EXPECT_EQ(le32(mbuf + 4), SVSM_LOG_MANIFEST_DEBUG_WAS_ON);
+	log_set_debug(old);
 }
 
 TEST(attest_manifest, services_too_small_reports_size)
@@ -68,20 +100,21 @@ TEST(attest_manifest, services_too_small_reports_size)
 
 	ASSERT_TRUE(with_ek(VTPM_EK_RSA_2048));
 	EXPECT_EQ(manifest_build_services(mbuf, 100, &size), SVSM_E_INVALID_PARAM);
-	EXPECT_EQ(size, 48 + 314);
+	EXPECT_EQ(size, 72 + 314 + 8);
 	EXPECT_EQ(manifest_build_services(NULL, 0, &size), SVSM_E_INVALID_PARAM);
-	EXPECT_EQ(size, 48 + 314);
-	EXPECT_EQ(manifest_build_services(mbuf, 48 + 314, &size), SVSM_OK);
+	EXPECT_EQ(size, 72 + 314 + 8);
+	EXPECT_EQ(manifest_build_services(mbuf, 72 + 314 + 8 - 1, &size), SVSM_E_INVALID_PARAM);
+	EXPECT_EQ(manifest_build_services(mbuf, 72 + 314 + 8, &size), SVSM_OK);
 }
 
-TEST(attest_manifest, empty_without_ek)
+TEST(attest_manifest, only_log_without_ek)
 {
 	uint32_t size = 0;
 
 	vtpm_ek_forget();
 	ASSERT_EQ(manifest_build_services(mbuf, sizeof(mbuf), &size), SVSM_OK);
-	EXPECT_EQ(size, 24);
-	EXPECT_EQ(le32(mbuf + 20), 0);
+	EXPECT_EQ(size, 24 + 24 + 8);
+	EXPECT_EQ(le32(mbuf + 20), 1);
 }
 
 TEST(attest_manifest, single_vtpm_is_ek_public)

@@ -141,11 +141,11 @@ TEST(attest_protocol, services_report_binds_manifest)
 	ASSERT_EQ(r.rax, SVSM_SUCCESS);
 	manifest = (const uint8_t *)(uintptr_t)(g.ram + 12 * PAGE);
 	rep = (const struct snp_attestation_report *)(uintptr_t)(g.ram + 10 * PAGE);
-	/* The manifest's single entry is the vTPM's EK, byte for byte. */
+	/* The manifest's first entry is the vTPM's EK, byte for byte (then the log's 8 bytes). */
 	ek = vtpm_ek_public(&ek_size);
 	ASSERT_TRUE(ek != NULL);
-	EXPECT_EQ(r.rcx, 24 + 24 + ek_size);
-	EXPECT_MEMEQ(manifest + 48, ek, ek_size);
+	EXPECT_EQ(r.rcx, 24 + 2 * 24 + ek_size + 8);
+	EXPECT_MEMEQ(manifest + 72, ek, ek_size);
 	/* REPORT_DATA = SHA-512(nonce || manifest). */
 	md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(md, EVP_sha512(), NULL);

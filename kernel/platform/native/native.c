@@ -65,7 +65,7 @@ enum svsm_err plat_init(void)
 	enum svsm_err err;
 
 	if (!svm_supported(&why)) {
-		pr_err("native: %s; the native platform needs AMD-V with nested paging "
+		pr_host_err("native: %s; the native platform needs AMD-V with nested paging "
 		       "(QEMU: -cpu max)\n", why);
 		return SVSM_E_UNSUPPORTED;
 	}

@@ -289,7 +289,7 @@ enum svsm_err plat_init(void)
 	enum svsm_err err = snp_early_init();
 
 	if (err != SVSM_OK) {
-		pr_err("snp: SEV_STATUS %#lx: this is not an SEV-SNP guest\n",
+		pr_host_err("snp: SEV_STATUS %#lx: this is not an SEV-SNP guest\n",
 		       snp_state.sev_status);
 		return err;
 	}

@@ -1,8 +1,9 @@
 /*
  * Owns building the services manifest and computing REPORT_DATA. Stateless: service
  * data is read from its owner (the vTPM EK cache in services/vtpm/ek.c, the UEFI variable
- * service's flags in services/uefi_vars_service.c) at build time; callers serialise builds
- * (the attestation lock, or boot), which share one small buffer for the UEFI entry.
+ * service's flags in services/uefi_vars_service.c, the log's debug switch in
+ * kernel/lib/log.c) at build time; callers serialise builds (the attestation lock, or
+ * boot), which share one small buffer for the UEFI entry.
  */
 #include "kernel/services/attest/manifest.h"
 
@@ -11,29 +12,41 @@
 
 #include <openssl/evp.h>
 
+#include "kernel/lib/log.h"
 #include "kernel/services/uefi_vars_service.h"
 #include "kernel/services/vtpm/ek.h"
+#include "svsm/abi/log.h"
 #include "svsm/abi/uefi_mm.h"
 
 static const struct svsm_guid manifest_guid = SVSM_ATTEST_MANIFEST_GUID;
 static const struct svsm_guid vtpm_guid = SVSM_ATTEST_VTPM_GUID;
 static const struct svsm_guid uefi_mm_guid = SVSM_ATTEST_UEFI_MM_GUID;
+static const struct svsm_guid log_guid = SVSM_LOG_MANIFEST_GUID;
 static uint8_t uefi_mm_data[sizeof(struct svsm_uefi_mm_manifest)];
 
-/** struct manifest_service - one service's GUID and data, looked up at build time. */
+/**
+ * struct manifest_service - one service's GUID and data, looked up at build time.
+ * @inline_data: small data built at look-up time (@data points here).
+ */
 struct manifest_service {
 	struct svsm_guid guid;
 	const uint8_t *data;
 	uint32_t size;
+	uint8_t inline_data[sizeof(struct svsm_log_manifest)];
 };
 
-#define MANIFEST_MAX_SERVICES 2
+#define MANIFEST_MAX_SERVICES 3
 
 static size_t manifest_services(struct manifest_service *svc)
 {
 	size_t n = 0;
 	uint32_t size = 0;
 	const uint8_t *ek = vtpm_ek_public(&size);
+	struct svsm_log_manifest lm = {
+		.version = SVSM_LOG_MANIFEST_VERSION,
+		.flags = (log_get_debug() ? SVSM_LOG_MANIFEST_DEBUG_ON : 0) |
+			 (log_debug_was_on() ? SVSM_LOG_MANIFEST_DEBUG_WAS_ON : 0),
+	};
 
 	if (ek != NULL) {
 		svc[n].guid = vtpm_guid;
@@ -47,6 +60,12 @@ static size_t manifest_services(struct manifest_service *svc)
 		svc[n].size = sizeof(uefi_mm_data);
 		n++;
 	}
+	/* The log service: whether debug mode mirrors (or mirrored) the log to the host. */
+	svc[n].guid = log_guid;
+	memcpy(svc[n].inline_data, &lm, sizeof(lm));
+	svc[n].data = svc[n].inline_data;
+	svc[n].size = sizeof(lm);
+	n++;
 	return n;
 }
 
