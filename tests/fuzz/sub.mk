@@ -62,6 +62,10 @@ FUZZ_SRCS_legacy_ports := kernel/devices/legacy.c kernel/devices/bus.c \
 # The TPM CRB register state machine, with a fake TPM answering any response size.
 FUZZ_TARGETS += tpm_crb
 FUZZ_SRCS_tpm_crb := lib/tpm_crb.c
+
+# The CFI flash behind the firmware's variable store (docs/uefi-vars.md).
+FUZZ_TARGETS += cfi_flash
+FUZZ_SRCS_cfi_flash := lib/cfi_flash.c
 # MMIO emulation and its string instructions (MOVS/STOS), through the guest's page tables.
 FUZZ_TARGETS += mmio_string
 FUZZ_SRCS_mmio_string := kernel/vcpu/mmio.c kernel/vcpu/mmio_string.c kernel/vcpu/guest_walk.c \
