@@ -312,3 +312,8 @@ uint8_t cfi_flash_status(const struct cfi_flash *f)
 {
 	return f->status;
 }
+
+void cfi_flash_fail_program(struct cfi_flash *f)
+{
+	f->status |= CFI_FLASH_SR_PROGRAM_ERR;
+}

@@ -112,3 +112,9 @@ uint64_t cfi_flash_changes(const struct cfi_flash *f);
 
 /** cfi_flash_status - the status register. */
 uint8_t cfi_flash_status(const struct cfi_flash *f);
+
+/**
+ * cfi_flash_fail_program - the device could not keep what was programmed (its backing
+ * store failed): set SR.4 (program error) until the guest clears the status.
+ */
+void cfi_flash_fail_program(struct cfi_flash *f);

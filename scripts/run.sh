@@ -11,10 +11,15 @@
 # docs/state.md), unlocked at boot through tools/svsm-proxy: KBS=URL names the key broker;
 # without KBS a test KBS (tests/kbs/kbs-server.py, development only) is started on loopback
 # with the state secret kept in IMAGE.secret (mode 600) - whoever reads that file reads the state.
+# Firmware: Debian's OVMF_CODE_4M.fd with OVMF_VARS_4M.fd as the initial variable store
+# (UEFI variables persist in STATE; docs/uefi-vars.md); OVMF_CODE=/OVMF_VARS= pick others;
+# OVMF_FD=FILE boots one combined image as RAM instead (variables lost at power-off).
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 guest="${GUEST:-ovmf}"
-ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
+ovmf="${OVMF_FD:-${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}}"
+ovmf_vars=""
+[ -n "${OVMF_FD:-}" ] || ovmf_vars="${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}"
 os_dir="${GUEST_OS_DIR:-build/guest-os}"
 smp="${SMP:-2}"
 interactive=0
@@ -68,7 +73,11 @@ fw=(-fw_cfg "name=opt/svsm/kernel,file=$os_dir/vmlinuz"
 if [ "$guest" = ovmf ]; then
 	[ -f "$ovmf" ] || { echo "run: $ovmf missing (Debian package ovmf; make deps)" >&2; exit 2; }
 	fw+=(-fw_cfg "name=opt/svsm/firmware,file=$ovmf")
-	banner "Debian's OVMF ($ovmf) at the reset vector, then Debian's Linux $(basename "$(readlink -f "$os_dir/vmlinuz")") with the project's initramfs"
+	if [ -n "$ovmf_vars" ]; then
+		[ -f "$ovmf_vars" ] || { echo "run: $ovmf_vars missing (Debian package ovmf)" >&2; exit 2; }
+		fw+=(-fw_cfg "name=opt/svsm/firmware-vars,file=$ovmf_vars")
+	fi
+	banner "Debian's OVMF ($ovmf${ovmf_vars:+ + $ovmf_vars}) at the reset vector, then Debian's Linux $(basename "$(readlink -f "$os_dir/vmlinuz")") with the project's initramfs"
 else
 	banner "Debian's Linux, booted by the SVSM itself (64-bit boot protocol), with the project's initramfs"
 fi

@@ -7,3 +7,7 @@ portable-y += bus.c fw_cfg_view.c guest_done.c intc_absent.c legacy.c pci_filter
 kernel-y += lapic.c ioapic.c pic.c
 # The TPM CRB device of OS guests (docs/vtpm.md "CRB device"); the registers are lib/tpm_crb.c.
 portable-y += tpm_crb.c
+# Split firmware's flash: code read-only, the variable store a CFI flash persisted in the
+# state store (docs/uefi-vars.md); the state machine is lib/cfi_flash.c.
+kernel-y += flash.c
+sysinc-y += flash.c

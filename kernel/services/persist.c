@@ -192,6 +192,9 @@ struct prepare_job {
 	struct state_report rep;
 	uint64_t writes;
 	enum svsm_err err;
+	uint32_t rec_type; /* persist_commit_record(): another record to set (0: none) */
+	const void *rec_data;
+	uint32_t rec_size;
 };
 
 /* Library context: the current permall into the state, then encrypt the inactive slot. */
@@ -202,6 +205,12 @@ static void prepare_run(void *arg)
 	uint8_t *blob = NULL;
 
 	job->writes = ram_store_write_count();
+	if (job->rec_type != 0) {
+		job->err = state_set(&persist.st, job->rec_type, job->rec_data, job->rec_size);
+		if (job->err != SVSM_OK || job->writes == persist.synced_writes) {
+			goto encrypt; /* the vTPM record on hand is current */
+		}
+	}
 	job->err = vtpm_store_size(PERMALL, &size);
 	if (job->err == SVSM_OK) {
 		blob = malloc(size != 0 ? size : 1);
@@ -214,6 +223,7 @@ static void prepare_run(void *arg)
 		explicit_bzero(blob, size);
 		free(blob);
 	}
+encrypt:
 	if (job->err == SVSM_OK) {
 		job->err = state_commit_prepare(&persist.keys, &persist.st, job->c, &job->rep);
 	}
@@ -239,19 +249,47 @@ static uint64_t commit_delay_us(void)
 	return (uint64_t)delay;
 }
 
+static enum svsm_err commit(uint32_t rec_type, const void *rec_data, uint32_t rec_size);
+
 enum svsm_err persist_sync(void)
 {
+	if (!persist.enabled || ram_store_write_count() == persist.synced_writes) {
+		return SVSM_OK;
+	}
+	return commit(0, NULL, 0);
+}
+
+enum svsm_err persist_record_get(uint32_t type, const uint8_t **data, uint32_t *size)
+{
+	if (!persist.enabled) {
+		return SVSM_E_UNSUPPORTED;
+	}
+	return state_get(&persist.st, type, data, size);
+}
+
+enum svsm_err persist_commit_record(uint32_t type, const void *data, uint32_t size)
+{
+	if (!persist.enabled) {
+		return SVSM_E_UNSUPPORTED;
+	}
+	if (type == STATE_REC_VTPM || type == 0) {
+		return SVSM_E_INVALID_PARAM; /* the vTPM's record is persist_sync()'s */
+	}
+	return commit(type, data, size);
+}
+
+/* Commit the vTPM's changes and, with @rec_type, that record too; persist_lock taken here. */
+static enum svsm_err commit(uint32_t rec_type, const void *rec_data, uint32_t rec_size)
+{
 	struct state_commit c;
-	struct prepare_job job = {.c = &c};
+	struct prepare_job job = {.c = &c, .rec_type = rec_type, .rec_data = rec_data,
+				  .rec_size = rec_size};
 	struct state_dev dev = disk();
 	uint64_t flags, t0;
 	enum svsm_err err;
 
-	if (!persist.enabled || ram_store_write_count() == persist.synced_writes) {
-		return SVSM_OK;
-	}
 	flags = spin_lock_irqsave(&persist_lock);
-	if (ram_store_write_count() == persist.synced_writes) {
+	if (rec_type == 0 && ram_store_write_count() == persist.synced_writes) {
 		spin_unlock_irqrestore(&persist_lock, flags);
 		return SVSM_OK; /* another CPU committed it meanwhile */
 	}
