@@ -2,7 +2,7 @@
 # (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
-.PHONY: test-state-tool test-state bench-state
+.PHONY: test-state-tool test-state bench-state test-uefi-flash bench-uefi-flash
 .PHONY: test-guest-os test-linux test-linux-tpm test-qemu-trixie bench-linux bench-linux-tpm test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
@@ -95,8 +95,15 @@ test-qemu-trixie: $(TEST_KERNEL_ELF) $(KERNEL_ELF) $(GUEST_BIN) $(GUEST_OS_KERNE
 test-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 1500 scripts/test-state.sh
 
+## test-uefi-flash: UEFI variables persist (scripts/test-uefi-flash.sh): split OVMF with the
+## SVSM's flash device over a state image; two OVMF+Linux boots (a boot entry and a variable
+## back in boot 2, the store's SHA-256 equal at commit, load and in svsm-state's record);
+## guest writes to the read-only code flash dropped.
+test-uefi-flash: $(KERNEL_ELF) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 1200 scripts/test-uefi-flash.sh
+
 CHECK_TIERS := test-e2e test-linux test-linux-tpm test-igvm test-igvm-boot test-snp-build test-interop \
-	test-state-tool test-kbs test-kbs-kernel test-state test-qemu-trixie
+	test-state-tool test-kbs test-kbs-kernel test-state test-uefi-flash test-qemu-trixie
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
 bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)
@@ -131,7 +138,14 @@ bench-linux-tpm: $(KERNEL_ELF) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 bench-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
 	$(Q)timeout 900 scripts/bench-state.sh
 
-BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux bench-linux-tpm bench-state
+## bench-uefi-flash: split OVMF with the flash device and its commits vs OVMF.fd as RAM, both
+## under the SVSM with a state disk: boot-time ratio, commits per boot, one commit, the commit
+## time per SetVariable (scripts/bench-uefi-flash.sh).
+bench-uefi-flash: $(KERNEL_ELF) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 2400 scripts/bench-uefi-flash.sh
+
+BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux bench-linux-tpm bench-state \
+	bench-uefi-flash
 
 .PHONY: test-kbs
 ## test-kbs: the attestation chain on the host: kbs-client-host -> frames -> svsm-proxy ->
