@@ -14,13 +14,16 @@
 #   bench uefi_boot_commits <n>                commits of the store before init (last run)
 #   bench uefi_vars_commit_ms <ms>             median time of one commit (encrypt, write,
 #                                              flush) over every commit of the flash runs
+#   bench uefi_flash_read_exits <n>, bench uefi_flash_write_exits <n>   flash accesses that
+#                                              exited to the device in the last flash run
+#                                              (reads exit only in command mode)
 #   bench uefi_setvariable_commit_ms <ms>      commit time per SetVariable from Linux: the
 #                                              commits between the guest's "boot 1" and
 #                                              "wrote SvsmFlashTest" lines / 3 SetVariables
 # Usage: scripts/bench-uefi-flash.sh [--runs N] [--timeout S]
 set -euo pipefail
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "bench-uefi-flash: error: $*" >&2; exit 2; }
 runs=3 tmo=600
 while [ $# -gt 0 ]; do
@@ -100,18 +103,22 @@ commit_us=()
 for run in $(seq "$runs"); do
 	one_run flash "$W/flash-$run.log"
 	one_run ram "$W/ram-$run.log"
-	mapfile -t -O "${#commit_us[@]}" commit_us < <(sed -n 's/.*uefi-vars: committed generation [0-9]* sha256 [0-9a-f]* (\([0-9]*\) us).*/\1/p' "$W/flash-$run.log")
+	mapfile -t -O "${#commit_us[@]}" commit_us < <(sed -n 's/.*uefi-vars: committed generation [0-9]* sha256 [0-9a-f]* (\([0-9]*\) us[;)].*/\1/p' "$W/flash-$run.log")
 done
 last="$W/flash-$runs.log"
 # shellcheck disable=SC2086 # lists of numbers
 { f=$(median ${init[flash]}); r=$(median ${init[ram]}); }
 boot_commits=$(awk '/svsm-guest: init reached/ {exit} /uefi-vars: committed generation/ {n++} END {print n + 0}' "$last")
 setvar_us=$(awk '/svsm-uefi: boot 1/ {on = 1} /svsm-uefi: wrote SvsmFlashTest/ {on = 0}
-	on && /uefi-vars: committed generation/ { if (match($0, /\(([0-9]+) us\)/)) { s += substr($0, RSTART + 1, RLENGTH - 5) } }
+	on && /uefi-vars: committed generation/ { if (match($0, /\([0-9]+ us/)) { s += substr($0, RSTART + 1, RLENGTH - 4) } }
 	END {print s + 0}' "$last")
 echo "bench ovmf_boot_flash_vs_pflash_ratio $(ratio "$f" "$r")"
 echo "bench uefi_boot_flash_ms $((f / 1000)) ms"
 echo "bench uefi_boot_ram_ms $((r / 1000)) ms"
 echo "bench uefi_boot_commits $boot_commits commits"
 echo "bench uefi_vars_commit_ms $(awk -v u="$(median "${commit_us[@]}")" 'BEGIN { printf "%.1f", u / 1000 }') ms"
+exits=$(grep -a "uefi-vars: committed generation" "$last" | tr -d '\r' | tail -n 1 |
+	sed -n 's/.*; \([0-9]*\) reads, \([0-9]*\) writes reached.*/\1 \2/p')
+echo "bench uefi_flash_read_exits ${exits% *} exits"
+echo "bench uefi_flash_write_exits ${exits#* } exits"
 echo "bench uefi_setvariable_commit_ms $(awk -v u="$setvar_us" 'BEGIN { printf "%.1f", u / 3000 }') ms"

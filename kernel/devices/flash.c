@@ -50,6 +50,7 @@ static struct {
 	bool persistent;
 	bool mapped;
 	uint64_t committed_changes; /* cfi_flash_changes() at the last commit */
+	uint64_t reads, writes;     /* accesses that reached the device (exits) */
 } vars;
 
 static struct {
@@ -125,8 +126,9 @@ static void commit_now(void)
 	if (err == SVSM_OK) {
 		vars.committed_changes = changes;
 		sha256_hex(vars.snapshot, vars.size, hex);
-		pr_info("uefi-vars: committed generation %lu sha256 %s (%lu us)\n",
-			(unsigned long)persist_generation(), hex, (unsigned long)us);
+		pr_info("uefi-vars: committed generation %lu sha256 %s (%lu us; %lu reads, %lu "
+			"writes reached the flash so far)\n", (unsigned long)persist_generation(), hex,
+			(unsigned long)us, (unsigned long)vars.reads, (unsigned long)vars.writes);
 	} else {
 		lflags = spin_lock_irqsave(&flash_lock);
 		cfi_flash_fail_program(&cfi);
@@ -170,8 +172,10 @@ static enum bus_result vars_access(void *ctx, struct vcpu *v, struct bus_access 
 	}
 	flags = spin_lock_irqsave(&flash_lock);
 	if (!a->write) {
+		vars.reads++;
 		a->value = cfi_flash_read(&cfi, off, a->size);
 	} else {
+		vars.writes++;
 		unsigned ev = cfi_flash_write(&cfi, off, a->size, a->value);
 
 		follow_mode();
