@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 PY=/usr/bin/python3
-svsm=build/svsm.elf state_tool=build/tools/svsm-state
+svsm="${SVSM_ELF:-build/svsm.elf}" state_tool=build/tools/svsm-state
 dir="${GUEST_OS_DIR:-build/guest-os}"
 code="${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}"
 vars="${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}"
