@@ -45,7 +45,7 @@ done
 W=$(mktemp -d /tmp/svsm-uefi-bench.XXXXXX)
 PIDS=()
 cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	rm -rf "$W"
 }
@@ -91,7 +91,7 @@ one_run() {
 		-device virtio-blk-pci,drive=svsmstate,disable-legacy=on,addr=0x5 \
 		-chardev "socket,id=svsmproxy,path=$W/sock,server=off" \
 		-device isa-serial,chardev=svsmproxy,iobase=0x2f8,irq=3 </dev/null 2>&1 || true)
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	PIDS=()
 	[ -n "$ti" ] || { echo "bench-uefi-flash: $kind run: no init marker (log kept: $log)" >&2; cp "$log" /tmp/; return 1; }
