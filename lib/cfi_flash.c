@@ -5,6 +5,7 @@
 #include "lib/cfi_flash.h"
 
 #include <stddef.h>
+
 #include <string.h>
 
 #define SR_SEQUENCE_ERR (CFI_FLASH_SR_ERASE_ERR | CFI_FLASH_SR_PROGRAM_ERR)
@@ -29,9 +30,9 @@ static void cfi_table(struct cfi_flash *f)
 	t[0x24] = 0x04;
 	t[0x25] = 0x04;
 	t[0x27] = (uint8_t)__builtin_ctz(f->size); /* device size 2^n: QEMU's ctz32(len) */
-	t[0x28] = 0x02;                            /* x8 and x16 interface */
-	t[0x2a] = 0x08;                            /* write buffer 2^8 bytes (counter byte) */
-	t[0x2c] = 0x01;                            /* one erase block region */
+	t[0x28] = 0x02;				   /* x8 and x16 interface */
+	t[0x2a] = 0x08;				   /* write buffer 2^8 bytes (counter byte) */
+	t[0x2c] = 0x01;				   /* one erase block region */
 	t[0x2d] = (uint8_t)(blocks - 1);
 	t[0x2e] = (uint8_t)((blocks - 1) >> 8);
 	t[0x2f] = (uint8_t)(f->block_size >> 8);

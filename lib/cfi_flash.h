@@ -41,40 +41,40 @@
 #define CFI_FLASH_CFI_TABLE_SIZE 0x52u
 
 /* Status register bits (Intel's SR.7 .. SR.4). */
-#define CFI_FLASH_SR_READY       0x80u
-#define CFI_FLASH_SR_ERASE_ERR   0x20u
+#define CFI_FLASH_SR_READY 0x80u
+#define CFI_FLASH_SR_ERASE_ERR 0x20u
 #define CFI_FLASH_SR_PROGRAM_ERR 0x10u
 
 /* Commands, with EDK2's names where QemuFlash.h has one. */
 #define CFI_FLASH_CMD_READ_ARRAY_QEMU 0x00u
-#define CFI_FLASH_CMD_WRITE_BYTE      0x10u /* WRITE_BYTE_CMD */
-#define CFI_FLASH_CMD_BLOCK_ERASE     0x20u /* BLOCK_ERASE_CMD */
-#define CFI_FLASH_CMD_PROGRAM         0x40u
-#define CFI_FLASH_CMD_CLEAR_STATUS    0x50u /* CLEAR_STATUS_CMD */
-#define CFI_FLASH_CMD_LOCK_SETUP      0x60u
-#define CFI_FLASH_CMD_READ_STATUS     0x70u /* READ_STATUS_CMD */
-#define CFI_FLASH_CMD_READ_ID         0x90u
-#define CFI_FLASH_CMD_CFI_QUERY       0x98u
-#define CFI_FLASH_CMD_CONFIRM         0xd0u /* BLOCK_ERASE_CONFIRM_CMD */
-#define CFI_FLASH_CMD_WRITE_BUFFER    0xe8u
-#define CFI_FLASH_CMD_AMD_PROBE       0xf0u
-#define CFI_FLASH_CMD_READ_ARRAY      0xffu /* READ_ARRAY_CMD */
+#define CFI_FLASH_CMD_WRITE_BYTE 0x10u	/* WRITE_BYTE_CMD */
+#define CFI_FLASH_CMD_BLOCK_ERASE 0x20u /* BLOCK_ERASE_CMD */
+#define CFI_FLASH_CMD_PROGRAM 0x40u
+#define CFI_FLASH_CMD_CLEAR_STATUS 0x50u /* CLEAR_STATUS_CMD */
+#define CFI_FLASH_CMD_LOCK_SETUP 0x60u
+#define CFI_FLASH_CMD_READ_STATUS 0x70u /* READ_STATUS_CMD */
+#define CFI_FLASH_CMD_READ_ID 0x90u
+#define CFI_FLASH_CMD_CFI_QUERY 0x98u
+#define CFI_FLASH_CMD_CONFIRM 0xd0u /* BLOCK_ERASE_CONFIRM_CMD */
+#define CFI_FLASH_CMD_WRITE_BUFFER 0xe8u
+#define CFI_FLASH_CMD_AMD_PROBE 0xf0u
+#define CFI_FLASH_CMD_READ_ARRAY 0xffu /* READ_ARRAY_CMD */
 
 /**
  * struct cfi_flash - one flash device. Fields are the state machine's; read them through
  * the functions below.
  */
 struct cfi_flash {
-	uint8_t *array;      /* the contents, @size bytes, owned by the caller */
-	uint32_t size;       /* a multiple of @block_size */
+	uint8_t *array;	     /* the contents, @size bytes, owned by the caller */
+	uint32_t size;	     /* a multiple of @block_size */
 	uint32_t block_size; /* erase block (QEMU's sector-length) */
-	uint8_t wcycle;      /* bus cycle of the command under way (QEMU's wcycle) */
-	uint8_t cmd;         /* the command of the current mode; 0: read array */
+	uint8_t wcycle;	     /* bus cycle of the command under way (QEMU's wcycle) */
+	uint8_t cmd;	     /* the command of the current mode; 0: read array */
 	uint8_t status;
 	uint8_t ident[4];
-	bool array_mode;     /* reads return the array (QEMU's romd mode) */
-	uint16_t counter;    /* write to buffer: data cycles still to come, minus one */
-	uint64_t changes;    /* program and erase operations since init */
+	bool array_mode;  /* reads return the array (QEMU's romd mode) */
+	uint16_t counter; /* write to buffer: data cycles still to come, minus one */
+	uint64_t changes; /* program and erase operations since init */
 	uint8_t cfi[CFI_FLASH_CFI_TABLE_SIZE];
 };
 

@@ -37,8 +37,8 @@
 #define FLASH_BLOCK_SIZE 4096u /* OVMF's 4M build, QEMU's pc flash sector */
 #define CODE_WRITE_LOG_MAX 4u
 
-static struct spinlock flash_lock = SPINLOCK_INIT;   /* the state machine and the mapping */
-static struct spinlock commit_lock = SPINLOCK_INIT;  /* one commit at a time, in order */
+static struct spinlock flash_lock = SPINLOCK_INIT;  /* the state machine and the mapping */
+static struct spinlock commit_lock = SPINLOCK_INIT; /* one commit at a time, in order */
 static struct cfi_flash cfi;
 
 static struct {
@@ -50,7 +50,7 @@ static struct {
 	bool persistent;
 	bool mapped;
 	uint64_t committed_changes; /* cfi_flash_changes() at the last commit */
-	uint64_t reads, writes;     /* accesses that reached the device (exits) */
+	uint64_t reads, writes;	    /* accesses that reached the device (exits) */
 } vars;
 
 static struct {
@@ -127,8 +127,9 @@ static void commit_now(void)
 		vars.committed_changes = changes;
 		sha256_hex(vars.snapshot, vars.size, hex);
 		pr_info("uefi-vars: committed generation %lu sha256 %s (%lu us; %lu reads, %lu "
-			"writes reached the flash so far)\n", (unsigned long)persist_generation(), hex,
-			(unsigned long)us, (unsigned long)vars.reads, (unsigned long)vars.writes);
+			"writes reached the flash so far)\n",
+			(unsigned long)persist_generation(), hex, (unsigned long)us,
+			(unsigned long)vars.reads, (unsigned long)vars.writes);
 	} else {
 		lflags = spin_lock_irqsave(&flash_lock);
 		cfi_flash_fail_program(&cfi);
@@ -200,7 +201,8 @@ enum svsm_err flash_vars_load(gpa_t gpa, uint16_t select, uint32_t size)
 
 	if (size == 0 || size % FLASH_BLOCK_SIZE != 0 || size > STATE_RECORD_MAX) {
 		pr_err("uefi-vars: the variable store is %u bytes; it must be a multiple of 4 KiB "
-		       "up to %u\n", size, STATE_RECORD_MAX);
+		       "up to %u\n",
+		       size, STATE_RECORD_MAX);
 		return SVSM_E_FORMAT;
 	}
 	pa = page_alloc_get(order_of(size), PAGE_OWNER_KERNEL);
@@ -214,7 +216,8 @@ enum svsm_err flash_vars_load(gpa_t gpa, uint16_t select, uint32_t size)
 	err = persist_record_get(STATE_REC_UEFI_VARS, &rec, &rec_size);
 	if (err == SVSM_OK && rec_size != size) {
 		pr_err("uefi-vars: the state's variable store is %u bytes, the firmware's %u: "
-		       "boot stopped\n", rec_size, size);
+		       "boot stopped\n",
+		       rec_size, size);
 		return SVSM_E_FORMAT;
 	}
 	if (err == SVSM_OK) {
@@ -269,8 +272,10 @@ static enum bus_result code_access(void *ctx, struct vcpu *v, struct bus_access 
 		uint64_t n = __atomic_add_fetch(&code.writes_dropped, 1, __ATOMIC_RELAXED);
 
 		if (n <= CODE_WRITE_LOG_MAX) {
-			pr_warn("flash: guest write of %u bytes to the firmware code at %#lx dropped "
-				"(read-only)\n", a->size, gpa_addr(a->gpa));
+			pr_warn(
+			    "flash: guest write of %u bytes to the firmware code at %#lx dropped "
+			    "(read-only)\n",
+			    a->size, gpa_addr(a->gpa));
 		}
 		return BUS_DONE;
 	}

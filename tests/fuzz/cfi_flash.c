@@ -71,11 +71,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			}
 			if (n != 8 && ((ev & CFI_FLASH_EV_LEFT_ARRAY) != 0) !=
-					      (was && !cfi_flash_array_mode(&f))) {
+					  (was && !cfi_flash_array_mode(&f))) {
 				abort();
 			}
 			if (n != 8 && ((ev & CFI_FLASH_EV_ENTERED_ARRAY) != 0) !=
-					      (!was && cfi_flash_array_mode(&f))) {
+					  (!was && cfi_flash_array_mode(&f))) {
 				abort();
 			}
 			if (n == 8 && was != cfi_flash_array_mode(&f) && ev == CFI_FLASH_EV_NONE) {
@@ -87,7 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (n < 8 && (v >> (8 * n)) != 0) {
 				abort();
 			}
-			if (was && cfi_flash_array_mode(&f) && (n == 1 || n == 2 || n == 4 || n == 8) &&
+			if (was && cfi_flash_array_mode(&f) &&
+			    (n == 1 || n == 2 || n == 4 || n == 8) &&
 			    v != expect_array(a, off, n)) {
 				abort();
 			}

@@ -63,7 +63,8 @@ TEST(cfi_flash, ovmf_probe_detects_flash)
 	uint8_t original, probe;
 
 	setup(&x);
-	while (off < BLOCK && (rd8(&x, off) == 0x50 || rd8(&x, off) == 0x70 || rd8(&x, off) == 0x00)) {
+	while (off < BLOCK &&
+	       (rd8(&x, off) == 0x50 || rd8(&x, off) == 0x70 || rd8(&x, off) == 0x00)) {
 		off++;
 	}
 	ASSERT_EQ(off, 16u);
@@ -187,7 +188,7 @@ TEST(cfi_flash, identify_and_cfi_query)
 	EXPECT_EQ(rd8(&x, 0x30), 0x00);
 	EXPECT_EQ(rd8(&x, 0x60), 0x00);
 	EXPECT_EQ(rd8(&x, 0x110), 'Q'); /* only the low 8 bits of the offset count */
-	wr8(&x, 0, 0x42);               /* anything but 0xff stays in query mode */
+	wr8(&x, 0, 0x42);		/* anything but 0xff stays in query mode */
 	EXPECT_EQ(rd8(&x, 0x10), 'Q');
 	EXPECT_EQ(wr8(&x, 0, 0xff), (unsigned)CFI_FLASH_EV_ENTERED_ARRAY);
 	EXPECT_EQ(rd8(&x, 0x10), x.a[0x10]);
@@ -247,7 +248,7 @@ TEST(cfi_flash, write_to_buffer)
 	setup(&x);
 	wr8(&x, 0x400, 0xe8);
 	EXPECT_EQ(rd8(&x, 0x400), 0x80); /* XSR: buffer available */
-	wr8(&x, 0x400, 2);               /* three data cycles */
+	wr8(&x, 0x400, 2);		 /* three data cycles */
 	wr8(&x, 0x400, 0xa1);
 	wr8(&x, 0x401, 0xa2);
 	wr8(&x, 0x402, 0xa3);
