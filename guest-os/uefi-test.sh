@@ -49,8 +49,7 @@ else
 	say "boot 2"
 fi
 efibootmgr -v | sed 's/^/svsm-uefi: efibootmgr: /'
-say "SvsmFlashTest $(efivar -p -n "$GUID-SvsmFlashTest" 2>/dev/null | tr -d '\n' |
-	sed 's/.*Value://; s/^[0-9a-f]* *//' | tr -d ' ' | head -c 200)"
+efivar -p -n "$GUID-SvsmFlashTest" 2>&1 | sed 's/^/svsm-uefi: efivar: /'
 say "SvsmFlashTest raw $(tail -c +5 "$VARS/SvsmFlashTest-$GUID" 2>/dev/null)"
 
 # The code flash is read-only: a write there must not change it.
