@@ -15,7 +15,7 @@
 # (UEFI variables persist in STATE; docs/uefi-vars.md); OVMF_CODE=/OVMF_VARS= pick others;
 # OVMF_FD=FILE boots one combined image as RAM instead (variables lost at power-off).
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 guest="${GUEST:-ovmf}"
 ovmf="${OVMF_FD:-${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}}"
 ovmf_vars=""
