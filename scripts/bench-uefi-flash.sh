@@ -23,7 +23,7 @@
 # Usage: scripts/bench-uefi-flash.sh [--runs N] [--timeout S]
 set -euo pipefail
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "bench-uefi-flash: error: $*" >&2; exit 2; }
 runs=3 tmo=600
 while [ $# -gt 0 ]; do

@@ -14,7 +14,7 @@
 # Usage: scripts/test-uefi-flash.sh [--timeout S] [--keep DIR]
 set -uo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 tmo=600 keep=""
 while [ $# -gt 0 ]; do
 	case "$1" in
