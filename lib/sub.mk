@@ -1,5 +1,7 @@
 # lib/: freestanding code built for the kernels, the host unit tests, the tools and the guest.
 lib-y += format.c cmdline.c sha512.c tpm_cmd.c tpm_marshal.c x86_decode.c intc_filter.c tpm_crb.c log_dev.c
+# The CFI flash behind the firmware's variable store (docs/uefi-vars.md).
+lib-y += cfi_flash.c
 # IGVM parser/encoder and launch digests (docs/igvm.md).
 lib-y += crc32.c igvm_parse.c igvm_payload.c igvm_build.c igvm_measure.c snp_measure.c \
 	snp_measure_ovmf.c

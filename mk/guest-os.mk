@@ -11,7 +11,7 @@ GUEST_OS_LOCK    := $(GUEST_OS_DIR)/packages.lock
 GUEST_OS_CHECKED := $(GUEST_OS_DIR)/lock.checked
 GUEST_OS_KERNEL  := $(GUEST_OS_DIR)/vmlinuz
 GUEST_OS_INITRD  := $(GUEST_OS_DIR)/initramfs.cpio.gz
-GUEST_OS_FILES   := guest-os/init guest-os/check.sh guest-os/demo.sh guest-os/tpm-test.sh \
+GUEST_OS_FILES   := guest-os/init guest-os/check.sh guest-os/demo.sh guest-os/tpm-test.sh guest-os/uefi-test.sh \
 		    guest-os/hostile/hostile.c guest-os/tpmping/tpmping.c guest-os/svsmlog/svsm-log.c \
 		    include/svsm/abi/log.h
 APT_LISTS        := $(wildcard /var/lib/apt/lists/*_Packages*)

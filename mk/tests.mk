@@ -2,7 +2,7 @@
 # (mk/fuzz.mk): what each runs, in the order `make check` runs them (CHECK_TIERS), and the
 # benchmarks `make bench` runs (BENCH_TARGETS). docs/testing.md describes each tier.
 
-.PHONY: test-state-tool test-state bench-state test-gdb
+.PHONY: test-state-tool test-state bench-state test-gdb test-uefi-flash bench-uefi-flash
 .PHONY: test-guest-os test-linux test-linux-tpm test-qemu-trixie bench-linux bench-linux-tpm test-kernel test-e2e test-igvm test-igvm-boot test-snp-build test-interop \
 	bench-e2e bench-igvm bench-kvtpm bench-vtpm
 
@@ -101,24 +101,7 @@ test-qemu-trixie: $(TEST_KERNEL_ELF) $(KERNEL_ELF) $(GUEST_BIN) $(GUEST_OS_KERNE
 test-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 1500 scripts/test-state.sh
 
-.PHONY: test-log-persist
-## test-log-persist: the persistent log (scripts/test-log-persist.sh): a forced panic's log
-## read with svsm-state logs after the next boot (boot counters 1 and 2); an entry removed,
-## swapped, changed or cut off, and a flipped ciphertext byte, each reported; a panic during
-## another vCPU's commit does not wait and does not save.
-test-log-persist: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
-	$(Q)timeout 900 scripts/test-log-persist.sh
-
-## test-uefi-mm: the SVSM UEFI MM protocol with the test guest (scripts/test-uefi-mm.sh):
-## malformed buffers and messages, variables, Secure Boot enrolment with efitools payloads
-## made at test time (PK, KEK, db; unsigned, wrongly signed and replayed updates refused), the
-## same image without payloads must fail, and two boots over a state image (record uefi-mm).
-.PHONY: test-uefi-mm bench-uefi-mm
-test-uefi-mm: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
-	$(Q)timeout 600 scripts/test-uefi-mm.sh
-
-CHECK_TIERS := test-e2e test-linux test-linux-tpm test-igvm test-igvm-boot test-snp-build test-interop \
-	test-state-tool test-kbs test-kbs-kernel test-state test-log-persist test-uefi-mm test-qemu-trixie test-gdb
+.PHONY: test-state-tool test-state bench-state test-gdb test-uefi-flash bench-uefi-flash
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
 bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)
@@ -158,8 +141,14 @@ bench-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
 bench-uefi-mm: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
 	$(Q)timeout 600 scripts/bench-uefi-mm.sh
 
+## bench-uefi-flash: split OVMF with the flash device and its commits vs OVMF.fd as RAM, both
+## under the SVSM with a state disk: boot-time ratio, commits per boot, one commit, the commit
+## time per SetVariable (scripts/bench-uefi-flash.sh).
+bench-uefi-flash: $(KERNEL_ELF) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 2400 scripts/bench-uefi-flash.sh
+
 BENCH_TARGETS := bench-e2e bench-igvm bench-kvtpm bench-vtpm bench-linux bench-linux-tpm bench-state \
-	bench-uefi-mm
+	bench-uefi-mm bench-uefi-flash
 
 .PHONY: test-kbs
 ## test-kbs: the attestation chain on the host: kbs-client-host -> frames -> svsm-proxy ->

@@ -29,7 +29,10 @@ usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "boot-svsm: error: $*" >&2; exit 2; }
 
 dir="${GUEST_OS_DIR:-build/guest-os}"
-ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
+# Split OVMF (code + variable store flash; docs/uefi-vars.md) unless OVMF_FD names one image.
+ovmf="${OVMF_FD:-${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}}"
+ovmf_vars=""
+[ -n "${OVMF_FD:-}" ] || ovmf_vars="${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}"
 svsm="${SVSM_ELF:-build/svsm.elf}"
 mode=ovmf smp=2 mem=1G check=0 reboot=0 hostile="" extra="" svsm_extra="" tmo=300 log="" quiet=0
 while [ $# -gt 0 ]; do
@@ -67,6 +70,7 @@ append="console=ttyS0 panic=-1"
 
 fwcfg=(-fw_cfg "name=opt/svsm/kernel,file=$kernel" -fw_cfg "name=opt/svsm/initrd,file=$initrd"
 	-fw_cfg "name=opt/svsm/cmdline,string=$append")
+[ "$mode" = direct ] || [ -z "$ovmf_vars" ] || fwcfg=(-fw_cfg "name=opt/svsm/firmware-vars,file=$ovmf_vars" "${fwcfg[@]}")
 [ "$mode" = direct ] || fwcfg=(-fw_cfg "name=opt/svsm/firmware,file=$ovmf" "${fwcfg[@]}")
 
 [ "$quiet" = 1 ] || echo "boot-svsm: $mode boot of $svsm, -smp $smp -m $mem; guest: $append; log $log"

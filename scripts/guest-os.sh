@@ -4,7 +4,8 @@
 #   vmlinuz             Debian's kernel, from the package linux-image-amd64 depends on
 #   initramfs.cpio.gz   busybox-static, tpm2-tools, the shared libraries they load (ELF
 #                       NEEDED closure), the libtss2 TCTIs, the TPM kernel modules that are
-#                       not built in (and msr), guest-os/{init,check.sh,demo.sh,tpm-test.sh},
+#                       not built in (and msr, efivarfs), efibootmgr and efivar,
+#                       guest-os/{init,check.sh,demo.sh,tpm-test.sh,uefi-test.sh},
 #                       svsm-hostile, svsm-tpmping and svsm-log (guest-os/hostile/hostile.c,
 #                       guest-os/tpmping/tpmping.c, guest-os/svsmlog/svsm-log.c, gcc -static)
 # Downloaded .debs are cached in ${XDG_CACHE_HOME:-~/.cache}/svsm-c/debs/ under their
@@ -25,10 +26,11 @@ CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/svsm-c/debs"
 # Packages the initramfs is built from; their library dependencies are resolved from
 # Debian's metadata (Depends into Section: libs, recursively).
 ROOT_PACKAGES=(busybox-static tpm2-tools libtss2-tcti-device0 libtss2-tcti-mssim0
-	libtss2-tcti-swtpm0 libtss2-tcti-cmd0 libtss2-tctildr0)
+	libtss2-tcti-swtpm0 libtss2-tcti-cmd0 libtss2-tctildr0 efibootmgr efivar)
 # Kernel modules the TPM CRB device needs (with their dependencies), unless built in.
 # msr: /dev/cpu/N/msr, which svsm-hostile needs (CONFIG_X86_MSR=m in Debian 12).
-read -r -a MODULES <<<"${GUEST_OS_MODULES:-tpm tpm_crb msr}"
+# efivarfs: /sys/firmware/efi/efivars for efibootmgr and efivar (svsm-uefi).
+read -r -a MODULES <<<"${GUEST_OS_MODULES:-tpm tpm_crb msr efivarfs}"
 
 for tool in apt-cache apt-get dpkg-deb cpio gzip readelf objcopy sha256sum; do
 	command -v "$tool" >/dev/null 2>&1 || die "'$tool' is missing (run 'make deps')"
@@ -327,6 +329,9 @@ cmd_build() {
 		symlink("/bin/busybox", $_) or die "guest-os: symlink $_: $!\n" }' "$ROOT" ||
 		die "cannot make the busybox applet links"
 	(cd "$PKGS/tpm2-tools" && find usr/bin -mindepth 1 | sed 's/^/tpm2-tools /') | stage_files
+	# UEFI variables from Linux (svsm-uefi, docs/uefi-vars.md).
+	printf 'efibootmgr %s\n' $(cd "$PKGS/efibootmgr" && find bin usr/bin -name efibootmgr 2>/dev/null) | stage_files
+	echo "efivar usr/bin/efivar" | stage_files
 	for p in libtss2-tcti-device0 libtss2-tcti-mssim0 libtss2-tcti-swtpm0 libtss2-tcti-cmd0; do
 		(cd "$PKGS/$p" && find . -name 'libtss2-tcti-*.so*' | sed "s,^\./,$p ,")
 	done | stage_files
@@ -339,6 +344,7 @@ cmd_build() {
 	install -m 0755 "$SRC_DIR/guest-os/check.sh" "$ROOT/usr/bin/svsm-check"
 	install -m 0755 "$SRC_DIR/guest-os/demo.sh" "$ROOT/usr/bin/svsm-demo"
 	install -m 0755 "$SRC_DIR/guest-os/tpm-test.sh" "$ROOT/usr/bin/svsm-tpm"
+	install -m 0755 "$SRC_DIR/guest-os/uefi-test.sh" "$ROOT/usr/bin/svsm-uefi"
 	# svsm-hostile: static, built with the host gcc against Debian's libc6-dev libc.a.
 	${CC:-gcc} -static -O2 -Wall -Wextra -Werror -o "$out/svsm-hostile" \
 		"$SRC_DIR/guest-os/hostile/hostile.c" || die "cannot build svsm-hostile (libc6-dev installed?)"

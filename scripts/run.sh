@@ -16,10 +16,15 @@
 # GDB=1: boot the debug image build/svsm-debug.elf with its GDB stub on COM3, a TCP server on
 # 127.0.0.1:GDB_PORT (default 1234), and print the gdb command; GDB=wait also stops the SVSM
 # at boot until gdb continues (docs/gdb.md).
+# Firmware: Debian's OVMF_CODE_4M.fd with OVMF_VARS_4M.fd as the initial variable store
+# (UEFI variables persist in STATE; docs/uefi-vars.md); OVMF_CODE=/OVMF_VARS= pick others;
+# OVMF_FD=FILE boots one combined image as RAM instead (variables lost at power-off).
 set -uo pipefail
-case "${1:-}" in -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 guest="${GUEST:-ovmf}"
-ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
+ovmf="${OVMF_FD:-${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}}"
+ovmf_vars=""
+[ -n "${OVMF_FD:-}" ] || ovmf_vars="${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}"
 os_dir="${GUEST_OS_DIR:-build/guest-os}"
 smp="${SMP:-2}"
 interactive=0
@@ -94,7 +99,11 @@ fw=(-fw_cfg "name=opt/svsm/kernel,file=$os_dir/vmlinuz"
 if [ "$guest" = ovmf ]; then
 	[ -f "$ovmf" ] || { echo "run: $ovmf missing (Debian package ovmf; make deps)" >&2; exit 2; }
 	fw+=(-fw_cfg "name=opt/svsm/firmware,file=$ovmf")
-	banner "Debian's OVMF ($ovmf) at the reset vector, then Debian's Linux $(basename "$(readlink -f "$os_dir/vmlinuz")") with the project's initramfs"
+	if [ -n "$ovmf_vars" ]; then
+		[ -f "$ovmf_vars" ] || { echo "run: $ovmf_vars missing (Debian package ovmf)" >&2; exit 2; }
+		fw+=(-fw_cfg "name=opt/svsm/firmware-vars,file=$ovmf_vars")
+	fi
+	banner "Debian's OVMF ($ovmf${ovmf_vars:+ + $ovmf_vars}) at the reset vector, then Debian's Linux $(basename "$(readlink -f "$os_dir/vmlinuz")") with the project's initramfs"
 else
 	banner "Debian's Linux, booted by the SVSM itself (64-bit boot protocol), with the project's initramfs"
 fi

@@ -38,6 +38,10 @@ die() { echo "test-linux-tpm: error: $*" >&2; exit 2; }
 
 dir="${GUEST_OS_DIR:-build/guest-os}"
 ovmf="${OVMF_FD:-/usr/share/ovmf/OVMF.fd}"
+# Under the SVSM: split OVMF (docs/uefi-vars.md) unless OVMF_FD names one image.
+svsm_fw=(-fw_cfg "name=opt/svsm/firmware,file=$ovmf")
+[ -n "${OVMF_FD:-}" ] || svsm_fw=(-fw_cfg "name=opt/svsm/firmware,file=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}"
+	-fw_cfg "name=opt/svsm/firmware-vars,file=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}")
 svsm="${SVSM_ELF:-build/svsm.elf}"
 target=svsm tmo=700 log="" smp=2 expect_fail=0
 while [ $# -gt 0 ]; do
@@ -68,7 +72,7 @@ else
 	[ -f "$ovmf" ] || die "no $ovmf (Debian package ovmf; run 'make deps')"
 	cmd=(scripts/qemu.sh --allow-reboot --smp "$smp" --mem 1G --timeout "$tmo"
 		--append "log=info ${SVSM_APPEND:-}" "$svsm" --
-		-fw_cfg "name=opt/svsm/firmware,file=$ovmf" -fw_cfg "name=opt/svsm/kernel,file=$kernel"
+		"${svsm_fw[@]}" -fw_cfg "name=opt/svsm/kernel,file=$kernel"
 		-fw_cfg "name=opt/svsm/initrd,file=$initrd"
 		-fw_cfg "name=opt/svsm/cmdline,string=console=ttyS0 panic=-1 $words")
 fi

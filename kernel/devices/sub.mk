@@ -9,3 +9,7 @@ kernel-y += lapic.c ioapic.c pic.c
 portable-y += tpm_crb.c
 # The log device (docs/logging.md "The log device"); the registers are lib/log_dev.c.
 portable-y += log_dev.c
+# Split firmware's flash: code read-only, the variable store a CFI flash persisted in the
+# state store (docs/uefi-vars.md); the state machine is lib/cfi_flash.c.
+kernel-y += flash.c
+sysinc-y += flash.c

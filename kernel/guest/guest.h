@@ -70,9 +70,10 @@ void guest_set_kind(enum guest_kind kind);
 bool guest_kind_is_os(void);
 /**
  * guest_ram_map_set_flash - before guest_ram_map_init(): guest-physical [@start, @end) is
- * firmware flash backed by the SVSM pages at @pa (guest memory, not RAM in the e820).
+ * firmware flash backed by the SVSM pages at @pa (guest memory, not RAM in the e820);
+ * @readonly: the SVSM never writes it either (guest_mem_set_readonly()).
  */
-void guest_ram_map_set_flash(gpa_t start, gpa_t end, paddr_t pa);
+void guest_ram_map_set_flash(gpa_t start, gpa_t end, paddr_t pa, bool readonly);
 /** ovmf_load - read opt/svsm/firmware into SVSM pages for the flash below 4 GiB. */
 enum svsm_err ovmf_load(void) SVSM_MUST_CHECK;
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "kernel/devices/bus.h"
+#include "kernel/devices/flash.h"
 #include "kernel/devices/fw_cfg_view.h"
 #include "kernel/devices/intc_absent.h"
 #include "kernel/devices/lapic.h"
@@ -179,6 +180,9 @@ enum svsm_err guest_launch(struct vcpu **bsp)
 	}
 	if (err == SVSM_OK) {
 		err = trap_device_mmio();
+	}
+	if (err == SVSM_OK && guest_kind() == GUEST_KIND_OVMF) {
+		err = flash_map(); /* split firmware's flash: read-only, over the traps */
 	}
 	if (err != SVSM_OK) {
 		return err;

@@ -10,7 +10,9 @@
  *   sits are backed by the host pages cut from that top (guest_mem_set_backing()), and the
  *   cut is the guest-physical range reserved for the SVSM: no e820 entry, no NPT mapping.
  *   No guest-physical address reaches the SVSM's own pages. Firmware flash (ovmf.c) is a
- *   further backed range below 4 GiB, guest memory but not RAM in the e820.
+ *   further backed range below 4 GiB, guest memory but not RAM in the e820; split
+ *   firmware's code flash is read-only guest memory (guest_mem_set_readonly(); the NPT maps
+ *   it read-only: devices/flash.c), its variable store is a device (docs/uefi-vars.md).
  * The boot memory map's raw addresses become gpa_t here.
  */
 #include "kernel/guest/guest.h"
@@ -26,6 +28,7 @@
 static enum guest_kind kind;
 static struct guest_mem_range flash; /* end 0: none */
 static paddr_t flash_pa;
+static bool flash_readonly;
 
 void guest_set_kind(enum guest_kind k)
 {
@@ -124,6 +127,9 @@ enum svsm_err guest_ram_map_init(void)
 		err = guest_mem_set_backing(flash.start, gpa_diff(flash.end, flash.start),
 					    flash_pa);
 	}
+	if (err == SVSM_OK && flash_readonly) {
+		guest_mem_set_readonly(flash.start, gpa_diff(flash.end, flash.start));
+	}
 	if (err == SVSM_OK) {
 		pr_info("guest: paravisor layout: RAM [%#lx, %#lx) backed at [%#lx, %#lx); "
 			"[%#lx, %#lx) reserved for the SVSM\n", ss, se, cut, cut + (se - ss), cut,
@@ -132,10 +138,11 @@ enum svsm_err guest_ram_map_init(void)
 	return err;
 }
 
-void guest_ram_map_set_flash(gpa_t start, gpa_t end, paddr_t pa)
+void guest_ram_map_set_flash(gpa_t start, gpa_t end, paddr_t pa, bool readonly)
 {
 	flash = (struct guest_mem_range){start, end};
 	flash_pa = pa;
+	flash_readonly = readonly;
 }
 
 gpa_t guest_lapic_gpa(void)

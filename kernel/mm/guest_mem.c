@@ -27,6 +27,7 @@ static struct {
 } gm_backing[GUEST_MEM_MAX_BACKINGS];
 static unsigned gm_backing_count;
 static uint32_t gm_writers; /* SVSM writes to guest RAM under way (write_guarded()) */
+static struct guest_mem_range gm_readonly; /* end 0: none */
 
 /* Longer than any copy takes: a protect that waits this long gives up with SVSM_E_BUSY. */
 #define GM_DRAIN_SPINS 10000000u
@@ -60,6 +61,7 @@ enum svsm_err guest_mem_init(const struct guest_mem_range *ram, unsigned count,
 	gm_svsm_start = svsm_start;
 	gm_svsm_end = svsm_end;
 	gm_protected_count = 0;
+	gm_readonly = (struct guest_mem_range){GPA_C(0), GPA_C(0)};
 	memset(gm_claims, 0, sizeof(gm_claims));
 	return SVSM_OK;
 }
@@ -93,6 +95,18 @@ bool guest_mem_valid(gpa_t gpa, uint64_t len)
 		}
 	}
 	return false;
+}
+
+void guest_mem_set_readonly(gpa_t gpa, uint64_t size)
+{
+	gm_readonly = (struct guest_mem_range){gpa, gpa_add(gpa, size)};
+}
+
+/* [gpa, gpa + len) may be written (it misses the read-only range). */
+static bool writable(gpa_t gpa, uint64_t len)
+{
+	return gpa_eq(gm_readonly.end, GPA_C(0)) ||
+	       !overlaps(gpa, gpa_add(gpa, len), gm_readonly.start, gm_readonly.end);
 }
 
 /* Caller holds gm_lock. */
@@ -240,7 +254,7 @@ static enum svsm_err write_guarded(gpa_t gpa, const void *src, size_t len)
 {
 	bool ok = false;
 
-	if (!guest_mem_valid(gpa, len)) {
+	if (!guest_mem_valid(gpa, len) || !writable(gpa, len)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
 	__atomic_add_fetch(&gm_writers, 1, __ATOMIC_SEQ_CST);
@@ -284,7 +298,7 @@ enum svsm_err guest_mem_claim_unprotected(struct guest_mem_claim *c, gpa_t gpa, 
 	enum svsm_err err = SVSM_E_BUSY;
 
 	*c = (struct guest_mem_claim){GPA_C(0), 0, GUEST_MEM_MAX_CLAIMS};
-	if (!guest_mem_valid(gpa, len)) {
+	if (!guest_mem_valid(gpa, len) || !writable(gpa, len)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
 	flags = spin_lock_irqsave(&gm_lock);
@@ -363,7 +377,8 @@ enum svsm_err guest_mem_take_call_pending(gpa_t ca_gpa, bool *pending)
 {
 	uint8_t old = 0;
 
-	if (!guest_mem_valid(ca_gpa, 1) || guest_mem_is_protected(ca_gpa, 1)) {
+	if (!guest_mem_valid(ca_gpa, 1) || !writable(ca_gpa, 1) ||
+	    guest_mem_is_protected(ca_gpa, 1)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
 	if (!arch_safe_xchg_u8((uint8_t *)guest_va(ca_gpa), 0, &old)) {

@@ -50,6 +50,13 @@ bool guest_mem_backing(unsigned i, gpa_t *gpa, uint64_t *size, paddr_t *pa);
 /** guest_mem_host_pa - the host-physical page behind guest-physical @gpa. */
 paddr_t guest_mem_host_pa(gpa_t gpa);
 
+/**
+ * guest_mem_set_readonly - guest memory [@gpa, @gpa + @size) (firmware code flash) is
+ * never written by the SVSM: writes, zeroing, PVALIDATE claims and call-pending exchanges
+ * touching it fail with SVSM_E_INVALID_ADDRESS; reads work. One range, set at launch.
+ */
+void guest_mem_set_readonly(gpa_t gpa, uint64_t size);
+
 /** guest_mem_valid - [gpa, gpa + len) is guest RAM (len > 0, no overflow). */
 bool guest_mem_valid(gpa_t gpa, uint64_t len);
 /** guest_mem_svsm_range - the guest-physical range reserved for the SVSM (never RAM). */

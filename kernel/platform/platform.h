@@ -106,6 +106,17 @@ void plat_guest_prevalidate(gpa_t gpa, uint64_t size);
 enum svsm_err plat_guest_trap_mmio(gpa_t gpa, uint64_t size) SVSM_MUST_CHECK;
 
 /**
+ * plat_guest_map_ro - map guest-physical [@gpa, @gpa + @size) read-only (and executable)
+ * to host-physical [@pa, ...): guest reads run without an exit, writes exit as MMIO to the
+ * range's owner on the bus (firmware flash: docs/uefi-vars.md). Page-aligned.
+ * plat_guest_unmap - every guest access to the range exits from now on; returns once no
+ * CPU can still use an older translation (nested TLBs flushed).
+ * Native only; SNP: SVSM_E_UNSUPPORTED (the guest's memory is its own there).
+ */
+enum svsm_err plat_guest_map_ro(gpa_t gpa, uint64_t size, paddr_t pa) SVSM_MUST_CHECK;
+enum svsm_err plat_guest_unmap(gpa_t gpa, uint64_t size) SVSM_MUST_CHECK;
+
+/**
  * plat_launch_guest - create the boot vCPU and return it in @bsp: from @start for a
  * loaded guest, from the launch image's firmware when @start is NULL.
  */

@@ -444,6 +444,9 @@ struct prepare_job {
 	struct state_report rep;
 	uint64_t writes;
 	enum svsm_err err;
+	uint32_t rec_type; /* persist_commit_record(): another record to set (0: none) */
+	const void *rec_data;
+	uint32_t rec_size;
 };
 
 /* Library context: the current permall into the state, then encrypt the inactive slot. */
@@ -454,6 +457,12 @@ static void prepare_run(void *arg)
 	uint8_t *blob = NULL;
 
 	job->writes = ram_store_write_count();
+	if (job->rec_type != 0) {
+		job->err = state_set(&persist.st, job->rec_type, job->rec_data, job->rec_size);
+		if (job->err != SVSM_OK || job->writes == persist.synced_writes) {
+			goto encrypt; /* the vTPM record on hand is current */
+		}
+	}
 	job->err = vtpm_store_size(PERMALL, &size);
 	if (job->err == SVSM_OK) {
 		blob = malloc(size != 0 ? size : 1);
@@ -466,6 +475,7 @@ static void prepare_run(void *arg)
 		explicit_bzero(blob, size);
 		free(blob);
 	}
+encrypt:
 	if (job->err == SVSM_OK) {
 		log_update(); /* every state commit carries the new log lines */
 		job->err = state_commit_prepare(&persist.keys, &persist.st, job->c, &job->rep);
@@ -492,19 +502,47 @@ static uint64_t commit_delay_us(void)
 	return (uint64_t)delay;
 }
 
+static enum svsm_err commit(uint32_t rec_type, const void *rec_data, uint32_t rec_size);
+
 enum svsm_err persist_sync(void)
 {
+	if (!persist.enabled || ram_store_write_count() == persist.synced_writes) {
+		return SVSM_OK;
+	}
+	return commit(0, NULL, 0);
+}
+
+enum svsm_err persist_record_get(uint32_t type, const uint8_t **data, uint32_t *size)
+{
+	if (!persist.enabled) {
+		return SVSM_E_UNSUPPORTED;
+	}
+	return state_get(&persist.st, type, data, size);
+}
+
+enum svsm_err persist_commit_record(uint32_t type, const void *data, uint32_t size)
+{
+	if (!persist.enabled) {
+		return SVSM_E_UNSUPPORTED;
+	}
+	if (type == STATE_REC_VTPM || type == 0) {
+		return SVSM_E_INVALID_PARAM; /* the vTPM's record is persist_sync()'s */
+	}
+	return commit(type, data, size);
+}
+
+/* Commit the vTPM's changes and, with @rec_type, that record too; persist_lock taken here. */
+static enum svsm_err commit(uint32_t rec_type, const void *rec_data, uint32_t rec_size)
+{
 	struct state_commit c;
-	struct prepare_job job = {.c = &c};
+	struct prepare_job job = {.c = &c, .rec_type = rec_type, .rec_data = rec_data,
+				  .rec_size = rec_size};
 	struct state_dev dev = disk();
 	uint64_t flags, t0;
 	enum svsm_err err;
 
-	if (!persist.enabled || ram_store_write_count() == persist.synced_writes) {
-		return SVSM_OK;
-	}
 	flags = spin_lock_irqsave(&persist_lock);
-	if (ram_store_write_count() == persist.synced_writes) {
+	if (rec_type == 0 && ram_store_write_count() == persist.synced_writes) {
 		spin_unlock_irqrestore(&persist_lock, flags);
 		return SVSM_OK; /* another CPU committed it meanwhile */
 	}
@@ -523,9 +561,15 @@ enum svsm_err persist_sync(void)
 		persist.synced_writes = job.writes;
 		persist.commits++;
 		persist.last_commit_us = tsc_now_us() - t0;
-		pr_info("state: committed generation %lu (%lu us)\n",
-			(unsigned long)state_generation(&persist.st),
-			(unsigned long)persist.last_commit_us);
+		if (rec_type != 0) {
+			pr_info("state: committed generation %lu (%s, %lu us)\n",
+				(unsigned long)state_generation(&persist.st),
+				state_rec_type_name(rec_type), (unsigned long)persist.last_commit_us);
+		} else {
+			pr_info("state: committed generation %lu (%lu us)\n",
+				(unsigned long)state_generation(&persist.st),
+				(unsigned long)persist.last_commit_us);
+		}
 	} else {
 		pr_err("state: commit failed: %s\n", job.rep.msg);
 	}
@@ -534,68 +578,3 @@ enum svsm_err persist_sync(void)
 	return err;
 }
 
-enum svsm_err persist_record(uint32_t type, const uint8_t **data, uint32_t *size)
-{
-	if (!persist.enabled) {
-		return SVSM_E_NOT_FOUND;
-	}
-	return state_get(&persist.st, type, data, size);
-}
-
-struct record_job {
-	uint32_t type;
-	const uint8_t *data;
-	uint32_t size;
-	struct state_commit *c;
-	struct state_report rep;
-	enum svsm_err err;
-};
-
-/* Library context: the record into the state, then encrypt the inactive slot. */
-static void record_prepare_run(void *arg)
-{
-	struct record_job *job = arg;
-
-	job->err = state_set(&persist.st, job->type, job->data, job->size);
-	if (job->err == SVSM_OK) {
-		log_update(); /* every state commit carries the new log lines */
-		job->err = state_commit_prepare(&persist.keys, &persist.st, job->c, &job->rep);
-	}
-}
-
-enum svsm_err persist_commit_record(uint32_t type, const uint8_t *data, uint32_t size)
-{
-	struct state_commit c;
-	struct record_job job = {.type = type, .data = data, .size = size, .c = &c};
-	struct state_dev dev = disk();
-	uint64_t flags, t0;
-	enum svsm_err err;
-
-	if (!persist.enabled) {
-		return SVSM_OK;
-	}
-	flags = spin_lock_irqsave(&persist_lock);
-	t0 = tsc_now_us();
-	memset(&c, 0, sizeof(c));
-	services_run(record_prepare_run, &job);
-	err = job.err;
-	if (err == SVSM_OK) {
-		err = state_commit_write(&dev, &c, &job.rep); /* the disk wait: library lock free */
-		if (commit_delay_us() != 0) {
-			tsc_delay_us(commit_delay_us());
-		}
-	}
-	if (err == SVSM_OK) {
-		state_commit_done(&persist.st, &c);
-		persist.commits++;
-		persist.last_commit_us = tsc_now_us() - t0;
-		pr_info("state: committed generation %lu (%s, %lu us)\n",
-			(unsigned long)state_generation(&persist.st), state_rec_type_name(type),
-			(unsigned long)persist.last_commit_us);
-	} else {
-		pr_err("state: commit of %s failed: %s\n", state_rec_type_name(type), job.rep.msg);
-	}
-	state_commit_free(&c);
-	spin_unlock_irqrestore(&persist_lock, flags);
-	return err;
-}

@@ -40,6 +40,22 @@ bool persist_enabled(void);
  */
 enum svsm_err persist_sync(void) SVSM_MUST_CHECK;
 
+/**
+ * persist_record_get - record @type of the state opened at boot or last committed
+ * (SVSM_E_NOT_FOUND: none; SVSM_E_UNSUPPORTED: no state disk). *@data stays valid until
+ * the next commit of that record: copy it.
+ */
+enum svsm_err persist_record_get(uint32_t type, const uint8_t **data,
+				 uint32_t *size) SVSM_MUST_CHECK;
+
+/**
+ * persist_commit_record - set record @type (not the vTPM's) to @data and commit it with any
+ * vTPM change, durable on disk before returning (the UEFI variable store: docs/uefi-vars.md).
+ * SVSM_E_UNSUPPORTED without a state disk; SVSM_E_IO when the disk failed.
+ */
+enum svsm_err persist_commit_record(uint32_t type, const void *data,
+				    uint32_t size) SVSM_MUST_CHECK;
+
 /** persist_generation - the generation of the state on disk (0: none). */
 uint64_t persist_generation(void);
 
@@ -61,18 +77,3 @@ enum svsm_err persist_log_sync(void);
  * (a test knob, off by default; docs/logging.md "Persistence").
  */
 void persist_tick(void);
-
-/**
- * persist_record - the record of @type the state held when it was opened at boot (or
- * committed since): SVSM_E_NOT_FOUND without a state disk or without that record. @data
- * stays valid until the next commit of @type. For services seeding themselves at boot.
- */
-enum svsm_err persist_record(uint32_t type, const uint8_t **data, uint32_t *size) SVSM_MUST_CHECK;
-
-/**
- * persist_commit_record - set record @type to @data (@size bytes) and commit the state
- * (encrypt in the library context, write and flush with the library lock free). Returns
- * once it is durable; SVSM_OK without a state disk. Call outside services_run().
- */
-enum svsm_err persist_commit_record(uint32_t type, const uint8_t *data,
-				    uint32_t size) SVSM_MUST_CHECK;

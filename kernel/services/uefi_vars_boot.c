@@ -20,9 +20,9 @@ enum svsm_err uefi_vars_service_boot(void)
 {
 	const uint8_t *data = NULL;
 	uint32_t size = 0;
-	enum svsm_err err = persist_record(STATE_REC_UEFI_MM, &data, &size);
+	enum svsm_err err = persist_record_get(STATE_REC_UEFI_MM, &data, &size);
 
-	if (err == SVSM_E_NOT_FOUND) {
+	if (err == SVSM_E_NOT_FOUND || err == SVSM_E_UNSUPPORTED) { /* none, or no state disk */
 		data = NULL;
 		size = 0;
 	} else if (err != SVSM_OK) {

@@ -66,6 +66,10 @@ FUZZ_SRCS_tpm_crb := lib/tpm_crb.c
 # The log device's register state machine over the real log ring.
 FUZZ_TARGETS += log_dev
 FUZZ_SRCS_log_dev := lib/log_dev.c kernel/lib/log_ring.c
+
+# The CFI flash behind the firmware's variable store (docs/uefi-vars.md).
+FUZZ_TARGETS += cfi_flash
+FUZZ_SRCS_cfi_flash := lib/cfi_flash.c
 # MMIO emulation and its string instructions (MOVS/STOS), through the guest's page tables.
 FUZZ_TARGETS += mmio_string
 FUZZ_SRCS_mmio_string := kernel/vcpu/mmio.c kernel/vcpu/mmio_string.c kernel/vcpu/guest_walk.c \

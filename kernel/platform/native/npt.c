@@ -191,6 +191,45 @@ enum svsm_err plat_guest_trap_mmio(gpa_t gpa, uint64_t size)
 	return err;
 }
 
+static bool range_ok(gpa_t gpa, uint64_t size)
+{
+	return gpa_aligned(gpa, MM_PAGE_SIZE) && size != 0 && size % MM_PAGE_SIZE == 0 &&
+	       !guest_mem_touches_svsm(gpa, size);
+}
+
+enum svsm_err plat_guest_map_ro(gpa_t gpa, uint64_t size, paddr_t pa)
+{
+	uint64_t flags = spin_lock_irqsave(&npt_lock);
+	enum svsm_err err = SVSM_E_INVALID_PARAM;
+
+	/* From unmapped (or read-only) to read-only: no CPU holds a wider translation. */
+	if (range_ok(gpa, size)) {
+		err = pgtable_unmap(&native_npt, npt_in(gpa), size);
+	}
+	if (err == SVSM_OK) {
+		err = pgtable_map(&native_npt, npt_in(gpa), pa, size, PTE_U, PGTABLE_ALLOW_LARGE);
+	}
+	spin_unlock_irqrestore(&npt_lock, flags);
+	return err;
+}
+
+enum svsm_err plat_guest_unmap(gpa_t gpa, uint64_t size)
+{
+	uint64_t flags = spin_lock_irqsave(&npt_lock);
+	enum svsm_err err = range_ok(gpa, size) ? pgtable_unmap(&native_npt, npt_in(gpa), size)
+						: SVSM_E_INVALID_PARAM;
+	uint64_t gen = 0;
+
+	if (err == SVSM_OK) {
+		gen = __atomic_add_fetch(&npt_gen, 1, __ATOMIC_SEQ_CST);
+	}
+	spin_unlock_irqrestore(&npt_lock, flags);
+	if (gen != 0) {
+		wait_for_flush(gen);
+	}
+	return err;
+}
+
 bool native_npt_writable(gpa_t gpa)
 {
 	uint64_t flags = spin_lock_irqsave(&npt_lock);

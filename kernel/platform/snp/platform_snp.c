@@ -336,6 +336,21 @@ enum svsm_err plat_guest_trap_mmio(gpa_t gpa, uint64_t size)
 	return SVSM_OK;
 }
 
+enum svsm_err plat_guest_map_ro(gpa_t gpa, uint64_t size, paddr_t pa)
+{
+	(void)gpa;
+	(void)size;
+	(void)pa;
+	return SVSM_E_UNSUPPORTED;
+}
+
+enum svsm_err plat_guest_unmap(gpa_t gpa, uint64_t size)
+{
+	(void)gpa;
+	(void)size;
+	return SVSM_E_UNSUPPORTED;
+}
+
 enum svsm_err plat_guest_pass_io(uint32_t first, uint32_t count)
 {
 	/* A VMPL2 guest's port I/O goes to the host through its own #VC handler. */
