@@ -101,7 +101,33 @@ test-qemu-trixie: $(TEST_KERNEL_ELF) $(KERNEL_ELF) $(GUEST_BIN) $(GUEST_OS_KERNE
 test-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
 	$(Q)timeout 1500 scripts/test-state.sh
 
-.PHONY: test-state-tool test-state bench-state test-gdb test-uefi-flash bench-uefi-flash
+.PHONY: test-log-persist
+## test-log-persist: the persistent log (scripts/test-log-persist.sh): a forced panic's log
+## read with svsm-state logs after the next boot (boot counters 1 and 2); an entry removed,
+## swapped, changed or cut off, and a flipped ciphertext byte, each reported; a panic during
+## another vCPU's commit does not wait and does not save.
+test-log-persist: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
+	$(Q)timeout 900 scripts/test-log-persist.sh
+
+## test-uefi-mm: the SVSM UEFI MM protocol with the test guest (scripts/test-uefi-mm.sh):
+## malformed buffers and messages, variables, Secure Boot enrolment with efitools payloads
+## made at test time (PK, KEK, db; unsigned, wrongly signed and replayed updates refused), the
+## same image without payloads must fail, and two boots over a state image (record uefi-mm).
+.PHONY: test-uefi-mm bench-uefi-mm
+test-uefi-mm: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
+	$(Q)timeout 600 scripts/test-uefi-mm.sh
+
+## test-uefi-flash: UEFI variables persist (scripts/test-uefi-flash.sh): split OVMF with the
+## SVSM's flash device over a state image; two OVMF+Linux boots (a boot entry and a variable
+## back in boot 2, the store's SHA-256 equal at commit, load and in svsm-state's record);
+## guest writes to the read-only code flash dropped.
+test-uefi-flash: $(KERNEL_ELF) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
+	$(Q)timeout 1200 scripts/test-uefi-flash.sh
+
+CHECK_TIERS := test-e2e test-linux test-linux-tpm test-igvm test-igvm-boot test-snp-build test-interop \
+	test-state-tool test-kbs test-kbs-kernel test-state test-uefi-flash test-log-persist test-uefi-mm \
+	test-qemu-trixie test-gdb
+
 
 ## bench-e2e: SVSM call round trip vs bare VMMCALL, measured by the guest in one run.
 bench-e2e: $(KERNEL_ELF) $(GUEST_BIN)
