@@ -33,6 +33,9 @@ enum bus_result {
  *         may still refuse it, e.g. by stopping the guest).
  * @write: a write of @value; else the device sets @value.
  * @value: the data, in the low @size bytes.
+ * @end_batch: set by the device: the access did costly work (a disk commit, a nested TLB
+ *         flush on every CPU), so a string instruction's batch ends after it and the guest
+ *         runs the instruction again for the rest (bounds the work of one exit).
  */
 struct bus_access {
 	uint16_t port;
@@ -40,6 +43,7 @@ struct bus_access {
 	uint8_t size;
 	bool write;
 	uint64_t value;
+	bool end_batch;
 };
 
 /** bus_handler_fn - a device's handler for the range it registered with @ctx. */

@@ -178,10 +178,14 @@ static enum bus_result vars_access(void *ctx, struct vcpu *v, struct bus_access 
 	} else {
 		vars.writes++;
 		unsigned ev = cfi_flash_write(&cfi, off, a->size, a->value);
+		bool was_mapped = vars.mapped;
 
 		follow_mode();
 		commit = vars.persistent && (ev & CFI_FLASH_EV_ENTERED_ARRAY) != 0 &&
 			 cfi_flash_changes(&cfi) != vars.committed_changes;
+		/* A commit or a remap (every CPU's TLB) is the most one exit does: a string
+		 * instruction's batch (REP MOVS/STOS into the flash) stops after it. */
+		a->end_batch = commit || was_mapped != vars.mapped;
 	}
 	spin_unlock_irqrestore(&flash_lock, flags);
 	if (commit) {

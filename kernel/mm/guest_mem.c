@@ -109,6 +109,11 @@ static bool writable(gpa_t gpa, uint64_t len)
 	       !overlaps(gpa, gpa_add(gpa, len), gm_readonly.start, gm_readonly.end);
 }
 
+bool guest_mem_writable(gpa_t gpa, uint64_t len)
+{
+	return guest_mem_valid(gpa, len) && writable(gpa, len);
+}
+
 /* Caller holds gm_lock. */
 static bool protected_locked(gpa_t gpa, uint64_t len)
 {

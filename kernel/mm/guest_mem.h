@@ -59,6 +59,11 @@ void guest_mem_set_readonly(gpa_t gpa, uint64_t size);
 
 /** guest_mem_valid - [gpa, gpa + len) is guest RAM (len > 0, no overflow). */
 bool guest_mem_valid(gpa_t gpa, uint64_t len);
+/**
+ * guest_mem_writable - guest_mem_valid() and no byte in the read-only range: the SVSM may
+ * write there (a protected page may still refuse the write itself).
+ */
+bool guest_mem_writable(gpa_t gpa, uint64_t len);
 /** guest_mem_svsm_range - the guest-physical range reserved for the SVSM (never RAM). */
 void guest_mem_svsm_range(gpa_t *start, gpa_t *end);
 /** guest_mem_touches_svsm - the range overlaps the SVSM region. */

@@ -16,13 +16,17 @@
 #include "kernel/vcpu/vcpu.h"
 #include "svsm/abi/svsm.h"
 
-/* A page the guest hands over must be whole guest RAM, not the SVSM's. */
+/*
+ * A page the guest hands over (CA, VMSA) must be whole guest RAM, not the SVSM's, and not
+ * read-only to the SVSM (split OVMF's code flash): the SVSM writes a CA, and native makes
+ * a VMSA page read-only in the NPT and writable again when the vCPU is deleted.
+ */
 static enum svsm_err check_guest_page(gpa_t gpa)
 {
 	if (!gpa_aligned(gpa, MM_PAGE_SIZE)) {
 		return SVSM_E_INVALID_PARAM;
 	}
-	if (!guest_mem_valid(gpa, MM_PAGE_SIZE)) {
+	if (!guest_mem_writable(gpa, MM_PAGE_SIZE)) {
 		return SVSM_E_INVALID_ADDRESS;
 	}
 	return SVSM_OK;

@@ -1,7 +1,7 @@
 /*
  * UEFI MM protocol (4): SVSM_UEFI_MM_REQUEST (svsm/abi/uefi_mm.h, docs/protocols.md). The
  * guest's buffer is checked as a whole (page-aligned GPA, 24 bytes .. 256 KiB, guest RAM,
- * not SVSM memory), its 24-byte EFI_MM_COMMUNICATE_HEADER copied in, MessageLength checked
+ * not SVSM memory, none of it read-only to the SVSM), its 24-byte EFI_MM_COMMUNICATE_HEADER copied in, MessageLength checked
  * against the buffer, then the message copied in once; the UEFI variable service serves
  * the copy in place (uefi_vars_service.c, in the library context) and only the reply goes
  * back. uefi_mm_lock guards the bounce buffer and orders requests (and so their commits).
@@ -43,6 +43,10 @@ static enum svsm_err uefi_mm_request(uint64_t gpa, uint64_t size)
 	err = guest_mem_window_open(&win, gpa_init(gpa), size); /* RAM, not the SVSM's */
 	if (err != SVSM_OK) {
 		return err;
+	}
+	if (!guest_mem_writable(gpa_init(gpa), size)) {
+		/* The read-only code flash: refused now, not after the request took effect. */
+		return SVSM_E_INVALID_ADDRESS;
 	}
 	err = guest_mem_window_read(&win, 0, mm_buf, SVSM_UEFI_MM_HEADER_SIZE);
 	if (err != SVSM_OK) {

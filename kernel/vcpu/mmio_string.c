@@ -12,8 +12,9 @@
  *    once (a memory-side element straddling two pages is moved alone, with two);
  *  - rSI/rDI/rCX advance by the elements done, masked by the address size; RIP moves past
  *    the instruction only when the count reaches 0 (REP is restartable: the guest runs it
- *    again and exits at its next element); a device that stops the vCPU or the guest ends
- *    the batch after that element;
+ *    again and exits at its next element); a device that stops the vCPU or the guest, or
+ *    marks the access end_batch (it did costly work: the flash's commit), ends the batch
+ *    after that element;
  *  - guest RAM is read and written only through guest_mem, the device only via bus_mmio().
  * Refused (the guest stops, with a log line): RFLAGS.DF set (Linux and EDK2 never copy
  * downwards), REPNE, an FS/GS override (CS/SS as well outside 64-bit mode), both or neither
@@ -336,6 +337,9 @@ static enum bus_result move(struct vcpu *v, const struct vm_exit_mmio *m, const 
 			return refuse(v, m, "guest RAM write failed");
 		}
 		*done = i + 1;
+		if (a.end_batch) {
+			break; /* costly work (a commit): one per exit, the guest runs it again */
+		}
 	}
 	return r;
 }

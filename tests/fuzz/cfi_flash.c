@@ -6,7 +6,7 @@
  * reports match the mode before and after it; in read-array mode a read returns the array's
  * bytes (0xff past the end); the array changes only when the change counter moves, and the
  * counter never moves without a program or erase command under way; reads never set bits
- * beyond their size; the status register keeps its unused bits (SR.0..SR.3) clear.
+ * beyond their size, nor change the mode or the status (they report no event); the status register keeps its unused bits (SR.0..SR.3) clear.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -82,7 +82,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			}
 		} else {
+			uint8_t status = cfi_flash_status(&f);
 			uint64_t v = cfi_flash_read(&f, off, n);
+
+			/* Reads report no event: one that changed the mode would leave the
+			 * device's mapping of the store out of step with the flash. */
+			if (cfi_flash_array_mode(&f) != was || cfi_flash_status(&f) != status) {
+				abort();
+			}
 
 			if (n < 8 && (v >> (8 * n)) != 0) {
 				abort();

@@ -8,7 +8,8 @@
  * should have refused, or a direct access to the device page, crashes. Table entries with
  * AVL bit 9 are steered into RAM, the SVSM region or the device page. Checks: every device
  * access is 1, 2, 4 or 8 bytes inside the device (or the undecoded size 0), at most one
- * batch of them per exit, and RIP moves by at most one instruction.
+ * batch of them per exit, none after the access the device marked end_batch (the flash's
+ * commit), and RIP moves by at most one instruction.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,6 +42,7 @@ static uint64_t regs[VM_REG_COUNT];
 static uint8_t devmem[DEV_SIZE];
 static unsigned dev_accesses;
 static unsigned dev_stop_at;
+static unsigned dev_end_at; /* the access (1-based) the device marks end_batch; 0: none */
 
 static uint64_t rd64(const uint8_t *p)
 {
@@ -88,6 +90,7 @@ static enum bus_result device(void *ctx, struct vcpu *v, struct bus_access *a)
 		a->value = 0;
 		memcpy(&a->value, &devmem[off], a->size);
 	}
+	a->end_batch = dev_accesses == dev_end_at;
 	if (dev_accesses == dev_stop_at) {
 		return (dev_stop_at & 1) != 0 ? BUS_STOP_VCPU : BUS_UNOWNED;
 	}
@@ -201,6 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	regs[VM_REG_RIP] = rip0 = RAM + 0x100;
 	dev_accesses = 0;
 	dev_stop_at = data[56];
+	dev_end_at = data[59];
 	e.u.mmio.access = (data[0] & 0x20) != 0 ? VM_ACCESS_WRITE : VM_ACCESS_READ;
 	e.u.mmio.cpu_mode = modes[data[0] >> 6];
 	e.u.mmio.insn_len = insn_of(data, e.u.mmio.insn_bytes);
@@ -211,6 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	guest_stop_reset();
 	(void)vcpu_mmio_exit(&v, &e);
 	if (dev_accesses > MMIO_STRING_MAX_PER_EXIT ||
+	    (dev_end_at != 0 && dev_accesses > dev_end_at) ||
 	    regs[VM_REG_RIP] - rip0 > 15) {
 		__builtin_trap();
 	}

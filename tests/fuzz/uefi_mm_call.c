@@ -4,13 +4,16 @@
  * variable service and the real store (lib/uefi_vars.c, lib/uefi_mm.c), with a commit hook
  * that fails now and then. Addresses are biased into and around guest RAM, and the header
  * is made well-formed half of the time so that the store's paths are reached. Checks:
- * every answer is an SVSM result code; a refused call leaves the buffer untouched; a served
- * one writes nothing past 24 + MessageLength; a failed commit gives no answer.
+ * every answer is an SVSM result code; a refused call leaves the buffer untouched and
+ * commits nothing (it took no effect); a served one writes nothing past 24 +
+ * MessageLength; a failed commit gives no answer. Now and then one page in and around the
+ * buffer is read-only to the SVSM (as split OVMF's code flash).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "kernel/mm/guest_mem.h"
 #include "kernel/services/uefi_vars_service.h"
 #include "svsm/abi/efi_var.h"
 #include "svsm/abi/uefi_mm.h"
@@ -22,12 +25,17 @@ static struct guest_fixture g;
 static int ready;
 static uint8_t before[BUF_PAGES * 4096];
 static unsigned commit_fail; /* bit 0: the next commit fails */
+static uint64_t commits_ok;   /* commits that succeeded */
 
 static enum svsm_err fuzz_commit(const uint8_t *data, uint32_t size)
 {
 	(void)data;
 	(void)size;
-	return (commit_fail & 1) != 0 ? SVSM_E_IO : SVSM_OK;
+	if ((commit_fail & 1) != 0) {
+		return SVSM_E_IO;
+	}
+	commits_ok++;
+	return SVSM_OK;
 }
 
 static uint64_t rd64(const uint8_t *p)
@@ -42,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const efi_guid_t smm_guid = EFI_SMM_VARIABLE_PROTOCOL_GUID;
 	struct svsm_call_regs r;
-	uint64_t buf, msg_len = 0, rax;
+	uint64_t buf, msg_len = 0, rax, commits_before;
 	size_t rest;
 	uint8_t mode;
 
@@ -91,6 +99,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memcpy(&msg_len, (void *)(uintptr_t)(buf + 16), 8);
 	memcpy(before, (void *)(uintptr_t)buf, sizeof(before));
+	if ((mode & 0x10) != 0) {
+		/* One page of the buffer (or the one before or after it) read-only. */
+		guest_mem_set_readonly(gpa_init(buf + (data[3] % (BUF_PAGES + 2)) * 4096ull - 4096),
+				       4096);
+	} else {
+		guest_mem_set_readonly(GPA_C(0), 0); /* none */
+	}
+	commits_before = commits_ok;
 	g.v->ca_gpa = gpa_init(g.ca);
 	((struct svsm_ca *)(uintptr_t)g.ca)->call_pending = 1;
 	g.fv.regs = r;
@@ -103,6 +119,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Refused, or a commit failed: nothing was written. */
 		if (memcmp(before, (void *)(uintptr_t)buf, sizeof(before)) != 0) {
 			__builtin_trap();
+		}
+		if (commits_ok != commits_before) {
+			__builtin_trap(); /* refused, yet the change took effect */
 		}
 	} else if (r.rcx == buf && msg_len < sizeof(before) - 24 &&
 		   memcmp(before + 24 + msg_len, (uint8_t *)(uintptr_t)buf + 24 + msg_len,

@@ -3,6 +3,7 @@
  * guest observes in RAX/RCX and in its memory for valid and hostile calls.
  */
 #include "kernel/arch/x86_64/safe_copy.h"
+#include "kernel/mm/guest_mem.h"
 #include "kernel/protocols/dispatch.h"
 #include "tests/unit/guest_fixture.h"
 #include "tests/unit/harness.h"
@@ -219,6 +220,30 @@ TEST(vcpu_calls, create_checks_before_platform)
 	EXPECT_EQ(fake_log.last_cpu, 7);
 	EXPECT_EQ(fake_log.last_vmsa, vmsa);
 	EXPECT_EQ(fake_log.last_ca, ca2);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DELETE_VCPU, vmsa, 0, 0).rax, SVSM_SUCCESS);
+}
+
+/*
+ * A page read-only to the SVSM (split OVMF's code flash) is never a VMSA or a CA: native
+ * makes a VMSA page read-only in the NPT and writable again at DELETE_VCPU, which would
+ * hand the guest write access to the firmware code; a CA's call_pending is written.
+ */
+TEST(vcpu_calls, read_only_pages_refused)
+{
+	uint64_t vmsa, ca2;
+
+	guest_fixture_setup(&g);
+	fake_cpus_setup(8);
+	vmsa = g.ram + 0x500000;
+	ca2 = vmsa + PAGE;
+	guest_mem_set_readonly(gpa_init(vmsa), PAGE);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, ca2, 1).rax, SVSM_ERR_INVALID_ADDRESS);
+	guest_mem_set_readonly(gpa_init(ca2), PAGE);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, ca2, 1).rax, SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_REMAP_CA, ca2, 0, 0).rax, SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(fake_log.prepares, 0);
+	guest_mem_set_readonly(GPA_C(0), 0);
+	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_CREATE_VCPU, vmsa, ca2, 1).rax, SVSM_SUCCESS);
 	EXPECT_EQ(guest_call(&g, 0, SVSM_CORE_DELETE_VCPU, vmsa, 0, 0).rax, SVSM_SUCCESS);
 }
 

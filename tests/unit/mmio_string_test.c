@@ -21,6 +21,7 @@ static struct guest_fixture g;
 static uint8_t devmem[DEV_LEN];
 static unsigned dev_accesses;
 static unsigned dev_stop_at; /* the access (1-based) the device answers BUS_STOP_VCPU */
+static unsigned dev_end_at;  /* the access (1-based) the device marks end_batch */
 static uint8_t dev_last_size;
 static uint64_t next_table;
 
@@ -46,6 +47,7 @@ static enum bus_result device(void *ctx, struct vcpu *v, struct bus_access *a)
 		a->value = 0;
 		memcpy(&a->value, &devmem[off], a->size);
 	}
+	a->end_batch = dev_accesses == dev_end_at;
 	return dev_accesses == dev_stop_at ? BUS_STOP_VCPU : BUS_DONE;
 }
 
@@ -83,6 +85,7 @@ static void setup(void)
 	memset(devmem, 0, sizeof(devmem));
 	dev_accesses = 0;
 	dev_stop_at = 0;
+	dev_end_at = 0;
 	dev_last_size = 0;
 	next_table = g.ram + 0x101000;
 	for (unsigned k = 0; k < 4; k++) {
@@ -281,6 +284,37 @@ TEST(mmio_string, device_stop_ends_the_batch)
 	EXPECT_EQ(g.fv.regs.rcx, 5u);
 	EXPECT_EQ(g.fv.reg[VM_REG_RDI], DEV + 12);
 	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0);
+}
+
+/* A device that did costly work (the flash's commit) ends the batch; the guest runs on. */
+TEST(mmio_string, device_end_batch_resumes)
+{
+	setup();
+	dev_end_at = 3;
+	fill(ram(data_gpa(0)), 32, 5);
+	g.fv.regs.rcx = 8;
+	g.fv.reg[VM_REG_RSI] = DATA;
+	g.fv.reg[VM_REG_RDI] = DEV;
+	EXPECT_EQ(run(DEV, VM_ACCESS_WRITE, "\xf3\xa5", 2), VCPU_NEXT_RUN); /* rep movsl */
+	EXPECT_EQ(dev_accesses, 3u);
+	EXPECT_EQ(g.fv.regs.rcx, 5u);
+	EXPECT_EQ(g.fv.reg[VM_REG_RSI], DATA + 12);
+	EXPECT_EQ(g.fv.reg[VM_REG_RDI], DEV + 12);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0); /* the guest runs it again */
+	EXPECT_EQ(run(DEV + 12, VM_ACCESS_WRITE, "\xf3\xa5", 2), VCPU_NEXT_RUN);
+	EXPECT_EQ(dev_accesses, 8u);
+	EXPECT_EQ(g.fv.regs.rcx, 0u);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 2);
+	EXPECT_EQ(memcmp(devmem, ram(data_gpa(0)), 32), 0);
+	/* STOS as well. */
+	dev_end_at = 10;
+	g.fv.regs.rcx = 4;
+	g.fv.reg[VM_REG_RDI] = DEV + 0x100;
+	EXPECT_EQ(run(DEV + 0x100, VM_ACCESS_WRITE, "\xf3\xab", 2), VCPU_NEXT_RUN);
+	EXPECT_EQ(dev_accesses, 10u);
+	EXPECT_EQ(g.fv.regs.rcx, 2u);
+	EXPECT_EQ(g.fv.reg[VM_REG_RIP], RIP0 + 2);
+	EXPECT_FALSE(guest_stopped());
 }
 
 /* Each refusal stops the guest before the device sees anything. */

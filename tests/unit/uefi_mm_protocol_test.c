@@ -5,6 +5,7 @@
  * before the answer (and no answer when it fails), the store coming back from a commit,
  * and the manifest entry.
  */
+#include "kernel/mm/guest_mem.h"
 #include "kernel/services/attest/manifest.h"
 #include "kernel/services/uefi_vars_service.h"
 #include "lib/uefi_vars.h"
@@ -137,6 +138,28 @@ TEST(uefi_mm_protocol, buffer_checks)
 	EXPECT_EQ(status_at(buf), 0x5a5a5a5a5a5a5a5aull);
 	/* A good request still works after all that. */
 	put_access(buf, SMM_VARIABLE_FUNCTION_GET_VARIABLE, 0, 8, 0);
+	EXPECT_EQ(mm(buf, MM_SIZE), SVSM_SUCCESS);
+	EXPECT_EQ(status_at(buf), EFI_NOT_FOUND);
+	uefi_vars_service_reset();
+}
+
+/* A buffer the SVSM may not write (the read-only code flash): refused before it is served,
+ * so the variable is not set and nothing is committed behind the guest's back. */
+TEST(uefi_mm_protocol, read_only_buffer_refused_before_serving)
+{
+	uint64_t buf;
+
+	setup();
+	ASSERT_EQ(uefi_vars_service_init(NULL, 0), SVSM_OK);
+	uefi_vars_service_set_commit(fake_commit);
+	buf = g.ram + 4 * PAGE;
+	guest_mem_set_readonly(gpa_init(buf + MM_SIZE - PAGE), PAGE); /* its last page */
+	put_access(buf, SMM_VARIABLE_FUNCTION_SET_VARIABLE, ATTR_NV_BS_RT, 16, 0xab);
+	EXPECT_EQ(mm(buf, MM_SIZE), SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(status_at(buf), 0x5a5a5a5a5a5a5a5aull);
+	EXPECT_EQ(fake_disk.calls, 0u);
+	guest_mem_set_readonly(GPA_C(0), 0); /* none */
+	put_access(buf, SMM_VARIABLE_FUNCTION_GET_VARIABLE, 0, 16, 0);
 	EXPECT_EQ(mm(buf, MM_SIZE), SVSM_SUCCESS);
 	EXPECT_EQ(status_at(buf), EFI_NOT_FOUND);
 	uefi_vars_service_reset();
