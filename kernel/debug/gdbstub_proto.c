@@ -353,7 +353,10 @@ static void do_write_mem(struct gdb_session *s, struct cur *c, struct out *o)
 	uint64_t addr, len;
 	uint8_t buf[256];
 
-	if (!parse_range(c, &addr, &len) || !eat(c, ':') || (uint64_t)(c->end - c->p) != len * 2) {
+	/* The data is exactly 2 * LEN hex digits; compared without doubling LEN, which a
+	 * length of 2^63 or more would wrap (then the loop reads past the packet). */
+	if (!parse_range(c, &addr, &len) || !eat(c, ':') || (size_t)(c->end - c->p) % 2 != 0 ||
+	    (uint64_t)(c->end - c->p) / 2 != len) {
 		reply(o, "E02");
 		return;
 	}

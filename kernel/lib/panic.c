@@ -70,10 +70,17 @@ void exit_qemu(uint8_t code)
 	}
 }
 
-void panic(const char *fmt, ...)
+/*
+ * The panic path: claim it (the first CPU wins; any other, or this one faulting inside the
+ * path, halts), wipe the platform's secrets (SNP: the VMPCKs) and stop the other CPUs
+ * *before* anything is printed - console output can take as long as the host likes, and
+ * nothing may keep running meanwhile - then @dump (an exception's registers), the message,
+ * the backtrace and the save hook.
+ */
+__attribute__((noreturn)) static void vpanic(void (*dump)(const void *), const void *arg,
+					     const char *fmt, va_list ap)
 {
 	char msg[256];
-	va_list ap;
 
 	irq_disable();
 	plat_panic_hook(); /* SNP: VMPCKs wiped before anything is printed */
@@ -84,9 +91,10 @@ void panic(const char *fmt, ...)
 	}
 	smp_stop_others();
 	log_force_unlock();
-	va_start(ap, fmt);
+	if (dump != NULL) {
+		dump(arg);
+	}
 	format_vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	log_raw("\nPANIC on CPU %u: %s\n", smp_cpu_index(), msg);
 	panic_backtrace(read_rbp());
 	if (save_hook != NULL) {
@@ -94,4 +102,20 @@ void panic(const char *fmt, ...)
 	}
 	log_raw("system halted\n");
 	exit_qemu(EXIT_QEMU_FAILURE);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic(NULL, NULL, fmt, ap);
+}
+
+void panic_dump(void (*dump)(const void *), const void *arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic(dump, arg, fmt, ap);
 }

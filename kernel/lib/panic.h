@@ -9,6 +9,14 @@
 
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
+/**
+ * panic_dump - panic() that calls @dump(@arg) (an exception's register dump) once the panic
+ * is claimed, the platform's secrets wiped and the other CPUs stopped, before the message.
+ */
+__attribute__((noreturn, format(printf, 3, 4))) void panic_dump(void (*dump)(const void *),
+								 const void *arg,
+								 const char *fmt, ...);
+
 /** panic_backtrace - print the frame-pointer chain starting at @rbp. */
 void panic_backtrace(uint64_t rbp);
 

@@ -73,7 +73,9 @@ TEST(attest_manifest, log_entry_reports_debug_switch)
 				     0x8e, 0x04, 0xa3, 0x98, 0x64, 0x74, 0x33, 0x30 };
 	uint32_t size = 0;
 	bool old = log_set_debug(false);
+	enum log_level old_level = log_get_level();
 
+	log_set_level(LOG_HOST); /* the flags below are exactly the debug switch's */
 	EXPECT_MEMEQ(l.bytes, want_l, 16);
 	vtpm_ek_forget();
 	ASSERT_EQ(manifest_build_services(mbuf, sizeof(mbuf), &size), SVSM_OK);
@@ -91,6 +93,31 @@ TEST(attest_manifest, log_entry_reports_debug_switch)
 	log_set_debug(false);
 	ASSERT_EQ(manifest_build_single(&l, mbuf, sizeof(mbuf), &size), SVSM_OK);
 	EXPECT_EQ(le32(mbuf + 4), SVSM_LOG_MANIFEST_DEBUG_WAS_ON);
+	log_set_debug(old);
+	log_set_level(old_level);
+}
+
+/*
+ * The console level is the host's choice (`log=` on the command line): any level above
+ * `host` shows the host leveled lines, and the entry says so whatever the debug switch.
+ */
+TEST(attest_manifest, log_entry_reports_console_level)
+{
+	const struct svsm_guid l = SVSM_LOG_MANIFEST_GUID;
+	enum log_level old_level = log_get_level();
+	bool old = log_set_debug(false);
+	uint32_t size = 0;
+
+	log_set_level(LOG_HOST);
+	ASSERT_EQ(manifest_build_single(&l, mbuf, sizeof(mbuf), &size), SVSM_OK);
+	EXPECT_EQ(le32(mbuf + 4) & SVSM_LOG_MANIFEST_CONSOLE_LEVELED, 0);
+	for (int lv = LOG_ERROR; lv <= LOG_DEBUG; lv++) {
+		log_set_level((enum log_level)lv);
+		ASSERT_EQ(manifest_build_single(&l, mbuf, sizeof(mbuf), &size), SVSM_OK);
+		EXPECT_EQ(le32(mbuf + 4) & SVSM_LOG_MANIFEST_CONSOLE_LEVELED,
+			  SVSM_LOG_MANIFEST_CONSOLE_LEVELED);
+	}
+	log_set_level(old_level);
 	log_set_debug(old);
 }
 

@@ -7,6 +7,7 @@
 #include "kernel/debug/gdbstub_proto.h"
 #include "tests/common/gdb_fake_target.h"
 #include "tests/unit/harness.h"
+#include <stdlib.h>
 #include <string.h>
 
 static struct fake_machine m;
@@ -153,6 +154,25 @@ TEST(gdbstub, memory)
 	 * answers the bytes read so far (all 256 of the fake's memory). */
 	pkt("m1000,100000");
 	EXPECT_EQ(strlen(out), 2 * FAKE_MEM_SIZE);
+}
+
+/*
+ * M with a length whose doubling wraps (2^63 + 2: twice it is 4, the 4 hex digits sent).
+ * The body is an exact-size heap copy, so a read past it is an ASan error, not stale '\0'.
+ */
+TEST(gdbstub, write_mem_length_wraps)
+{
+	static const char body[] = "M1000,8000000000000002:abcd";
+	char *p = malloc(sizeof(body) - 1);
+
+	setup();
+	EXPECT_TRUE(p != NULL);
+	memcpy(p, body, sizeof(body) - 1);
+	gdbstub_proto_handle_packet(&s, p, sizeof(body) - 1, out, sizeof(out));
+	EXPECT_STREQ(out, "E02");
+	EXPECT_EQ(m.mem[0], 0x00); /* nothing written */
+	EXPECT_EQ(m.mem[1], 0x01);
+	free(p);
 }
 
 TEST(gdbstub, breakpoints)

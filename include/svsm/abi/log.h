@@ -111,6 +111,8 @@ _Static_assert(sizeof(struct svsm_log_query) == 40, "log query size");
 #define SVSM_LOG_MANIFEST_VERSION 1u
 #define SVSM_LOG_MANIFEST_DEBUG_ON      0x1u /* debug mode is on now */
 #define SVSM_LOG_MANIFEST_DEBUG_WAS_ON  0x2u /* debug mode was on at some time since boot */
+/* The console level (the host's `log=` word) shows leveled lines, not only the host class. */
+#define SVSM_LOG_MANIFEST_CONSOLE_LEVELED 0x4u
 
 /** struct svsm_log_manifest - the log service's manifest data. */
 struct svsm_log_manifest {

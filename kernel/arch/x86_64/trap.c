@@ -53,6 +53,11 @@ void trap_dump(const struct trap_frame *f)
 	panic_backtrace(f->rbp);
 }
 
+static void trap_dump_arg(const void *arg)
+{
+	trap_dump(arg);
+}
+
 /*
  * A guest vector: pending for this CPU's guest vCPU, not acknowledged (the guest's EOI on
  * its emulated LAPIC reaches the physical one). Without a guest vCPU here: EOI and drop.
@@ -140,8 +145,8 @@ void trap_handle(struct trap_frame *f)
 		apic_eoi();
 		return;
 	}
-	log_force_unlock();
-	trap_dump(f);
-	panic("unhandled %s %lu at %#lx", f->vector < 32 ? "exception" : "interrupt", f->vector,
-	      f->rip);
+	/* The registers are printed only after panic_dump() has wiped the platform's secrets
+	 * and stopped the other CPUs, as every panic's output is. */
+	panic_dump(trap_dump_arg, f, "unhandled %s %lu at %#lx",
+		   f->vector < 32 ? "exception" : "interrupt", f->vector, f->rip);
 }

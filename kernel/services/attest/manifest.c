@@ -45,7 +45,8 @@ static size_t manifest_services(struct manifest_service *svc)
 	struct svsm_log_manifest lm = {
 		.version = SVSM_LOG_MANIFEST_VERSION,
 		.flags = (log_get_debug() ? SVSM_LOG_MANIFEST_DEBUG_ON : 0) |
-			 (log_debug_was_on() ? SVSM_LOG_MANIFEST_DEBUG_WAS_ON : 0),
+			 (log_debug_was_on() ? SVSM_LOG_MANIFEST_DEBUG_WAS_ON : 0) |
+			 (log_get_level() != LOG_HOST ? SVSM_LOG_MANIFEST_CONSOLE_LEVELED : 0),
 	};
 
 	if (ek != NULL) {
