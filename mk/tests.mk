@@ -167,7 +167,7 @@ bench-state: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
 bench-uefi-mm: $(KERNEL_ELF) $(GUEST_BIN) $(SVSM_STATE)
 	$(Q)timeout 600 scripts/bench-uefi-mm.sh
 
-## bench-uefi-flash: split OVMF with the flash device and its commits vs OVMF.fd as RAM, both
+## bench-uefi-flash: split OVMF with the flash device and its commits vs bare QEMU's pflash and vs OVMF.fd as RAM, both
 ## under the SVSM with a state disk: boot-time ratio, commits per boot, one commit, the commit
 ## time per SetVariable (scripts/bench-uefi-flash.sh).
 bench-uefi-flash: $(KERNEL_ELF) $(SVSM_STATE) $(GUEST_OS_KERNEL) $(GUEST_OS_INITRD)
