@@ -95,7 +95,8 @@ if [ -n "$hostile" ]; then
 	for name in $names; do
 		has "svsm-hostile $name CONTAINED" || problems+=("no 'svsm-hostile $name CONTAINED'")
 	done
-	# Unanchored: a BREACH also comes through the kernel log ("[ t] svsm-hostile ...").
+	# Unanchored: verdicts also come through the kernel log ("[ t] svsm-hostile NAME CONTAINED"),
+	# which survives a printk cutting the tool's own stdout line on the serial console.
 	n=$(grep -acE 'svsm-hostile [a-z0-9-]+ BREACH' "$log.txt" || true)
 	[ "$n" = 0 ] || problems+=("$n BREACH")
 	grep -aE 'svsm-hostile [a-z0-9-]+ (CONTAINED|BREACH)' "$log.txt" | sed 's/^/  /' || true

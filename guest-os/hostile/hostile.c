@@ -36,7 +36,7 @@ static const char *cur;		/* the attack being run, for say() */
 	putchar('\n'); fflush(stdout); } while (0)
 
 /*
- * A BREACH also goes to /dev/kmsg: printk writes the serial console synchronously, while
+ * A verdict also goes to /dev/kmsg: printk writes the serial console synchronously, while
  * this process's stdout reaches the UART through its transmit interrupt, which may be routed
  * to a CPU the attack just stopped (seen on bare QEMU after icr: the line never appears).
  */
@@ -57,8 +57,7 @@ static int verdict(bool contained)
 	snprintf(line, sizeof(line), "svsm-hostile %s %s\n", cur, contained ? "CONTAINED" : "BREACH");
 	fputs(line, stdout);
 	fflush(stdout);
-	if (!contained)
-		kmsg(line);
+	kmsg(line); /* both verdicts: a printk can cut this stdout line on the serial console */
 	return contained ? 0 : 1;
 }
 
