@@ -61,25 +61,9 @@ else
 	echo "$SECRET" >"$W/key.hex"
 fi
 
-# The KBS remembers generations per $machine: a new blank image of a machine it knows would
-# be a re-format, which its policy refuses; each new image here is another machine.
 machine=""
-kbs_start() {
-	rm -f "$W/port" "$W/sock"
-	timeout "$tmo" "$PY" tests/kbs/kbs-server.py --port-file "$W/port" --secret-hex "$SECRET" \
-		--min-generation-file "$W/generations$machine" >>"$W/kbs.log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 200); do [ -s "$W/port" ] && break; sleep 0.05; done
-	timeout "$tmo" tools/svsm-proxy/svsm-proxy --kbs "http://127.0.0.1:$(cat "$W/port")" \
-		--listen "$W/sock" --once >>"$W/proxy.log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 200); do [ -S "$W/sock" ] && break; sleep 0.05; done
-}
-kbs_stop() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	PIDS=()
-}
+# shellcheck source=scripts/kbs-proxy.sh
+. "$(dirname "$0")/kbs-proxy.sh" # kbs_start, kbs_stop
 # boot LOG IMAGE SVSM-CMDLINE: the test guest with the state disk and the COM2 proxy.
 boot() {
 	kbs_start

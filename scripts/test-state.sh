@@ -60,29 +60,9 @@ passed=0 failed=0
 ok() { echo "test-state: $1 PASS ($2)"; passed=$((passed + 1)); }
 bad() { echo "test-state: $1 FAIL ($2)"; failed=$((failed + 1)); }
 
-# kbs_start [kbs-server options] [-- proxy options]: a test KBS and a proxy for one boot. The
-# KBS remembers generations per $machine: each part's image is another machine to it (a new
-# blank image of the same machine would be a re-format, which the policy refuses).
 machine=""
-kbs_start() {
-	local kopts=() popts=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do kopts+=("$1"); shift; done
-	[ $# -eq 0 ] || { shift; popts=("$@"); }
-	rm -f "$W/port" "$W/sock"
-	timeout "$tmo" "$PY" tests/kbs/kbs-server.py --port-file "$W/port" --secret-hex "$SECRET" \
-		--min-generation-file "$W/generations$machine" "${kopts[@]}" >>"$W/kbs.log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 200); do [ -s "$W/port" ] && break; sleep 0.05; done
-	timeout "$tmo" tools/svsm-proxy/svsm-proxy --kbs "http://127.0.0.1:$(cat "$W/port")" \
-		--listen "$W/sock" --once "${popts[@]}" >>"$W/proxy.log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 200); do [ -S "$W/sock" ] && break; sleep 0.05; done
-}
-kbs_stop() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	PIDS=()
-}
+# shellcheck source=scripts/kbs-proxy.sh
+. "$(dirname "$0")/kbs-proxy.sh" # kbs_start, kbs_stop
 disk_args() { echo "-drive file=$1,if=none,id=svsmstate,format=raw -device virtio-blk-pci,drive=svsmstate,disable-legacy=on,addr=0x5"; }
 COM2=(-chardev "socket,id=svsmproxy,path=$W/sock,server=off"
 	-device isa-serial,chardev=svsmproxy,iobase=0x2f8,irq=3)

@@ -52,22 +52,8 @@ SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 ok() { echo "test-uefi-flash: $1 PASS ($2)"; passed=$((passed + 1)); }
 bad() { echo "test-uefi-flash: $1 FAIL ($2)"; failed=$((failed + 1)); }
 
-kbs_start() {
-	rm -f "$W/port" "$W/sock"
-	timeout "$tmo" "$PY" tests/kbs/kbs-server.py --port-file "$W/port" --secret-hex "$SECRET" \
-		--min-generation-file "$W/generations" >>"$W/kbs.log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 200); do [ -s "$W/port" ] && break; sleep 0.05; done
-	timeout "$tmo" tools/svsm-proxy/svsm-proxy --kbs "http://127.0.0.1:$(cat "$W/port")" \
-		--listen "$W/sock" --once >>"$W/proxy.log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 200); do [ -S "$W/sock" ] && break; sleep 0.05; done
-}
-kbs_stop() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	PIDS=()
-}
+# shellcheck source=scripts/kbs-proxy.sh
+. "$(dirname "$0")/kbs-proxy.sh" # kbs_start, kbs_stop
 
 # boot LOG IMAGE: SVSM -> OVMF (split, flash) -> Linux with svsm.uefi=1, the disk and COM2.
 boot() {

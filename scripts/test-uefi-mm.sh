@@ -102,22 +102,8 @@ no_payloads() {
 
 # The test KBS and svsm-proxy for one boot (as scripts/test-state.sh).
 SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
-kbs_start() {
-	rm -f "$W/port" "$W/sock"
-	timeout "$tmo" "$PY" tests/kbs/kbs-server.py --port-file "$W/port" --secret-hex "$SECRET" \
-		--min-generation-file "$W/generations" >>"$W/kbs.log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 200); do [ -s "$W/port" ] && break; sleep 0.05; done
-	timeout "$tmo" tools/svsm-proxy/svsm-proxy --kbs "http://127.0.0.1:$(cat "$W/port")" \
-		--listen "$W/sock" --once >>"$W/proxy.log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 200); do [ -S "$W/sock" ] && break; sleep 0.05; done
-}
-kbs_stop() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	PIDS=()
-}
+# shellcheck source=scripts/kbs-proxy.sh
+. "$(dirname "$0")/kbs-proxy.sh" # kbs_start, kbs_stop
 # shellcheck disable=SC2054 # the commas are QEMU's option syntax
 disk_args=(-drive "file=$W/state.img,if=none,id=svsmstate,format=raw"
 	-device virtio-blk-pci,drive=svsmstate,disable-legacy=on,addr=0x5
